@@ -1,0 +1,54 @@
+//! `cfssl-rs gencsr -key KEY (CSRJSON | -cert CERT)` (cfssl.md §1.7.4): a CSR for an
+//! existing key, from a request or from an existing certificate's subject and hosts.
+
+use cfssl_keys::PrivateKey;
+use cfssl_output::CertOutput;
+use cfssl_signer::ParsedCertificate;
+use cfssl_signer::initca::request_from_certificate;
+
+use super::support::{hostname_override, make_csr, read_request};
+use super::{CliError, Command, Context, read_bytes_spec};
+use crate::usage;
+
+/// The `gencsr` command.
+pub static COMMAND: Command = Command {
+    name: "gencsr",
+    help: &usage::GENCSR,
+    run,
+};
+
+fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    let key_spec = ctx.flags.get_str("key").to_owned();
+    if key_spec.is_empty() {
+        return Err(CliError::Usage(
+            "private key file is required through '-key', please check with usage".into(),
+        ));
+    }
+    let key_text = read_bytes_spec(&key_spec)?;
+    let key = PrivateKey::from_pem(&key_text)?;
+    let cert_spec = ctx.flags.get_str("cert").to_owned();
+    let mut request = if cert_spec.is_empty() {
+        let name = ctx.pop_one_positional()?;
+        read_request(ctx, &name)?
+    } else {
+        if !ctx.args.is_empty() {
+            return Err(CliError::Usage(
+                "no argument is accepted with '-cert', please check with usage".into(),
+            ));
+        }
+        let cert = ParsedCertificate::from_pem(&read_bytes_spec(&cert_spec)?)?;
+        request_from_certificate(&cert)
+    };
+    if let Some(hosts) = hostname_override(ctx) {
+        request.hosts = hosts;
+    }
+    let csr = make_csr(&key, &request)?;
+    // cfssl echoes the key file verbatim (cfssl.md §1.7.4 step 5).
+    let line = CertOutput {
+        cert: None,
+        csr: Some(csr.pem),
+        key: Some(String::from_utf8_lossy(&key_text).into_owned()),
+    }
+    .to_json_line();
+    ctx.print(&line)
+}

@@ -1,0 +1,62 @@
+//! `cfssl-rs sign [-ca -ca-key -config -profile -hostname] CSR [SUBJECT]`
+//! (cfssl.md §1.7.2): a certificate for an existing PKCS#10 request.
+
+use cfssl_signer::{SignRequest, SubjectOverride};
+
+use super::gencert::log_issued;
+use super::support::{hostname_override, local_signer, now, require_ca_flags};
+use super::{CliError, Command, Context, read_file};
+use crate::usage;
+
+/// The `sign` command.
+pub static COMMAND: Command = Command {
+    name: "sign",
+    help: &usage::SIGN,
+    run,
+};
+
+fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    let csr_flag = ctx.flags.get_str("csr").to_owned();
+    let csr_name = if csr_flag.is_empty() {
+        ctx.pop_positional()?
+    } else {
+        csr_flag
+    };
+    let subject_file = if ctx.args.is_empty() {
+        None
+    } else {
+        Some(ctx.args.remove(0))
+    };
+    if !ctx.args.is_empty() {
+        return Err(CliError::Usage(
+            "too many arguments are provided, please check with usage".into(),
+        ));
+    }
+    let subject = match subject_file {
+        Some(path) => Some(SubjectOverride::from_json(&read_file(&path)?)?),
+        None => None,
+    };
+    let csr_pem = ctx.read_input(&csr_name)?;
+    require_ca_flags(ctx, "")?;
+    let signer = local_signer(ctx)?;
+    let issued = signer.sign(
+        &SignRequest {
+            csr_pem: csr_pem.clone(),
+            hosts: hostname_override(ctx),
+            subject,
+            profile: ctx.flags.get_str("profile").to_owned(),
+            crl_override: None,
+        },
+        now(),
+    )?;
+    log_issued(&issued);
+    // cfssl echoes the CSR input verbatim as "csr" (cfssl.md §1.7.2 step 6).
+    let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();
+    let line = cfssl_output::CertOutput {
+        cert: Some(issued.pem),
+        csr: Some(csr_text),
+        key: None,
+    }
+    .to_json_line();
+    ctx.print(&line)
+}

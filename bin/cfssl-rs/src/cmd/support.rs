@@ -1,0 +1,194 @@
+//! What several commands share: turning library errors into cfssl's output, reading a
+//! request, generating a key with cfssl's log lines (and progress for slow RSA), building
+//! the local signer from `-ca`/`-ca-key`/`-config`, and printing `{"cert","csr","key"}`.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use cfssl_csr::{CertificateRequest, CsrError, GeneratedCsr};
+use cfssl_keys::{KeyError, KeySpec, PrivateKey};
+use cfssl_output::CertOutput;
+use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
+
+use super::{CliError, Context, read_bytes_spec};
+
+/// A library error as cfssl prints it: `{"code":…}` JSON when it has a code, else text.
+pub fn coded(code: Option<u32>, message: String) -> CliError {
+    match code {
+        Some(code) => CliError::cfssl(code, message),
+        None => CliError::plain(message),
+    }
+}
+
+impl From<CsrError> for CliError {
+    fn from(e: CsrError) -> Self {
+        coded(e.code(), e.to_string())
+    }
+}
+
+impl From<KeyError> for CliError {
+    fn from(e: KeyError) -> Self {
+        coded(e.code(), e.to_string())
+    }
+}
+
+impl From<SignError> for CliError {
+    fn from(e: SignError) -> Self {
+        if let SignError::PolicyViolation(detail) = &e {
+            crate::error!("{detail}");
+        }
+        coded(e.code(), e.to_string())
+    }
+}
+
+impl From<cfssl_config::ConfigError> for CliError {
+    fn from(e: cfssl_config::ConfigError) -> Self {
+        coded(e.code(), e.to_string())
+    }
+}
+
+/// Reads and decodes the CSRJSON named by the positional argument (`-` = stdin), applying
+/// `-cn` when given.
+pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequest, CliError> {
+    let bytes = ctx.read_input(name)?;
+    let mut request = CertificateRequest::from_json(&bytes).map_err(|e| {
+        // Name the file: cfssl's bare decoder message leaves users guessing.
+        match e {
+            CsrError::Json(m) => CliError::plain(format!("{m} (in {})", display_name(name))),
+            other => other.into(),
+        }
+    })?;
+    let cn = ctx.flags.get_str("cn");
+    if !cn.is_empty() {
+        request.cn = cn.to_owned();
+    }
+    Ok(request)
+}
+
+/// `-` is shown as "stdin".
+pub fn display_name(name: &str) -> String {
+    if name == "-" {
+        "stdin".into()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Generates a key, printing a progress note on stderr when it takes more than a second
+/// (RSA-4096 prime search can take several).
+pub fn generate_key(spec: KeySpec) -> Result<PrivateKey, CliError> {
+    let (done, waiting) = mpsc::channel::<()>();
+    let watcher = std::thread::spawn(move || {
+        if waiting.recv_timeout(Duration::from_secs(1)).is_err() {
+            crate::info!("still generating the key (RSA prime search can take a few seconds)…");
+        }
+    });
+    let key = PrivateKey::generate(spec);
+    let _ = done.send(());
+    let _ = watcher.join();
+    Ok(key?)
+}
+
+/// cfssl's `ParseRequest` with its log lines: `received CSR`, `generating key: …`, then the
+/// CSR (`encoded CSR`). The caller logs `generate received request` and validates first.
+pub fn key_and_csr(request: &CertificateRequest) -> Result<(PrivateKey, GeneratedCsr), CliError> {
+    crate::info!("received CSR");
+    crate::info!("generating key: {}", request.key.describe());
+    let key = generate_key(request.key.spec()?)?;
+    let csr = make_csr(&key, request)?;
+    Ok((key, csr))
+}
+
+/// Builds the CSR for `request` with `key`, logging as cfssl (`encoded CSR`, or the error).
+pub fn make_csr(key: &PrivateKey, request: &CertificateRequest) -> Result<GeneratedCsr, CliError> {
+    match cfssl_csr::generate(key, request) {
+        Ok(csr) => {
+            for w in &csr.warnings {
+                crate::warning!("{w}");
+            }
+            crate::info!("encoded CSR");
+            Ok(csr)
+        }
+        Err(e) => {
+            crate::error!("failed to generate a CSR: {e}");
+            Err(e.into())
+        }
+    }
+}
+
+/// Reads a private key given as `-ca-key`/`-key` (cfssl's `helpers.ReadBytes` syntax).
+pub fn load_key(spec: &str, flag: &str) -> Result<PrivateKey, CliError> {
+    let bytes = read_bytes_spec(spec).map_err(|e| match e {
+        super::InputError::Os { .. } if flag == "ca-key" => CliError::cfssl(1001, e.to_string()),
+        other => other.into(),
+    })?;
+    Ok(PrivateKey::from_pem(&bytes)?)
+}
+
+/// Reads the `-ca` certificate.
+pub fn load_ca_cert(spec: &str) -> Result<ParsedCertificate, CliError> {
+    let bytes = read_bytes_spec(spec)?;
+    Ok(ParsedCertificate::from_pem(&bytes)?)
+}
+
+/// The local signer from `-ca`, `-ca-key` and the policy (`-config`, else cfssl's default).
+/// cfssl checks the key before the certificate when a config is given (cfssl.md §1.7.1).
+pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
+    let ca_key_spec = ctx.flags.get_str("ca-key");
+    if ca_key_spec.is_empty() {
+        return Err(CliError::cfssl(2000, "Unknown private key error"));
+    }
+    let ca = load_ca_cert(ctx.flags.get_str("ca"))?;
+    let key = load_key(ca_key_spec, "ca-key")?;
+    let policy = match &ctx.config {
+        Some(config) => config.clone(),
+        None => cfssl_config::Config::default_policy(),
+    };
+    Ok(LocalSigner::new(ca, key, policy)?)
+}
+
+/// differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are
+/// missing without `-config`; we exit 1 with the same words.
+pub fn require_ca_flags(ctx: &Context<'_>, article: &str) -> Result<(), CliError> {
+    if ctx.config.is_some() {
+        return Ok(());
+    }
+    if ctx.flags.get_str("ca").is_empty() {
+        return Err(CliError::plain(format!(
+            "need {article}CA certificate (provide one with -ca)"
+        )));
+    }
+    if ctx.flags.get_str("ca-key").is_empty() {
+        return Err(CliError::plain(format!("need {article}CA key (provide one with -ca-key)")));
+    }
+    Ok(())
+}
+
+/// Prints cfssl's `{"cert","csr","key"}` line.
+pub fn print_output(
+    ctx: &mut Context<'_>,
+    cert: Option<String>,
+    csr: Option<String>,
+    key: Option<&PrivateKey>,
+) -> Result<(), CliError> {
+    let key_pem = key.map(|k| k.to_pem());
+    let out = CertOutput {
+        cert,
+        csr,
+        key: key_pem.as_ref().map(|k| k.as_str().to_owned()),
+    };
+    let line = out.to_json_line();
+    ctx.print(&line)
+}
+
+/// `-hostname a,b` → `Some(["a","b"])` (no trimming, empty items kept, as cfssl);
+/// empty → `None`.
+pub fn hostname_override(ctx: &Context<'_>) -> Option<Vec<String>> {
+    let h = ctx.flags.get_str("hostname");
+    (!h.is_empty()).then(|| h.split(',').map(str::to_owned).collect())
+}
+
+/// Current time.
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

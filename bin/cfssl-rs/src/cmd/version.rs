@@ -1,0 +1,35 @@
+//! `cfssl-rs version` (cfssl.md §1.7.10): prints the version and the runtime, ignores
+//! its arguments.
+
+use super::{CliError, Command, Context};
+use crate::usage;
+
+/// The `version` command.
+pub static COMMAND: Command = Command {
+    name: "version",
+    help: &usage::VERSION,
+    run,
+};
+
+/// cfssl prints `Version: 1.6.5` / `Runtime: go1.27.3`; we print our own version and,
+/// honestly, that this is the Rust implementation.
+fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    ctx.print(&format!(
+        "Version: {}\nRuntime: rust\n",
+        env!("CARGO_PKG_VERSION")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::tests::run_command;
+
+    #[test]
+    fn prints_version_and_ignores_args() {
+        let (result, out, err) = run_command(&COMMAND, &["a", "-ca", "b"], b"");
+        assert_eq!(result, Ok(()));
+        assert_eq!(out, format!("Version: {}\nRuntime: rust\n", env!("CARGO_PKG_VERSION")));
+        assert_eq!(err, "");
+    }
+}

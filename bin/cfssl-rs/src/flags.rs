@@ -1,0 +1,926 @@
+//! The one shared flag set of `cfssl-rs`, parsed like Go's `flag` package.
+//!
+//! cfssl registers every flag of every command in a single `FlagSet` named `cfssl`
+//! (cfssl.md §1.1 step 4, §1.4), so every subcommand accepts every flag; a command's own
+//! list only decides what its `-h` prints. [`FLAGS`] is that table, verbatim, followed by
+//! the cfssl-rs extension flags.
+//!
+//! Syntax (Go `flag`, cfssl.md §1.1 "Flag syntax"):
+//! * `-name value`, `-name=value`, and the same with `--`;
+//! * bool flags only as `-name` or `-name=<bool>` (Go `strconv.ParseBool`);
+//! * `-` alone is a positional argument, `--` ends the flags;
+//! * a repeated flag: the last value wins;
+//! * int flags take Go integer syntax (`strconv.ParseInt(s, 0, 64)`), duration flags Go
+//!   durations (`time.ParseDuration`);
+//! * errors read exactly like Go's: `flag provided but not defined: -bogus`,
+//!   `invalid value "abc" for flag -port: parse error`, `flag needs an argument: -ca`,
+//!   `invalid boolean value "x" for -initca: parse error`, `bad flag syntax: ---x`.
+//!
+//! Deliberate difference #13 (differences.md): flags are accepted anywhere among the
+//! arguments, not only before the first positional. After the first positional, an
+//! argument that looks like a negative number (`-` then a digit, e.g. a `gencrl` TIME of
+//! `-5`) stays positional, so every command line cfssl accepts still means the same.
+//!
+//! Durations are parsed here by a private Go-compatible parser and handed out as
+//! [`time::Duration`] (signed, like Go's `time.Duration`).
+
+use std::fmt;
+
+/// The value type of a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagKind {
+    /// Go `flag.String`.
+    Str,
+    /// Go `flag.Int` (64-bit).
+    Int,
+    /// Go `flag.Bool`.
+    Bool,
+    /// Go `flag.Duration`.
+    Duration,
+}
+
+/// One registered flag: name (without dash), kind, default as Go prints it, usage text.
+#[derive(Debug)]
+pub struct FlagSpec {
+    /// Name without the leading dash.
+    pub name: &'static str,
+    /// Value type.
+    pub kind: FlagKind,
+    /// Default value exactly as Go's `flag.Flag.DefValue` prints it (`96h0m0s`, `8888`).
+    pub default: &'static str,
+    /// Usage text, verbatim.
+    pub usage: &'static str,
+}
+
+const fn flag(
+    name: &'static str,
+    kind: FlagKind,
+    default: &'static str,
+    usage: &'static str,
+) -> FlagSpec {
+    FlagSpec {
+        name,
+        kind,
+        default,
+        usage,
+    }
+}
+
+use FlagKind::{Bool, Duration as Dur, Int, Str};
+
+/// Every flag: cfssl's `registerFlags` (cfssl.md §1.4, verbatim, same order), then ours.
+#[rustfmt::skip]
+pub static FLAGS: &[FlagSpec] = &[
+    flag("hostname", Str, "", "Hostname for the cert, could be a comma-separated hostname list"),
+    flag("cert", Str, "", "Client certificate that contains the public key"),
+    flag("csr", Str, "", "Certificate signature request file for new public key"),
+    flag("ca", Str, "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'"),
+    flag("ca-key", Str, "", "CA private key -- accepts '[file:]fname' or 'env:varname'"),
+    flag("tls-cert", Str, "", "Other endpoint CA to set up TLS protocol"),
+    flag("tls-key", Str, "", "Other endpoint CA private key"),
+    flag("mutual-tls-ca", Str, "", "Mutual TLS - require clients be signed by this CA "),
+    flag("mutual-tls-cn", Str, "", "Mutual TLS - regex for whitelist of allowed client CNs"),
+    flag("tls-remote-ca", Str, "", "CAs to trust for remote TLS requests"),
+    flag("mutual-tls-client-cert", Str, "", "Mutual TLS - client certificate to call remote instance requiring client certs"),
+    flag("mutual-tls-client-key", Str, "", "Mutual TLS - client key to call remote instance requiring client certs"),
+    flag("key", Str, "", "private key for the certificate"),
+    flag("intermediates", Str, "", "intermediate certs"),
+    flag("ca-bundle", Str, "", "path to root certificate store"),
+    flag("int-bundle", Str, "", "path to intermediate certificate store"),
+    flag("address", Str, "127.0.0.1", "Address to bind"),
+    flag("port", Int, "8888", "Port to bind"),
+    flag("min-tls-version", Str, "", "Minimum version of TLS to use, defaults to 1.0"),
+    flag("config", Str, "", "path to configuration file"),
+    flag("profile", Str, "", "signing profile to use"),
+    flag("initca", Bool, "false", "initialise new CA"),
+    flag("renewca", Bool, "false", "re-generate a CA certificate from existing CA certificate/key"),
+    flag("int-dir", Str, "", "specify intermediates directory"),
+    flag("flavor", Str, "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force."),
+    flag("metadata", Str, "", "Metadata file for root certificate presence. The content of the file is a json dictionary (k,v): each key k is SHA-1 digest of a root certificate while value v is a list of key store filenames."),
+    flag("domain", Str, "", "remote server domain name"),
+    flag("ip", Str, "", "remote server ip"),
+    flag("remote", Str, "", "remote CFSSL server"),
+    flag("label", Str, "", "key label to use in remote CFSSL server"),
+    flag("authkey", Str, "", "key to authenticate requests to remote CFSSL server"),
+    flag("responder", Str, "", "Certificate for OCSP responder"),
+    flag("responder-key", Str, "", "private key for OCSP responder certificate"),
+    flag("status", Str, "good", "Status of the certificate: good, revoked, unknown"),
+    flag("reason", Str, "0", "Reason code for revocation"),
+    flag("revoked-at", Str, "now", "Date of revocation (YYYY-MM-DD)"),
+    flag("interval", Dur, "96h0m0s", "Interval between OCSP updates (default: 96h)"),
+    flag("list", Bool, "false", "list possible scanners"),
+    flag("family", Str, "", "scanner family regular expression"),
+    flag("scanner", Str, "", "scanner regular expression"),
+    flag("timeout", Dur, "5m0s", "duration (ns, us, ms, s, m, h) to scan each host before timing out"),
+    flag("csv", Str, "", "file containing CSV of hosts"),
+    flag("num-workers", Int, "10", "number of workers to use for scan"),
+    flag("max-hosts", Int, "100", "maximum number of hosts to scan"),
+    flag("responses", Str, "", "file to load OCSP responses from"),
+    flag("path", Str, "/", "Path on which the server will listen"),
+    flag("crl", Str, "", "CRL URL Override"),
+    flag("password", Str, "0", "Password for accessing PKCS #12 data passed to bundler"),
+    flag("usage", Str, "", "usage of private key"),
+    flag("pgp-private", Str, "", "file to load a PGP Private key decryption"),
+    flag("pgp-name", Str, "", "PGP public key name, can be a comma-separated  key name list"),
+    flag("serial", Str, "", "certificate serial number"),
+    flag("cn", Str, "", "certificate common name (CN)"),
+    flag("aki", Str, "", "certificate issuer (authority) key identifier"),
+    flag("db-config", Str, "", "certificate db configuration file"),
+    flag("expiry", Dur, "168h0m0s", "time from now after which the CRL will expire (default: one week)"),
+    flag("loglevel", Int, "1", "Log level (0 = DEBUG, 5 = FATAL)"),
+    flag("disable", Str, "", "endpoints to disable"),
+    // cfssl-rs extensions.
+    flag("encrypt-key", Bool, "false", "write the private key encrypted (PKCS#8, scrypt + AES-256-CBC); cfssl-rs extension"),
+    flag("password-file", Str, "", "file holding the key password; cfssl-rs extension"),
+    flag("json", Bool, "false", "print JSON instead of YAML; cfssl-rs extension"),
+    flag("allow-privileged", Bool, "false", "allow requesting privileged Kubernetes identities (such as group system:masters); cfssl-rs extension"),
+    flag("name", Str, "", "name of the Kubernetes object; cfssl-rs extension"),
+    flag("signer", Str, "", "Kubernetes signerName of the CertificateSigningRequest; cfssl-rs extension"),
+    flag("usages", Str, "", "comma-separated key usages requested in the CertificateSigningRequest; cfssl-rs extension"),
+    flag("expiration", Str, "", "requested certificate lifetime, a Go duration such as 8760h; cfssl-rs extension"),
+    flag("cluster", Str, "", "Kubernetes cluster name; cfssl-rs extension"),
+    flag("server", Str, "", "Kubernetes API server URL; cfssl-rs extension"),
+    flag("user", Str, "", "Kubernetes user name; cfssl-rs extension"),
+];
+
+/// The registered flag called `name`, if any.
+pub fn lookup(name: &str) -> Option<&'static FlagSpec> {
+    FLAGS.iter().find(|f| f.name == name)
+}
+
+fn index_of(name: &str) -> Option<usize> {
+    FLAGS.iter().position(|f| f.name == name)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Duration(time::Duration),
+}
+
+/// Why parsing stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagError {
+    /// `-h`, `-help` or `--help`: print the usage, exit 0.
+    #[error("flag: help requested")]
+    Help,
+    /// Anything else: print this message and the usage, exit 2. The text is Go's.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The flag values after parsing, with typed getters by name.
+///
+/// Getters take the flag's name without the dash. Asking for an unregistered name or
+/// the wrong kind is a programming error: it trips a debug assertion and otherwise
+/// returns the type's zero value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFlags {
+    values: Vec<Value>,
+    set: Vec<bool>,
+}
+
+impl Default for ParsedFlags {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ParsedFlags {
+    /// Every flag at its default value, none marked as set.
+    pub fn new() -> Self {
+        let values = FLAGS
+            .iter()
+            .map(|f| parse_value(f.kind, f.default).unwrap_or(Value::Str(String::new())))
+            .collect();
+        Self {
+            values,
+            set: vec![false; FLAGS.len()],
+        }
+    }
+
+    fn value(&self, name: &str) -> Option<&Value> {
+        let value = index_of(name).and_then(|i| self.values.get(i));
+        debug_assert!(value.is_some(), "flag -{name} is not registered");
+        value
+    }
+
+    /// A string flag's value (default `""` unless the table says otherwise).
+    pub fn get_str(&self, name: &str) -> &str {
+        match self.value(name) {
+            Some(Value::Str(s)) => s,
+            other => {
+                debug_assert!(other.is_none(), "flag -{name} is not a string flag");
+                ""
+            }
+        }
+    }
+
+    /// A bool flag's value.
+    pub fn get_bool(&self, name: &str) -> bool {
+        match self.value(name) {
+            Some(Value::Bool(b)) => *b,
+            other => {
+                debug_assert!(other.is_none(), "flag -{name} is not a bool flag");
+                false
+            }
+        }
+    }
+
+    /// An int flag's value.
+    pub fn get_int(&self, name: &str) -> i64 {
+        match self.value(name) {
+            Some(Value::Int(i)) => *i,
+            other => {
+                debug_assert!(other.is_none(), "flag -{name} is not an int flag");
+                0
+            }
+        }
+    }
+
+    /// A duration flag's value (may be negative, as in Go).
+    pub fn get_duration(&self, name: &str) -> time::Duration {
+        match self.value(name) {
+            Some(Value::Duration(d)) => *d,
+            other => {
+                debug_assert!(other.is_none(), "flag -{name} is not a duration flag");
+                time::Duration::ZERO
+            }
+        }
+    }
+
+    /// Whether the flag appeared on the command line (even if set to its default).
+    pub fn was_set(&self, name: &str) -> bool {
+        let i = index_of(name);
+        debug_assert!(i.is_some(), "flag -{name} is not registered");
+        i.and_then(|i| self.set.get(i).copied()).unwrap_or(false)
+    }
+
+    /// Sets a flag from its textual value, as the command line would.
+    ///
+    /// # Errors
+    /// Go's message for an unknown flag or a value of the wrong syntax.
+    pub fn set(&mut self, name: &str, raw: &str) -> Result<(), FlagError> {
+        let (Some(i), Some(spec)) = (index_of(name), lookup(name)) else {
+            return Err(FlagError::Invalid(format!(
+                "flag provided but not defined: -{name}"
+            )));
+        };
+        let value = parse_value(spec.kind, raw).map_err(|reason| {
+            let quoted = go_quote(raw);
+            FlagError::Invalid(if spec.kind == Bool {
+                format!("invalid boolean value {quoted} for -{name}: {reason}")
+            } else {
+                format!("invalid value {quoted} for flag -{name}: {reason}")
+            })
+        })?;
+        if let (Some(slot), Some(set)) = (self.values.get_mut(i), self.set.get_mut(i)) {
+            *slot = value;
+            *set = true;
+        }
+        Ok(())
+    }
+}
+
+/// Go's `flag` package error reasons (`errParse`, `errRange`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueError {
+    Parse,
+    Range,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueError::Parse => "parse error",
+            ValueError::Range => "value out of range",
+        })
+    }
+}
+
+fn parse_value(kind: FlagKind, raw: &str) -> Result<Value, ValueError> {
+    match kind {
+        Str => Ok(Value::Str(raw.to_owned())),
+        Bool => parse_go_bool(raw).map(Value::Bool).ok_or(ValueError::Parse),
+        Int => parse_go_int(raw).map(Value::Int),
+        Dur => parse_go_duration(raw)
+            .map(Value::Duration)
+            .map_err(|_| ValueError::Parse),
+    }
+}
+
+/// Go `strconv.ParseBool`.
+fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`/`0o`/`0b` prefixes or a
+/// leading `0` for octal, `_` separators as in Go integer literals.
+fn parse_go_int(s0: &str) -> Result<i64, ValueError> {
+    let (neg, s) = match s0.as_bytes().first() {
+        Some(b'-') => (true, &s0[1..]),
+        Some(b'+') => (false, &s0[1..]),
+        _ => (false, s0),
+    };
+    let magnitude = parse_go_uint(s)?;
+    const CUTOFF: u64 = 1 << 63;
+    if neg {
+        if magnitude > CUTOFF {
+            return Err(ValueError::Range);
+        }
+        // -(2^63) is representable; wrapping handles exactly that case.
+        Ok((magnitude as i64).wrapping_neg())
+    } else {
+        i64::try_from(magnitude).map_err(|_| ValueError::Range)
+    }
+}
+
+/// Go `strconv.ParseUint(s, 0, 64)` after the sign was removed.
+fn parse_go_uint(s0: &str) -> Result<u64, ValueError> {
+    let bytes = s0.as_bytes();
+    if bytes.is_empty() {
+        return Err(ValueError::Parse);
+    }
+    let (base, digits): (u32, &[u8]) = match bytes {
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'b') => (2, &bytes[2..]),
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'o') => (8, &bytes[2..]),
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'x') => (16, &bytes[2..]),
+        [b'0', rest @ ..] => (8, rest),
+        _ => (10, bytes),
+    };
+    let mut underscores = false;
+    let mut n: u64 = 0;
+    let mut overflow = false;
+    for &c in digits {
+        let d = match c {
+            b'_' => {
+                underscores = true;
+                continue;
+            }
+            b'0'..=b'9' => u32::from(c - b'0'),
+            _ if c.is_ascii_alphabetic() => u32::from(c.to_ascii_lowercase() - b'a') + 10,
+            _ => return Err(ValueError::Parse),
+        };
+        if d >= base {
+            return Err(ValueError::Parse);
+        }
+        // Go keeps scanning after an overflow so that a later syntax error wins.
+        match n
+            .checked_mul(u64::from(base))
+            .and_then(|m| m.checked_add(u64::from(d)))
+        {
+            Some(v) => n = v,
+            None => overflow = true,
+        }
+    }
+    if underscores && !go_underscore_ok(s0) {
+        return Err(ValueError::Parse);
+    }
+    if overflow {
+        return Err(ValueError::Range);
+    }
+    Ok(n)
+}
+
+/// Go `strconv.underscoreOK`: `_` only between digits (a base prefix counts as a digit).
+fn go_underscore_ok(s: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Saw {
+        Start,
+        Digit,
+        Underscore,
+        Other,
+    }
+    let mut b = s.as_bytes();
+    if let Some((b'-' | b'+', rest)) = b.split_first() {
+        b = rest;
+    }
+    let mut saw = Saw::Start;
+    let mut hex = false;
+    let mut i = 0;
+    if let [b'0', p, ..] = b {
+        let p = p.to_ascii_lowercase();
+        if matches!(p, b'b' | b'o' | b'x') {
+            i = 2;
+            saw = Saw::Digit;
+            hex = p == b'x';
+        }
+    }
+    for &c in b.iter().skip(i) {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = Saw::Digit;
+        } else if c == b'_' {
+            if saw != Saw::Digit {
+                return false;
+            }
+            saw = Saw::Underscore;
+        } else {
+            if saw == Saw::Underscore {
+                return false;
+            }
+            saw = Saw::Other;
+        }
+    }
+    saw != Saw::Underscore
+}
+
+/// Go `time.ParseDuration`: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, or a bare `0`.
+///
+/// # Errors
+/// Go's message: `time: invalid duration "x"`, `time: missing unit in duration "1"`,
+/// `time: unknown unit "y" in duration "1y"`.
+pub fn parse_go_duration(orig: &str) -> Result<time::Duration, String> {
+    let invalid = || format!("time: invalid duration {}", go_quote(orig));
+    const LIMIT: u64 = 1 << 63;
+    let mut s = orig;
+    let mut neg = false;
+    if let Some(c @ ('-' | '+')) = s.chars().next() {
+        neg = c == '-';
+        s = &s[1..];
+    }
+    if s == "0" {
+        return Ok(time::Duration::ZERO);
+    }
+    if s.is_empty() {
+        return Err(invalid());
+    }
+    let mut total: u64 = 0;
+    while !s.is_empty() {
+        if !s.starts_with(|c: char| c == '.' || c.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
+        let mut v: u64 = 0;
+        for c in s[..int_len].bytes() {
+            v = v
+                .checked_mul(10)
+                .and_then(|x| x.checked_add(u64::from(c - b'0')))
+                .filter(|&x| x <= LIMIT)
+                .ok_or_else(invalid)?;
+        }
+        s = &s[int_len..];
+        let pre = int_len > 0;
+        let mut post = false;
+        let (mut frac, mut scale) = (0u64, 1f64);
+        if let Some(rest) = s.strip_prefix('.') {
+            let frac_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for c in rest[..frac_len].bytes() {
+                if overflow {
+                    continue;
+                }
+                match frac
+                    .checked_mul(10)
+                    .and_then(|x| x.checked_add(u64::from(c - b'0')))
+                    .filter(|&x| x <= LIMIT)
+                {
+                    Some(x) => {
+                        frac = x;
+                        scale *= 10.0;
+                    }
+                    None => overflow = true,
+                }
+            }
+            post = frac_len > 0;
+            s = &rest[frac_len..];
+        }
+        if !pre && !post {
+            return Err(invalid());
+        }
+        let unit_len = s
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(s.len());
+        if unit_len == 0 {
+            return Err(format!("time: missing unit in duration {}", go_quote(orig)));
+        }
+        let unit_name = &s[..unit_len];
+        s = &s[unit_len..];
+        let unit: u64 = match unit_name {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_quote(unit_name),
+                    go_quote(orig)
+                ));
+            }
+        };
+        if v > LIMIT / unit {
+            return Err(invalid());
+        }
+        v *= unit;
+        if frac > 0 {
+            // Go does this step in float64 too.
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+            let extra = (frac as f64 * (unit as f64 / scale)) as u64;
+            v = v
+                .checked_add(extra)
+                .filter(|&x| x <= LIMIT)
+                .ok_or_else(invalid)?;
+        }
+        total = total
+            .checked_add(v)
+            .filter(|&x| x <= LIMIT)
+            .ok_or_else(invalid)?;
+    }
+    let nanos = if neg {
+        // total <= 2^63, so the negation fits (2^63 itself wraps to i64::MIN).
+        (total as i64).wrapping_neg()
+    } else {
+        i64::try_from(total).map_err(|_| invalid())?
+    };
+    Ok(time::Duration::nanoseconds(nanos))
+}
+
+/// Go `strconv.Quote` (what `%q` prints), for error messages about flag values.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            ' '..='~' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if go_is_print(c) => out.push(c),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An approximation of Go's `strconv.IsPrint` for non-ASCII characters: graphic
+/// characters are printable; controls, spaces other than U+0020 and format characters
+/// are not.
+fn go_is_print(c: char) -> bool {
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+        || ('\u{e000}'..='\u{f8ff}').contains(&c))
+}
+
+/// The result of parsing a command's arguments: flag values and positionals in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// Flag values.
+    pub flags: ParsedFlags,
+    /// Positional arguments, in order.
+    pub positionals: Vec<String>,
+}
+
+/// Parses a command's arguments (everything after the command name) over [`FLAGS`].
+///
+/// # Errors
+/// [`FlagError::Help`] for `-h`/`-help`; [`FlagError::Invalid`] with Go's message
+/// otherwise.
+pub fn parse(args: &[String]) -> Result<Parsed, FlagError> {
+    let mut flags = ParsedFlags::new();
+    let mut positionals = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            positionals.extend(rest.by_ref().cloned());
+            break;
+        }
+        let looks_negative_number = !positionals.is_empty()
+            && arg.len() >= 2
+            && arg.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+        if arg.len() < 2 || !arg.starts_with('-') || looks_negative_number {
+            positionals.push(arg.clone());
+            continue;
+        }
+        let (name, value) = split_flag(arg)?;
+        let Some(spec) = lookup(name) else {
+            if name == "h" || name == "help" {
+                return Err(FlagError::Help);
+            }
+            return Err(FlagError::Invalid(format!(
+                "flag provided but not defined: -{name}"
+            )));
+        };
+        let value = match (spec.kind, value) {
+            (_, Some(v)) => v,
+            (Bool, None) => "true",
+            (_, None) => match rest.next() {
+                Some(next) => next.as_str(),
+                None => {
+                    return Err(FlagError::Invalid(format!(
+                        "flag needs an argument: -{name}"
+                    )));
+                }
+            },
+        };
+        flags.set(name, value)?;
+    }
+    Ok(Parsed { flags, positionals })
+}
+
+/// Splits `-name[=value]` / `--name[=value]` (Go `FlagSet.parseOne`).
+fn split_flag(arg: &str) -> Result<(&str, Option<&str>), FlagError> {
+    let body = arg
+        .strip_prefix("--")
+        .or_else(|| arg.strip_prefix('-'))
+        .unwrap_or(arg);
+    if body.is_empty() || body.starts_with('-') || body.starts_with('=') {
+        return Err(FlagError::Invalid(format!("bad flag syntax: {arg}")));
+    }
+    Ok(match body.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (body, None),
+    })
+}
+
+/// Parses the top-level arguments (before the command) like Go's global `flag.Parse()`
+/// with no flags registered: returns the index of the command name, if any.
+///
+/// # Errors
+/// [`FlagError::Help`] for `-h`/`-help`, else `flag provided but not defined: -x` or
+/// `bad flag syntax: …`.
+pub fn parse_top_level(args: &[String]) -> Result<Option<usize>, FlagError> {
+    let Some(first) = args.first() else {
+        return Ok(None);
+    };
+    if first == "--" {
+        return Ok((args.len() > 1).then_some(1));
+    }
+    if first.len() < 2 || !first.starts_with('-') {
+        return Ok(Some(0));
+    }
+    let (name, _) = split_flag(first)?;
+    if name == "h" || name == "help" {
+        return Err(FlagError::Help);
+    }
+    Err(FlagError::Invalid(format!(
+        "flag provided but not defined: -{name}"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn invalid(v: &[&str]) -> String {
+        match parse(&args(v)) {
+            Err(FlagError::Invalid(m)) => m,
+            other => format!("unexpected: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn table_names_are_unique_and_defaults_parse() {
+        for (i, f) in FLAGS.iter().enumerate() {
+            assert!(FLAGS[..i].iter().all(|g| g.name != f.name), "{}", f.name);
+            assert!(parse_value(f.kind, f.default).is_ok(), "{}", f.name);
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let f = ParsedFlags::new();
+        assert_eq!(f.get_int("port"), 8888);
+        assert_eq!(f.get_int("loglevel"), 1);
+        assert_eq!(f.get_str("address"), "127.0.0.1");
+        assert_eq!(f.get_str("ca"), "");
+        assert!(!f.get_bool("initca"));
+        assert_eq!(f.get_duration("interval"), time::Duration::hours(96));
+        assert_eq!(f.get_duration("timeout"), time::Duration::minutes(5));
+        assert_eq!(f.get_duration("expiry"), time::Duration::hours(168));
+        assert!(!f.was_set("ca"));
+    }
+
+    #[test]
+    fn forms_and_positionals() {
+        let p = parse(&args(&[
+            "-ca",
+            "a",
+            "--ca-key=b",
+            "x",
+            "-initca",
+            "-",
+            "--config",
+            "c",
+            "y",
+        ]))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.flags.get_str("ca"), "a");
+        assert_eq!(p.flags.get_str("ca-key"), "b");
+        assert_eq!(p.flags.get_str("config"), "c");
+        assert!(p.flags.get_bool("initca"));
+        assert!(p.flags.was_set("initca"));
+        assert_eq!(p.positionals, args(&["x", "-", "y"]));
+    }
+
+    #[test]
+    fn double_dash_ends_flags_and_last_wins() {
+        let p = parse(&args(&["-ca=1", "-ca", "2", "--", "-initca", "--"]))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.flags.get_str("ca"), "2");
+        assert!(!p.flags.get_bool("initca"));
+        assert_eq!(p.positionals, args(&["-initca", "--"]));
+    }
+
+    #[test]
+    fn bool_values() {
+        for (v, want) in [
+            ("1", true),
+            ("t", true),
+            ("T", true),
+            ("true", true),
+            ("TRUE", true),
+            ("True", true),
+            ("0", false),
+            ("f", false),
+            ("F", false),
+            ("false", false),
+            ("FALSE", false),
+            ("False", false),
+        ] {
+            let p =
+                parse(&args(&[&format!("-initca={v}")])).unwrap_or_else(|e| unreachable!("{e}"));
+            assert_eq!(p.flags.get_bool("initca"), want, "{v}");
+        }
+        // `-initca false`: `false` is a positional.
+        let p = parse(&args(&["-initca", "false"])).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(p.flags.get_bool("initca"));
+        assert_eq!(p.positionals, args(&["false"]));
+        assert_eq!(
+            invalid(&["-initca=yes"]),
+            r#"invalid boolean value "yes" for -initca: parse error"#
+        );
+        assert_eq!(
+            invalid(&["-initca="]),
+            r#"invalid boolean value "" for -initca: parse error"#
+        );
+    }
+
+    #[test]
+    fn errors_read_like_go() {
+        assert_eq!(
+            invalid(&["-bogus"]),
+            "flag provided but not defined: -bogus"
+        );
+        assert_eq!(
+            invalid(&["--bogus=1"]),
+            "flag provided but not defined: -bogus"
+        );
+        assert_eq!(invalid(&["-ca"]), "flag needs an argument: -ca");
+        assert_eq!(
+            invalid(&["-port", "abc"]),
+            r#"invalid value "abc" for flag -port: parse error"#
+        );
+        assert_eq!(
+            invalid(&["-port=99999999999999999999"]),
+            r#"invalid value "99999999999999999999" for flag -port: value out of range"#
+        );
+        assert_eq!(
+            invalid(&["-interval", "1y"]),
+            r#"invalid value "1y" for flag -interval: parse error"#
+        );
+        assert_eq!(invalid(&["---x"]), "bad flag syntax: ---x");
+        assert_eq!(invalid(&["-=x"]), "bad flag syntax: -=x");
+        assert_eq!(parse(&args(&["-h"])), Err(FlagError::Help));
+        assert_eq!(parse(&args(&["x", "--help"])), Err(FlagError::Help));
+        assert_eq!(parse(&args(&["-help=1"])), Err(FlagError::Help));
+    }
+
+    #[test]
+    fn negative_numbers_after_a_positional_stay_positional() {
+        let p = parse(&args(&["a", "-5", "-0x1"])).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.positionals, args(&["a", "-5", "-0x1"]));
+        assert_eq!(invalid(&["-5"]), "flag provided but not defined: -5");
+    }
+
+    #[test]
+    fn go_ints() {
+        for (s, want) in [
+            ("0", 0),
+            ("42", 42),
+            ("-42", -42),
+            ("+7", 7),
+            ("0x1F", 31),
+            ("0X1f", 31),
+            ("0o17", 15),
+            ("0O17", 15),
+            ("017", 15),
+            ("0b101", 5),
+            ("0B1", 1),
+            ("1_000", 1000),
+            ("0x_1f", 31),
+            ("0_7", 7),
+            ("-0b1_0", -2),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+        ] {
+            assert_eq!(parse_go_int(s), Ok(want), "{s}");
+        }
+        for s in [
+            "", "-", "0x", "0b", "08", "0b2", "1__0", "_1", "1_", "0x_", "1.0", " 1", "abc", "0xg",
+        ] {
+            assert_eq!(parse_go_int(s), Err(ValueError::Parse), "{s}");
+        }
+        for s in [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "0xffffffffffffffffff",
+        ] {
+            assert_eq!(parse_go_int(s), Err(ValueError::Range), "{s}");
+        }
+    }
+
+    #[test]
+    fn go_durations() {
+        let ns = time::Duration::nanoseconds;
+        for (s, want) in [
+            ("0", ns(0)),
+            ("-0", ns(0)),
+            ("96h", time::Duration::hours(96)),
+            ("1h30m", time::Duration::minutes(90)),
+            ("1.5h", time::Duration::minutes(90)),
+            ("300ms", time::Duration::milliseconds(300)),
+            ("-1h", time::Duration::hours(-1)),
+            ("1us", ns(1000)),
+            ("1\u{b5}s", ns(1000)),
+            ("1\u{3bc}s", ns(1000)),
+            (".5s", ns(500_000_000)),
+            ("5.s", time::Duration::seconds(5)),
+            ("96h0m0s", time::Duration::hours(96)),
+            ("2562047h47m16.854775807s", ns(i64::MAX)),
+            ("-2562047h47m16.854775808s", ns(i64::MIN)),
+        ] {
+            assert_eq!(parse_go_duration(s), Ok(want), "{s}");
+        }
+        assert_eq!(
+            parse_go_duration(""),
+            Err(r#"time: invalid duration """#.into())
+        );
+        assert_eq!(
+            parse_go_duration("1"),
+            Err(r#"time: missing unit in duration "1""#.into())
+        );
+        assert_eq!(
+            parse_go_duration("1y"),
+            Err(r#"time: unknown unit "y" in duration "1y""#.into())
+        );
+        for s in [
+            ".",
+            "h",
+            "1h ",
+            " 1h",
+            "2 days",
+            "1h-1m",
+            "2562047h47m16.854775808s",
+            "++1h",
+        ] {
+            assert!(parse_go_duration(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(go_quote("abc"), r#""abc""#);
+        assert_eq!(go_quote("a\"b\\c\n\u{1}\u{7f}"), r#""a\"b\\c\n\x01\x7f""#);
+        assert_eq!(go_quote("é\u{a0}\u{1F600}"), "\"é\\u00a0\u{1F600}\"");
+    }
+
+    #[test]
+    fn top_level() {
+        assert_eq!(parse_top_level(&args(&[])), Ok(None));
+        assert_eq!(parse_top_level(&args(&["gencert", "-x"])), Ok(Some(0)));
+        assert_eq!(parse_top_level(&args(&["--", "version"])), Ok(Some(1)));
+        assert_eq!(parse_top_level(&args(&["--"])), Ok(None));
+        assert_eq!(parse_top_level(&args(&["-"])), Ok(Some(0)));
+        assert_eq!(parse_top_level(&args(&["--help"])), Err(FlagError::Help));
+        assert_eq!(
+            parse_top_level(&args(&["-x", "version"])),
+            Err(FlagError::Invalid(
+                "flag provided but not defined: -x".into()
+            ))
+        );
+    }
+}

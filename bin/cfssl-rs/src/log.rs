@@ -1,0 +1,175 @@
+//! cfssl's log lines on stderr (cfssl.md §1.3, cfssl `log/log.go`).
+//!
+//! A line is `YYYY/MM/DD HH:MM:SS [LEVEL] message` in local time (Go's `log` package with
+//! its default flags), with a newline added only when the message does not end in one.
+//! A message is printed iff its level is at least the `-loglevel` threshold (default 1,
+//! INFO). The threshold is process-wide and set once, right after flag parsing.
+//!
+//! ```ignore
+//! log::set_level(ctx.flags.get_int("loglevel"));
+//! log::info!("signed certificate with serial number {serial}"); // or crate::info!
+//! ```
+
+use std::fmt;
+use std::io::Write;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// cfssl's log levels (`log.LevelDebug` … `log.LevelFatal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// 0
+    Debug = 0,
+    /// 1, the default threshold
+    Info = 1,
+    /// 2
+    Warning = 2,
+    /// 3
+    Error = 3,
+    /// 4
+    Critical = 4,
+    /// 5
+    Fatal = 5,
+}
+
+impl Level {
+    fn tag(self) -> &'static str {
+        match self {
+            Level::Debug => "DEBUG",
+            Level::Info => "INFO",
+            Level::Warning => "WARNING",
+            Level::Error => "ERROR",
+            Level::Critical => "CRITICAL",
+            Level::Fatal => "FATAL",
+        }
+    }
+}
+
+static THRESHOLD: AtomicI64 = AtomicI64::new(Level::Info as i64);
+
+/// Sets the threshold (`-loglevel`); any integer is accepted, as in cfssl.
+pub fn set_level(level: i64) {
+    THRESHOLD.store(level, Ordering::Relaxed);
+}
+
+/// Whether a message at `level` would be printed.
+pub fn enabled(level: Level) -> bool {
+    level as i64 >= THRESHOLD.load(Ordering::Relaxed)
+}
+
+/// Formats one log line (without deciding whether to print it).
+pub fn format_line(now: time::OffsetDateTime, level: Level, message: &str) -> String {
+    let mut line = format!(
+        "{:04}/{:02}/{:02} {:02}:{:02}:{:02} [{}] {}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        level.tag(),
+        message
+    );
+    if !line.ends_with('\n') {
+        line.push('\n');
+    }
+    line
+}
+
+/// The local UTC offset, looked up once (UTC when it cannot be determined, e.g. when
+/// the `time` crate refuses because other threads exist).
+fn local_offset() -> time::UtcOffset {
+    static OFFSET: OnceLock<time::UtcOffset> = OnceLock::new();
+    *OFFSET.get_or_init(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC))
+}
+
+/// Looks the local offset up now; call early, before any thread is spawned, so that the
+/// `time` crate can determine it.
+pub fn init_local_offset() {
+    let _ = local_offset();
+}
+
+/// Writes one message at `level` to stderr if the threshold allows it.
+pub fn write(level: Level, args: fmt::Arguments<'_>) {
+    if !enabled(level) {
+        return;
+    }
+    let now = time::OffsetDateTime::now_utc().to_offset(local_offset());
+    let line = format_line(now, level, &args.to_string());
+    // Nothing sensible can be done when stderr is gone.
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Logs at DEBUG (0).
+#[macro_export]
+macro_rules! debug {
+    ($($arg:tt)*) => { $crate::log::write($crate::log::Level::Debug, format_args!($($arg)*)) };
+}
+/// Logs at INFO (1).
+#[macro_export]
+macro_rules! info {
+    ($($arg:tt)*) => { $crate::log::write($crate::log::Level::Info, format_args!($($arg)*)) };
+}
+/// Logs at WARNING (2).
+#[macro_export]
+macro_rules! warning {
+    ($($arg:tt)*) => { $crate::log::write($crate::log::Level::Warning, format_args!($($arg)*)) };
+}
+/// Logs at ERROR (3).
+#[macro_export]
+macro_rules! error {
+    ($($arg:tt)*) => { $crate::log::write($crate::log::Level::Error, format_args!($($arg)*)) };
+}
+/// Logs at CRITICAL (4).
+#[macro_export]
+macro_rules! critical {
+    ($($arg:tt)*) => { $crate::log::write($crate::log::Level::Critical, format_args!($($arg)*)) };
+}
+
+// Reachable both as `crate::info!` and `crate::log::info!`.
+#[allow(unused_imports)]
+pub(crate) use crate::{critical, debug, error, info, warning};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_format() {
+        let t = time::macros::datetime!(2026-11-23 07:48:07.123 +01:00);
+        assert_eq!(
+            format_line(t, Level::Info, "encoded CSR"),
+            "2026/11/23 07:48:07 [INFO] encoded CSR\n"
+        );
+        assert_eq!(
+            format_line(t, Level::Error, "x\n"),
+            "2026/11/23 07:48:07 [ERROR] x\n"
+        );
+        assert_eq!(
+            format_line(t, Level::Warning, "a\nb"),
+            "2026/11/23 07:48:07 [WARNING] a\nb\n"
+        );
+    }
+
+    /// The only test touching the process-wide threshold.
+    #[test]
+    fn threshold() {
+        assert!(enabled(Level::Info) && !enabled(Level::Debug));
+        set_level(3);
+        assert!(!enabled(Level::Warning) && enabled(Level::Error) && enabled(Level::Fatal));
+        set_level(-7);
+        assert!(enabled(Level::Debug));
+        set_level(9);
+        assert!(!enabled(Level::Fatal));
+        set_level(Level::Info as i64);
+        // Both macro paths compile; DEBUG is below the threshold, so nothing is printed.
+        crate::debug!("hidden {}", 1);
+        crate::log::debug!("hidden {}", 2);
+    }
+
+    #[test]
+    fn levels_order() {
+        assert!(Level::Debug < Level::Info && Level::Critical < Level::Fatal);
+        assert_eq!(Level::Fatal as i64, 5);
+    }
+}

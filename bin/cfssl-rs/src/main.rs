@@ -1,0 +1,137 @@
+//! `cfssl-rs`: a drop-in replacement for Cloudflare's `cfssl` 1.6.5 command line.
+//!
+//! This file is the dispatcher (cfssl `cli.Start`, cfssl.md §1.1):
+//! 1. top-level arguments are parsed like Go's empty global flag set: `-h` prints the
+//!    top-level usage (exit 0), any other flag is undefined (exit 2);
+//! 2. no command → `No command is given.` + usage, exit 1; unknown command →
+//!    `Command X is not defined.` + usage, exit 1;
+//! 3. the command's arguments are parsed over the one shared flag set ([`flags`]); `-h`
+//!    prints the command's usage (exit 0), a flag error prints Go's message and the usage
+//!    (exit 2);
+//! 4. `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
+//!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
+//! 5. the command runs; an error prints `<err>\n`, exit 1 (cfssl.md §7.2).
+//!
+//! Results go to stdout, diagnostics to stderr. Nothing costly happens before the
+//! arguments are parsed.
+//!
+//! Arguments that are not valid Unicode are converted lossily (U+FFFD).
+
+// Until the remaining commands (genkey, gencert, sign, …) use the whole framework API,
+// parts of it are unused; drop these `allow`s once they are in.
+#[allow(dead_code, reason = "framework API for the commands still to come")]
+mod cmd;
+#[allow(dead_code, reason = "framework API for the commands still to come")]
+mod flags;
+#[allow(
+    dead_code,
+    unused_macros,
+    reason = "framework API for the commands still to come"
+)]
+mod log;
+#[allow(dead_code, reason = "usage texts of the commands still to come")]
+mod usage;
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use cmd::{COMMANDS, Context};
+use flags::FlagError;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut stdin = io::stdin().lock();
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    let code = run(&args, &mut stdin, &mut stdout, &mut stderr);
+    // A failed flush (closed stdout) cannot be reported anywhere useful.
+    let _ = stdout.flush();
+    ExitCode::from(code)
+}
+
+/// Runs one `cfssl-rs` invocation; returns the exit status.
+fn run(
+    args: &[String],
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    // Writes to stderr that fail have nowhere to be reported; they are ignored throughout.
+    let top_usage = |stderr: &mut dyn Write| {
+        let _ = usage::write_top_level_usage(stderr, COMMANDS);
+    };
+    let command_index = match flags::parse_top_level(args) {
+        Ok(index) => index,
+        Err(FlagError::Help) => {
+            top_usage(stderr);
+            return 0;
+        }
+        Err(FlagError::Invalid(message)) => {
+            let _ = writeln!(stderr, "{message}");
+            top_usage(stderr);
+            return 2;
+        }
+    };
+    let Some(index) = command_index else {
+        let _ = writeln!(stderr, "No command is given.");
+        top_usage(stderr);
+        return 1;
+    };
+    let name = args.get(index).map_or("", String::as_str);
+    let Some(command) = cmd::find(name) else {
+        let _ = writeln!(stderr, "Command {name} is not defined.");
+        top_usage(stderr);
+        return 1;
+    };
+
+    let rest = args.get(index + 1..).unwrap_or_default();
+    let parsed = match flags::parse(rest) {
+        Ok(parsed) => parsed,
+        Err(FlagError::Help) => {
+            let _ = usage::write_command_usage(stderr, command.help);
+            return 0;
+        }
+        Err(FlagError::Invalid(message)) => {
+            let _ = writeln!(stderr, "{message}");
+            let _ = usage::write_command_usage(stderr, command.help);
+            return 2;
+        }
+    };
+
+    log::set_level(parsed.flags.get_int("loglevel"));
+    // Determine the local UTC offset while the process is still single-threaded.
+    log::init_local_offset();
+
+    let config_path = parsed.flags.get_str("config");
+    let config = if config_path.is_empty() {
+        None
+    } else {
+        match cmd::load_config(Path::new(config_path)) {
+            Ok(config) => Some(config),
+            Err(message) => {
+                let _ = write!(stderr, "Failed to load config file: {message}");
+                return 1;
+            }
+        }
+    };
+
+    let mut ctx = Context::new(
+        parsed.flags,
+        parsed.positionals,
+        config,
+        stdin,
+        stdout,
+        stderr,
+    );
+    match (command.run)(&mut ctx) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(ctx.stderr, "{e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `cfssljson-rs`: a drop-in replacement for cfssl's `cfssljson` (cfssl.md §2).
+//!
+//! Reads the JSON that `cfssl-rs` (or cfssl's API) prints and writes the certificate, key,
+//! CSR, bundle and OCSP response it holds into `BASENAME.pem`, `BASENAME-key.pem`, … — all of
+//! them or none (differences.md #11). Exit status 0 on success, 1 on any error, 2 on a flag
+//! error; it never panics.
+//!
+//! Differences from cfssljson: flags are accepted anywhere, `--flag` too (differences.md #13);
+//! an existing private-key file is never replaced unless `-overwrite` is given (#11); empty
+//! input, a cfssl error object and a non-string field get explanations instead of a JSON
+//! syntax error, silence or a panic (#9, #12).
+
+mod flags;
+
+use std::fs;
+use std::io::{self, Read as _, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+use cfssl_output::zeroize::Zeroizing;
+use cfssl_output::{
+    CfssljsonError, go_os_error, parse_input, plan_files, render_stdout, select_payload,
+    wipe_value, write_files_atomically,
+};
+
+use flags::{Options, Parsed};
+
+/// Prefix for messages that cfssl does not have.
+const NAME: &str = "cfssljson-rs";
+
+fn main() -> ExitCode {
+    let mut argv = std::env::args_os();
+    let program = argv
+        .next()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| NAME.to_owned());
+    let args: Vec<String> = argv.map(|a| a.to_string_lossy().into_owned()).collect();
+    match flags::parse(&args) {
+        Parsed::Help => {
+            eprint_text(&flags::usage(&program));
+            ExitCode::SUCCESS
+        }
+        Parsed::Error(message) => {
+            eprint_text(&format!("{message}\n{}", flags::usage(&program)));
+            ExitCode::from(2)
+        }
+        Parsed::Run(options) => match run(&options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprint_text(&format!("{message}\n"));
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Writes to stderr; if even that fails there is nobody left to tell.
+fn eprint_text(text: &str) {
+    let _ = io::stderr().write_all(text.as_bytes());
+}
+
+/// Does the work; the error is the complete message for stderr.
+fn run(options: &Options) -> Result<(), String> {
+    if options.version {
+        let text = format!(
+            "Version: {}\nRuntime: {}\n",
+            env!("CARGO_PKG_VERSION"),
+            env!("CFSSLJSON_RS_RUNTIME")
+        );
+        return write_stdout(text.as_bytes());
+    }
+    let basename = options.args.first().map_or("cert", String::as_str);
+    let input = read_input(&options.input).map_err(|e| format!("Failed to read input: {e}"))?;
+    let mut doc = parse_input(&input).map_err(|e| describe(&e))?;
+    let result = emit(&doc, options, basename);
+    wipe_value(&mut doc);
+    result
+}
+
+/// Steps 2–5 of cfssl.md §2 on the parsed document.
+fn emit(doc: &cfssl_output::Value, options: &Options, basename: &str) -> Result<(), String> {
+    let payload = select_payload(doc, options.bare).map_err(|e| describe(&e))?;
+    let files = plan_files(payload, basename).map_err(|e| describe(&e))?;
+    if options.stdout {
+        write_stdout(&render_stdout(&files))
+    } else {
+        write_files_atomically(Path::new("."), &files, options.overwrite).map_err(|e| describe(&e))
+    }
+}
+
+/// The message for an error: cfssl's own wording as is, ours prefixed with the program name.
+fn describe(error: &CfssljsonError) -> String {
+    match error {
+        CfssljsonError::Parse { .. }
+        | CfssljsonError::RequestFailed { .. }
+        | CfssljsonError::NotApiResponse { .. }
+        | CfssljsonError::InnerBundle
+        | CfssljsonError::Root
+        | CfssljsonError::OcspResponse { .. } => error.to_string(),
+        _ => format!("{NAME}: {error}"),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("{NAME}: cannot write to stdout: {}", go_os_error(&e)))
+}
+
+/// Reads `-f` (`-` = stdin) with Go's error wording (`open x.json: no such file or directory`).
+fn read_input(name: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    let mut buffer = Zeroizing::new(Vec::new());
+    if name == "-" {
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buffer)
+            .map_err(|e| format!("read /dev/stdin: {}", go_os_error(&e)))?;
+    } else {
+        let mut file =
+            fs::File::open(name).map_err(|e| format!("open {name}: {}", go_os_error(&e)))?;
+        file.read_to_end(&mut buffer)
+            .map_err(|e| format!("read {name}: {}", go_os_error(&e)))?;
+    }
+    Ok(buffer)
+}

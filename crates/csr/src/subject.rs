@@ -1,0 +1,363 @@
+//! Distinguished names the way cfssl (through Go's `crypto/x509/pkix`) builds them.
+//!
+//! cfssl never copies a subject byte for byte: it fills a `pkix.Name` (lists per attribute
+//! type, plus "extra names") and re-encodes it (cfssl.md §5.6). Reproducing that is what makes
+//! our certificates field-equal to cfssl's:
+//!
+//! * RDN order is fixed: C, ST, L, street, postalCode, O, OU, CN, serialNumber, then the extra
+//!   names in their own order — the order of the request is *not* kept.
+//! * All values of one attribute type form **one multi-valued RDN** (a single SET, whose
+//!   members DER sorts), e.g. `C = DE + C = US`. Each extra name is its own RDN. An attribute
+//!   type present among the extra names suppresses the standard list of that type.
+//! * Each value is a PrintableString when every character is in
+//!   `A-Z a-z 0-9 space ' ( ) + , - . / : = ?`, otherwise a UTF8String.
+
+use const_oid::ObjectIdentifier;
+use der::asn1::{Any, SetOfVec};
+use der::{Decode, Encode, Tag, Tagged};
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::name::{RdnSequence, RelativeDistinguishedName};
+
+use crate::CsrError;
+
+/// `id-at-countryName` and friends (RFC 4519 §2), the types Go's `pkix.Name` keeps in lists.
+pub mod oids {
+    use const_oid::ObjectIdentifier;
+    use const_oid::db::rfc4519;
+
+    /// countryName (2.5.4.6)
+    pub const COUNTRY: ObjectIdentifier = rfc4519::C;
+    /// stateOrProvinceName (2.5.4.8)
+    pub const PROVINCE: ObjectIdentifier = rfc4519::ST;
+    /// localityName (2.5.4.7)
+    pub const LOCALITY: ObjectIdentifier = rfc4519::L;
+    /// streetAddress (2.5.4.9)
+    pub const STREET: ObjectIdentifier = rfc4519::STREET;
+    /// postalCode (2.5.4.17)
+    pub const POSTAL_CODE: ObjectIdentifier = rfc4519::POSTAL_CODE;
+    /// organizationName (2.5.4.10)
+    pub const ORGANIZATION: ObjectIdentifier = rfc4519::O;
+    /// organizationalUnitName (2.5.4.11)
+    pub const ORGANIZATIONAL_UNIT: ObjectIdentifier = rfc4519::OU;
+    /// commonName (2.5.4.3)
+    pub const COMMON_NAME: ObjectIdentifier = rfc4519::CN;
+    /// serialNumber (2.5.4.5)
+    pub const SERIAL_NUMBER: ObjectIdentifier = rfc4519::SERIAL_NUMBER;
+    /// emailAddress (1.2.840.113549.1.9.1, PKCS #9)
+    pub const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+}
+
+/// One attribute value outside the standard lists (Go's `pkix.Name.ExtraNames`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraName {
+    /// The attribute type.
+    pub oid: ObjectIdentifier,
+    /// The value: a string (re-encoded with Go's string-type rule) or, when a parsed CSR
+    /// carried a non-string value, the original DER element, kept verbatim.
+    pub value: AttributeValue,
+}
+
+/// An attribute value as Go's `pkix.AttributeTypeAndValue.Value` holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttributeValue {
+    /// A string, encoded PrintableString or UTF8String on output.
+    Text(String),
+    /// Any other ASN.1 value, re-emitted as it came.
+    Raw(Any),
+}
+
+/// A subject as Go's `pkix.Name`: one list per common attribute type, plus extra names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SubjectName {
+    /// C values, in order.
+    pub country: Vec<String>,
+    /// ST values.
+    pub province: Vec<String>,
+    /// L values.
+    pub locality: Vec<String>,
+    /// street values.
+    pub street_address: Vec<String>,
+    /// postalCode values.
+    pub postal_code: Vec<String>,
+    /// O values.
+    pub organization: Vec<String>,
+    /// OU values.
+    pub organizational_unit: Vec<String>,
+    /// CN ("" when absent). Go keeps only the last one seen.
+    pub common_name: String,
+    /// serialNumber attribute ("" when absent).
+    pub serial_number: String,
+    /// Everything else, in order (e-mail addresses, custom OIDs).
+    pub extra_names: Vec<ExtraName>,
+    /// Every attribute of the DN in DER order, as parsed (Go's `Names`); empty for built names.
+    pub names: Vec<ExtraName>,
+}
+
+impl SubjectName {
+    /// True when no attribute at all would be encoded.
+    pub fn is_empty(&self) -> bool {
+        self.country.is_empty()
+            && self.province.is_empty()
+            && self.locality.is_empty()
+            && self.street_address.is_empty()
+            && self.postal_code.is_empty()
+            && self.organization.is_empty()
+            && self.organizational_unit.is_empty()
+            && self.common_name.is_empty()
+            && self.serial_number.is_empty()
+            && self.extra_names.is_empty()
+    }
+
+    /// Encodes the DER `Name` exactly as Go's `pkix.Name.ToRDNSequence` + `asn1.Marshal`
+    /// would (module docs). Fails only on values that are not valid UTF-8 text, which a
+    /// `String` cannot be, or on DER length overflow.
+    pub fn to_der(&self) -> Result<Vec<u8>, CsrError> {
+        let mut rdns = RdnSequence::default();
+        let lists: [(&[String], ObjectIdentifier); 7] = [
+            (&self.country, oids::COUNTRY),
+            (&self.province, oids::PROVINCE),
+            (&self.locality, oids::LOCALITY),
+            (&self.street_address, oids::STREET),
+            (&self.postal_code, oids::POSTAL_CODE),
+            (&self.organization, oids::ORGANIZATION),
+            (&self.organizational_unit, oids::ORGANIZATIONAL_UNIT),
+        ];
+        let overridden = |oid: &ObjectIdentifier| self.extra_names.iter().any(|e| e.oid == *oid);
+        let cn = [self.common_name.clone()];
+        let sn = [self.serial_number.clone()];
+        let mut ordered: Vec<(&[String], ObjectIdentifier)> = lists.to_vec();
+        if !self.common_name.is_empty() {
+            ordered.push((&cn, oids::COMMON_NAME));
+        }
+        if !self.serial_number.is_empty() {
+            ordered.push((&sn, oids::SERIAL_NUMBER));
+        }
+        for (values, oid) in ordered {
+            if values.is_empty() || overridden(&oid) {
+                continue;
+            }
+            let atvs = values
+                .iter()
+                .map(|v| text_atv(oid, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            rdns.push(rdn_of(atvs)?);
+        }
+        for extra in &self.extra_names {
+            let atv = match &extra.value {
+                AttributeValue::Text(t) => text_atv(extra.oid, t)?,
+                AttributeValue::Raw(any) => AttributeTypeAndValue {
+                    oid: extra.oid,
+                    value: any.clone(),
+                },
+            };
+            rdns.push(rdn_of(vec![atv])?);
+        }
+        Ok(rdns.to_der()?)
+    }
+
+    /// Parses a DER `Name` the way Go's `pkix.Name.FillFromRDNSequence` does: C, ST, L,
+    /// street, O, OU and postalCode values are appended to their lists, CN and serialNumber
+    /// keep the last value seen, every other attribute becomes an extra name. Non-string
+    /// values of known types are dropped from the lists (Go keeps them only in `Names`).
+    pub fn from_der(der: &[u8]) -> Result<SubjectName, CsrError> {
+        let rdns = RdnSequence::from_der(der)?;
+        let mut name = SubjectName::default();
+        for rdn in rdns.iter() {
+            for atv in rdn.iter() {
+                let text = decode_string(&atv.value);
+                name.names.push(ExtraName {
+                    oid: atv.oid,
+                    value: match &text {
+                        Some(t) => AttributeValue::Text(t.clone()),
+                        None => AttributeValue::Raw(atv.value.clone()),
+                    },
+                });
+                let list = match atv.oid {
+                    o if o == oids::COUNTRY => Some(&mut name.country),
+                    o if o == oids::PROVINCE => Some(&mut name.province),
+                    o if o == oids::LOCALITY => Some(&mut name.locality),
+                    o if o == oids::STREET => Some(&mut name.street_address),
+                    o if o == oids::ORGANIZATION => Some(&mut name.organization),
+                    o if o == oids::ORGANIZATIONAL_UNIT => Some(&mut name.organizational_unit),
+                    o if o == oids::POSTAL_CODE => Some(&mut name.postal_code),
+                    _ => None,
+                };
+                match (list, text) {
+                    (Some(list), Some(t)) => list.push(t),
+                    (Some(_), None) => {}
+                    (None, Some(t)) if atv.oid == oids::COMMON_NAME => name.common_name = t,
+                    (None, Some(t)) if atv.oid == oids::SERIAL_NUMBER => name.serial_number = t,
+                    (None, _) if atv.oid == oids::COMMON_NAME || atv.oid == oids::SERIAL_NUMBER => {}
+                    (None, text) => name.extra_names.push(ExtraName {
+                        oid: atv.oid,
+                        value: match text {
+                            Some(t) => AttributeValue::Text(t),
+                            None => AttributeValue::Raw(atv.value.clone()),
+                        },
+                    }),
+                }
+            }
+        }
+        Ok(name)
+    }
+}
+
+/// Go's `isPrintable` with asterisk and ampersand rejected: the PrintableString alphabet
+/// (X.680 §41.4).
+pub fn is_printable_string(s: &str) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'\'' | b'(' | b')' | b'+' | b',' | b'-' | b'.' | b'/' | b':' | b'=' | b'?'
+            )
+    })
+}
+
+fn text_atv(oid: ObjectIdentifier, value: &str) -> Result<AttributeTypeAndValue, CsrError> {
+    let tag = if is_printable_string(value) {
+        Tag::PrintableString
+    } else {
+        Tag::Utf8String
+    };
+    Ok(AttributeTypeAndValue {
+        oid,
+        value: Any::new(tag, value.as_bytes())?,
+    })
+}
+
+fn rdn_of(atvs: Vec<AttributeTypeAndValue>) -> Result<RelativeDistinguishedName, CsrError> {
+    // SetOfVec sorts its members by their DER encoding, which is what Go's SET OF
+    // marshalling does for a multi-valued RDN.
+    let set = SetOfVec::try_from(atvs)?;
+    Ok(RelativeDistinguishedName::try_from(set.into_vec())?)
+}
+
+/// The string inside a DirectoryString-like value, when it is one Go's `asn1.Unmarshal`
+/// into `interface{}` turns into a Go string.
+fn decode_string(value: &Any) -> Option<String> {
+    let bytes = value.value();
+    match value.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::NumericString => {
+            std::str::from_utf8(bytes).ok().map(str::to_owned)
+        }
+        // T61String: Go decodes it as ISO 8859-1.
+        Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        Tag::BmpString => {
+            if bytes.len() % 2 != 0 {
+                return None;
+            }
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).ok()
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn printable_alphabet_matches_go() {
+        assert!(is_printable_string("system:masters"));
+        assert!(is_printable_string("Kubernetes The Hard Way"));
+        assert!(!is_printable_string("*.example.com"));
+        assert!(!is_printable_string("a&b"));
+        assert!(!is_printable_string("me@x.org"));
+        assert!(!is_printable_string("kube_dns"));
+        assert!(!is_printable_string("bücher"));
+    }
+
+    #[test]
+    fn fixed_order_and_multivalued_rdn() {
+        let name = SubjectName {
+            country: vec!["US".into(), "DE".into()],
+            organization: vec!["O".into()],
+            locality: vec!["L".into()],
+            common_name: "cn".into(),
+            ..Default::default()
+        };
+        let der = name.to_der().unwrap();
+        let parsed = RdnSequence::from_der(&der).unwrap();
+        let order: Vec<Vec<String>> = parsed
+            .iter()
+            .map(|rdn| rdn.iter().map(|a| a.oid.to_string()).collect())
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                vec!["2.5.4.6".to_string(), "2.5.4.6".to_string()],
+                vec!["2.5.4.7".to_string()],
+                vec!["2.5.4.10".to_string()],
+                vec!["2.5.4.3".to_string()],
+            ]
+        );
+        // DE sorts before US inside the SET.
+        let first: Vec<&[u8]> = parsed.iter().next().unwrap().iter().map(|a| a.value.value()).collect();
+        assert_eq!(first, vec![b"DE".as_slice(), b"US".as_slice()]);
+    }
+
+    #[test]
+    fn empty_subject_is_empty_sequence() {
+        assert_eq!(hex(&SubjectName::default().to_der().unwrap()), "3000");
+    }
+
+    #[test]
+    fn extra_name_suppresses_standard_list() {
+        let name = SubjectName {
+            organization: vec!["std".into()],
+            extra_names: vec![ExtraName {
+                oid: oids::ORGANIZATION,
+                value: AttributeValue::Text("extra".into()),
+            }],
+            ..Default::default()
+        };
+        let back = SubjectName::from_der(&name.to_der().unwrap()).unwrap();
+        assert_eq!(back.organization, vec!["extra".to_string()]);
+    }
+
+    #[test]
+    fn round_trip_through_go_rules() {
+        let name = SubjectName {
+            country: vec!["US".into()],
+            province: vec!["Oregon".into()],
+            locality: vec!["Portland".into()],
+            organization: vec!["system:masters".into()],
+            organizational_unit: vec!["Kubernetes The Hard Way".into()],
+            common_name: "*.example.com".into(),
+            serial_number: "1234".into(),
+            extra_names: vec![ExtraName {
+                oid: oids::EMAIL_ADDRESS,
+                value: AttributeValue::Text("me@x.org".into()),
+            }],
+            names: vec![],
+        };
+        let der = name.to_der().unwrap();
+        let mut back = SubjectName::from_der(&der).unwrap();
+        back.names.clear();
+        assert_eq!(back, name);
+        let rdns = RdnSequence::from_der(&der).unwrap();
+        let tags: Vec<Tag> = rdns.iter().flat_map(|r| r.iter().map(|a| a.value.tag())).collect();
+        assert_eq!(
+            tags,
+            vec![
+                Tag::PrintableString,
+                Tag::PrintableString,
+                Tag::PrintableString,
+                Tag::PrintableString,
+                Tag::PrintableString,
+                Tag::Utf8String,
+                Tag::PrintableString,
+                Tag::Utf8String
+            ]
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! Private and public keys for cfssl-rs: generation, PEM/DER in and out, signing with
+//! cfssl's choice of hash, and signature checks.
+//!
+//! This crate is the bottom of the workspace: the CSR, signer and CLI crates never touch a
+//! key format or a signature primitive themselves.
+//!
+//! ```
+//! use cfssl_keys::{KeySpec, PrivateKey};
+//!
+//! // {"algo": "ecdsa", "size": 256}
+//! let spec = KeySpec::from_request("ecdsa", 256)?;
+//! let key = PrivateKey::generate(spec)?;
+//! let pem = key.to_pem();
+//! assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
+//!
+//! let again = PrivateKey::from_pem(pem.as_bytes())?;
+//! let signature = again.sign(b"to be signed")?;
+//! let alg = key.signature_algorithm(); // ecdsa-with-SHA256
+//! key.public_key().verify(&alg.owned_to_ref(), b"to be signed", &signature)?;
+//! # use der::referenced::OwnedToRef;
+//! # Ok::<(), cfssl_keys::KeyError>(())
+//! ```
+//!
+//! # Rules (with their sources)
+//!
+//! * Key requests: `rsa` 2048..=8192 bits (any integer), `ecdsa` 256/384/521, `ed25519`
+//!   ignoring the size; names are case-sensitive (cfssl.md §6). Errors are code 2400.
+//! * PEM out is what cfssl writes (cfssl.md §6): `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY`
+//!   (SEC1 with curve and public key), and for Ed25519 the standard `PRIVATE KEY` PKCS#8 v1
+//!   instead of cfssl's `Ed25519 PRIVATE KEY` label (differences.md #10).
+//! * PEM in is as lenient as Go's `pem.Decode` and cfssl's key reader (cfssl.md §1.2): the
+//!   first block anywhere in the text, `EC PARAMETERS` skipped, PKCS#8/PKCS#1/SEC1/cfssl
+//!   Ed25519 tried in that order. Codes 2002, 2003, 2100, 2200 (cfssl.md §7.1).
+//! * Signature algorithm by key (cfssl.md §5.5): RSA ≥ 4096 SHA-512, ≥ 3072 SHA-384,
+//!   ≥ 2048 SHA-256, below SHA-1, always PKCS#1 v1.5 with NULL parameters; ECDSA with the
+//!   hash matching the curve; Ed25519.
+//! * Subject key identifier: SHA-1 of the subjectPublicKey bits of the re-encoded public key
+//!   (RFC 5280 §4.2.1.2 method 1; cfssl.md §5.2).
+//! * Secret material is zeroized on drop and never printed (`Debug` shows the key type only);
+//!   no error message contains key bytes.
+
+#![deny(missing_docs)]
+
+mod alg;
+mod encrypted;
+mod error;
+mod pem;
+mod private;
+mod public;
+mod rng;
+mod spec;
+
+pub use error::KeyError;
+pub use private::PrivateKey;
+pub use public::{Curve, KeyAlgorithm, PublicKey};
+pub use spec::KeySpec;

@@ -1,0 +1,541 @@
+//! Step 4 of cfssljson, made all-or-nothing (differences.md #11).
+//!
+//! cfssl calls `os.WriteFile` per file (cfssl.md §2 step 4): a failure leaves a partial set,
+//! an existing key is silently truncated and rewritten, and a replaced file keeps its old
+//! mode. Here:
+//!
+//! 1. Refuse before touching anything if a private-key name exists (unless `overwrite_keys`),
+//!    is a symlink (always), or any name is a directory or other non-regular file.
+//! 2. Write every file to a fresh temporary file in its target's directory, created with
+//!    `O_CREAT|O_EXCL` and the file's mode from the first byte (the umask applies, as for
+//!    `os.WriteFile`), and `fsync` it. Any failure removes the temporaries: nothing changed.
+//! 3. Move each into place with `rename(2)`, keeping a hard-linked hidden backup of any file
+//!    it replaces. A key that must not be replaced is moved with `link(2)`, which fails if the
+//!    name appeared in the meantime. If a step fails, the files already moved are put back
+//!    from their backups (or removed if they are new): the old set stays intact.
+//! 4. Remove the backups and `fsync` the directories.
+//!
+//! A replaced file therefore gets the new file's mode, not the old one (cfssl keeps the old),
+//! and a symlink at a certificate or CSR name is replaced by the file, its target untouched
+//! (cfssl writes through it). Where the file system has no hard links, the backup is made by
+//! renaming, so the old file is briefly absent under its name.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::{Path, PathBuf};
+
+use super::{CfssljsonError, OutputFile, go_os_error};
+
+/// How many names to try for a temporary or backup file before giving up.
+const NAME_ATTEMPTS: u32 = 1000;
+
+/// Writes `files` into `dir` all-or-nothing (differences.md #11); see the module rules above.
+///
+/// `overwrite_keys` (cfssljson-rs `-overwrite`) allows replacing an existing `*-key.pem` or
+/// `*-key.enc`; a symlink at a key name is refused even then.
+///
+/// ```
+/// use cfssl_output::{parse_input, plan_files, write_files_atomically};
+/// let dir = tempfile::tempdir()?;
+/// let files = plan_files(&parse_input(br#"{"cert":"C\n","key":"K\n"}"#)?, "ca")?;
+/// write_files_atomically(dir.path(), &files, false)?;
+/// assert_eq!(std::fs::read_to_string(dir.path().join("ca-key.pem"))?, "K\n");
+/// // A second run would replace the key: refused, and nothing is written.
+/// assert!(write_files_atomically(dir.path(), &files, false).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_files_atomically(
+    dir: &Path,
+    files: &[OutputFile],
+    overwrite_keys: bool,
+) -> Result<(), CfssljsonError> {
+    write_with(dir, files, overwrite_keys, &mut |from, to| {
+        fs::rename(from, to)
+    })
+}
+
+/// A file written to its temporary name, waiting to be moved into place.
+struct Staged<'a> {
+    file: &'a OutputFile,
+    /// The name as shown in messages.
+    shown: String,
+    target: PathBuf,
+    temp: PathBuf,
+}
+
+/// A file moved into place, and how to undo that.
+struct Installed {
+    target: PathBuf,
+    backup: Option<Backup>,
+}
+
+/// [`write_files_atomically`] with the final `rename` injectable, so tests can make it fail.
+fn write_with(
+    dir: &Path,
+    files: &[OutputFile],
+    overwrite_keys: bool,
+    rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
+) -> Result<(), CfssljsonError> {
+    for file in files {
+        check_target(dir, file, overwrite_keys)?;
+    }
+
+    let mut staged: Vec<Staged<'_>> = Vec::with_capacity(files.len());
+    for file in files {
+        match stage(dir, file) {
+            Ok(s) => staged.push(s),
+            Err(e) => {
+                remove_temps(&staged);
+                return Err(e);
+            }
+        }
+    }
+
+    let mut installed: Vec<Installed> = Vec::with_capacity(staged.len());
+    for (i, s) in staged.iter().enumerate() {
+        if let Err(error) = install(s, overwrite_keys, rename, &mut installed) {
+            let rest = staged.get(i..).unwrap_or(&[]);
+            remove_temps(rest);
+            return Err(match roll_back(&installed) {
+                Ok(()) => error,
+                Err(rollback) => {
+                    let (path, message) = match error {
+                        CfssljsonError::Write { path, message } => (path, message),
+                        other => (s.shown.clone(), other.to_string()),
+                    };
+                    CfssljsonError::RollbackFailed {
+                        path,
+                        message,
+                        rollback,
+                    }
+                }
+            });
+        }
+    }
+
+    for done in &installed {
+        if let Some(backup) = &done.backup {
+            // The new set is complete; a stale hidden backup is harmless if this fails.
+            let _ = fs::remove_file(&backup.path);
+        }
+    }
+    sync_dirs(&staged);
+    Ok(())
+}
+
+/// The name to show for a file: as the user gave it when writing to the current directory.
+fn display(dir: &Path, name: &str) -> String {
+    if dir.as_os_str().is_empty() || dir == Path::new(".") {
+        name.to_owned()
+    } else {
+        dir.join(name).display().to_string()
+    }
+}
+
+fn write_error(dir: &Path, name: &str, err: &io::Error) -> CfssljsonError {
+    CfssljsonError::Write {
+        path: display(dir, name),
+        message: go_os_error(err),
+    }
+}
+
+/// Step 1: may this name be (re)written?
+fn check_target(dir: &Path, file: &OutputFile, overwrite_keys: bool) -> Result<(), CfssljsonError> {
+    let path = display(dir, &file.name);
+    match fs::symlink_metadata(dir.join(&file.name)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(write_error(dir, &file.name, &e)),
+        Ok(meta) => {
+            let kind = meta.file_type();
+            if file.is_private_key && kind.is_symlink() {
+                Err(CfssljsonError::KeySymlink { path })
+            } else if kind.is_dir() || (file.is_private_key && !kind.is_file()) {
+                Err(CfssljsonError::NotAFile { path })
+            } else if file.is_private_key && !overwrite_keys {
+                Err(CfssljsonError::KeyExists { path })
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Hidden sibling names for `target`: `.NAME.<pid>.<n>.<suffix>`.
+fn sibling(target: &Path, n: u32, suffix: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.{n}.{suffix}", std::process::id()))
+}
+
+/// Step 2: write the contents to a new temporary file next to the target and sync it.
+fn stage<'a>(dir: &Path, file: &'a OutputFile) -> Result<Staged<'a>, CfssljsonError> {
+    let target = dir.join(&file.name);
+    let mut last = None;
+    for n in 0..NAME_ATTEMPTS {
+        let temp = sibling(&target, n, "tmp");
+        // The mode is set at creation: a key is never readable by others, not even briefly.
+        let opened = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(file.mode)
+            .open(&temp);
+        match opened {
+            Ok(mut handle) => {
+                let written = handle
+                    .write_all(&file.contents)
+                    .and_then(|()| handle.sync_all());
+                return match written {
+                    Ok(()) => Ok(Staged {
+                        file,
+                        shown: display(dir, &file.name),
+                        target,
+                        temp,
+                    }),
+                    Err(e) => {
+                        drop(handle);
+                        let _ = fs::remove_file(&temp);
+                        Err(write_error(dir, &file.name, &e))
+                    }
+                };
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(write_error(dir, &file.name, &e)),
+        }
+    }
+    let e = last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists));
+    Err(write_error(dir, &file.name, &e))
+}
+
+fn remove_temps(staged: &[Staged<'_>]) {
+    for s in staged {
+        let _ = fs::remove_file(&s.temp);
+    }
+}
+
+/// Keeps the file a target replaces until the whole set is in place.
+struct Backup {
+    path: PathBuf,
+    /// The target was renamed away (no hard links here) rather than linked.
+    moved: bool,
+}
+
+/// Hard-links `target` to a fresh hidden backup name, or, where the file system has no hard
+/// links, renames it there; `None` if the target does not exist.
+fn back_up(target: &Path) -> io::Result<Option<Backup>> {
+    if let Err(e) = fs::symlink_metadata(target) {
+        return if e.kind() == io::ErrorKind::NotFound {
+            Ok(None)
+        } else {
+            Err(e)
+        };
+    }
+    let mut last = None;
+    for n in 0..NAME_ATTEMPTS {
+        let path = sibling(target, n, "bak");
+        if fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        match fs::hard_link(target, &path) {
+            Ok(()) => return Ok(Some(Backup { path, moved: false })),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(_) => {
+                return fs::rename(target, &path).map(|()| Some(Backup { path, moved: true }));
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
+}
+
+/// Step 3 for one file. On success the file is recorded in `installed`.
+fn install(
+    s: &Staged<'_>,
+    overwrite_keys: bool,
+    rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
+    installed: &mut Vec<Installed>,
+) -> Result<(), CfssljsonError> {
+    let fail = |e: &io::Error| CfssljsonError::Write {
+        path: s.shown.clone(),
+        message: go_os_error(e),
+    };
+    if s.file.is_private_key && !overwrite_keys {
+        // link(2) never replaces: a key created since step 1 is not clobbered.
+        match fs::hard_link(&s.temp, &s.target) {
+            Ok(()) => {
+                installed.push(Installed {
+                    target: s.target.clone(),
+                    backup: None,
+                });
+                let _ = fs::remove_file(&s.temp);
+                return Ok(());
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                return Err(CfssljsonError::KeyExists {
+                    path: s.shown.clone(),
+                });
+            }
+            // No hard links on this file system: fall through to rename after re-checking.
+            Err(_) => {
+                if fs::symlink_metadata(&s.target).is_ok() {
+                    return Err(CfssljsonError::KeyExists {
+                        path: s.shown.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let backup = back_up(&s.target).map_err(|e| fail(&e))?;
+    match rename(&s.temp, &s.target) {
+        Ok(()) => {
+            installed.push(Installed {
+                target: s.target.clone(),
+                backup,
+            });
+            Ok(())
+        }
+        Err(e) => {
+            match backup {
+                Some(b) if b.moved => {
+                    if let Err(restore) = fs::rename(&b.path, &s.target) {
+                        return Err(CfssljsonError::RollbackFailed {
+                            path: s.shown.clone(),
+                            message: go_os_error(&e),
+                            rollback: format!(
+                                "{} is at {}: {}",
+                                s.shown,
+                                b.path.display(),
+                                go_os_error(&restore)
+                            ),
+                        });
+                    }
+                }
+                Some(b) => {
+                    let _ = fs::remove_file(&b.path);
+                }
+                None => {}
+            }
+            Err(fail(&e))
+        }
+    }
+}
+
+/// Undoes the installed files, newest first. Returns a description of what could not be
+/// restored.
+fn roll_back(installed: &[Installed]) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for done in installed.iter().rev() {
+        let restored = match &done.backup {
+            Some(backup) => fs::rename(&backup.path, &done.target),
+            None => fs::remove_file(&done.target),
+        };
+        if let Err(e) = restored {
+            problems.push(format!("{}: {}", done.target.display(), go_os_error(&e)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Makes the renames durable. Best effort: not every file system supports syncing a
+/// directory, and the files themselves are already synced.
+fn sync_dirs(staged: &[Staged<'_>]) {
+    let mut done: Vec<&Path> = Vec::new();
+    for s in staged {
+        let parent = match s.target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !done.contains(&parent) {
+            if let Ok(handle) = File::open(parent) {
+                let _ = handle.sync_all();
+            }
+            done.push(parent);
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use std::os::unix::fs::{PermissionsExt as _, symlink};
+
+    use super::*;
+    use crate::cfssljson::{parse_input, plan_files};
+
+    fn files(json: &str, base: &str) -> Vec<OutputFile> {
+        plan_files(&parse_input(json.as_bytes()).unwrap(), base).unwrap()
+    }
+
+    fn listing(dir: &Path) -> Vec<(String, String, u32)> {
+        let mut out: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let meta = fs::symlink_metadata(e.path()).unwrap();
+                let contents = if meta.is_file() {
+                    fs::read_to_string(e.path()).unwrap()
+                } else {
+                    String::from("<not a file>")
+                };
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    contents,
+                    meta.permissions().mode() & 0o7777,
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    const ALL: &str = r#"{"cert":"C2","key":"K2","csr":"R2"}"#;
+
+    #[test]
+    fn writes_new_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files_atomically(dir.path(), &files(ALL, "x"), false).unwrap();
+        let l = listing(dir.path());
+        assert_eq!(
+            l.iter()
+                .map(|(n, c, _)| (n.as_str(), c.as_str()))
+                .collect::<Vec<_>>(),
+            [("x-key.pem", "K2"), ("x.csr", "R2"), ("x.pem", "C2")]
+        );
+        // Key mode is exactly 0600 whatever the umask (0600 & ~umask for any usual umask).
+        assert_eq!(l[0].2, 0o600);
+    }
+
+    #[test]
+    fn replaces_with_new_mode_and_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let cert = dir.path().join("x.pem");
+        fs::write(&cert, "old").unwrap();
+        fs::set_permissions(&cert, fs::Permissions::from_mode(0o600)).unwrap();
+        let key = dir.path().join("x-key.pem");
+        fs::write(&key, "oldkey").unwrap();
+        fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
+        write_files_atomically(dir.path(), &files(ALL, "x"), true).unwrap();
+        let l = listing(dir.path());
+        assert_eq!(l.len(), 3, "{l:?}");
+        assert_eq!(fs::read_to_string(&key).unwrap(), "K2");
+        assert_eq!(
+            fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // The cert was 0600; it now has the mode of a new cert (0664 & ~umask), never 0600.
+        assert_ne!(
+            fs::metadata(&cert).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn existing_key_refused_and_nothing_written() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("x-key.pem"), "old").unwrap();
+        let err = write_files_atomically(dir.path(), &files(ALL, "x"), false).unwrap_err();
+        assert!(matches!(err, CfssljsonError::KeyExists { .. }), "{err}");
+        assert!(err.to_string().contains("x-key.pem"));
+        assert!(err.to_string().contains("-overwrite"));
+        assert_eq!(listing(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn key_symlink_refused_even_with_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::write(&elsewhere, "victim").unwrap();
+        symlink(&elsewhere, dir.path().join("x-key.pem")).unwrap();
+        let err = write_files_atomically(dir.path(), &files(ALL, "x"), true).unwrap_err();
+        assert!(matches!(err, CfssljsonError::KeySymlink { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "victim");
+        assert_eq!(listing(dir.path()).len(), 2);
+        // A dangling link is refused too.
+        let dir2 = tempfile::tempdir().unwrap();
+        symlink(dir2.path().join("nowhere"), dir2.path().join("x-key.pem")).unwrap();
+        assert!(write_files_atomically(dir2.path(), &files(ALL, "x"), true).is_err());
+        assert!(!dir2.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn directory_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("x.pem"), "old").unwrap();
+        fs::create_dir(dir.path().join("x.csr")).unwrap();
+        let err = write_files_atomically(dir.path(), &files(ALL, "x"), false).unwrap_err();
+        assert!(matches!(err, CfssljsonError::NotAFile { .. }), "{err}");
+        let l = listing(dir.path());
+        assert_eq!(l.len(), 2, "{l:?}");
+        assert_eq!(fs::read_to_string(dir.path().join("x.pem")).unwrap(), "old");
+    }
+
+    #[test]
+    fn missing_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_files_atomically(dir.path(), &files(ALL, "sub/x"), false).unwrap_err();
+        assert!(err.to_string().contains("sub/x.pem"), "{err}");
+        assert!(
+            err.to_string().contains("no such file or directory"),
+            "{err}"
+        );
+        assert!(listing(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn failed_rename_rolls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("x.pem"), "C1").unwrap();
+        fs::write(dir.path().join("x-key.pem"), "K1").unwrap();
+        let before = listing(dir.path());
+        // Fail the third rename (the CSR): cert and key are already replaced by then.
+        let mut calls = 0;
+        let mut rename = |from: &Path, to: &Path| {
+            calls += 1;
+            if calls == 3 {
+                Err(io::Error::from_raw_os_error(28))
+            } else {
+                fs::rename(from, to)
+            }
+        };
+        let err = write_with(dir.path(), &files(ALL, "x"), true, &mut rename).unwrap_err();
+        assert_eq!(calls, 3);
+        assert!(err.to_string().contains("x.csr"), "{err}");
+        assert!(err.to_string().contains("no space left on device"), "{err}");
+        assert_eq!(listing(dir.path()), before);
+    }
+
+    #[test]
+    fn failed_rename_removes_new_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut calls = 0;
+        let mut rename = |from: &Path, to: &Path| {
+            calls += 1;
+            if calls == 2 {
+                Err(io::Error::from_raw_os_error(5))
+            } else {
+                fs::rename(from, to)
+            }
+        };
+        // Without -overwrite the key goes in by link(2), so only cert and csr use rename.
+        assert!(write_with(dir.path(), &files(ALL, "x"), false, &mut rename).is_err());
+        assert!(listing(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn umask_applies_to_new_files() {
+        // The test process umask is what the files get masked with; 0o664 & ~umask.
+        let dir = tempfile::tempdir().unwrap();
+        write_files_atomically(dir.path(), &files(r#"{"cert":"C"}"#, "x"), false).unwrap();
+        let mode = fs::metadata(dir.path().join("x.pem"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode & !0o664, 0, "{mode:o}");
+    }
+}

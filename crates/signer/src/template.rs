@@ -1,0 +1,198 @@
+//! The certificate template shared by every issuing path (`sign`, `gencert`, initca,
+//! selfsign), and its turning into extensions in Go's order (cfssl.md §5.3):
+//!
+//! 1. keyUsage (critical) 2. extKeyUsage 3. basicConstraints (critical, always)
+//! 4. subjectKeyIdentifier 5. authorityKeyIdentifier (issuer has an SKI and the issuer DN
+//!    differs from the subject DN) 6. authorityInfoAccess 7. subjectAltName (critical iff
+//!    the subject is empty) 8. cRLDistributionPoints 9. the extra extensions, in order.
+//!
+//! Go skips a generated extension when an extra extension has the same OID.
+
+use cfssl_config::KeyUsageBits;
+use cfssl_csr::SubjectName;
+use cfssl_csr::hosts::SubjectAltNames;
+use cfssl_keys::{KeyAlgorithm, PrivateKey, PublicKey};
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5280 as oids;
+use time::OffsetDateTime;
+
+use crate::certificate::TbsCertificate;
+use crate::extensions::{self as x, CertExtension};
+use crate::SignError;
+
+/// Everything that decides the content of a certificate.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// Serial magnitude.
+    pub serial: Vec<u8>,
+    /// Subject.
+    pub subject: SubjectName,
+    /// Certified key.
+    pub public_key: PublicKey,
+    /// SANs.
+    pub sans: SubjectAltNames,
+    /// notBefore.
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    pub not_after: OffsetDateTime,
+    /// keyUsage bits (0 = no extension).
+    pub key_usage: KeyUsageBits,
+    /// extKeyUsage purposes (empty = no extension).
+    pub ext_key_usages: Vec<ObjectIdentifier>,
+    /// basicConstraints cA.
+    pub is_ca: bool,
+    /// Go's MaxPathLen (-1 = none).
+    pub max_path_len: i64,
+    /// Go's MaxPathLenZero.
+    pub max_path_len_zero: bool,
+    /// AIA OCSP URLs.
+    pub ocsp_urls: Vec<String>,
+    /// AIA caIssuers URLs.
+    pub issuer_urls: Vec<String>,
+    /// CRL distribution point URL.
+    pub crl_url: Option<String>,
+    /// Extensions appended after the generated ones.
+    pub extra: Vec<CertExtension>,
+    /// Include a subjectKeyIdentifier (cfssl always does).
+    pub subject_key_id: bool,
+}
+
+/// Who signs: a CA certificate and its key, or the subject's own key (self-signed).
+pub struct Issuer<'a> {
+    /// The issuer's subject DER (verbatim from its certificate, or the new subject).
+    pub subject_der: Vec<u8>,
+    /// The issuer's subjectKeyIdentifier, if it has one.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// The signing key.
+    pub key: &'a PrivateKey,
+}
+
+impl Template {
+    /// differences.md #3: keyEncipherment means RSA key transport; it is meaningless for EC
+    /// and Ed25519 subject keys (RFC 5480 §3, RFC 8410 §5). Drop it and, if nothing is left,
+    /// use digitalSignature, which is what such a key does in TLS.
+    pub fn drop_key_encipherment_for_non_rsa(&mut self) -> Option<String> {
+        let is_rsa = matches!(self.public_key.algorithm(), KeyAlgorithm::Rsa { .. });
+        if is_rsa || !self.key_usage.contains(KeyUsageBits::KEY_ENCIPHERMENT) {
+            return None;
+        }
+        self.key_usage.remove(KeyUsageBits::KEY_ENCIPHERMENT);
+        let mut note = String::from(
+            "dropped keyEncipherment from the key usage: the subject key is not RSA (RFC 5480 §3, RFC 8410)",
+        );
+        if self.key_usage.is_empty() {
+            self.key_usage.insert(KeyUsageBits::DIGITAL_SIGNATURE);
+            note.push_str("; digitalSignature used instead");
+        }
+        Some(note)
+    }
+
+    /// The ordered extension list.
+    pub fn extensions(&self, issuer: &Issuer<'_>, subject_der: &[u8]) -> Result<Vec<CertExtension>, SignError> {
+        if self.max_path_len < -1 {
+            return Err(SignError::Certificate(
+                "x509: invalid MaxPathLen, must be greater or equal to -1".into(),
+            ));
+        }
+        if !self.is_ca && (self.max_path_len > 0 || self.max_path_len_zero) {
+            return Err(SignError::Certificate(
+                "x509: only CAs are allowed to specify MaxPathLen".into(),
+            ));
+        }
+        let taken = |oid: ObjectIdentifier| self.extra.iter().any(|e| e.oid == oid);
+        let mut out = Vec::new();
+        if !self.key_usage.is_empty() && !taken(oids::ID_CE_KEY_USAGE) {
+            out.push(x::ext(oids::ID_CE_KEY_USAGE, true, x::key_usage(self.key_usage)));
+        }
+        if !self.ext_key_usages.is_empty() && !taken(oids::ID_CE_EXT_KEY_USAGE) {
+            out.push(x::ext(
+                oids::ID_CE_EXT_KEY_USAGE,
+                false,
+                x::ext_key_usage(&self.ext_key_usages),
+            ));
+        }
+        if !taken(oids::ID_CE_BASIC_CONSTRAINTS) {
+            out.push(x::ext(
+                oids::ID_CE_BASIC_CONSTRAINTS,
+                true,
+                x::basic_constraints(self.is_ca, self.max_path_len, self.max_path_len_zero),
+            ));
+        }
+        if self.subject_key_id && !taken(oids::ID_CE_SUBJECT_KEY_IDENTIFIER) {
+            out.push(x::ext(
+                oids::ID_CE_SUBJECT_KEY_IDENTIFIER,
+                false,
+                x::subject_key_identifier(&self.public_key.subject_key_id()),
+            ));
+        }
+        if let Some(aki) = &issuer.subject_key_id {
+            if issuer.subject_der != subject_der && !taken(oids::ID_CE_AUTHORITY_KEY_IDENTIFIER) {
+                out.push(x::ext(
+                    oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+                    false,
+                    x::authority_key_identifier(aki),
+                ));
+            }
+        }
+        if (!self.ocsp_urls.is_empty() || !self.issuer_urls.is_empty())
+            && !taken(oids::ID_PE_AUTHORITY_INFO_ACCESS)
+        {
+            out.push(x::ext(
+                oids::ID_PE_AUTHORITY_INFO_ACCESS,
+                false,
+                x::authority_info_access(&self.ocsp_urls, &self.issuer_urls),
+            ));
+        }
+        if !self.sans.is_empty() && !taken(oids::ID_CE_SUBJECT_ALT_NAME) {
+            out.push(x::ext(
+                oids::ID_CE_SUBJECT_ALT_NAME,
+                self.subject.is_empty(),
+                self.sans.to_extension_value()?,
+            ));
+        }
+        if let Some(url) = &self.crl_url {
+            if !taken(oids::ID_CE_CRL_DISTRIBUTION_POINTS) {
+                out.push(x::ext(
+                    oids::ID_CE_CRL_DISTRIBUTION_POINTS,
+                    false,
+                    x::crl_distribution_points(url),
+                ));
+            }
+        }
+        out.extend(self.extra.iter().cloned());
+        Ok(out)
+    }
+
+    /// Builds and signs the certificate; returns its DER.
+    pub fn issue(&self, issuer: &Issuer<'_>) -> Result<Vec<u8>, SignError> {
+        let subject_der = self.subject.to_der()?;
+        let tbs = TbsCertificate {
+            serial: self.serial.clone(),
+            signature: issuer.key.signature_algorithm(),
+            issuer_der: if issuer.subject_der.is_empty() {
+                subject_der.clone()
+            } else {
+                issuer.subject_der.clone()
+            },
+            not_before: self.not_before,
+            not_after: self.not_after,
+            extensions: self.extensions(issuer, &subject_der)?,
+            subject_der,
+            spki_der: self.public_key.to_spki_der(),
+        };
+        tbs.sign(issuer.key)
+    }
+}
+
+/// cfssl's serial: 20 bytes from the OS CSPRNG with the top bit cleared, so the INTEGER is
+/// positive and at most 20 octets (RFC 5280 §4.1.2.2; cfssl.md §5.1 step 10).
+pub fn random_serial() -> Result<Vec<u8>, SignError> {
+    loop {
+        let mut bytes = [0u8; 20];
+        getrandom::fill(&mut bytes).map_err(|e| SignError::Internal(format!("random: {e}")))?;
+        bytes[0] &= 0x7f;
+        if bytes.iter().any(|&b| b != 0) {
+            return Ok(bytes.to_vec());
+        }
+    }
+}
