@@ -190,10 +190,10 @@ fn looks_like_ip(s: &str) -> bool {
 /// `display-name <addr-spec>`; returns the bare `local@domain`.
 fn parse_mail_address(s: &str) -> Option<String> {
     let s = s.trim_matches(|c| c == ' ' || c == '\t');
-    if let Some((addr, rest)) = addr_spec(s) {
-        if rest.trim_matches(|c| c == ' ' || c == '\t').is_empty() {
-            return Some(addr);
-        }
+    if let Some((addr, rest)) = addr_spec(s)
+        && rest.trim_matches(|c| c == ' ' || c == '\t').is_empty()
+    {
+        return Some(addr);
     }
     // display-name: a phrase of atoms and quoted strings, then "<addr-spec>".
     let lt = s.find('<')?;
@@ -215,7 +215,9 @@ fn is_atext(c: char) -> bool {
 
 /// `dot-atom`: atoms joined by single dots. Returns (atom, rest).
 fn dot_atom(s: &str) -> Option<(&str, &str)> {
-    let end = s.find(|c: char| !(is_atext(c) || c == '.')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(is_atext(c) || c == '.'))
+        .unwrap_or(s.len());
     let atom = &s[..end];
     if atom.is_empty() || atom.starts_with('.') || atom.ends_with('.') || atom.contains("..") {
         return None;
@@ -309,12 +311,12 @@ fn parse_request_uri(s: &str) -> Option<String> {
     if !percent_escapes_ok(path_part) {
         return None;
     }
-    if let Some(after) = rest.strip_prefix("//") {
-        if scheme.is_some() {
-            let authority = after.split('/').next().unwrap_or("");
-            if !authority_ok(authority) {
-                return None;
-            }
+    if let Some(after) = rest.strip_prefix("//")
+        && scheme.is_some()
+    {
+        let authority = after.split('/').next().unwrap_or("");
+        if !authority_ok(authority) {
+            return None;
         }
     }
     if path_part.contains(' ') && !path_part.starts_with('/') {
@@ -377,10 +379,10 @@ fn authority_ok(authority: &str) -> bool {
                 .strip_prefix(':')
                 .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
     }
-    if let Some(colon) = host.rfind(':') {
-        if !host[colon + 1..].bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
+    if let Some(colon) = host.rfind(':')
+        && !host[colon + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return false;
     }
     percent_escapes_ok(host)
 }
@@ -413,12 +415,21 @@ mod tests {
         ]);
         assert_eq!(
             s.dns_names,
-            vec!["kubernetes", "10.0.0.1:443", "kube_dns", "*.example.com", ""]
+            vec![
+                "kubernetes",
+                "10.0.0.1:443",
+                "kube_dns",
+                "*.example.com",
+                ""
+            ]
         );
         assert_eq!(s.email_addresses, vec!["me@example.com", "me@example.com"]);
         assert_eq!(
             s.ip_addresses,
-            vec!["10.32.0.1".parse::<IpAddr>().unwrap(), "::1".parse().unwrap()]
+            vec![
+                "10.32.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
         );
         assert_eq!(
             s.uris,

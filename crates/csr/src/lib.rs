@@ -56,10 +56,14 @@ pub enum CsrError {
     #[error("ca section only permitted in initca")]
     CaNotPermitted,
     /// A host that cannot be put in an IA5String SAN.
-    #[error("host {0:?} cannot be encoded: e-mail addresses and URIs in a certificate must be ASCII")]
+    #[error(
+        "host {0:?} cannot be encoded: e-mail addresses and URIs in a certificate must be ASCII"
+    )]
     NonAsciiHost(String),
     /// A host that looks like an IP address but is not one.
-    #[error("invalid IP address {0:?} in hosts: not a valid IPv4/IPv6 address (zones like %eth0 are not allowed in certificates)")]
+    #[error(
+        "invalid IP address {0:?} in hosts: not a valid IPv4/IPv6 address (zones like %eth0 are not allowed in certificates)"
+    )]
     InvalidIp(String),
     /// No PEM block in the CSR input.
     #[error("CSR Decode failed")]

@@ -8,20 +8,20 @@
 //! block) — replaced by the DelegationUsage extension when `delegation_enabled` is set,
 //! a cfssl bug kept for compatibility — then the request's own `extensions`.
 
+use cfssl_keys::{PrivateKey, PublicKey};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{ID_CE_BASIC_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME};
 use const_oid::db::rfc5912::ID_EXTENSION_REQ;
 use der::asn1::{Any, BitString, OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence};
-use cfssl_keys::{PrivateKey, PublicKey};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::Extension;
 
+use crate::CsrError;
 use crate::hosts::SubjectAltNames;
 use crate::request::CertificateRequest;
 use crate::subject::SubjectName;
-use crate::CsrError;
 
 /// cfssl's DelegationUsage extension (`1.3.6.1.4.1.44363.44`, value NULL), for delegated
 /// credentials in TLS.
@@ -231,7 +231,8 @@ impl ParsedCsr {
             )));
         }
         let subject_der = info.subject.to_der()?;
-        let subject = SubjectName::from_der(&subject_der).map_err(|e| CsrError::Parse(e.to_string()))?;
+        let subject =
+            SubjectName::from_der(&subject_der).map_err(|e| CsrError::Parse(e.to_string()))?;
         let public_key = PublicKey::from_spki_der(&info.subject_pk_info.to_der()?)
             .map_err(|e| CsrError::Parse(e.to_string()))?;
         let mut extensions = Vec::new();
@@ -240,8 +241,7 @@ impl ParsedCsr {
                 continue;
             }
             for value in attr.values.iter() {
-                let exts: Vec<Extension> =
-                    Vec::from_der(&value.to_der()?).map_err(parse_err)?;
+                let exts: Vec<Extension> = Vec::from_der(&value.to_der()?).map_err(parse_err)?;
                 extensions.extend(exts);
             }
         }
@@ -301,9 +301,8 @@ pub fn parse_basic_constraints(der: &[u8]) -> Result<(bool, i64), CsrError> {
         #[asn1(optional = "true")]
         path_len: Option<i64>,
     }
-    let bc = Bc::from_der(der).map_err(|_| {
-        CsrError::Parse("x509: trailing data after X.509 BasicConstraints".into())
-    })?;
+    let bc = Bc::from_der(der)
+        .map_err(|_| CsrError::Parse("x509: trailing data after X.509 BasicConstraints".into()))?;
     Ok((bc.ca, bc.path_len.unwrap_or(-1)))
 }
 

@@ -3,11 +3,12 @@
 //! leaves a value at its default, and `"key"` is merged field by field into the default
 //! `{"algo":"ecdsa","size":256}` (so `{"algo":"rsa"}` asks for RSA-256 and fails, as in cfssl).
 
+use base64::Engine as _;
 use cfssl_json::{Object, Value};
 use const_oid::ObjectIdentifier;
 
-use crate::subject::{AttributeValue, ExtraName, SubjectName, oids};
 use crate::CsrError;
+use crate::subject::{AttributeValue, ExtraName, SubjectName, oids};
 
 /// The JSON field names of Go's `csr.CertificateRequest`.
 const REQUEST_FIELDS: &[&str] = &[
@@ -138,12 +139,21 @@ impl CertificateRequest {
         let mut req = CertificateRequest {
             cn: obj.string("CN").map_err(json)?.unwrap_or_default(),
             hosts: obj.string_array("hosts").map_err(json)?.unwrap_or_default(),
-            serial_number: obj.string("serialnumber").map_err(json)?.unwrap_or_default(),
-            delegation_enabled: obj.bool("delegation_enabled").map_err(json)?.unwrap_or(false),
+            serial_number: obj
+                .string("serialnumber")
+                .map_err(json)?
+                .unwrap_or_default(),
+            delegation_enabled: obj
+                .bool("delegation_enabled")
+                .map_err(json)?
+                .unwrap_or(false),
             crl_url: obj.string("crl_url").map_err(json)?.unwrap_or_default(),
             ..Default::default()
         };
-        if let Some(key) = obj.object("key", "csr.KeyRequest", KEY_FIELDS).map_err(json)? {
+        if let Some(key) = obj
+            .object("key", "csr.KeyRequest", KEY_FIELDS)
+            .map_err(json)?
+        {
             if let Some(algo) = key.string("algo").map_err(json)? {
                 req.key.algo = algo;
             }
@@ -159,17 +169,22 @@ impl CertificateRequest {
                 backdate: ca.string("backdate").map_err(json)?.unwrap_or_default(),
             });
         }
-        if let Some(names) = obj.array("names").map_err(json)? {
-            for (i, entry) in names.iter().enumerate() {
-                req.names.push(decode_name(&obj, entry, i)?);
-            }
+        let names = obj
+            .object_array("names", "[]csr.Name", "csr.Name", NAME_FIELDS)
+            .map_err(json)?;
+        for name in names.unwrap_or_default() {
+            req.names.push(decode_name(&name)?);
         }
-        if let Some(exts) = obj.array("extensions").map_err(json)? {
-            for (i, entry) in exts.iter().enumerate() {
-                if let Some(ext) = decode_extension(&obj, entry, i)? {
-                    req.extensions.push(ext);
-                }
-            }
+        let extensions = obj
+            .object_array(
+                "extensions",
+                "[]pkix.Extension",
+                "pkix.Extension",
+                EXTENSION_FIELDS,
+            )
+            .map_err(json)?;
+        for ext in extensions.unwrap_or_default() {
+            req.extensions.push(decode_extension(&ext)?);
         }
         Ok(req)
     }
@@ -232,16 +247,19 @@ fn json(e: cfssl_json::DecodeError) -> CsrError {
     CsrError::Json(e.to_string())
 }
 
-fn decode_name(parent: &Object<'_>, entry: &Value, index: usize) -> Result<Name, CsrError> {
-    let Some(obj) = parent
-        .element_object("names", index, entry, "csr.Name", NAME_FIELDS)
-        .map_err(json)?
-    else {
-        return Ok(Name::default());
-    };
+fn decode_name(obj: &Object<'_>) -> Result<Name, CsrError> {
     let mut oid = Vec::new();
-    if let Some(map) = obj.string_map("OID").map_err(json)? {
-        oid = map;
+    for (key, value) in obj
+        .map("OID", "map[string]string")
+        .map_err(json)?
+        .unwrap_or_default()
+    {
+        match value {
+            Value::String(text) => oid.push((key.to_owned(), text.clone())),
+            // Go stores the zero value for a null map element.
+            Value::Null => oid.push((key.to_owned(), String::new())),
+            other => return Err(json(obj.type_error(&format!("OID.{key}"), other, "string"))),
+        }
     }
     Ok(Name {
         c: obj.string("C").map_err(json)?.unwrap_or_default(),
@@ -250,23 +268,32 @@ fn decode_name(parent: &Object<'_>, entry: &Value, index: usize) -> Result<Name,
         o: obj.string("O").map_err(json)?.unwrap_or_default(),
         ou: obj.string("OU").map_err(json)?.unwrap_or_default(),
         e: obj.string("E").map_err(json)?.unwrap_or_default(),
-        serial_number: obj.string("SerialNumber").map_err(json)?.unwrap_or_default(),
+        serial_number: obj
+            .string("SerialNumber")
+            .map_err(json)?
+            .unwrap_or_default(),
         oid,
     })
 }
 
-fn decode_extension(
-    parent: &Object<'_>,
-    entry: &Value,
-    index: usize,
-) -> Result<Option<RequestedExtension>, CsrError> {
-    let Some(obj) = parent
-        .element_object("extensions", index, entry, "pkix.Extension", EXTENSION_FIELDS)
+fn decode_extension(obj: &Object<'_>) -> Result<RequestedExtension, CsrError> {
+    let mut arcs = Vec::new();
+    for (i, arc) in obj
+        .array("Id", "asn1.ObjectIdentifier")
         .map_err(json)?
-    else {
-        return Ok(None);
-    };
-    let arcs = obj.int_array("Id").map_err(json)?.unwrap_or_default();
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        match arc {
+            Value::Number(text) => match text.parse::<i64>() {
+                Ok(n) => arcs.push(n),
+                Err(_) => return Err(json(obj.number_error(&format!("Id.{i}"), text, "int"))),
+            },
+            Value::Null => arcs.push(0),
+            other => return Err(json(obj.type_error(&format!("Id.{i}"), other, "int"))),
+        }
+    }
     let dotted = arcs
         .iter()
         .map(i64::to_string)
@@ -274,11 +301,20 @@ fn decode_extension(
         .join(".");
     let oid = ObjectIdentifier::new(&dotted)
         .map_err(|_| CsrError::InvalidExtension(format!("invalid extension id [{dotted}]")))?;
-    Ok(Some(RequestedExtension {
+    // Go decodes a []byte field from standard base64 text.
+    let value = match obj.string("Value").map_err(json)? {
+        Some(text) => base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map_err(|e| {
+                CsrError::InvalidExtension(format!("illegal base64 data in extension Value: {e}"))
+            })?,
+        None => Vec::new(),
+    };
+    Ok(RequestedExtension {
         oid,
         critical: obj.bool("Critical").map_err(json)?.unwrap_or(false),
-        value: obj.base64("Value").map_err(json)?.unwrap_or_default(),
-    }))
+        value,
+    })
 }
 
 /// cfssl's `OIDFromString`: split on `.`, each part an integer (`invalid OID part x`).
@@ -310,8 +346,9 @@ mod tests {
 
     #[test]
     fn case_insensitive_keys() {
-        let r = CertificateRequest::from_json(br#"{"cn":"a","Hosts":["h"],"KEY":{"ALGO":"ed25519"}}"#)
-            .unwrap();
+        let r =
+            CertificateRequest::from_json(br#"{"cn":"a","Hosts":["h"],"KEY":{"ALGO":"ed25519"}}"#)
+                .unwrap();
         assert_eq!(r.cn, "a");
         assert_eq!(r.hosts, vec!["h"]);
         assert_eq!(r.key.algo, "ed25519");

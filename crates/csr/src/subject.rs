@@ -44,7 +44,8 @@ pub mod oids {
     /// serialNumber (2.5.4.5)
     pub const SERIAL_NUMBER: ObjectIdentifier = rfc4519::SERIAL_NUMBER;
     /// emailAddress (1.2.840.113549.1.9.1, PKCS #9)
-    pub const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+    pub const EMAIL_ADDRESS: ObjectIdentifier =
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
 }
 
 /// One attribute value outside the standard lists (Go's `pkix.Name.ExtraNames`).
@@ -187,7 +188,8 @@ impl SubjectName {
                     (Some(_), None) => {}
                     (None, Some(t)) if atv.oid == oids::COMMON_NAME => name.common_name = t,
                     (None, Some(t)) if atv.oid == oids::SERIAL_NUMBER => name.serial_number = t,
-                    (None, _) if atv.oid == oids::COMMON_NAME || atv.oid == oids::SERIAL_NUMBER => {}
+                    (None, _) if atv.oid == oids::COMMON_NAME || atv.oid == oids::SERIAL_NUMBER => {
+                    }
                     (None, text) => name.extra_names.push(ExtraName {
                         oid: atv.oid,
                         value: match text {
@@ -244,7 +246,7 @@ fn decode_string(value: &Any) -> Option<String> {
         // T61String: Go decodes it as ISO 8859-1.
         Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units: Vec<u16> = bytes
@@ -301,7 +303,13 @@ mod tests {
             ]
         );
         // DE sorts before US inside the SET.
-        let first: Vec<&[u8]> = parsed.iter().next().unwrap().iter().map(|a| a.value.value()).collect();
+        let first: Vec<&[u8]> = parsed
+            .iter()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|a| a.value.value())
+            .collect();
         assert_eq!(first, vec![b"DE".as_slice(), b"US".as_slice()]);
     }
 
@@ -338,14 +346,17 @@ mod tests {
                 oid: oids::EMAIL_ADDRESS,
                 value: AttributeValue::Text("me@x.org".into()),
             }],
-            names: vec![],
+            ..Default::default()
         };
         let der = name.to_der().unwrap();
         let mut back = SubjectName::from_der(&der).unwrap();
         back.names.clear();
         assert_eq!(back, name);
         let rdns = RdnSequence::from_der(&der).unwrap();
-        let tags: Vec<Tag> = rdns.iter().flat_map(|r| r.iter().map(|a| a.value.tag())).collect();
+        let tags: Vec<Tag> = rdns
+            .iter()
+            .flat_map(|r| r.iter().map(|a| a.value.tag()))
+            .collect();
         assert_eq!(
             tags,
             vec![

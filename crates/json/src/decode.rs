@@ -198,7 +198,11 @@ impl<'a> Object<'a> {
                             Value::String(s) => strings.push(s.clone()),
                             Value::Null => strings.push(String::new()),
                             other => {
-                                return Err(self.type_error(&format!("{field}.{i}"), other, "string"));
+                                return Err(self.type_error(
+                                    &format!("{field}.{i}"),
+                                    other,
+                                    "string",
+                                ));
                             }
                         }
                     }
@@ -239,13 +243,20 @@ impl<'a> Object<'a> {
         let mut merged: Option<Vec<&'a (String, Value)>> = None;
         for value in self.values(field) {
             match value {
-                Value::Object(members) => merged.get_or_insert_with(Vec::new).extend(members.iter()),
+                Value::Object(members) => {
+                    merged.get_or_insert_with(Vec::new).extend(members.iter())
+                }
                 Value::Null => merged = None,
                 other => return Err(self.type_error(field, other, go_type)),
             }
         }
         Ok(merged.map(|members| {
-            Self::build(members, self.struct_name.clone(), self.path_of(field), fields)
+            Self::build(
+                members,
+                self.struct_name.clone(),
+                self.path_of(field),
+                fields,
+            )
         }))
     }
 
@@ -266,7 +277,12 @@ impl<'a> Object<'a> {
             let sub = format!("{field}.{i}");
             let obj = self.nested(&sub, item, elem_type, fields)?;
             out.push(obj.unwrap_or_else(|| {
-                Self::build(Vec::new(), self.struct_name.clone(), self.path_of(&sub), fields)
+                Self::build(
+                    Vec::new(),
+                    self.struct_name.clone(),
+                    self.path_of(&sub),
+                    fields,
+                )
             }));
         }
         Ok(Some(out))
@@ -394,7 +410,10 @@ mod tests {
         let v = doc(r#"{"cn":"a","Hosts":["h"],"bogus":1}"#);
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
         assert_eq!(o.string("CN").expect("ok").as_deref(), Some("a"));
-        assert_eq!(o.string_array("hosts").expect("ok"), Some(vec!["h".to_string()]));
+        assert_eq!(
+            o.string_array("hosts").expect("ok"),
+            Some(vec!["h".to_string()])
+        );
         assert_eq!(o.string("serialnumber").expect("ok"), None);
     }
 
@@ -427,7 +446,9 @@ mod tests {
     fn kelvin_and_long_s_fold_like_go() {
         let v = doc("{\"\u{212A}ey\":{\"\u{17F}ize\":2048}}");
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
-        let key = o.object("key", "csr.KeyRequest", &["algo", "size"]).expect("ok");
+        let key = o
+            .object("key", "csr.KeyRequest", &["algo", "size"])
+            .expect("ok");
         assert_eq!(key.expect("present").int("size").expect("ok"), Some(2048));
         // Other non-ASCII look-alikes do not fold.
         let v = doc("{\"\u{0441}n\":\"x\"}");
@@ -446,7 +467,9 @@ mod tests {
             let v = doc(text);
             assert_eq!(
                 Object::new(&v, CSR, CSR_FIELDS).unwrap_err().to_string(),
-                format!("json: cannot unmarshal {word} into Go value of type csr.CertificateRequest")
+                format!(
+                    "json: cannot unmarshal {word} into Go value of type csr.CertificateRequest"
+                )
             );
         }
         let v = doc("null");
@@ -466,7 +489,9 @@ mod tests {
             let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
             assert_eq!(
                 o.string("CN").unwrap_err().to_string(),
-                format!("json: cannot unmarshal {word} into Go struct field CertificateRequest.{path} of type {ty}")
+                format!(
+                    "json: cannot unmarshal {word} into Go struct field CertificateRequest.{path} of type {ty}"
+                )
             );
         }
         let v = doc(r#"{"hosts":"a"}"#);
@@ -483,15 +508,22 @@ mod tests {
         );
         let v = doc(r#"{"ca":{"pathlenzero":"yes"}}"#);
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
-        let ca = o.object("ca", "csr.CAConfig", &["pathlen", "pathlenzero"]).expect("ok");
+        let ca = o
+            .object("ca", "csr.CAConfig", &["pathlen", "pathlenzero"])
+            .expect("ok");
         assert_eq!(
-            ca.expect("present").bool("pathlenzero").unwrap_err().to_string(),
+            ca.expect("present")
+                .bool("pathlenzero")
+                .unwrap_err()
+                .to_string(),
             "json: cannot unmarshal string into Go struct field CertificateRequest.ca.pathlenzero of type bool"
         );
         let v = doc(r#"{"key":"rsa"}"#);
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
         assert_eq!(
-            o.object("key", "csr.KeyRequest", &["algo", "size"]).unwrap_err().to_string(),
+            o.object("key", "csr.KeyRequest", &["algo", "size"])
+                .unwrap_err()
+                .to_string(),
             "json: cannot unmarshal string into Go struct field CertificateRequest.key of type csr.KeyRequest"
         );
     }
@@ -514,7 +546,9 @@ mod tests {
         let v = doc(r#"{"names":[1]}"#);
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
         assert_eq!(
-            o.object_array("names", "[]csr.Name", "csr.Name", &["C"]).unwrap_err().to_string(),
+            o.object_array("names", "[]csr.Name", "csr.Name", &["C"])
+                .unwrap_err()
+                .to_string(),
             "json: cannot unmarshal number into Go struct field CertificateRequest.names.0 of type csr.Name"
         );
     }
@@ -525,7 +559,10 @@ mod tests {
         let check = |text: &str| {
             let v = doc(text);
             let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
-            let key = o.object("key", "csr.KeyRequest", &fields).expect("ok").expect("present");
+            let key = o
+                .object("key", "csr.KeyRequest", &fields)
+                .expect("ok")
+                .expect("present");
             key.int("size").map_err(|e| e.to_string())
         };
         assert_eq!(check(r#"{"key":{"size":2048}}"#), Ok(Some(2048)));
@@ -547,7 +584,10 @@ mod tests {
             check(r#"{"key":{"size":9223372036854775808}}"#),
             Err("json: cannot unmarshal number 9223372036854775808 into Go struct field CertificateRequest.key.size of type int".into())
         );
-        assert_eq!(check(r#"{"key":{"size":-9223372036854775808}}"#), Ok(Some(i64::MIN)));
+        assert_eq!(
+            check(r#"{"key":{"size":-9223372036854775808}}"#),
+            Ok(Some(i64::MIN))
+        );
         assert_eq!(
             check(r#"{"key":{"size":"2048"}}"#),
             Err("json: cannot unmarshal string into Go struct field CertificateRequest.key.size of type int".into())
@@ -574,7 +614,11 @@ mod tests {
             o.string_array("hosts").expect("ok"),
             Some(vec!["x".to_string(), String::new()])
         );
-        assert!(o.object("key", "csr.KeyRequest", &["algo"]).expect("ok").is_none());
+        assert!(
+            o.object("key", "csr.KeyRequest", &["algo"])
+                .expect("ok")
+                .is_none()
+        );
         assert!(o.raw("key").expect("present").is_null());
     }
 
@@ -582,7 +626,10 @@ mod tests {
     fn repeated_objects_merge() {
         let v = doc(r#"{"key":{"algo":"rsa"},"key":{"size":4096}}"#);
         let o = Object::new(&v, CSR, CSR_FIELDS).expect("object");
-        let key = o.object("key", "csr.KeyRequest", &["algo", "size"]).expect("ok").expect("present");
+        let key = o
+            .object("key", "csr.KeyRequest", &["algo", "size"])
+            .expect("ok")
+            .expect("present");
         assert_eq!(key.string("algo").expect("ok").as_deref(), Some("rsa"));
         assert_eq!(key.int("size").expect("ok"), Some(4096));
     }
@@ -598,13 +645,18 @@ mod tests {
     fn maps_merge_and_replace_in_place() {
         let v = doc(r#"{"remotes":{"a":"1","b":"2"},"remotes":{"a":"3"}}"#);
         let o = Object::new(&v, "*config.Config", &["remotes"]).expect("object");
-        let m = o.map("remotes", "map[string]string").expect("ok").expect("present");
+        let m = o
+            .map("remotes", "map[string]string")
+            .expect("ok")
+            .expect("present");
         let got: Vec<_> = m.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(got, [("a", Some("3")), ("b", Some("2"))]);
         let v = doc(r#"{"remotes":[]}"#);
         let o = Object::new(&v, "*config.Config", &["remotes"]).expect("object");
         assert_eq!(
-            o.map("remotes", "map[string]string").unwrap_err().to_string(),
+            o.map("remotes", "map[string]string")
+                .unwrap_err()
+                .to_string(),
             "json: cannot unmarshal array into Go struct field .remotes of type map[string]string"
         );
     }
@@ -613,13 +665,19 @@ mod tests {
     fn pointer_roots_have_an_empty_struct_name() {
         let v = doc(r#"{"signing":{"default":{"Expiry":"1h"}}}"#);
         let o = Object::new(&v, "*config.Config", &["signing"]).expect("object");
-        let signing = o.object("signing", "config.Signing", &["default"]).expect("ok").expect("present");
+        let signing = o
+            .object("signing", "config.Signing", &["default"])
+            .expect("ok")
+            .expect("present");
         let default = signing
             .object("default", "config.SigningProfile", &["expiry", "Expiry"])
             .expect("ok")
             .expect("present");
         assert_eq!(
-            default.integer("Expiry", "time.Duration", i64::MIN, i64::MAX).unwrap_err().to_string(),
+            default
+                .integer("Expiry", "time.Duration", i64::MIN, i64::MAX)
+                .unwrap_err()
+                .to_string(),
             "json: cannot unmarshal string into Go struct field .signing.default.Expiry of type time.Duration"
         );
     }

@@ -35,7 +35,9 @@ pub enum DecodeError {
     },
     /// A field has the wrong JSON type or an unrepresentable number:
     /// `json: cannot unmarshal number into Go struct field CertificateRequest.CN of type string`.
-    #[error("json: cannot unmarshal {value} into Go struct field {struct_name}.{path} of type {go_type}")]
+    #[error(
+        "json: cannot unmarshal {value} into Go struct field {struct_name}.{path} of type {go_type}"
+    )]
     Field {
         /// Go's description of the value: a type word (`number`), or `number 1.5`.
         value: String,

@@ -61,7 +61,10 @@ impl Parser<'_> {
     fn error(&self, c: u8, context: &str) -> SyntaxError {
         // Go counts the offending byte as read.
         let offset = (self.pos + 1).min(self.input.len());
-        SyntaxError::new(format!("invalid character {} {context}", quote_char(c)), offset)
+        SyntaxError::new(
+            format!("invalid character {} {context}", quote_char(c)),
+            offset,
+        )
     }
 
     fn eof(&self) -> SyntaxError {
@@ -246,7 +249,10 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            push_go_lossy(&mut out, self.input.get(start..self.pos).unwrap_or_default());
+            push_go_lossy(
+                &mut out,
+                self.input.get(start..self.pos).unwrap_or_default(),
+            );
             match self.peek() {
                 None => return Err(self.eof()),
                 Some(b'"') => {
@@ -310,12 +316,12 @@ impl Parser<'_> {
         if !(0xD800..0xE000).contains(&unit) {
             return char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER);
         }
-        if unit < 0xDC00 {
-            if let Some(low) = self.peek_low_surrogate() {
-                self.pos += 6;
-                let combined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                return char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER);
-            }
+        if unit < 0xDC00
+            && let Some(low) = self.peek_low_surrogate()
+        {
+            self.pos += 6;
+            let combined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+            return char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER);
         }
         char::REPLACEMENT_CHARACTER
     }
@@ -395,13 +401,28 @@ mod tests {
     #[test]
     fn context_messages() {
         let cases: &[(&[u8], &str)] = &[
-            (b"{bad", "invalid character 'b' looking for beginning of object key string"),
-            (b"{\"a\":1,}", "invalid character '}' looking for beginning of object key string"),
+            (
+                b"{bad",
+                "invalid character 'b' looking for beginning of object key string",
+            ),
+            (
+                b"{\"a\":1,}",
+                "invalid character '}' looking for beginning of object key string",
+            ),
             (b"x", "invalid character 'x' looking for beginning of value"),
-            (b"[,", "invalid character ',' looking for beginning of value"),
-            (b"[1,]", "invalid character ']' looking for beginning of value"),
+            (
+                b"[,",
+                "invalid character ',' looking for beginning of value",
+            ),
+            (
+                b"[1,]",
+                "invalid character ']' looking for beginning of value",
+            ),
             (b"{\"a\" 1}", "invalid character '1' after object key"),
-            (b"{\"a\":1 \"b\"}", "invalid character '\"' after object key:value pair"),
+            (
+                b"{\"a\":1 \"b\"}",
+                "invalid character '\"' after object key:value pair",
+            ),
             (b"[1 2]", "invalid character '2' after array element"),
             (b"{} true", "invalid character 't' after top-level value"),
             (b"01", "invalid character '1' after top-level value"),
@@ -409,30 +430,84 @@ mod tests {
             (b"\"a\nb\"", "invalid character '\\n' in string literal"),
             (b"\"a\x00\"", "invalid character '\\x00' in string literal"),
             (b"\"\\x\"", "invalid character 'x' in string escape code"),
-            (b"\"\\u12g4\"", "invalid character 'g' in \\u hexadecimal character escape"),
+            (
+                b"\"\\u12g4\"",
+                "invalid character 'g' in \\u hexadecimal character escape",
+            ),
             (b"-x", "invalid character 'x' in numeric literal"),
             (b"-", "invalid character ' ' in numeric literal"),
-            (b"1.x", "invalid character 'x' after decimal point in numeric literal"),
-            (b"1.", "invalid character ' ' after decimal point in numeric literal"),
-            (b"1e", "invalid character ' ' in exponent of numeric literal"),
-            (b"1e+x", "invalid character 'x' in exponent of numeric literal"),
-            (b"tru", "invalid character ' ' in literal true (expecting 'e')"),
-            (b"trUe", "invalid character 'U' in literal true (expecting 'u')"),
-            (b"fals", "invalid character ' ' in literal false (expecting 'e')"),
-            (b"nul", "invalid character ' ' in literal null (expecting 'l')"),
-            (b"nUll", "invalid character 'U' in literal null (expecting 'u')"),
+            (
+                b"1.x",
+                "invalid character 'x' after decimal point in numeric literal",
+            ),
+            (
+                b"1.",
+                "invalid character ' ' after decimal point in numeric literal",
+            ),
+            (
+                b"1e",
+                "invalid character ' ' in exponent of numeric literal",
+            ),
+            (
+                b"1e+x",
+                "invalid character 'x' in exponent of numeric literal",
+            ),
+            (
+                b"tru",
+                "invalid character ' ' in literal true (expecting 'e')",
+            ),
+            (
+                b"trUe",
+                "invalid character 'U' in literal true (expecting 'u')",
+            ),
+            (
+                b"fals",
+                "invalid character ' ' in literal false (expecting 'e')",
+            ),
+            (
+                b"nul",
+                "invalid character ' ' in literal null (expecting 'l')",
+            ),
+            (
+                b"nUll",
+                "invalid character 'U' in literal null (expecting 'u')",
+            ),
             (b"truex", "invalid character 'x' after top-level value"),
             (b"[\"\\", "invalid character ' ' in string escape code"),
-            (b"\"\\u12", "invalid character ' ' in \\u hexadecimal character escape"),
-            (b"\xc3\xa9", "invalid character '\u{c3}' looking for beginning of value"),
-            (b"'a'", "invalid character '\\'' looking for beginning of value"),
-            (b"{'a':1}", "invalid character '\\'' looking for beginning of object key string"),
+            (
+                b"\"\\u12",
+                "invalid character ' ' in \\u hexadecimal character escape",
+            ),
+            (
+                b"\xc3\xa9",
+                "invalid character '\u{c3}' looking for beginning of value",
+            ),
+            (
+                b"'a'",
+                "invalid character '\\'' looking for beginning of value",
+            ),
+            (
+                b"{'a':1}",
+                "invalid character '\\'' looking for beginning of object key string",
+            ),
             (b"[1}", "invalid character '}' after array element"),
-            (b"{\"a\":1]", "invalid character ']' after object key:value pair"),
-            (b"\xef\xbb\xbf{}", "invalid character '\u{ef}' looking for beginning of value"),
+            (
+                b"{\"a\":1]",
+                "invalid character ']' after object key:value pair",
+            ),
+            (
+                b"\xef\xbb\xbf{}",
+                "invalid character '\u{ef}' looking for beginning of value",
+            ),
             (b"{}\x00", "invalid character '\\x00' after top-level value"),
-            (b"+1", "invalid character '+' looking for beginning of value"),
-            (b".5", "invalid character '.' looking for beginning of value"),
+            (
+                b"+1",
+                "invalid character '+' looking for beginning of value",
+            ),
+            (
+                b".5",
+                "invalid character '.' looking for beginning of value",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(err(input), *want, "{:?}", String::from_utf8_lossy(input));
@@ -502,9 +577,15 @@ mod tests {
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(ok.as_bytes()).is_ok());
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert_eq!(err(deep.as_bytes()), "invalid character '[' exceeded max depth");
+        assert_eq!(
+            err(deep.as_bytes()),
+            "invalid character '[' exceeded max depth"
+        );
         let objects = "{\"a\":".repeat(MAX_DEPTH + 1);
-        assert_eq!(err(objects.as_bytes()), "invalid character '{' exceeded max depth");
+        assert_eq!(
+            err(objects.as_bytes()),
+            "invalid character '{' exceeded max depth"
+        );
         let empty_at_limit = format!("{}{{}}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert_eq!(
             err(empty_at_limit.as_bytes()),
@@ -515,7 +596,10 @@ mod tests {
     #[test]
     fn hundred_thousand_brackets_do_not_overflow() {
         let deep = "[".repeat(100_000);
-        assert_eq!(err(deep.as_bytes()), "invalid character '[' exceeded max depth");
+        assert_eq!(
+            err(deep.as_bytes()),
+            "invalid character '[' exceeded max depth"
+        );
         let mixed = "[{\"a\":".repeat(50_000);
         assert!(err(mixed.as_bytes()).ends_with("exceeded max depth"));
     }

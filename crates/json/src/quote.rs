@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(go_quote("x"), "\"x\"");
         assert_eq!(go_quote(""), "\"\"");
         assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(go_quote("\u{7}\u{8}\u{c}\n\r\t\u{b}\u{1}"), "\"\\a\\b\\f\\n\\r\\t\\v\\x01\"");
+        assert_eq!(
+            go_quote("\u{7}\u{8}\u{c}\n\r\t\u{b}\u{1}"),
+            "\"\\a\\b\\f\\n\\r\\t\\v\\x01\""
+        );
         assert_eq!(go_quote("é€😀"), "\"é€😀\"");
         assert_eq!(go_quote("\u{a0}\u{feff}"), "\"\\u00a0\\ufeff\"");
         assert_eq!(go_quote("\u{f0000}"), "\"\\U000f0000\"");

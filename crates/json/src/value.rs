@@ -145,9 +145,12 @@ mod tests {
 
     #[test]
     fn to_json_is_compact_and_ordered() {
-        let v = parse(br#" { "b" : [1, true, null, "x\"y"], "a": {} , "b": -0.5e3 } "#)
-            .expect("valid");
-        assert_eq!(v.to_json(), r#"{"b":[1,true,null,"x\"y"],"a":{},"b":-0.5e3}"#);
+        let v =
+            parse(br#" { "b" : [1, true, null, "x\"y"], "a": {} , "b": -0.5e3 } "#).expect("valid");
+        assert_eq!(
+            v.to_json(),
+            r#"{"b":[1,true,null,"x\"y"],"a":{},"b":-0.5e3}"#
+        );
     }
 
     #[test]
@@ -159,6 +162,9 @@ mod tests {
             .iter()
             .map(Value::type_word)
             .collect();
-        assert_eq!(words, ["null", "bool", "number", "string", "array", "object"]);
+        assert_eq!(
+            words,
+            ["null", "bool", "number", "string", "array", "object"]
+        );
     }
 }

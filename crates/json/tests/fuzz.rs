@@ -5,8 +5,8 @@ use proptest::prelude::*;
 
 /// Bytes biased towards JSON punctuation so the parser gets deep into its states.
 fn jsonish_bytes() -> impl Strategy<Value = Vec<u8>> {
-    let alphabet: Vec<u8> = b"{}[]:,\"\\ \t\n0123456789-+.eEtrufalsn/bu\x00\x1f\x7f\xc3\xa9\xff\xed\xa0"
-        .to_vec();
+    let alphabet: Vec<u8> =
+        b"{}[]:,\"\\ \t\n0123456789-+.eEtrufalsn/bu\x00\x1f\x7f\xc3\xa9\xff\xed\xa0".to_vec();
     prop::collection::vec(
         prop_oneof![3 => prop::sample::select(alphabet), 1 => any::<u8>()],
         0..200,

@@ -139,7 +139,11 @@ mod tests {
             (KeyError::InvalidAlgorithm, Some(2400), "invalid algorithm"),
             (KeyError::InvalidCurve, Some(2400), "invalid curve"),
             (KeyError::RsaKeyTooWeak, Some(2400), "RSA key is too weak"),
-            (KeyError::RsaKeyTooLarge, Some(2400), "RSA key size too large"),
+            (
+                KeyError::RsaKeyTooLarge,
+                Some(2400),
+                "RSA key size too large",
+            ),
             (KeyError::Decode, Some(2002), "Failed to decode private key"),
             (KeyError::Parse, Some(2003), "Failed to parse private key"),
             (KeyError::Encrypted, Some(2100), "Private key is encrypted."),
@@ -158,7 +162,11 @@ mod tests {
                 None,
                 "x509: ECDSA verification failure",
             ),
-            (KeyError::RsaVerification, None, "crypto/rsa: verification error"),
+            (
+                KeyError::RsaVerification,
+                None,
+                "crypto/rsa: verification error",
+            ),
         ];
         for (err, code, text) in cases {
             assert_eq!(err.code(), code, "{err:?}");

@@ -208,7 +208,8 @@ mod tests {
 
     #[test]
     fn mismatched_end_skips_to_next_block() {
-        let input = "-----BEGIN A-----\nAQID\n-----END B-----\n-----BEGIN C-----\nBAU=\n-----END C-----\n";
+        let input =
+            "-----BEGIN A-----\nAQID\n-----END B-----\n-----BEGIN C-----\nBAU=\n-----END C-----\n";
         let (label, der, _) = first(input).unwrap();
         assert_eq!(label, "C");
         assert_eq!(der, [4, 5]);

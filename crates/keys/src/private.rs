@@ -56,7 +56,7 @@ impl fmt::Debug for PrivateKey {
 
 /// The result of trying one private key format.
 enum Attempt {
-    Key(Inner),
+    Key(Box<Inner>),
     /// Well-formed, but a key type or curve cfssl does not support.
     Unsupported,
     /// Not this format (or damaged).
@@ -207,7 +207,7 @@ impl PrivateKey {
         if block.label == ENCRYPTED_LABEL {
             let plain = encrypted::decrypt(&block.der, password)?;
             return match parse_pkcs8(&plain) {
-                Attempt::Key(inner) => Ok(PrivateKey(inner)),
+                Attempt::Key(inner) => Ok(PrivateKey(*inner)),
                 Attempt::Unsupported => Err(KeyError::UnsupportedKeyType),
                 // A wrong password passes the CBC padding check about once in 256 tries and
                 // then yields garbage.
@@ -332,7 +332,7 @@ impl PrivateKey {
         let mut unsupported = false;
         for parse in [parse_pkcs8, parse_pkcs1, parse_sec1, parse_ed25519_lenient] {
             match parse(der) {
-                Attempt::Key(inner) => return Ok(PrivateKey(inner)),
+                Attempt::Key(inner) => return Ok(PrivateKey(*inner)),
                 Attempt::Unsupported => unsupported = true,
                 Attempt::Invalid => {}
             }
@@ -485,7 +485,7 @@ fn parse_pkcs8(der: &[u8]) -> Attempt {
 /// PKCS#1 `RSAPrivateKey` (RFC 8017 A.1.2), two primes; the key is validated.
 fn parse_pkcs1(der: &[u8]) -> Attempt {
     match rsa::RsaPrivateKey::from_pkcs1_der(der) {
-        Ok(key) => Attempt::Key(Inner::Rsa(Box::new(key))),
+        Ok(key) => Attempt::Key(Box::new(Inner::Rsa(Box::new(key)))),
         Err(_) => Attempt::Invalid,
     }
 }
@@ -531,7 +531,9 @@ fn ed25519_from_inner_octets(key: &[u8]) -> Attempt {
     let Ok(seed) = <&[u8; 32]>::try_from(inner.as_bytes()) else {
         return Attempt::Invalid;
     };
-    Attempt::Key(Inner::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed)))
+    Attempt::Key(Box::new(Inner::Ed25519(
+        ed25519_dalek::SigningKey::from_bytes(seed),
+    )))
 }
 
 /// Builds an ECDSA key from its scalar, tolerating the leading-zero padding and the stripped
@@ -565,7 +567,7 @@ fn ec_from_scalar(curve: Option<const_oid::ObjectIdentifier>, raw: &[u8]) -> Att
         Curve::P521 => p521::ecdsa::SigningKey::from_slice(&padded).map(Inner::P521),
     };
     match inner {
-        Ok(inner) => Attempt::Key(inner),
+        Ok(inner) => Attempt::Key(Box::new(inner)),
         Err(_) => Attempt::Invalid,
     }
 }

@@ -205,9 +205,7 @@ impl PublicKey {
         let inner = match spki.algorithm.oid {
             RSA_ENCRYPTION => {
                 if !params.is_some_and(|p| p.is_null()) {
-                    return Err(KeyError::PublicKey(
-                        "x509: RSA key missing NULL parameters",
-                    ));
+                    return Err(KeyError::PublicKey("x509: RSA key missing NULL parameters"));
                 }
                 Inner::Rsa(Box::new(parse_rsa_public(key_bytes)?))
             }

@@ -123,12 +123,7 @@ fn ecdsa_p521_pads_the_scalar() {
 
 #[test]
 fn ed25519_is_pkcs8_v1_without_public_key() {
-    let key = check_round_trip(
-        KeySpec::Ed25519,
-        "PRIVATE KEY",
-        "ed25519",
-        "1.3.101.112",
-    );
+    let key = check_round_trip(KeySpec::Ed25519, "PRIVATE KEY", "ed25519", "1.3.101.112");
     // cfssl.md §6: 30 2e 02 01 00 30 05 06 03 2b 65 70 04 22 04 20 <seed>.
     let der = pem_der(key.to_pem().as_bytes());
     assert_eq!(der.len(), 48);
@@ -174,7 +169,8 @@ fn rsa_2048_is_pkcs1_with_sha256_and_progress_is_reported() {
         .unwrap();
 
     // PKCS#1 RSAPrivateKey v0 with all eight integers (CRT values included).
-    let fields = common::children(&pem_der(pem.as_bytes()));
+    let der = pem_der(pem.as_bytes());
+    let fields = common::children(&der);
     assert_eq!(fields.len(), 9);
     assert_eq!(fields[0], [0x02, 0x01, 0x00]);
     // e = 65537

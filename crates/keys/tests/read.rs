@@ -60,7 +60,11 @@ fn openssl_keys_of_every_kind() {
         ("openssl-p256-pkcs8.pem", "ecdsa-256", "1.2.840.10045.4.3.2"),
         ("openssl-p384-pkcs8.pem", "ecdsa-384", "1.2.840.10045.4.3.3"),
         ("openssl-p521-pkcs8.pem", "ecdsa-521", "1.2.840.10045.4.3.4"),
-        ("openssl-ecparam-p256.pem", "ecdsa-256", "1.2.840.10045.4.3.2"),
+        (
+            "openssl-ecparam-p256.pem",
+            "ecdsa-256",
+            "1.2.840.10045.4.3.2",
+        ),
         ("openssl-ed25519-pkcs8.pem", "ed25519", "1.3.101.112"),
     ];
     let openssl_present = have_openssl();
@@ -71,7 +75,11 @@ fn openssl_keys_of_every_kind() {
         let sig = key.sign(b"hello").unwrap();
         let alg = key.signature_algorithm();
         key.public_key()
-            .verify(&der::referenced::OwnedToRef::owned_to_ref(&alg), b"hello", &sig)
+            .verify(
+                &der::referenced::OwnedToRef::owned_to_ref(&alg),
+                b"hello",
+                &sig,
+            )
             .unwrap();
         if openssl_present {
             assert_eq!(
@@ -121,15 +129,13 @@ fn lenient_pem() {
         pem.replace('\n', "  \r\n")
     );
     assert_eq!(
-        PrivateKey::from_pem(noisy.as_bytes())
-            .unwrap()
-            .public_key(),
+        PrivateKey::from_pem(noisy.as_bytes()).unwrap().public_key(),
         expected
     );
 
     // 76-column base64 and a missing final newline.
     let der = pem_der(pem.as_bytes());
-    let b64 = base64ct::Encoding::encode_string(&der);
+    let b64 = <base64ct::Base64 as base64ct::Encoding>::encode_string(&der);
     let wide: Vec<String> = b64
         .as_bytes()
         .chunks(76)
@@ -140,9 +146,7 @@ fn lenient_pem() {
         wide.join("\n")
     );
     assert_eq!(
-        PrivateKey::from_pem(wide.as_bytes())
-            .unwrap()
-            .public_key(),
+        PrivateKey::from_pem(wide.as_bytes()).unwrap().public_key(),
         expected
     );
 
@@ -327,7 +331,7 @@ fn hostile_kdf_costs_are_refused() {
     let salt = Salt::new([7u8; 16]).unwrap();
     let scrypt = |n: u64, r: u16, p: u16| {
         Kdf::Scrypt(ScryptParams {
-            salt: salt.clone(),
+            salt,
             cost_parameter: n,
             block_size: r,
             parallelization: p,
