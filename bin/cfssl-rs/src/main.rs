@@ -17,19 +17,9 @@
 //!
 //! Arguments that are not valid Unicode are converted lossily (U+FFFD).
 
-// Until the remaining commands (genkey, gencert, sign, …) use the whole framework API,
-// parts of it are unused; drop these `allow`s once they are in.
-#[allow(dead_code, reason = "framework API for the commands still to come")]
 mod cmd;
-#[allow(dead_code, reason = "framework API for the commands still to come")]
 mod flags;
-#[allow(
-    dead_code,
-    unused_macros,
-    reason = "framework API for the commands still to come"
-)]
 mod log;
-#[allow(dead_code, reason = "usage texts of the commands still to come")]
 mod usage;
 
 use std::io::{self, Read, Write};

@@ -345,7 +345,6 @@ fn config_load_failure_has_no_trailing_newline() -> Result<(), Box<dyn std::erro
 
 /// cfssl.md §7.3 #44/#45: the config is parsed and validated, not only read.
 #[test]
-#[ignore = "needs crates/config (cfssl_config::Config::load_file) wired into cmd::load_config"]
 fn config_syntax_and_validation_errors() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let bad_json = dir.path().join("bad.json");

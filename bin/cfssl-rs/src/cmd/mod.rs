@@ -64,26 +64,15 @@ pub fn find(name: &str) -> Option<&'static Command> {
 // ---------------------------------------------------------------------------------------
 // Configuration loading (cfssl.md §1.1 step 5, §3.3.2).
 //
-// PLACEHOLDER until crates/config exposes `cfssl_config::Config::load_file(&Path)
-// -> Result<Config, ConfigError>` with `ConfigError::code() -> Option<u32>`. Then:
-// replace `Config` by `pub use cfssl_config::Config;` and the body of `load_config` by
-// `Config::load_file(path).map_err(|e| match e.code() { Some(code) => cfssl_json(code,
-// &e.to_string()), None => e.to_string() })`.
-
-/// The loaded `-config` file (placeholder: the raw bytes, see [`load_config`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    /// The file's content.
-    pub raw: Vec<u8>,
-}
+pub use cfssl_config::Config;
 
 /// Loads `-config`; the error is the text cfssl prints after `Failed to load config file: `
 /// (a cfssl error JSON when the error has a code).
 pub fn load_config(path: &Path) -> Result<Config, String> {
-    match std::fs::read(path) {
-        Ok(raw) => Ok(Config { raw }),
-        Err(_) => Err(cfssl_json(5200, "could not read configuration file")),
-    }
+    Config::load_file(path).map_err(|e| match e.code() {
+        Some(code) => cfssl_json(code, &e.to_string()),
+        None => e.to_string(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------

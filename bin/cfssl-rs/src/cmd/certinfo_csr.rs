@@ -1,0 +1,377 @@
+//! `certinfo -csr`: Go's `x509.CertificateRequest` struct as `encoding/json` prints it
+//! (cfssl.md §1.7.6). cfssl dumps the whole Go struct, so this module rebuilds it field by
+//! field in Go's declaration order: raw DER slices as base64, Go's enum numbers for the
+//! algorithms, big integers as bare JSON numbers, `null` for empty slices.
+//!
+//! The signature is not checked, as in cfssl: certinfo describes, it does not vouch.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use cfssl_csr::ParsedCsr;
+use cfssl_csr::hosts::go_ip_string;
+use cfssl_csr::subject::{AttributeValue, ExtraName};
+use cfssl_keys::{Curve, KeyAlgorithm};
+use cfssl_output::JsonValue;
+use cfssl_signer::certificate::decimal;
+use const_oid::ObjectIdentifier;
+use der::{Any, Decode, Encode, Tag, Tagged};
+use x509_cert::request::CertReq;
+
+use super::CliError;
+
+/// The JSON cfssl prints for the first PEM block of `input` (its type is not checked).
+pub fn csr_json(input: &[u8]) -> Result<JsonValue, CliError> {
+    let block = pem::parse(input).map_err(|_| CliError::cfssl(9002, "CSR Decode failed"))?;
+    let csr = ParsedCsr::from_der(block.contents())?;
+    Ok(request_json(&csr))
+}
+
+fn request_json(csr: &ParsedCsr) -> JsonValue {
+    let spki_der = csr.public_key.to_spki_der();
+    let sig_alg_der = csr.signature_algorithm.to_der().unwrap_or_default();
+    let (public_key_algorithm, public_key) = public_key_json(csr);
+    let sans = &csr.sans;
+    JsonValue::Object(vec![
+        field("Raw", bytes(&csr.der)),
+        field("RawTBSCertificateRequest", bytes(&csr.info_der)),
+        field("RawSubjectPublicKeyInfo", bytes(&spki_der)),
+        field("RawSubject", bytes(&csr.subject_der)),
+        field("RawSignatureAlgorithm", bytes(&sig_alg_der)),
+        field("Version", number(0)),
+        field("Signature", bytes(&csr.signature)),
+        field(
+            "SignatureAlgorithm",
+            number(go_signature_algorithm(&csr.signature_algorithm.oid)),
+        ),
+        field("PublicKeyAlgorithm", number(public_key_algorithm)),
+        field("PublicKey", public_key),
+        field("Subject", subject_json(csr)),
+        field("Attributes", attributes_json(&csr.der)),
+        field("Extensions", extensions_json(csr)),
+        field("ExtraExtensions", JsonValue::Null),
+        field("DNSNames", strings_or_null(&sans.dns_names)),
+        field("EmailAddresses", strings_or_null(&sans.email_addresses)),
+        field(
+            "IPAddresses",
+            strings_or_null(&sans.ip_addresses.iter().map(go_ip_string).collect::<Vec<_>>()),
+        ),
+        field("URIs", uris_json(&sans.uris)),
+    ])
+}
+
+fn field(name: &str, value: JsonValue) -> (String, JsonValue) {
+    (name.to_owned(), value)
+}
+
+fn bytes(data: &[u8]) -> JsonValue {
+    JsonValue::String(BASE64.encode(data))
+}
+
+fn number(n: impl ToString) -> JsonValue {
+    JsonValue::Number(n.to_string())
+}
+
+fn strings_or_null(items: &[String]) -> JsonValue {
+    if items.is_empty() {
+        JsonValue::Null
+    } else {
+        JsonValue::Array(items.iter().cloned().map(JsonValue::String).collect())
+    }
+}
+
+fn oid_json(oid: &ObjectIdentifier) -> JsonValue {
+    JsonValue::Array(oid.arcs().map(number).collect())
+}
+
+/// Go's `x509.SignatureAlgorithm` enum value (0 = unknown).
+fn go_signature_algorithm(oid: &ObjectIdentifier) -> u8 {
+    match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.2" => 1,  // MD2WithRSA
+        "1.2.840.113549.1.1.4" => 2,  // MD5WithRSA
+        "1.2.840.113549.1.1.5" => 3,  // SHA1WithRSA
+        "1.2.840.113549.1.1.11" => 4, // SHA256WithRSA
+        "1.2.840.113549.1.1.12" => 5, // SHA384WithRSA
+        "1.2.840.113549.1.1.13" => 6, // SHA512WithRSA
+        "1.2.840.10040.4.3" => 7,     // DSAWithSHA1
+        "2.16.840.1.101.3.4.3.2" => 8, // DSAWithSHA256
+        "1.2.840.10045.4.1" => 9,     // ECDSAWithSHA1
+        "1.2.840.10045.4.3.2" => 10,  // ECDSAWithSHA256
+        "1.2.840.10045.4.3.3" => 11,  // ECDSAWithSHA384
+        "1.2.840.10045.4.3.4" => 12,  // ECDSAWithSHA512
+        "1.3.101.112" => 16,          // PureEd25519
+        _ => 0,
+    }
+}
+
+/// Go's `PublicKeyAlgorithm` number and its `PublicKey` value: ECDSA `{"Curve":{},"X","Y"}`,
+/// RSA `{"N","E"}`, Ed25519 the raw key as base64.
+fn public_key_json(csr: &ParsedCsr) -> (u8, JsonValue) {
+    let key_bits = csr.public_key.spki().subject_public_key.raw_bytes();
+    match csr.public_key.algorithm() {
+        KeyAlgorithm::Rsa { .. } => {
+            let Some((n, e)) = rsa_components(key_bits) else {
+                return (1, JsonValue::Null);
+            };
+            let key = JsonValue::Object(vec![
+                field("N", JsonValue::Number(decimal(&n))),
+                field("E", JsonValue::Number(decimal(&e))),
+            ]);
+            (1, key)
+        }
+        KeyAlgorithm::Ecdsa(curve) => {
+            let size = coordinate_len(curve);
+            // An uncompressed point: 0x04 || X || Y.
+            let point = key_bits.get(1..).filter(|p| p.len() == 2 * size);
+            let Some(point) = point else {
+                return (3, JsonValue::Null);
+            };
+            let (x, y) = point.split_at(size);
+            let key = JsonValue::Object(vec![
+                field("Curve", JsonValue::Object(Vec::new())),
+                field("X", JsonValue::Number(decimal(x))),
+                field("Y", JsonValue::Number(decimal(y))),
+            ]);
+            (3, key)
+        }
+        KeyAlgorithm::Ed25519 => (4, bytes(key_bits)),
+    }
+}
+
+fn coordinate_len(curve: Curve) -> usize {
+    curve.bits().div_ceil(8)
+}
+
+/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` → magnitudes.
+fn rsa_components(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let parts: Vec<Any> = Any::from_der(der).ok()?.decode_as().ok()?;
+    let integer = |i: usize| {
+        parts
+            .get(i)
+            .filter(|p| p.tag() == Tag::Integer)
+            .map(|p| p.value().to_vec())
+    };
+    Some((integer(0)?, integer(1)?))
+}
+
+fn subject_json(csr: &ParsedCsr) -> JsonValue {
+    let s = &csr.subject;
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            JsonValue::Null
+        } else {
+            JsonValue::Array(items.iter().cloned().map(JsonValue::String).collect())
+        }
+    };
+    let names = JsonValue::Array(s.names.iter().map(type_and_value_json).collect());
+    JsonValue::Object(vec![
+        field("Country", list(&s.country)),
+        field("Organization", list(&s.organization)),
+        field("OrganizationalUnit", list(&s.organizational_unit)),
+        field("Locality", list(&s.locality)),
+        field("Province", list(&s.province)),
+        field("StreetAddress", list(&s.street_address)),
+        field("PostalCode", list(&s.postal_code)),
+        field("SerialNumber", JsonValue::String(s.serial_number.clone())),
+        field("CommonName", JsonValue::String(s.common_name.clone())),
+        field("Names", names),
+        field("ExtraNames", JsonValue::Null),
+    ])
+}
+
+fn type_and_value_json(atv: &ExtraName) -> JsonValue {
+    let value = match &atv.value {
+        AttributeValue::Text(text) => JsonValue::String(text.clone()),
+        AttributeValue::Raw(any) => go_interface_value(any),
+    };
+    JsonValue::Object(vec![field("Type", oid_json(&atv.oid)), field("Value", value)])
+}
+
+/// What Go's `encoding/asn1` stores in an `interface{}` for one value: strings, booleans,
+/// integers and OCTET STRINGs (as `[]byte`, hence base64); anything else stays `nil`.
+fn go_interface_value(any: &Any) -> JsonValue {
+    let text = || String::from_utf8_lossy(any.value()).into_owned();
+    match any.tag() {
+        Tag::Boolean => JsonValue::Bool(any.value().first().is_some_and(|b| *b != 0)),
+        Tag::Integer => match i64_from_der(any.value()) {
+            Some(n) => number(n),
+            None => JsonValue::Null,
+        },
+        Tag::OctetString => bytes(any.value()),
+        Tag::PrintableString
+        | Tag::Utf8String
+        | Tag::Ia5String
+        | Tag::TeletexString
+        | Tag::NumericString => JsonValue::String(text()),
+        _ => JsonValue::Null,
+    }
+}
+
+fn i64_from_der(content: &[u8]) -> Option<i64> {
+    if content.is_empty() || content.len() > 8 {
+        return None;
+    }
+    let negative = content.first().is_some_and(|b| b & 0x80 != 0);
+    let mut value: i64 = if negative { -1 } else { 0 };
+    for &b in content {
+        value = (value << 8) | i64::from(b);
+    }
+    Some(value)
+}
+
+/// Go's deprecated `Attributes` field: each request attribute whose values parse as
+/// `SET OF SEQUENCE OF AttributeTypeAndValue`; the others are skipped, as Go does.
+fn attributes_json(der: &[u8]) -> JsonValue {
+    let Ok(req) = CertReq::from_der(der) else {
+        return JsonValue::Null;
+    };
+    let mut out = Vec::new();
+    for attr in req.info.attributes.iter() {
+        let mut values = Vec::new();
+        let mut ok = true;
+        for value in attr.values.iter() {
+            match sequence_of_type_and_value(value) {
+                Some(v) => values.push(v),
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            out.push(JsonValue::Object(vec![
+                field("Type", oid_json(&attr.oid)),
+                field("Value", JsonValue::Array(values)),
+            ]));
+        }
+    }
+    if out.is_empty() {
+        JsonValue::Null
+    } else {
+        JsonValue::Array(out)
+    }
+}
+
+fn sequence_of_type_and_value(value: &Any) -> Option<JsonValue> {
+    let items: Vec<Any> = value.decode_as().ok()?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let parts: Vec<Any> = item.decode_as().ok()?;
+        let oid: ObjectIdentifier = parts.first()?.decode_as().ok()?;
+        let inner = parts.get(1).map_or(JsonValue::Null, go_interface_value);
+        out.push(JsonValue::Object(vec![
+            field("Type", oid_json(&oid)),
+            field("Value", inner),
+        ]));
+    }
+    Some(JsonValue::Array(out))
+}
+
+fn extensions_json(csr: &ParsedCsr) -> JsonValue {
+    if csr.extensions.is_empty() {
+        return JsonValue::Null;
+    }
+    JsonValue::Array(
+        csr.extensions
+            .iter()
+            .map(|e| {
+                JsonValue::Object(vec![
+                    field("Id", oid_json(&e.extn_id)),
+                    field("Critical", JsonValue::Bool(e.critical)),
+                    field("Value", bytes(e.extn_value.as_bytes())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// Go's `*url.URL` as JSON (exported fields in declaration order; `User` is nil unless the
+/// URI carries user info, which then marshals as `{}`).
+fn uris_json(uris: &[String]) -> JsonValue {
+    if uris.is_empty() {
+        return JsonValue::Null;
+    }
+    JsonValue::Array(uris.iter().map(|u| url_json(u)).collect())
+}
+
+fn url_json(uri: &str) -> JsonValue {
+    let (rest, fragment) = match uri.split_once('#') {
+        Some((r, f)) => (r, f),
+        None => (uri, ""),
+    };
+    let (rest, query, force_query) = match rest.split_once('?') {
+        Some((r, q)) => (r, q, q.is_empty()),
+        None => (rest, "", false),
+    };
+    let (scheme, rest) = match rest.split_once(':') {
+        Some((s, r)) if !s.is_empty() && !s.contains('/') => (s.to_ascii_lowercase(), r),
+        _ => (String::new(), rest),
+    };
+    let (mut opaque, mut host, mut path, mut user) =
+        (String::new(), String::new(), String::new(), false);
+    if let Some(authority_and_path) = rest.strip_prefix("//") {
+        let (authority, p) = match authority_and_path.find('/') {
+            Some(i) => authority_and_path.split_at(i),
+            None => (authority_and_path, ""),
+        };
+        let authority = match authority.rsplit_once('@') {
+            Some((_, h)) => {
+                user = true;
+                h
+            }
+            None => authority,
+        };
+        host = authority.to_owned();
+        path = p.to_owned();
+    } else if !scheme.is_empty() && !rest.starts_with('/') {
+        opaque = rest.to_owned();
+    } else {
+        path = rest.to_owned();
+    }
+    let s = |v: &str| JsonValue::String(v.to_owned());
+    JsonValue::Object(vec![
+        field("Scheme", JsonValue::String(scheme)),
+        field("Opaque", JsonValue::String(opaque)),
+        field(
+            "User",
+            if user { JsonValue::Object(Vec::new()) } else { JsonValue::Null },
+        ),
+        field("Host", JsonValue::String(host)),
+        field("Path", JsonValue::String(path)),
+        field("RawPath", s("")),
+        field("OmitHost", JsonValue::Bool(false)),
+        field("ForceQuery", JsonValue::Bool(force_query)),
+        field("RawQuery", s(query)),
+        field("Fragment", s(fragment)),
+        field("RawFragment", s("")),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE_CSR: &str = include_str!("../../../../testdata/certinfo/server.csr");
+    const FIXTURE_JSON: &str = include_str!("../../../../testdata/certinfo/certinfo-csr-server.json");
+
+    #[test]
+    fn matches_cfssl_output_for_the_server_csr() {
+        let json = csr_json(FIXTURE_CSR.as_bytes()).unwrap().to_indented("  ");
+        assert_eq!(format!("{json}\n"), FIXTURE_JSON);
+    }
+
+    #[test]
+    fn no_pem_block_is_9002() {
+        let err = csr_json(b"not a pem").unwrap_err();
+        assert_eq!(err.to_string(), r#"{"code":9002,"message":"CSR Decode failed"}"#);
+    }
+
+    #[test]
+    fn url_fields() {
+        let JsonValue::Object(fields) = url_json("spiffe://cluster.local/ns/default/sa/x") else {
+            panic!("object expected");
+        };
+        assert_eq!(fields[0].1, JsonValue::String("spiffe".into()));
+        assert_eq!(fields[3].1, JsonValue::String("cluster.local".into()));
+        assert_eq!(fields[4].1, JsonValue::String("/ns/default/sa/x".into()));
+    }
+}

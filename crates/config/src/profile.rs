@@ -1,0 +1,149 @@
+//! [`SigningProfile`] and its parts: one signing policy, after cfssl's `populate`.
+
+use const_oid::ObjectIdentifier;
+use time::OffsetDateTime;
+
+use crate::duration::GoDuration;
+use crate::usage::Usages;
+
+/// One signing policy (`signing.default` or an entry of `signing.profiles`), as cfssl's
+/// `SigningProfile` after loading (cfssl.md §3.3.1).
+///
+/// Only `expiry`, `crl_url`, `ocsp_url` and `issuer_urls` fall back to the default profile,
+/// and that happens when signing, not here (cfssl.md §3.3.5).
+#[derive(Debug, Clone, Default)]
+pub struct SigningProfile {
+    /// `usages`, as written (see [`SigningProfile::usages`]).
+    pub usages: Vec<String>,
+    /// The validity length: `expiry` parsed for a local profile; for a remote profile,
+    /// Go's untagged `Expiry` nanoseconds (normally 0). Zero means "use the default's".
+    pub expiry: GoDuration,
+    /// `expiry` as written (`"8760h"`).
+    pub expiry_text: String,
+    /// `backdate`, `None` when zero: cfssl then backdates by its default 5 minutes.
+    pub backdate: Option<GoDuration>,
+    /// `backdate` as written (`""` when absent).
+    pub backdate_text: String,
+    /// `not_before`: a fixed notBefore (cfssl.md §5.8). Go's zero time counts as unset.
+    pub not_before: Option<OffsetDateTime>,
+    /// `not_after`: a fixed notAfter. Go's zero time counts as unset.
+    pub not_after: Option<OffsetDateTime>,
+    /// `ca_constraint`.
+    pub ca_constraint: CaConstraint,
+    /// `issuer_urls` (AIA caIssuers); `None` when absent or `null`, which falls back to the
+    /// default profile's.
+    pub issuer_urls: Option<Vec<String>>,
+    /// `ocsp_url` (AIA OCSP); `""` falls back to the default profile's.
+    pub ocsp_url: String,
+    /// `crl_url` (CRL distribution point); `""` falls back to the default profile's.
+    pub crl_url: String,
+    /// `ocsp_no_check`: add id-pkix-ocsp-nocheck.
+    pub ocsp_no_check: bool,
+    /// `copy_extensions`: copy CSR extensions into the certificate.
+    pub copy_extensions: bool,
+    /// `name_whitelist` compiled (or Go's untagged `NameWhitelist`): CN and DNS, e-mail
+    /// and URI SANs must each contain a match (unanchored).
+    pub name_whitelist: Option<regex::Regex>,
+    /// `allowed_extensions`: extension OIDs a signing request may add.
+    pub allowed_extensions: Vec<ObjectIdentifier>,
+    /// `policies` (Go's untagged `Policies`): the certificatePolicies extension content.
+    pub policies: Vec<CertificatePolicy>,
+    /// True when a policy qualifier had an empty `Type`. cfssl loads such a profile but
+    /// every signing with it fails with 5200 `Invalid qualifier type in Policies `
+    /// (cfssl.md §5.2); the qualifier itself is not in [`SigningProfile::policies`].
+    pub policy_qualifier_without_type: bool,
+    /// Go's untagged `CSRWhitelist`: when present, only the `true` CSR fields are copied.
+    pub csr_whitelist: Option<CsrWhitelist>,
+    /// Go's untagged `ClientProvidesSerialNumbers`.
+    pub client_provides_serial_numbers: bool,
+    /// The remote signer name: `remote`, or `auth_remote.remote`. `Some` makes this a
+    /// remote profile, which ignores the local settings.
+    pub remote: Option<String>,
+    /// The `host:port` the remote name resolves to in `remotes`.
+    pub remote_server: Option<String>,
+    /// `auth_key`: a name in `auth_keys`.
+    pub auth_key: Option<String>,
+    /// `prev_auth_key`: a name in `auth_keys` (key rotation).
+    pub prev_auth_key: Option<String>,
+    /// `auth_remote.auth_key`: a name in `auth_keys`.
+    pub auth_remote_key: Option<String>,
+    /// `ct_log_servers`.
+    pub ct_log_servers: Vec<String>,
+    /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7).
+    pub lint_error_level: u8,
+    /// `ignored_lints`.
+    pub ignored_lints: Vec<String>,
+    /// `ignored_lint_sources` (each a known zlint source).
+    pub ignored_lint_sources: Vec<String>,
+    /// `cert_store` (unused by cfssl's signer).
+    pub cert_store: String,
+}
+
+impl SigningProfile {
+    /// The usage strings translated like cfssl's `Usages()` (cfssl.md §3.3.4).
+    pub fn usages(&self) -> Usages {
+        Usages::from_names(&self.usages)
+    }
+
+    /// True for a profile served by a remote cfssl (`remote` or `auth_remote.remote`).
+    pub fn is_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+}
+
+/// `ca_constraint`: the BasicConstraints of issued certificates (cfssl.md §5.10).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaConstraint {
+    /// `is_ca`.
+    pub is_ca: bool,
+    /// `max_path_len` (Go `int`).
+    pub max_path_len: i64,
+    /// `max_path_len_zero`: with `max_path_len` 0, encode pathLenConstraint 0.
+    pub max_path_len_zero: bool,
+}
+
+/// One `policies` entry: RFC 5280 §4.2.1.4 `PolicyInformation`.
+///
+/// ```text
+/// PolicyInformation ::= SEQUENCE {
+///      policyIdentifier   CertPolicyId,
+///      policyQualifiers   SEQUENCE SIZE (1..MAX) OF
+///                              PolicyQualifierInfo OPTIONAL }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificatePolicy {
+    /// `ID`.
+    pub id: ObjectIdentifier,
+    /// `Qualifiers`, in configuration order.
+    pub qualifiers: Vec<PolicyQualifier>,
+}
+
+/// One policy qualifier (`{"Type": …, "Value": …}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyQualifier {
+    /// `id-qt-cps`: a CPS URI (encoded as IA5String).
+    Cps(String),
+    /// `id-qt-unotice`: a user notice's explicitText (encoded as UTF8String).
+    UserNotice(String),
+}
+
+/// Go's untagged `CSRWhitelist`: which CSR fields may reach the certificate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsrWhitelist {
+    /// `Subject`.
+    pub subject: bool,
+    /// `PublicKeyAlgorithm`.
+    pub public_key_algorithm: bool,
+    /// `PublicKey`.
+    pub public_key: bool,
+    /// `SignatureAlgorithm`.
+    pub signature_algorithm: bool,
+    /// `DNSNames`.
+    pub dns_names: bool,
+    /// `IPAddresses`.
+    pub ip_addresses: bool,
+    /// `EmailAddresses`.
+    pub email_addresses: bool,
+    /// `URIs`.
+    pub uris: bool,
+}
