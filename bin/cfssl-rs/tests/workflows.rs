@@ -232,7 +232,7 @@ fn selfsign_and_certinfo() {
 #[test]
 fn gencrl_revokes_and_verifies() {
     let d = Dir::new();
-    let (ca, ca_key) = d.root_ca("crl", r#"{"algo":"rsa","size":2048}"#);
+    let (ca, ca_key) = d.root_ca("crlca", r#"{"algo":"rsa","size":2048}"#);
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf"]}"#);
     let l = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
     l.ok();
@@ -249,15 +249,15 @@ fn gencrl_revokes_and_verifies() {
     let der = base64::engine::general_purpose::STANDARD
         .decode(r.stdout.trim())
         .expect("base64");
-    d.write("crl.der", der);
-    d.openssl(&["crl", "-inform", "DER", "-in", "crl.der", "-out", "crl.pem"]).ok();
-    let text = d.openssl(&["crl", "-in", "crl.pem", "-noout", "-text", "-CAfile", &ca]);
+    d.write("revoked.der", der);
+    d.openssl(&["crl", "-inform", "DER", "-in", "revoked.der", "-out", "revoked.crl"]).ok();
+    let text = d.openssl(&["crl", "-in", "revoked.crl", "-noout", "-text", "-CAfile", &ca]);
     text.ok();
     assert!(text.stderr.contains("verify OK") || text.stdout.contains("verify OK"), "{}", text.stderr);
     assert!(text.stdout.contains("X509v3 CRL Number"), "{}", text.stdout);
     assert!(text.stdout.contains("Serial Number: 04D2"), "{}", text.stdout);
     assert!(text.stdout.contains("sha256WithRSAEncryption"), "{}", text.stdout);
-    let v = d.openssl(&["verify", "-crl_check", "-CAfile", &ca, "-CRLfile", "crl.pem", "leaf.pem"]);
+    let v = d.openssl(&["verify", "-crl_check", "-CAfile", &ca, "-CRLfile", "revoked.crl", "leaf.pem"]);
     assert_ne!(v.code, 0);
     assert!(v.stdout.contains("certificate revoked") || v.stderr.contains("certificate revoked"), "{}{}", v.stdout, v.stderr);
 }

@@ -113,6 +113,35 @@ impl ListedSerial {
     }
 }
 
+/// Go's `underscoreOK`: underscores only between digits, the base prefix counting as one.
+fn go_underscore_ok(lower: &str) -> bool {
+    let bytes = lower.as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1], b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = bytes[1] == b'x';
+    }
+    for &c in &bytes[i..] {
+        if c.is_ascii_digit() || (hex && (b'a'..=b'f').contains(&c)) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
 /// Go's `strconv.ParseInt(strings.TrimSpace(s), 0, 32)` with Go's error texts.
 pub fn parse_go_int32(s: &str) -> Result<i64, String> {
     let trimmed = s.trim();
@@ -124,25 +153,22 @@ pub fn parse_go_int32(s: &str) -> Result<i64, String> {
         _ => (false, trimmed),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d.to_owned(), true)
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d.to_owned())
     } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d.to_owned(), true)
+        (8, d.to_owned())
     } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d.to_owned(), true)
+        (2, d.to_owned())
     } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_owned(), true)
+        (8, lower[1..].to_owned())
     } else {
-        (10, lower.clone(), false)
+        (10, lower.clone())
     };
     if digits.is_empty() {
         return Err(syntax());
     }
-    // Underscores are allowed only with a base prefix, between digits.
-    if digits.contains('_') {
-        if !prefixed || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
-            return Err(syntax());
-        }
+    if digits.contains('_') && !go_underscore_ok(&lower) {
+        return Err(syntax());
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
     let magnitude = u128::from_str_radix(&clean, radix).map_err(|e| match e.kind() {
@@ -263,6 +289,10 @@ mod tests {
             parse_go_int32("99999999999").unwrap_err(),
             "strconv.ParseInt: parsing \"99999999999\": value out of range"
         );
-        assert!(parse_go_int32("1_0").is_err());
+        // Go integer-literal underscores: between digits only (base 0 allows them).
+        assert_eq!(parse_go_int32("1_0"), Ok(10));
+        assert!(parse_go_int32("1__0").is_err());
+        assert!(parse_go_int32("_10").is_err());
+        assert!(parse_go_int32("10_").is_err());
     }
 }
