@@ -89,13 +89,32 @@ pub fn init_local_offset() {
     let _ = local_offset();
 }
 
+/// True the first time `message` is seen in this process.
+fn first_time(message: &str) -> bool {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut seen) = SEEN.lock() else {
+        return true;
+    };
+    if seen.iter().any(|m| m == message) {
+        return false;
+    }
+    seen.push(message.to_owned());
+    true
+}
+
 /// Writes one message at `level` to stderr if the threshold allows it.
 pub fn write(level: Level, args: fmt::Arguments<'_>) {
     if !enabled(level) {
         return;
     }
+    let message = args.to_string();
+    // Our own warnings (the differences from cfssl) can be raised by two steps of one
+    // command, e.g. building a root's CSR and then signing it; say each once.
+    if level == Level::Warning && !first_time(&message) {
+        return;
+    }
     let now = time::OffsetDateTime::now_utc().to_offset(local_offset());
-    let line = format_line(now, level, &args.to_string());
+    let line = format_line(now, level, &message);
     // Nothing sensible can be done when stderr is gone.
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

@@ -125,11 +125,11 @@ pub fn generate(key: &PrivateKey, request: &CertificateRequest) -> Result<Genera
     extensions.extend(extra);
     let der = sign_request(key, &subject, &extensions)?;
     let pem = pem_encode("CERTIFICATE REQUEST", &der);
-    Ok(GeneratedCsr {
-        der,
-        pem,
-        warnings: classified.warnings,
-    })
+    let mut warnings = classified.warnings;
+    if subject.has_ia5_attributes() {
+        warnings.push(crate::subject::IA5_SUBJECT_WARNING.to_owned());
+    }
+    Ok(GeneratedCsr { der, pem, warnings })
 }
 
 /// Builds and signs a CSR for an explicit subject and extension list.

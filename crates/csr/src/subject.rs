@@ -46,7 +46,15 @@ pub mod oids {
     /// emailAddress (1.2.840.113549.1.9.1, PKCS #9)
     pub const EMAIL_ADDRESS: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+    /// domainComponent (0.9.2342.19200300.100.1.25, RFC 4519 §2.4)
+    pub const DOMAIN_COMPONENT: ObjectIdentifier = rfc4519::DC;
 }
+
+/// The warning for a subject whose e-mail or domain-component attributes we write as
+/// IA5String where cfssl would not (differences table, row 15).
+pub const IA5_SUBJECT_WARNING: &str = "subject emailAddress/domainComponent written as IA5String, \
+     as RFC 5280 Appendix A requires (cfssl writes PrintableString/UTF8String, which strict \
+     parsers reject)";
 
 /// One attribute value outside the standard lists (Go's `pkix.Name.ExtraNames`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +103,14 @@ pub struct SubjectName {
 }
 
 impl SubjectName {
+    /// True when an attribute is written as IA5String where cfssl would write
+    /// PrintableString/UTF8String (an ASCII emailAddress or domainComponent).
+    pub fn has_ia5_attributes(&self) -> bool {
+        self.extra_names
+            .iter()
+            .any(|e| is_ia5_type(&e.oid) && matches!(&e.value, AttributeValue::Text(t) if t.is_ascii()))
+    }
+
     /// True when no attribute at all would be encoded.
     pub fn is_empty(&self) -> bool {
         self.country.is_empty()
@@ -216,8 +232,16 @@ pub fn is_printable_string(s: &str) -> bool {
     })
 }
 
+/// Attribute types that RFC 5280 Appendix A (and PKCS #9) define as IA5String. Go writes
+/// them like any other string; we keep them IA5 when the value allows it (ASCII).
+fn is_ia5_type(oid: &ObjectIdentifier) -> bool {
+    *oid == oids::EMAIL_ADDRESS || *oid == oids::DOMAIN_COMPONENT
+}
+
 fn text_atv(oid: ObjectIdentifier, value: &str) -> Result<AttributeTypeAndValue, CsrError> {
-    let tag = if is_printable_string(value) {
+    let tag = if is_ia5_type(&oid) && value.is_ascii() {
+        Tag::Ia5String
+    } else if is_printable_string(value) {
         Tag::PrintableString
     } else {
         Tag::Utf8String
@@ -367,8 +391,43 @@ mod tests {
                 Tag::PrintableString,
                 Tag::Utf8String,
                 Tag::PrintableString,
-                Tag::Utf8String
+                Tag::Ia5String // emailAddress: RFC 5280, not Go (README difference 15)
             ]
         );
+    }
+
+    #[test]
+    fn email_and_dc_are_ia5() {
+        let name = SubjectName {
+            common_name: "x".into(),
+            extra_names: vec![
+                ExtraName {
+                    oid: oids::EMAIL_ADDRESS,
+                    value: AttributeValue::Text("ops@example.com".into()),
+                },
+                ExtraName {
+                    oid: oids::DOMAIN_COMPONENT,
+                    value: AttributeValue::Text("example".into()),
+                },
+                ExtraName {
+                    oid: oids::EMAIL_ADDRESS,
+                    value: AttributeValue::Text("jörg@example.com".into()),
+                },
+            ],
+            ..Default::default()
+        };
+        assert!(name.has_ia5_attributes());
+        let der = name.to_der().unwrap();
+        let find = |needle: &[u8]| der.windows(needle.len()).any(|w| w == needle);
+        // IA5String (tag 0x16) for the ASCII e-mail and the domain component
+        assert!(find(b"\x16\x0fops@example.com"));
+        assert!(find(b"\x16\x07example"));
+        // a non-ASCII e-mail cannot be IA5: UTF8String as Go writes it
+        assert!(find(&[&[0x0c, 17][..], "jörg@example.com".as_bytes()].concat()));
+        let plain = SubjectName {
+            common_name: "x".into(),
+            ..Default::default()
+        };
+        assert!(!plain.has_ia5_attributes());
     }
 }

@@ -103,6 +103,9 @@ pub fn self_sign(
         key,
     };
     let der = template.issue(&issuer)?;
+    if template.subject.has_ia5_attributes() {
+        warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
+    }
     Ok(Issued::new(der, &template.serial, warnings))
 }
 

@@ -176,7 +176,10 @@ impl LocalSigner {
             key: &self.key,
         };
         let der = template.issue(&issuer)?;
-        Ok(Issued::new(der, &template.serial, warnings))
+        if template.subject.has_ia5_attributes() {
+        warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
+    }
+    Ok(Issued::new(der, &template.serial, warnings))
     }
 }
 
