@@ -240,7 +240,9 @@ impl ParsedFlags {
         }
     }
 
-    /// A duration flag's value (may be negative, as in Go).
+    /// A duration flag's value (may be negative, as in Go). Only `crl -expiry` and the
+    /// server commands have duration flags, and cfssl-rs runs neither.
+    #[cfg(test)]
     pub fn get_duration(&self, name: &str) -> time::Duration {
         match self.value(name) {
             Some(Value::Duration(d)) => *d,
@@ -252,6 +254,7 @@ impl ParsedFlags {
     }
 
     /// Whether the flag appeared on the command line (even if set to its default).
+    #[cfg(test)]
     pub fn was_set(&self, name: &str) -> bool {
         let i = index_of(name);
         debug_assert!(i.is_some(), "flag -{name} is not registered");

@@ -15,7 +15,9 @@ use std::io::Write;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// cfssl's log levels (`log.LevelDebug` … `log.LevelFatal`).
+/// cfssl's log levels (`log.LevelDebug` … `log.LevelFatal`). `-loglevel` takes the whole
+/// scale even though no command of ours logs at DEBUG, CRITICAL or FATAL.
+#[allow(dead_code, reason = "cfssl's complete level scale")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     /// 0

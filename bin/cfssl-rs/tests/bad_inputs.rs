@@ -10,9 +10,11 @@ fn request_json_errors() {
     d.cfssl(&["gencert", "-initca", "bad.json"])
         .fails_with("invalid character 'b' looking for beginning of object key string");
     d.write("empty.json", "");
-    d.cfssl(&["genkey", "empty.json"]).fails_with("unexpected end of JSON input");
+    d.cfssl(&["genkey", "empty.json"])
+        .fails_with("unexpected end of JSON input");
     d.write("type.json", r#"{"CN":1}"#);
-    d.cfssl(&["genkey", "type.json"]).fails_with("cannot unmarshal number");
+    d.cfssl(&["genkey", "type.json"])
+        .fails_with("cannot unmarshal number");
     d.cfssl(&["genkey", "missing.json"])
         .fails_with("open missing.json: no such file or directory");
 }
@@ -21,15 +23,31 @@ fn request_json_errors() {
 fn key_request_errors() {
     let d = Dir::new();
     for (key, message) in [
-        (r#"{"algo":"dsa","size":2048}"#, r#"{"code":2400,"message":"invalid algorithm"}"#),
-        (r#"{"algo":"rsa","size":1024}"#, r#"{"code":2400,"message":"RSA key is too weak"}"#),
-        (r#"{"algo":"rsa","size":16384}"#, r#"{"code":2400,"message":"RSA key size too large"}"#),
-        (r#"{"algo":"ecdsa","size":300}"#, r#"{"code":2400,"message":"invalid curve"}"#),
-        (r#"{"algo":"rsa"}"#, r#"{"code":2400,"message":"RSA key is too weak"}"#),
+        (
+            r#"{"algo":"dsa","size":2048}"#,
+            r#"{"code":2400,"message":"invalid algorithm"}"#,
+        ),
+        (
+            r#"{"algo":"rsa","size":1024}"#,
+            r#"{"code":2400,"message":"RSA key is too weak"}"#,
+        ),
+        (
+            r#"{"algo":"rsa","size":16384}"#,
+            r#"{"code":2400,"message":"RSA key size too large"}"#,
+        ),
+        (
+            r#"{"algo":"ecdsa","size":300}"#,
+            r#"{"code":2400,"message":"invalid curve"}"#,
+        ),
+        (
+            r#"{"algo":"rsa"}"#,
+            r#"{"code":2400,"message":"RSA key is too weak"}"#,
+        ),
     ] {
         d.write("k.json", format!(r#"{{"CN":"x","key":{key}}}"#));
         d.cfssl(&["genkey", "k.json"]).fails_with(message);
-        d.cfssl(&["gencert", "-initca", "k.json"]).fails_with(message);
+        d.cfssl(&["gencert", "-initca", "k.json"])
+            .fails_with(message);
     }
 }
 
@@ -39,21 +57,27 @@ fn initca_needs_a_subject() {
     d.write("e.json", r#"{"hosts":["x"]}"#);
     let r = d.cfssl(&["gencert", "-initca", "e.json"]);
     r.fails_with(r#"{"code":5300,"message":"missing subject information"}"#);
-    assert!(r.stderr.contains("[WARNING] invalid request"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("[WARNING] invalid request"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn ca_block_outside_initca() {
     let d = Dir::new();
     d.write("c.json", r#"{"CN":"x","ca":{"pathlen":1}}"#);
-    d.cfssl(&["genkey", "c.json"]).fails_with("ca section only permitted in initca");
+    d.cfssl(&["genkey", "c.json"])
+        .fails_with("ca section only permitted in initca");
 }
 
 #[test]
 fn bad_hosts() {
     let d = Dir::new();
     d.write("h.json", r#"{"CN":"x","hosts":["10.0.0.300"]}"#);
-    d.cfssl(&["genkey", "h.json"]).fails_with("invalid IP address \\\"10.0.0.300\\\"");
+    d.cfssl(&["genkey", "h.json"])
+        .fails_with("invalid IP address \\\"10.0.0.300\\\"");
     d.write("z.json", r#"{"CN":"x","hosts":["fe80::1%eth0"]}"#);
     d.cfssl(&["genkey", "z.json"]).fails_with("1300");
     d.write("u.json", r#"{"CN":"x","hosts":["ü@example.com"]}"#);
@@ -82,7 +106,8 @@ fn signing_errors() {
     // missing -ca / -ca-key: cfssl exits 0; we exit 1 with its words (differences.md #5)
     d.cfssl(&["sign", "-ca-key", &key, "leaf.csr"])
         .fails_with("need CA certificate (provide one with -ca)");
-    d.cfssl(&["sign", "-ca", &ca, "leaf.csr"]).fails_with("need CA key (provide one with -ca-key)");
+    d.cfssl(&["sign", "-ca", &ca, "leaf.csr"])
+        .fails_with("need CA key (provide one with -ca-key)");
     d.cfssl(&["gencert", "-ca", &ca, "leaf.json"])
         .fails_with("need a CA key (provide one with -ca-key)");
     // a CA key that is not the certificate's
@@ -92,8 +117,10 @@ fn signing_errors() {
     );
     // unknown profile
     d.write("cfg.json", r#"{"signing":{"default":{"expiry":"1h","usages":["signing"]},"profiles":{"www":{"expiry":"1h","usages":["server auth"]}}}}"#);
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "-config", "cfg.json", "-profile", "nope", "leaf.csr"])
-        .fails_with("www");
+    d.cfssl(&[
+        "sign", "-ca", &ca, "-ca-key", &key, "-config", "cfg.json", "-profile", "nope", "leaf.csr",
+    ])
+    .fails_with("www");
     // files that are not what they should be
     d.write("garbage.pem", "not pem");
     d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "garbage.pem"])
@@ -115,18 +142,32 @@ fn signing_errors() {
     // truncated CSR
     let csr = d.read("leaf.csr");
     let lines: Vec<&str> = csr.lines().collect();
-    let truncated = format!("{}\n{}\n-----END CERTIFICATE REQUEST-----\n", lines[0], lines[1]);
+    let truncated = format!(
+        "{}\n{}\n-----END CERTIFICATE REQUEST-----\n",
+        lines[0], lines[1]
+    );
     d.write("trunc.csr", truncated);
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "trunc.csr"]).fails_with("\"code\":9003");
+    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "trunc.csr"])
+        .fails_with("\"code\":9003");
     // encrypted key without a password
     d.write(
         "enc.pem",
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n",
     );
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", "enc.pem", "leaf.csr"]).fails_with("2100");
+    d.cfssl(&["sign", "-ca", &ca, "-ca-key", "enc.pem", "leaf.csr"])
+        .fails_with("2100");
     // -hostname with an invalid IP
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "-hostname", "10.0.0.256", "leaf.csr"])
-        .fails_with("1300");
+    d.cfssl(&[
+        "sign",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-hostname",
+        "10.0.0.256",
+        "leaf.csr",
+    ])
+    .fails_with("1300");
 }
 
 #[test]
@@ -136,24 +177,51 @@ fn csr_with_broken_signature() {
     let csr = d.read("leaf.csr");
     let body: String = csr.lines().filter(|l| !l.starts_with("-----")).collect();
     use base64::Engine;
-    let mut der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    let mut der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
     let n = der.len();
     der[n - 3] ^= 0x01;
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    d.write("bad.csr", format!("-----BEGIN CERTIFICATE REQUEST-----\n{b64}\n-----END CERTIFICATE REQUEST-----\n"));
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "bad.csr"]).fails_with("\"code\":9300");
+    d.write(
+        "bad.csr",
+        format!("-----BEGIN CERTIFICATE REQUEST-----\n{b64}\n-----END CERTIFICATE REQUEST-----\n"),
+    );
+    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "bad.csr"])
+        .fails_with("\"code\":9300");
 }
 
 #[test]
 fn policy_errors() {
     let Ca { d, ca, key } = with_ca();
     d.write("nousage.json", r#"{"signing":{"default":{"expiry":"1h"}}}"#);
-    d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "-config", "nousage.json", "leaf.csr"])
-        .fails_with(r#"{"code":5100,"message":"Invalid policy: no key usage available"}"#);
+    d.cfssl(&[
+        "sign",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-config",
+        "nousage.json",
+        "leaf.csr",
+    ])
+    .fails_with(r#"{"code":5100,"message":"Invalid policy: no key usage available"}"#);
     d.write("badusage.json", r#"{"signing":{"default":{"expiry":"1h"},"profiles":{"p":{"expiry":"1h","usages":["BAD_USAGE"]}}}}"#);
-    let r = d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "-config", "badusage.json", "leaf.csr"]);
+    let r = d.cfssl(&[
+        "sign",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-config",
+        "badusage.json",
+        "leaf.csr",
+    ]);
     r.fails_with(r#"Failed to load config file: {"code":5200,"message":"invalid configuration"}"#);
-    assert!(!r.stderr.ends_with('\n'), "cfssl prints this without a newline");
+    assert!(
+        !r.stderr.ends_with('\n'),
+        "cfssl prints this without a newline"
+    );
     // a CSR asking to be a CA under a non-CA profile
     d.write("int.json", r#"{"CN":"int"}"#);
     let g = d.cfssl(&["gencert", "-initca", "int.json"]);
@@ -167,7 +235,10 @@ fn policy_errors() {
     d.save(&g, "csr", "ca-int.csr");
     let r = d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "ca-int.csr"]);
     r.fails_with(r#"{"code":5300,"message":"Policy violation request"}"#);
-    assert!(r.stderr.contains("[ERROR] local signer policy disallows issuing CA certificate"));
+    assert!(
+        r.stderr
+            .contains("[ERROR] local signer policy disallows issuing CA certificate")
+    );
 }
 
 #[test]
@@ -178,8 +249,15 @@ fn issuer_must_be_a_valid_ca() {
     l.ok();
     d.save(&l, "cert", "leaf.pem");
     d.save(&l, "key", "leaf-key.pem");
-    d.cfssl(&["sign", "-ca", "leaf.pem", "-ca-key", "leaf-key.pem", "leaf.csr"])
-        .fails_with(r#""code":1210"#);
+    d.cfssl(&[
+        "sign",
+        "-ca",
+        "leaf.pem",
+        "-ca-key",
+        "leaf-key.pem",
+        "leaf.csr",
+    ])
+    .fails_with(r#""code":1210"#);
     // an expired CA (a P-256 root valid 2020-01-01..2021-01-01, made once with Python
     // `cryptography`: openssl 3.0 cannot write a certificate valid only in the past)
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");

@@ -4,17 +4,36 @@ mod common;
 use common::Dir;
 
 fn x509_text(d: &Dir, file: &str) -> String {
-    d.openssl(&["x509", "-in", file, "-noout", "-text"]).ok().stdout.clone()
+    d.openssl(&["x509", "-in", file, "-noout", "-text"])
+        .ok()
+        .stdout
+        .clone()
 }
 
 #[test]
 fn genkey_every_algorithm() {
     let d = Dir::new();
     for (key, header, bits) in [
-        (r#"{"algo":"rsa","size":2048}"#, "RSA PRIVATE KEY", "2048 bit"),
-        (r#"{"algo":"ecdsa","size":256}"#, "EC PRIVATE KEY", "256 bit"),
-        (r#"{"algo":"ecdsa","size":384}"#, "EC PRIVATE KEY", "384 bit"),
-        (r#"{"algo":"ecdsa","size":521}"#, "EC PRIVATE KEY", "521 bit"),
+        (
+            r#"{"algo":"rsa","size":2048}"#,
+            "RSA PRIVATE KEY",
+            "2048 bit",
+        ),
+        (
+            r#"{"algo":"ecdsa","size":256}"#,
+            "EC PRIVATE KEY",
+            "256 bit",
+        ),
+        (
+            r#"{"algo":"ecdsa","size":384}"#,
+            "EC PRIVATE KEY",
+            "384 bit",
+        ),
+        (
+            r#"{"algo":"ecdsa","size":521}"#,
+            "EC PRIVATE KEY",
+            "521 bit",
+        ),
         (r#"{"algo":"ed25519"}"#, "PRIVATE KEY", "ED25519"),
     ] {
         d.write(
@@ -24,20 +43,31 @@ fn genkey_every_algorithm() {
         let r = d.cfssl(&["genkey", "req.json"]);
         r.ok();
         let json = r.json();
-        assert_eq!(json.as_object().unwrap().keys().collect::<Vec<_>>(), ["csr", "key"]);
+        assert_eq!(
+            json.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["csr", "key"]
+        );
         let key_pem = r.field("key");
-        assert!(key_pem.starts_with(&format!("-----BEGIN {header}-----\n")), "{key_pem}");
+        assert!(
+            key_pem.starts_with(&format!("-----BEGIN {header}-----\n")),
+            "{key_pem}"
+        );
         d.save(&r, "key", "k.pem");
         d.save(&r, "csr", "k.csr");
         let check = d.openssl(&["pkey", "-in", "k.pem", "-noout", "-text"]);
         check.ok();
         assert!(check.stdout.contains(bits), "{}", check.stdout);
         if !header.starts_with("PRIVATE") {
-            d.openssl(&["pkey", "-in", "k.pem", "-check", "-noout"]).ok();
+            d.openssl(&["pkey", "-in", "k.pem", "-check", "-noout"])
+                .ok();
         }
         let req = d.openssl(&["req", "-in", "k.csr", "-verify", "-noout", "-text"]);
         req.ok();
-        assert!(req.stderr.contains("verify OK") || req.stdout.contains("verify OK"), "{}", req.stderr);
+        assert!(
+            req.stderr.contains("verify OK") || req.stdout.contains("verify OK"),
+            "{}",
+            req.stderr
+        );
         assert!(
             req.stdout.contains(
                 "DNS:example.net, email:a@b.example, IP Address:127.0.0.1, URI:spiffe://td/x"
@@ -70,18 +100,40 @@ fn root_ca_fields() {
         "encoded CSR",
         "signed certificate with serial number ",
     ] {
-        assert!(r.stderr.contains(&format!("[INFO] {line}")), "missing {line}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("[INFO] {line}")),
+            "missing {line}: {}",
+            r.stderr
+        );
     }
     d.save(&r, "cert", "ca.pem");
     let text = x509_text(&d, "ca.pem");
-    assert!(text.contains("Issuer: C = US, ST = Oregon, L = Portland, O = Kubernetes, OU = CA, CN = Kubernetes"), "{text}");
-    assert!(text.contains("X509v3 Key Usage: critical\n                Certificate Sign, CRL Sign"), "{text}");
-    assert!(text.contains("X509v3 Basic Constraints: critical\n                CA:TRUE, pathlen:1"), "{text}");
+    assert!(
+        text.contains(
+            "Issuer: C = US, ST = Oregon, L = Portland, O = Kubernetes, OU = CA, CN = Kubernetes"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("X509v3 Key Usage: critical\n                Certificate Sign, CRL Sign"),
+        "{text}"
+    );
+    assert!(
+        text.contains("X509v3 Basic Constraints: critical\n                CA:TRUE, pathlen:1"),
+        "{text}"
+    );
     // CA certificates keep only IP SANs; a root has no AKI.
-    assert!(text.contains("IP Address:10.0.0.1") && !text.contains("DNS:ca.example"), "{text}");
+    assert!(
+        text.contains("IP Address:10.0.0.1") && !text.contains("DNS:ca.example"),
+        "{text}"
+    );
     assert!(!text.contains("Authority Key Identifier"), "{text}");
-    assert!(text.contains("Signature Algorithm: ecdsa-with-SHA256"), "{text}");
-    d.openssl(&["verify", "-x509_strict", "-CAfile", "ca.pem", "ca.pem"]).ok();
+    assert!(
+        text.contains("Signature Algorithm: ecdsa-with-SHA256"),
+        "{text}"
+    );
+    d.openssl(&["verify", "-x509_strict", "-CAfile", "ca.pem", "ca.pem"])
+        .ok();
     // five years (43800h) from a rounded, 5-minute backdated start
     let dates = d.openssl(&["x509", "-in", "ca.pem", "-noout", "-startdate", "-enddate"]);
     assert!(dates.stdout.contains(":00 "), "{}", dates.stdout);
@@ -103,31 +155,68 @@ fn sign_with_profiles_hostname_and_stdin() {
     g.ok();
     let csr = g.field("csr");
     let r = d.cfssl_stdin(
-        &["sign", "-ca", &ca, "-ca-key", &ca_key, "-config", "cfg.json", "-profile", "kubernetes", "-"],
+        &[
+            "sign",
+            "-ca",
+            &ca,
+            "-ca-key",
+            &ca_key,
+            "-config",
+            "cfg.json",
+            "-profile",
+            "kubernetes",
+            "-",
+        ],
         csr.as_bytes(),
     );
     r.ok();
     assert_eq!(r.field("csr"), csr, "sign echoes the CSR verbatim");
     d.save(&r, "cert", "server.pem");
     let text = x509_text(&d, "server.pem");
-    assert!(text.contains("Digital Signature, Key Encipherment"), "RSA key keeps keyEncipherment: {text}");
-    assert!(text.contains("TLS Web Server Authentication, TLS Web Client Authentication"), "{text}");
+    assert!(
+        text.contains("Digital Signature, Key Encipherment"),
+        "RSA key keeps keyEncipherment: {text}"
+    );
+    assert!(
+        text.contains("TLS Web Server Authentication, TLS Web Client Authentication"),
+        "{text}"
+    );
     assert!(text.contains("CA:FALSE"), "{text}");
-    assert!(text.contains("DNS:kubernetes, IP Address:10.32.0.1, IP Address:0:0:0:0:0:0:0:1"), "{text}");
-    assert!(text.contains("Signature Algorithm: sha256WithRSAEncryption"), "{text}");
+    assert!(
+        text.contains("DNS:kubernetes, IP Address:10.32.0.1, IP Address:0:0:0:0:0:0:0:1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Signature Algorithm: sha256WithRSAEncryption"),
+        "{text}"
+    );
     assert!(text.contains("Authority Key Identifier"), "{text}");
-    d.openssl(&["verify", "-x509_strict", "-CAfile", &ca, "server.pem"]).ok();
+    d.openssl(&["verify", "-x509_strict", "-CAfile", &ca, "server.pem"])
+        .ok();
 
     // -hostname replaces the SANs
     d.write("server.csr", &csr);
     let r = d.cfssl(&[
-        "sign", "-ca", &ca, "-ca-key", &ca_key, "-config", "cfg.json", "-profile", "kubernetes",
-        "-hostname", "a.example.com,10.0.0.1", "server.csr",
+        "sign",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &ca_key,
+        "-config",
+        "cfg.json",
+        "-profile",
+        "kubernetes",
+        "-hostname",
+        "a.example.com,10.0.0.1",
+        "server.csr",
     ]);
     r.ok();
     d.save(&r, "cert", "h.pem");
     let text = x509_text(&d, "h.pem");
-    assert!(text.contains("DNS:a.example.com, IP Address:10.0.0.1\n"), "{text}");
+    assert!(
+        text.contains("DNS:a.example.com, IP Address:10.0.0.1\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -137,10 +226,17 @@ fn ec_leaf_drops_key_encipherment_with_warning() {
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example"]}"#);
     let r = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
     r.ok();
-    assert!(r.stderr.contains("[WARNING] dropped keyEncipherment"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("[WARNING] dropped keyEncipherment"),
+        "{}",
+        r.stderr
+    );
     d.save(&r, "cert", "leaf.pem");
     let text = x509_text(&d, "leaf.pem");
-    assert!(text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"), "{text}");
+    assert!(
+        text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"),
+        "{text}"
+    );
     d.openssl(&["verify", "-CAfile", &ca, "leaf.pem"]).ok();
 }
 
@@ -152,23 +248,60 @@ fn intermediate_chain_with_pathlen_zero() {
         "cfg.json",
         r#"{"signing":{"default":{"expiry":"8760h"},"profiles":{"intermediate":{"usages":["cert sign","crl sign"],"expiry":"43800h","ca_constraint":{"is_ca":true,"max_path_len":0,"max_path_len_zero":true}},"www":{"usages":["signing","server auth"],"expiry":"8760h"}}}}"#,
     );
-    d.write("int.json", r#"{"CN":"Intermediate","key":{"algo":"ecdsa","size":256}}"#);
+    d.write(
+        "int.json",
+        r#"{"CN":"Intermediate","key":{"algo":"ecdsa","size":256}}"#,
+    );
     let g = d.cfssl(&["genkey", "int.json"]);
     g.ok();
     d.save(&g, "csr", "int.csr");
     d.save(&g, "key", "int-key.pem");
-    let s = d.cfssl(&["sign", "-ca", &root, "-ca-key", &root_key, "-config", "cfg.json", "-profile", "intermediate", "int.csr"]);
+    let s = d.cfssl(&[
+        "sign",
+        "-ca",
+        &root,
+        "-ca-key",
+        &root_key,
+        "-config",
+        "cfg.json",
+        "-profile",
+        "intermediate",
+        "int.csr",
+    ]);
     s.ok();
     d.save(&s, "cert", "int.pem");
     let text = x509_text(&d, "int.pem");
     assert!(text.contains("CA:TRUE, pathlen:0"), "{text}");
-    assert!(text.contains("ecdsa-with-SHA384"), "signed by the P-384 root: {text}");
+    assert!(
+        text.contains("ecdsa-with-SHA384"),
+        "signed by the P-384 root: {text}"
+    );
     // The intermediate's life is clamped to the root's.
     d.write("leaf.json", r#"{"CN":"www","hosts":["www.example.com"]}"#);
-    let l = d.cfssl(&["gencert", "-ca", "int.pem", "-ca-key", "int-key.pem", "-config", "cfg.json", "-profile", "www", "leaf.json"]);
+    let l = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "int.pem",
+        "-ca-key",
+        "int-key.pem",
+        "-config",
+        "cfg.json",
+        "-profile",
+        "www",
+        "leaf.json",
+    ]);
     l.ok();
     d.save(&l, "cert", "leaf.pem");
-    d.openssl(&["verify", "-x509_strict", "-CAfile", &root, "-untrusted", "int.pem", "leaf.pem"]).ok();
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        &root,
+        "-untrusted",
+        "int.pem",
+        "leaf.pem",
+    ])
+    .ok();
 }
 
 #[test]
@@ -181,12 +314,27 @@ fn leaf_never_outlives_its_ca() {
     d.save(&r, "key", "ca-key.pem");
     d.write("cfg.json", r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"876000h"}}}"#);
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf"]}"#);
-    let l = d.cfssl(&["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "cfg.json", "leaf.json"]);
+    let l = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-config",
+        "cfg.json",
+        "leaf.json",
+    ]);
     l.ok();
     assert!(l.stderr.contains("clamped"), "{}", l.stderr);
     d.save(&l, "cert", "leaf.pem");
-    let ca_end = d.openssl(&["x509", "-in", "ca.pem", "-noout", "-enddate"]).stdout.clone();
-    let leaf_end = d.openssl(&["x509", "-in", "leaf.pem", "-noout", "-enddate"]).stdout.clone();
+    let ca_end = d
+        .openssl(&["x509", "-in", "ca.pem", "-noout", "-enddate"])
+        .stdout
+        .clone();
+    let leaf_end = d
+        .openssl(&["x509", "-in", "leaf.pem", "-noout", "-enddate"])
+        .stdout
+        .clone();
     assert_eq!(ca_end, leaf_end);
 }
 
@@ -195,7 +343,10 @@ fn ed25519_root_and_leaf() {
     let d = Dir::new();
     let (ca, ca_key) = d.root_ca("ed", r#"{"algo":"ed25519"}"#);
     assert!(d.read(&ca_key).starts_with("-----BEGIN PRIVATE KEY-----\n"));
-    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf"],"key":{"algo":"ed25519"}}"#);
+    d.write(
+        "leaf.json",
+        r#"{"CN":"leaf","hosts":["leaf"],"key":{"algo":"ed25519"}}"#,
+    );
     let l = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
     l.ok();
     d.save(&l, "cert", "leaf.pem");
@@ -207,25 +358,48 @@ fn ed25519_root_and_leaf() {
 #[test]
 fn selfsign_and_certinfo() {
     let d = Dir::new();
-    d.write("s.json", r#"{"CN":"www.example.net","hosts":["www.example.net","example.net"]}"#);
+    d.write(
+        "s.json",
+        r#"{"CN":"www.example.net","hosts":["www.example.net","example.net"]}"#,
+    );
     let r = d.cfssl(&["selfsign", "www.example.net", "s.json"]);
     r.ok();
-    assert!(r.stderr.contains("*** WARNING ***\n\nSelf-signed certificates are dangerous."));
+    assert!(
+        r.stderr
+            .contains("*** WARNING ***\n\nSelf-signed certificates are dangerous.")
+    );
     d.save(&r, "cert", "s.pem");
     let text = x509_text(&d, "s.pem");
-    assert!(text.contains("DNS:www.example.net, DNS:example.net"), "{text}");
+    assert!(
+        text.contains("DNS:www.example.net, DNS:example.net"),
+        "{text}"
+    );
     let info = d.cfssl(&["certinfo", "-cert", "s.pem"]);
     info.ok();
     let j = info.json();
     assert_eq!(j["subject"]["common_name"], "www.example.net");
-    assert_eq!(j["sans"], serde_json::json!(["www.example.net", "example.net"]));
+    assert_eq!(
+        j["sans"],
+        serde_json::json!(["www.example.net", "example.net"])
+    );
     assert_eq!(j["sigalg"], "ECDSAWithSHA256");
     assert_eq!(j["authority_key_id"], "");
     assert_eq!(j["pem"], d.read("s.pem"));
     let keys: Vec<&String> = j.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["subject", "issuer", "serial_number", "sans", "not_before", "not_after", "sigalg", "authority_key_id", "subject_key_id", "pem"]
+        [
+            "subject",
+            "issuer",
+            "serial_number",
+            "sans",
+            "not_before",
+            "not_after",
+            "sigalg",
+            "authority_key_id",
+            "subject_key_id",
+            "pem"
+        ]
     );
 }
 
@@ -250,14 +424,56 @@ fn gencrl_revokes_and_verifies() {
         .decode(r.stdout.trim())
         .expect("base64");
     d.write("revoked.der", der);
-    d.openssl(&["crl", "-inform", "DER", "-in", "revoked.der", "-out", "revoked.crl"]).ok();
-    let text = d.openssl(&["crl", "-in", "revoked.crl", "-noout", "-text", "-CAfile", &ca]);
+    d.openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        "revoked.der",
+        "-out",
+        "revoked.crl",
+    ])
+    .ok();
+    let text = d.openssl(&[
+        "crl",
+        "-in",
+        "revoked.crl",
+        "-noout",
+        "-text",
+        "-CAfile",
+        &ca,
+    ]);
     text.ok();
-    assert!(text.stderr.contains("verify OK") || text.stdout.contains("verify OK"), "{}", text.stderr);
+    assert!(
+        text.stderr.contains("verify OK") || text.stdout.contains("verify OK"),
+        "{}",
+        text.stderr
+    );
     assert!(text.stdout.contains("X509v3 CRL Number"), "{}", text.stdout);
-    assert!(text.stdout.contains("Serial Number: 04D2"), "{}", text.stdout);
-    assert!(text.stdout.contains("sha256WithRSAEncryption"), "{}", text.stdout);
-    let v = d.openssl(&["verify", "-crl_check", "-CAfile", &ca, "-CRLfile", "revoked.crl", "leaf.pem"]);
+    assert!(
+        text.stdout.contains("Serial Number: 04D2"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("sha256WithRSAEncryption"),
+        "{}",
+        text.stdout
+    );
+    let v = d.openssl(&[
+        "verify",
+        "-crl_check",
+        "-CAfile",
+        &ca,
+        "-CRLfile",
+        "revoked.crl",
+        "leaf.pem",
+    ]);
     assert_ne!(v.code, 0);
-    assert!(v.stdout.contains("certificate revoked") || v.stderr.contains("certificate revoked"), "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stdout.contains("certificate revoked") || v.stderr.contains("certificate revoked"),
+        "{}{}",
+        v.stdout,
+        v.stderr
+    );
 }

@@ -106,9 +106,9 @@ impl SubjectName {
     /// True when an attribute is written as IA5String where cfssl would write
     /// PrintableString/UTF8String (an ASCII emailAddress or domainComponent).
     pub fn has_ia5_attributes(&self) -> bool {
-        self.extra_names
-            .iter()
-            .any(|e| is_ia5_type(&e.oid) && matches!(&e.value, AttributeValue::Text(t) if t.is_ascii()))
+        self.extra_names.iter().any(|e| {
+            is_ia5_type(&e.oid) && matches!(&e.value, AttributeValue::Text(t) if t.is_ascii())
+        })
     }
 
     /// True when no attribute at all would be encoded.
@@ -423,7 +423,9 @@ mod tests {
         assert!(find(b"\x16\x0fops@example.com"));
         assert!(find(b"\x16\x07example"));
         // a non-ASCII e-mail cannot be IA5: UTF8String as Go writes it
-        assert!(find(&[&[0x0c, 17][..], "jörg@example.com".as_bytes()].concat()));
+        assert!(find(
+            &[&[0x0c, 17][..], "jörg@example.com".as_bytes()].concat()
+        ));
         let plain = SubjectName {
             common_name: "x".into(),
             ..Default::default()

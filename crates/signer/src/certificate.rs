@@ -2,9 +2,9 @@
 //! `certinfo`) and assembling the ones we issue, byte for byte as Go's
 //! `x509.CreateCertificate` lays them out (cfssl.md §5.3, §5.4).
 
+use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_csr::pkcs10::{parse_basic_constraints, pem_encode};
-use cfssl_csr::SubjectName;
 use cfssl_keys::{PrivateKey, PublicKey};
 use const_oid::db::rfc5280 as oids;
 use der::{Decode, Encode};
@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, ExtendedKeyUsage, KeyUsage};
 
+use crate::SignError;
 use crate::der_writer as w;
 use crate::extensions::CertExtension;
-use crate::SignError;
 
 /// A certificate we read, with the fields cfssl-rs needs, decoded once.
 #[derive(Clone, Debug)]
@@ -283,7 +283,10 @@ mod tests {
         assert_eq!(decimal(&[]), "0");
         assert_eq!(decimal(&[0x04, 0xd2]), "1234");
         assert_eq!(
-            decimal(&[0x7c, 0x11, 0x7d, 0xcd, 0x03, 0xa5, 0x88, 0x1d, 0xf9, 0xfe, 0xf0, 0x7b, 0xdc, 0x83, 0x43, 0xa1, 0x4d, 0xe1, 0x42, 0x4c]),
+            decimal(&[
+                0x7c, 0x11, 0x7d, 0xcd, 0x03, 0xa5, 0x88, 0x1d, 0xf9, 0xfe, 0xf0, 0x7b, 0xdc, 0x83,
+                0x43, 0xa1, 0x4d, 0xe1, 0x42, 0x4c
+            ]),
             "708304927049004984173237560011571415975146373708"
         );
     }

@@ -29,10 +29,10 @@ use const_oid::db::rfc5280 as oids;
 use der::Encode;
 use time::{Duration, OffsetDateTime};
 
+use crate::SignError;
 use crate::certificate::ParsedCertificate;
 use crate::der_writer as w;
 use crate::extensions::{self as x, CertExtension};
-use crate::SignError;
 
 /// A serial from the list, as a signed decimal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,8 +145,18 @@ fn go_underscore_ok(lower: &str) -> bool {
 /// Go's `strconv.ParseInt(strings.TrimSpace(s), 0, 32)` with Go's error texts.
 pub fn parse_go_int32(s: &str) -> Result<i64, String> {
     let trimmed = s.trim();
-    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(trimmed));
-    let range = || format!("strconv.ParseInt: parsing {}: value out of range", go_quote(trimmed));
+    let syntax = || {
+        format!(
+            "strconv.ParseInt: parsing {}: invalid syntax",
+            go_quote(trimmed)
+        )
+    };
+    let range = || {
+        format!(
+            "strconv.ParseInt: parsing {}: value out of range",
+            go_quote(trimmed)
+        )
+    };
     let (negative, body) = match trimmed.as_bytes().first() {
         Some(b'-') => (true, &trimmed[1..]),
         Some(b'+') => (false, &trimmed[1..]),
@@ -230,7 +240,11 @@ pub fn build(
             false,
             x::authority_key_identifier(&key_id),
         ),
-        x::ext(oids::ID_CE_CRL_NUMBER, false, w::unsigned_integer(&crl_number)),
+        x::ext(
+            oids::ID_CE_CRL_NUMBER,
+            false,
+            w::unsigned_integer(&crl_number),
+        ),
     ];
     let ext_der: Vec<Vec<u8>> = extensions.iter().map(CertExtension::to_der).collect();
     let ext_refs: Vec<&[u8]> = ext_der.iter().map(Vec::as_slice).collect();
@@ -245,7 +259,11 @@ pub fn build(
         &w::context_constructed(0, &w::sequence(&ext_refs)),
     ]);
     let signature = key.sign(&tbs)?;
-    Ok(w::sequence(&[&tbs, &algorithm.to_der()?, &w::bit_string(&signature)]))
+    Ok(w::sequence(&[
+        &tbs,
+        &algorithm.to_der()?,
+        &w::bit_string(&signature),
+    ]))
 }
 
 #[cfg(test)]
@@ -266,7 +284,10 @@ mod tests {
     fn serial_der() {
         let s = |t: &str| parse_serial_list(t).remove(0).to_der();
         assert_eq!(s("1234"), vec![2, 2, 0x04, 0xd2]);
-        assert_eq!(s("999999999999999999999"), vec![2, 9, 0x36, 0x35, 0xc9, 0xad, 0xc5, 0xde, 0x9f, 0xff, 0xff]);
+        assert_eq!(
+            s("999999999999999999999"),
+            vec![2, 9, 0x36, 0x35, 0xc9, 0xad, 0xc5, 0xde, 0x9f, 0xff, 0xff]
+        );
         assert_eq!(s("-5"), vec![2, 1, 0xfb]);
         assert_eq!(s("-128"), vec![2, 1, 0x80]);
         assert_eq!(s("-129"), vec![2, 2, 0xff, 0x7f]);

@@ -2,9 +2,9 @@
 //! (cfssl.md §5.3 "Encodings"). Each function returns the extension *value* (the contents of
 //! `extnValue`), or a whole [`CertExtension`].
 
+use cfssl_config::{CertificatePolicy, KeyUsageBits, PolicyQualifier};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as oids;
-use cfssl_config::{CertificatePolicy, KeyUsageBits, PolicyQualifier};
 
 use crate::der_writer::{self as w, tag};
 
@@ -62,7 +62,11 @@ pub fn key_usage(bits: KeyUsageBits) -> Vec<u8> {
     }
     let len = if octets[1] != 0 { 2 } else { 1 };
     let last = octets[len - 1];
-    let unused = if last == 0 { 0 } else { last.trailing_zeros() as u8 };
+    let unused = if last == 0 {
+        0
+    } else {
+        last.trailing_zeros() as u8
+    };
     let mut content = vec![unused];
     content.extend_from_slice(&octets[..len]);
     w::tlv(tag::BIT_STRING, &content)

@@ -30,7 +30,10 @@ pub struct CaPolicy {
 
 /// cfssl's `CAPolicy()` adjusted by the request's `ca` block. `honour_backdate_and_crl` is
 /// false for `-initca -ca-key`, which ignores `ca.backdate` and `crl_url` (cfssl.md §5.12).
-pub fn ca_policy(request: &CertificateRequest, honour_backdate_and_crl: bool) -> Result<CaPolicy, SignError> {
+pub fn ca_policy(
+    request: &CertificateRequest,
+    honour_backdate_and_crl: bool,
+) -> Result<CaPolicy, SignError> {
     let mut profile = SigningProfile {
         usages: vec!["cert sign".into(), "crl sign".into()],
         expiry: GoDuration(43800 * 3600 * 1_000_000_000),
@@ -166,9 +169,14 @@ pub fn request_from_certificate(cert: &ParsedCertificate) -> CertificateRequest 
 /// `gencert -renewca`: a new self-signed certificate for an existing CA certificate and
 /// key (cfssl's `initca.RenewFromPEM`). Returns the request used, so the caller can build
 /// the CSR with its own logging.
-pub fn renewal_request(cert: &ParsedCertificate, key: &PrivateKey) -> Result<CertificateRequest, SignError> {
+pub fn renewal_request(
+    cert: &ParsedCertificate,
+    key: &PrivateKey,
+) -> Result<CertificateRequest, SignError> {
     if !cert.is_ca() {
-        return Err(SignError::Input("input certificate is not a CA cert".into()));
+        return Err(SignError::Input(
+            "input certificate is not a CA cert".into(),
+        ));
     }
     if !cert.public_key.matches(key) {
         return Err(SignError::RenewKeyMismatch);

@@ -90,13 +90,13 @@ impl LocalSigner {
                 "the -ca certificate is not a CA (no basicConstraints cA:TRUE); refusing to sign with it".into(),
             ));
         }
-        if let Some(ku) = ca.key_usage {
-            if ku & KEY_CERT_SIGN_BIT == 0 {
-                return Err(SignError::IssuerNotCa(
-                    "the -ca certificate's key usage lacks keyCertSign; refusing to sign with it"
-                        .into(),
-                ));
-            }
+        if let Some(ku) = ca.key_usage
+            && ku & KEY_CERT_SIGN_BIT == 0
+        {
+            return Err(SignError::IssuerNotCa(
+                "the -ca certificate's key usage lacks keyCertSign; refusing to sign with it"
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -177,9 +177,9 @@ impl LocalSigner {
         };
         let der = template.issue(&issuer)?;
         if template.subject.has_ia5_attributes() {
-        warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
-    }
-    Ok(Issued::new(der, &template.serial, warnings))
+            warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
+        }
+        Ok(Issued::new(der, &template.serial, warnings))
     }
 }
 
@@ -188,10 +188,15 @@ pub(crate) fn template_from_csr(csr: &ParsedCsr, profile: &SigningProfile) -> Te
     let (is_ca, max_path_len) = csr.basic_constraints.unwrap_or((false, -1));
     let mut extra = Vec::new();
     for e in &csr.extensions {
-        if e.extn_id == ID_DELEGATION_USAGE {
-            extra.push(x::ext(e.extn_id, e.critical, e.extn_value.as_bytes().to_vec()));
-        } else if profile.copy_extensions && !NEVER_COPIED.contains(&e.extn_id) {
-            extra.push(x::ext(e.extn_id, e.critical, e.extn_value.as_bytes().to_vec()));
+        // DelegationUsage always travels (cfssl.md §5.1); others only with copy_extensions,
+        // and never the ones that grant powers (differences row 7).
+        let copied = profile.copy_extensions && !NEVER_COPIED.contains(&e.extn_id);
+        if e.extn_id == ID_DELEGATION_USAGE || copied {
+            extra.push(x::ext(
+                e.extn_id,
+                e.critical,
+                e.extn_value.as_bytes().to_vec(),
+            ));
         }
     }
     let mut template = Template {
@@ -265,7 +270,11 @@ fn check_name_whitelist(profile: &SigningProfile, t: &Template) -> Result<(), Si
 }
 
 /// The validity policy of a profile, with cfssl's fallback of `expiry` to the default.
-pub(crate) fn validity_policy(profile: &SigningProfile, policy: &Config, round: bool) -> ValidityPolicy {
+pub(crate) fn validity_policy(
+    profile: &SigningProfile,
+    policy: &Config,
+    round: bool,
+) -> ValidityPolicy {
     let expiry = if profile.expiry.0 == 0 {
         policy.signing.default.expiry
     } else {
@@ -355,4 +364,3 @@ impl Issued {
         }
     }
 }
-

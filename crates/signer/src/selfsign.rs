@@ -27,7 +27,9 @@ pub fn sign(
 ) -> Result<Issued, SignError> {
     let block = pem::parse(csr_pem).map_err(|_| cfssl_csr::CsrError::Decode)?;
     if block.tag() != "CERTIFICATE REQUEST" {
-        return Err(SignError::Csr(cfssl_csr::CsrError::NotACsr(block.tag().into())));
+        return Err(SignError::Csr(cfssl_csr::CsrError::NotACsr(
+            block.tag().into(),
+        )));
     }
     let csr = ParsedCsr::from_der(block.contents())?;
     csr.verify_signature()?;

@@ -26,7 +26,9 @@ impl SubjectOverride {
             n.e.clear();
             n.oid.clear();
         }
-        let name = request.subject().map_err(|e| SignError::Input(e.to_string()))?;
+        let name = request
+            .subject()
+            .map_err(|e| SignError::Input(e.to_string()))?;
         Ok(SubjectOverride { name })
     }
 
@@ -53,4 +55,3 @@ impl SubjectOverride {
         name
     }
 }
-

@@ -16,9 +16,9 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as oids;
 use time::OffsetDateTime;
 
+use crate::SignError;
 use crate::certificate::TbsCertificate;
 use crate::extensions::{self as x, CertExtension};
-use crate::SignError;
 
 /// Everything that decides the content of a certificate.
 #[derive(Clone, Debug)]
@@ -88,7 +88,11 @@ impl Template {
     }
 
     /// The ordered extension list.
-    pub fn extensions(&self, issuer: &Issuer<'_>, subject_der: &[u8]) -> Result<Vec<CertExtension>, SignError> {
+    pub fn extensions(
+        &self,
+        issuer: &Issuer<'_>,
+        subject_der: &[u8],
+    ) -> Result<Vec<CertExtension>, SignError> {
         if self.max_path_len < -1 {
             return Err(SignError::Certificate(
                 "x509: invalid MaxPathLen, must be greater or equal to -1".into(),
@@ -102,7 +106,11 @@ impl Template {
         let taken = |oid: ObjectIdentifier| self.extra.iter().any(|e| e.oid == oid);
         let mut out = Vec::new();
         if !self.key_usage.is_empty() && !taken(oids::ID_CE_KEY_USAGE) {
-            out.push(x::ext(oids::ID_CE_KEY_USAGE, true, x::key_usage(self.key_usage)));
+            out.push(x::ext(
+                oids::ID_CE_KEY_USAGE,
+                true,
+                x::key_usage(self.key_usage),
+            ));
         }
         if !self.ext_key_usages.is_empty() && !taken(oids::ID_CE_EXT_KEY_USAGE) {
             out.push(x::ext(
@@ -125,14 +133,15 @@ impl Template {
                 x::subject_key_identifier(&self.public_key.subject_key_id()),
             ));
         }
-        if let Some(aki) = &issuer.subject_key_id {
-            if issuer.subject_der != subject_der && !taken(oids::ID_CE_AUTHORITY_KEY_IDENTIFIER) {
-                out.push(x::ext(
-                    oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
-                    false,
-                    x::authority_key_identifier(aki),
-                ));
-            }
+        if let Some(aki) = &issuer.subject_key_id
+            && issuer.subject_der != subject_der
+            && !taken(oids::ID_CE_AUTHORITY_KEY_IDENTIFIER)
+        {
+            out.push(x::ext(
+                oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+                false,
+                x::authority_key_identifier(aki),
+            ));
         }
         if (!self.ocsp_urls.is_empty() || !self.issuer_urls.is_empty())
             && !taken(oids::ID_PE_AUTHORITY_INFO_ACCESS)
@@ -150,14 +159,14 @@ impl Template {
                 self.sans.to_extension_value()?,
             ));
         }
-        if let Some(url) = &self.crl_url {
-            if !taken(oids::ID_CE_CRL_DISTRIBUTION_POINTS) {
-                out.push(x::ext(
-                    oids::ID_CE_CRL_DISTRIBUTION_POINTS,
-                    false,
-                    x::crl_distribution_points(url),
-                ));
-            }
+        if let Some(url) = &self.crl_url
+            && !taken(oids::ID_CE_CRL_DISTRIBUTION_POINTS)
+        {
+            out.push(x::ext(
+                oids::ID_CE_CRL_DISTRIBUTION_POINTS,
+                false,
+                x::crl_distribution_points(url),
+            ));
         }
         out.extend(self.extra.iter().cloned());
         Ok(out)

@@ -50,7 +50,11 @@ pub fn round_to_minute(t: OffsetDateTime) -> OffsetDateTime {
     let minute = 60_000_000_000i128;
     let rem = nanos.rem_euclid(minute);
     let floor = nanos - rem;
-    let rounded = if rem >= minute / 2 { floor + minute } else { floor };
+    let rounded = if rem >= minute / 2 {
+        floor + minute
+    } else {
+        floor
+    };
     OffsetDateTime::from_unix_timestamp_nanos(rounded).unwrap_or(t)
 }
 
@@ -91,9 +95,10 @@ pub fn compute(
             } else {
                 now
             };
-            base.checked_sub(backdate).ok_or(SignError::InvalidValidity(
-                "backdate is out of range".into(),
-            ))?
+            base.checked_sub(backdate)
+                .ok_or(SignError::InvalidValidity(
+                    "backdate is out of range".into(),
+                ))?
         }
     };
     let mut not_after = match policy.not_after {
@@ -116,15 +121,15 @@ pub fn compute(
             rfc3339(not_before)
         )));
     }
-    if let Some(limit) = issuer_not_after {
-        if not_after > limit {
-            warnings.push(format!(
+    if let Some(limit) = issuer_not_after
+        && not_after > limit
+    {
+        warnings.push(format!(
                 "notAfter {} is past the CA's notAfter; clamped to {} (cfssl would issue a certificate outliving its CA)",
                 rfc3339(not_after),
                 rfc3339(limit)
             ));
-            not_after = limit;
-        }
+        not_after = limit;
     }
     let not_after = whole_seconds(not_after.to_offset(time::UtcOffset::UTC));
     Ok(Validity {

@@ -53,7 +53,13 @@ fn request_json(csr: &ParsedCsr) -> JsonValue {
         field("EmailAddresses", strings_or_null(&sans.email_addresses)),
         field(
             "IPAddresses",
-            strings_or_null(&sans.ip_addresses.iter().map(go_ip_string).collect::<Vec<_>>()),
+            strings_or_null(
+                &sans
+                    .ip_addresses
+                    .iter()
+                    .map(go_ip_string)
+                    .collect::<Vec<_>>(),
+            ),
         ),
         field("URIs", uris_json(&sans.uris)),
     ])
@@ -86,19 +92,19 @@ fn oid_json(oid: &ObjectIdentifier) -> JsonValue {
 /// Go's `x509.SignatureAlgorithm` enum value (0 = unknown).
 fn go_signature_algorithm(oid: &ObjectIdentifier) -> u8 {
     match oid.to_string().as_str() {
-        "1.2.840.113549.1.1.2" => 1,  // MD2WithRSA
-        "1.2.840.113549.1.1.4" => 2,  // MD5WithRSA
-        "1.2.840.113549.1.1.5" => 3,  // SHA1WithRSA
-        "1.2.840.113549.1.1.11" => 4, // SHA256WithRSA
-        "1.2.840.113549.1.1.12" => 5, // SHA384WithRSA
-        "1.2.840.113549.1.1.13" => 6, // SHA512WithRSA
-        "1.2.840.10040.4.3" => 7,     // DSAWithSHA1
+        "1.2.840.113549.1.1.2" => 1,   // MD2WithRSA
+        "1.2.840.113549.1.1.4" => 2,   // MD5WithRSA
+        "1.2.840.113549.1.1.5" => 3,   // SHA1WithRSA
+        "1.2.840.113549.1.1.11" => 4,  // SHA256WithRSA
+        "1.2.840.113549.1.1.12" => 5,  // SHA384WithRSA
+        "1.2.840.113549.1.1.13" => 6,  // SHA512WithRSA
+        "1.2.840.10040.4.3" => 7,      // DSAWithSHA1
         "2.16.840.1.101.3.4.3.2" => 8, // DSAWithSHA256
-        "1.2.840.10045.4.1" => 9,     // ECDSAWithSHA1
-        "1.2.840.10045.4.3.2" => 10,  // ECDSAWithSHA256
-        "1.2.840.10045.4.3.3" => 11,  // ECDSAWithSHA384
-        "1.2.840.10045.4.3.4" => 12,  // ECDSAWithSHA512
-        "1.3.101.112" => 16,          // PureEd25519
+        "1.2.840.10045.4.1" => 9,      // ECDSAWithSHA1
+        "1.2.840.10045.4.3.2" => 10,   // ECDSAWithSHA256
+        "1.2.840.10045.4.3.3" => 11,   // ECDSAWithSHA384
+        "1.2.840.10045.4.3.4" => 12,   // ECDSAWithSHA512
+        "1.3.101.112" => 16,           // PureEd25519
         _ => 0,
     }
 }
@@ -183,7 +189,10 @@ fn type_and_value_json(atv: &ExtraName) -> JsonValue {
         AttributeValue::Text(text) => JsonValue::String(text.clone()),
         AttributeValue::Raw(any) => go_interface_value(any),
     };
-    JsonValue::Object(vec![field("Type", oid_json(&atv.oid)), field("Value", value)])
+    JsonValue::Object(vec![
+        field("Type", oid_json(&atv.oid)),
+        field("Value", value),
+    ])
 }
 
 /// What Go's `encoding/asn1` stores in an `interface{}` for one value: strings, booleans,
@@ -333,7 +342,11 @@ fn url_json(uri: &str) -> JsonValue {
         field("Opaque", JsonValue::String(opaque)),
         field(
             "User",
-            if user { JsonValue::Object(Vec::new()) } else { JsonValue::Null },
+            if user {
+                JsonValue::Object(Vec::new())
+            } else {
+                JsonValue::Null
+            },
         ),
         field("Host", JsonValue::String(host)),
         field("Path", JsonValue::String(path)),
@@ -351,7 +364,8 @@ mod tests {
     use super::*;
 
     const FIXTURE_CSR: &str = include_str!("../../../../testdata/certinfo/server.csr");
-    const FIXTURE_JSON: &str = include_str!("../../../../testdata/certinfo/certinfo-csr-server.json");
+    const FIXTURE_JSON: &str =
+        include_str!("../../../../testdata/certinfo/certinfo-csr-server.json");
 
     #[test]
     fn matches_cfssl_output_for_the_server_csr() {
@@ -362,7 +376,10 @@ mod tests {
     #[test]
     fn no_pem_block_is_9002() {
         let err = csr_json(b"not a pem").unwrap_err();
-        assert_eq!(err.to_string(), r#"{"code":9002,"message":"CSR Decode failed"}"#);
+        assert_eq!(
+            err.to_string(),
+            r#"{"code":9002,"message":"CSR Decode failed"}"#
+        );
     }
 
     #[test]

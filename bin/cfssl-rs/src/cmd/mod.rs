@@ -31,6 +31,7 @@ macro_rules! registry {
 
 registry! {
     certinfo,
+    crl,
     gencert,
     gencrl,
     gencsr,

@@ -36,11 +36,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ctx.pop_positional()?;
     }
     let name = ctx.pop_positional()?;
-    if !ctx.args.is_empty() {
-        return Err(CliError::Usage(
-            "too many arguments are provided, please check with usage".into(),
-        ));
-    }
+    ctx.reject_extra_positionals()?;
     let request = read_request(ctx, &name)?;
     crate::info!("generate received request");
     let (key, csr) = key_and_csr(&request)?;

@@ -27,11 +27,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     } else {
         Some(ctx.args.remove(0))
     };
-    if !ctx.args.is_empty() {
-        return Err(CliError::Usage(
-            "too many arguments are provided, please check with usage".into(),
-        ));
-    }
+    ctx.reject_extra_positionals()?;
     let subject = match subject_file {
         Some(path) => Some(SubjectOverride::from_json(&read_file(&path)?)?),
         None => None,

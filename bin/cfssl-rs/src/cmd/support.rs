@@ -159,7 +159,9 @@ pub fn require_ca_flags(ctx: &Context<'_>, article: &str) -> Result<(), CliError
         )));
     }
     if ctx.flags.get_str("ca-key").is_empty() {
-        return Err(CliError::plain(format!("need {article}CA key (provide one with -ca-key)")));
+        return Err(CliError::plain(format!(
+            "need {article}CA key (provide one with -ca-key)"
+        )));
     }
     Ok(())
 }

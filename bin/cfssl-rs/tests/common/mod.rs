@@ -1,5 +1,11 @@
-//! Shared helpers for the black-box tests of `cfssl-rs`.
+//! Shared helpers for the black-box tests of `cfssl-rs`: running the binaries and external
+//! tools, failing loudly.
 #![allow(dead_code)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test helpers report failures by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -18,8 +24,12 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     pub fn field(&self, name: &str) -> String {
@@ -32,13 +42,21 @@ impl Run {
     /// Asserts a failure: exit 1, nothing on stdout, `needle` on stderr, no panic.
     pub fn fails_with(&self, needle: &str) {
         assert_eq!(self.code, 1, "expected exit 1; stderr: {}", self.stderr);
-        assert!(self.stdout.is_empty(), "stdout not empty on error: {}", self.stdout);
+        assert!(
+            self.stdout.is_empty(),
+            "stdout not empty on error: {}",
+            self.stdout
+        );
         assert!(
             self.stderr.contains(needle),
             "stderr lacks {needle:?}: {}",
             self.stderr
         );
-        assert!(!self.stderr.contains("panicked at"), "panic: {}", self.stderr);
+        assert!(
+            !self.stderr.contains("panicked at"),
+            "panic: {}",
+            self.stderr
+        );
     }
 
     pub fn ok(&self) -> &Self {
@@ -119,12 +137,7 @@ pub fn run(program: &str, dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .ok();
+    child.stdin.take().expect("stdin").write_all(stdin).ok();
     let out: Output = child.wait_with_output().expect("wait");
     Run {
         code: out.status.code().unwrap_or(-1),

@@ -1,0 +1,22 @@
+//! `cfssl-rs crl` (cfssl.md §1.7.9): cfssl builds this CRL from its certificate database,
+//! which cfssl-rs (offline, no database) does not have. The command exists so that
+//! `crl -h` shows cfssl's usage and a script gets a clear pointer to `gencrl` instead of
+//! "unknown command".
+
+use super::{CliError, Command, Context};
+use crate::usage;
+
+/// The `crl` command.
+pub static COMMAND: Command = Command {
+    name: "crl",
+    help: &usage::CRL,
+    run,
+};
+
+fn run(_ctx: &mut Context<'_>) -> Result<(), CliError> {
+    Err(CliError::plain(
+        "cfssl-rs has no certificate database, so `crl` (CRL from the database) is not \
+         available; list the revoked serial numbers in a file and use \
+         `cfssl-rs gencrl SERIALS CA-CERT CA-KEY [SECONDS]`",
+    ))
+}
