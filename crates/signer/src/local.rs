@@ -41,6 +41,9 @@ pub struct SignRequest {
     pub profile: String,
     /// `-crl` (gencert): CRL distribution point override.
     pub crl_override: Option<String>,
+    /// An upper bound on the certificate's life from `now` (Kubernetes
+    /// `spec.expirationSeconds`); the profile's validity applies when it is shorter.
+    pub max_lifetime: Option<time::Duration>,
 }
 
 /// A CA that signs locally.
@@ -169,6 +172,17 @@ impl LocalSigner {
         warnings.extend(validity.warnings);
         template.not_before = validity.not_before;
         template.not_after = validity.not_after;
+        if let Some(cap) = request.max_lifetime.and_then(|life| now.checked_add(life)) {
+            let cap = validity::whole_seconds(cap.to_offset(time::UtcOffset::UTC));
+            if cap < template.not_after {
+                if cap <= template.not_before {
+                    return Err(SignError::InvalidValidity(
+                        "the requested lifetime ends before the certificate would begin".into(),
+                    ));
+                }
+                template.not_after = cap;
+            }
+        }
 
         let issuer = Issuer {
             subject_der: self.ca.subject_der.clone(),

@@ -58,7 +58,7 @@ pub fn round_to_minute(t: OffsetDateTime) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(rounded).unwrap_or(t)
 }
 
-fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 

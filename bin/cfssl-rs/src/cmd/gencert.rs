@@ -68,6 +68,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             subject: None,
             profile: ctx.flags.get_str("profile").to_owned(),
             crl_override: (!crl.is_empty()).then(|| crl.to_owned()),
+            max_lifetime: None,
         },
         now(),
     )?;

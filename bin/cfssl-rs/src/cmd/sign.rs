@@ -42,6 +42,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             subject,
             profile: ctx.flags.get_str("profile").to_owned(),
             crl_override: None,
+            max_lifetime: None,
         },
         now(),
     )?;
