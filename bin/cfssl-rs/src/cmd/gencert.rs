@@ -111,7 +111,7 @@ pub fn init_ca(ctx: &mut Context<'_>, request: &CertificateRequest) -> Result<()
 /// `gencert -initca -ca-key KEY`: a new self-signed root for an existing key (cfssl.md §5.12).
 fn rekey_root(ctx: &mut Context<'_>, request: &CertificateRequest, key_spec: &str) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CSR and CA key");
-    let key = load_key(key_spec, "ca-key").inspect_err(|e| crate::error!("{e}"))?;
+    let key = load_key(ctx, key_spec, "ca-key").inspect_err(|e| crate::error!("{e}"))?;
     let policy = initca::ca_policy(request, false)?;
     for note in &policy.notes {
         crate::info!("{note}");
@@ -127,7 +127,7 @@ fn renew_ca(ctx: &mut Context<'_>) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CA cert and key");
     let result = (|| {
         let cert = load_ca_cert(ctx.flags.get_str("ca"))?;
-        let key = load_key(ctx.flags.get_str("ca-key"), "ca-key")?;
+        let key = load_key(ctx, ctx.flags.get_str("ca-key"), "ca-key")?;
         let request = initca::renewal_request(&cert, &key)?;
         let policy = initca::ca_policy(&request, false)?;
         let csr = make_csr(&key, &request)?;

@@ -2,8 +2,8 @@
 //! listed serials, printed as base64 DER on one line as cfssl does, but RFC 5280
 //! conformant (CRL Number, AKI = issuer SKI; differences.md #14).
 
+use super::password::{KeyRole, decode_key};
 use base64::Engine;
-use cfssl_keys::PrivateKey;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::crl;
 
@@ -37,7 +37,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     };
     let seconds = if seconds == 0 { DEFAULT_SECONDS } else { seconds };
     let ca = ParsedCertificate::from_pem(&cert)?;
-    let key = PrivateKey::from_pem(&key)?;
+    let key = decode_key(ctx, &key, &key_name, KeyRole::Ca)?;
     if !ca.public_key.matches(&key) {
         // cfssl signs anyway and produces a CRL that verifies against nothing.
         return Err(CliError::plain(format!(

@@ -1,7 +1,7 @@
 //! `cfssl-rs gencsr -key KEY (CSRJSON | -cert CERT)` (cfssl.md §1.7.4): a CSR for an
 //! existing key, from a request or from an existing certificate's subject and hosts.
 
-use cfssl_keys::PrivateKey;
+use super::password::{KeyRole, decode_key};
 use cfssl_output::CertOutput;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::initca::request_from_certificate;
@@ -25,7 +25,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ));
     }
     let key_text = read_bytes_spec(&key_spec)?;
-    let key = PrivateKey::from_pem(&key_text)?;
+    let key = decode_key(ctx, &key_text, &key_spec, KeyRole::Other)?;
     let cert_spec = ctx.flags.get_str("cert").to_owned();
     let mut request = if cert_spec.is_empty() {
         let name = ctx.pop_one_positional()?;

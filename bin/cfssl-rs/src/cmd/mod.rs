@@ -43,6 +43,7 @@ registry! {
 }
 
 pub mod certinfo_csr;
+pub mod password;
 pub mod support;
 
 /// One subcommand of `cfssl-rs`.

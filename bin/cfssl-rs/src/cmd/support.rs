@@ -10,6 +10,9 @@ use cfssl_keys::{KeyError, KeySpec, PrivateKey};
 use cfssl_output::CertOutput;
 use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
 
+use zeroize::Zeroizing;
+
+use super::password::{KeyRole, decode_key, key_pem_for_output};
 use super::{CliError, Context, read_bytes_spec};
 
 /// A library error as cfssl prints it: `{"code":…}` JSON when it has a code, else text.
@@ -117,12 +120,48 @@ pub fn make_csr(key: &PrivateKey, request: &CertificateRequest) -> Result<Genera
 }
 
 /// Reads a private key given as `-ca-key`/`-key` (cfssl's `helpers.ReadBytes` syntax).
-pub fn load_key(spec: &str, flag: &str) -> Result<PrivateKey, CliError> {
-    let bytes = read_bytes_spec(spec).map_err(|e| match e {
+pub fn load_key(ctx: &Context<'_>, spec: &str, flag: &str) -> Result<PrivateKey, CliError> {
+    let bytes = Zeroizing::new(read_bytes_spec(spec).map_err(|e| match e {
         super::InputError::Os { .. } if flag == "ca-key" => CliError::cfssl(1001, e.to_string()),
         other => other.into(),
-    })?;
-    Ok(PrivateKey::from_pem(&bytes)?)
+    })?);
+    let role = if flag == "ca-key" {
+        KeyRole::Ca
+    } else {
+        KeyRole::Other
+    };
+    let key = decode_key(ctx, &bytes, spec, role)?;
+    if role == KeyRole::Ca {
+        warn_if_readable_by_others(spec);
+    }
+    Ok(key)
+}
+
+/// A CA key that group or others can read is one `cp` away from a compromised CA.
+pub fn warn_if_readable_by_others(spec: &str) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = match spec.split_once(':') {
+            None => spec,
+            Some(("file", path)) => path,
+            Some(_) => return,
+        };
+        if path == "-" {
+            return;
+        }
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                crate::warning!(
+                    "the CA private key {path} is readable by group or others (mode {mode:04o}); \
+                     make it private: chmod 600 {path}"
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = spec;
 }
 
 /// Reads the `-ca` certificate.
@@ -139,7 +178,7 @@ pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
         return Err(CliError::cfssl(2000, "Unknown private key error"));
     }
     let ca = load_ca_cert(ctx.flags.get_str("ca"))?;
-    let key = load_key(ca_key_spec, "ca-key")?;
+    let key = load_key(ctx, ca_key_spec, "ca-key")?;
     let policy = match &ctx.config {
         Some(config) => config.clone(),
         None => cfssl_config::Config::default_policy(),
@@ -173,7 +212,7 @@ pub fn print_output(
     csr: Option<String>,
     key: Option<&PrivateKey>,
 ) -> Result<(), CliError> {
-    let key_pem = key.map(|k| k.to_pem());
+    let key_pem = key.map(|k| key_pem_for_output(ctx, k)).transpose()?;
     let out = CertOutput {
         cert,
         csr,

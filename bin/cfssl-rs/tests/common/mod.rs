@@ -103,6 +103,34 @@ impl Dir {
         run(env!("CARGO_BIN_EXE_cfssl-rs"), self.tmp.path(), args, stdin)
     }
 
+    /// Runs `cfssl-rs` with exactly these password variables set (the others removed) and
+    /// without a controlling terminal (`setsid`), so that no password prompt can appear.
+    pub fn cfssl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        use std::io::Write;
+        require_tool("setsid");
+        let mut cmd = Command::new("setsid");
+        cmd.arg("-w")
+            .arg(env!("CARGO_BIN_EXE_cfssl-rs"))
+            .args(args)
+            .current_dir(self.tmp.path())
+            .env_remove("CFSSL_CA_PK_PASSWORD")
+            .env_remove("CFSSL_KEY_PASSWORD")
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run setsid: {e}"));
+        drop(child.stdin.take().map(|mut s| s.write_all(b"")));
+        let out = child.wait_with_output().expect("wait");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Runs a command and writes the named JSON field to a file (like cfssljson -bare).
     pub fn save(&self, run: &Run, field: &str, name: &str) -> PathBuf {
         self.write(name, run.field(field))
