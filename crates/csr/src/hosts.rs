@@ -174,11 +174,13 @@ pub fn parse_go_ip(s: &str) -> Option<IpAddr> {
 }
 
 /// A host that can only have been meant as an IP address: dotted digits (`10.0.0.300`,
-/// `010.0.0.1`), or IPv6-looking text with `::` or a zone (`fe80::1%eth0`). cfssl would
-/// turn these into DNS names nobody can match; we refuse them (a careful deviation, in the
-/// spirit of differences.md #9).
+/// `010.0.0.1`, `10.0.0.1%lo`), or IPv6-looking text with `::` or a zone (`fe80::1%eth0`).
+/// cfssl would turn these into DNS names nobody can match; we refuse them (a careful
+/// deviation, in the spirit of differences.md #9).
 fn looks_like_ip(s: &str) -> bool {
-    let dotted = s.contains('.') && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let address = s.split_once('%').map_or(s, |(address, _zone)| address);
+    let dotted =
+        address.contains('.') && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     let v6 = (s.contains("::") || s.matches(':').count() >= 2)
         && s.bytes()
             .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.' || b == b'%')
@@ -487,7 +489,7 @@ mod tests {
 
     #[test]
     fn malformed_ips_are_errors() {
-        for bad in ["10.0.0.300", "010.0.0.1", "1.2.3", "fe80::1%eth0", "::1%lo"] {
+        for bad in ["10.0.0.300", "010.0.0.1", "1.2.3", "fe80::1%eth0", "::1%lo", "10.0.0.1%lo", "300.1.2.3"] {
             let e = SubjectAltNames::classify(&[bad]);
             assert!(matches!(e, Err(CsrError::InvalidIp(_))), "{bad}: {e:?}");
         }

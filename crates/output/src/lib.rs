@@ -52,7 +52,6 @@
 mod cert;
 mod cfssljson;
 mod error;
-mod json_in;
 mod json_out;
 
 pub use cert::CertOutput;
@@ -61,6 +60,6 @@ pub use cfssljson::{
     select_payload, wipe_value, write_files_atomically,
 };
 pub use error::{CfsslError, category, reason};
-pub use json_in::{SyntaxError, Value};
+pub use cfssl_json::{SyntaxError, Value};
 pub use json_out::{JsonValue, go_quote};
 pub use zeroize;

@@ -10,6 +10,7 @@ use cfssl_signer::ParsedCertificate;
 use cfssl_signer::certificate::decimal;
 use cfssl_signer::validity::rfc3339;
 
+use super::support::in_input;
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -29,7 +30,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         } else {
             super::read_file(&cert)?
         };
-        let parsed = ParsedCertificate::from_pem(&bytes)?;
+        let parsed = ParsedCertificate::from_pem(&bytes)
+            .map_err(CliError::from)
+            .map_err(in_input("the certificate", &cert))?;
         let json = certificate_json(&parsed).to_indented("  ");
         return ctx.print(&format!("{json}\n"));
     }
@@ -39,7 +42,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         } else {
             super::read_file(&csr)?
         };
-        let json = super::certinfo_csr::csr_json(&bytes)?.to_indented("  ");
+        let json = super::certinfo_csr::csr_json(&bytes)
+            .map_err(in_input("the certificate request", &csr))?
+            .to_indented("  ");
         return ctx.print(&format!("{json}\n"));
     }
     if !ctx.flags.get_str("domain").is_empty() {

@@ -6,6 +6,7 @@ use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_signer::{Issued, SignRequest, initca};
 
 use super::support::{
+    in_input,
     hostname_override, key_and_csr, load_ca_cert, load_key, local_signer, make_csr, now,
     print_output, read_request, require_ca_flags,
 };
@@ -58,7 +59,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     require_ca_flags(ctx, "a ")?;
     crate::info!("generate received request");
-    let (key, csr) = key_and_csr(&request)?;
+    let (key, csr) = key_and_csr(&request).map_err(in_input("the request", &name))?;
     let signer = local_signer(ctx)?;
     let crl = ctx.flags.get_str("crl");
     let issued = signer.sign(

@@ -2,7 +2,10 @@
 //! listed serials, printed as base64 DER on one line as cfssl does, but RFC 5280
 //! conformant (CRL Number, AKI = issuer SKI; differences.md #14).
 
+use zeroize::Zeroizing;
+
 use super::password::{KeyRole, decode_key};
+use super::support::in_input;
 use base64::Engine;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::crl;
@@ -36,8 +39,11 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         crl::parse_go_int32(&ctx.args.remove(0)).map_err(CliError::plain)?
     };
     let seconds = if seconds == 0 { DEFAULT_SECONDS } else { seconds };
-    let ca = ParsedCertificate::from_pem(&cert)?;
-    let key = decode_key(ctx, &key, &key_name, KeyRole::Ca)?;
+    let ca = ParsedCertificate::from_pem(&cert)
+        .map_err(CliError::from)
+        .map_err(in_input("the CA certificate", &cert_name))?;
+    let key = decode_key(ctx, &Zeroizing::new(key), &key_name, KeyRole::Ca)
+        .map_err(in_input("the CA private key", &key_name))?;
     if !ca.public_key.matches(&key) {
         // cfssl signs anyway and produces a CRL that verifies against nothing.
         return Err(CliError::plain(format!(

@@ -2,6 +2,7 @@
 //! existing key, from a request or from an existing certificate's subject and hosts.
 
 use super::password::{KeyRole, decode_key};
+use super::support::in_input;
 use cfssl_output::CertOutput;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::initca::request_from_certificate;
@@ -25,7 +26,8 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ));
     }
     let key_text = read_bytes_spec(&key_spec)?;
-    let key = decode_key(ctx, &key_text, &key_spec, KeyRole::Other)?;
+    let key = decode_key(ctx, &key_text, &key_spec, KeyRole::Other)
+        .map_err(in_input("the private key", &key_spec))?;
     let cert_spec = ctx.flags.get_str("cert").to_owned();
     let mut request = if cert_spec.is_empty() {
         let name = ctx.pop_one_positional()?;
@@ -36,7 +38,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                 "no argument is accepted with '-cert', please check with usage".into(),
             ));
         }
-        let cert = ParsedCertificate::from_pem(&read_bytes_spec(&cert_spec)?)?;
+        let cert = ParsedCertificate::from_pem(&read_bytes_spec(&cert_spec)?)
+            .map_err(CliError::from)
+            .map_err(in_input("the certificate", &cert_spec))?;
         request_from_certificate(&cert)
     };
     if let Some(hosts) = hostname_override(ctx) {

@@ -1,7 +1,7 @@
 //! `cfssl-rs genkey [-initca] CSRJSON` (cfssl.md §1.7.3): a key and its CSR, or with
 //! `-initca` a whole root CA.
 
-use super::support::{key_and_csr, print_output, read_request};
+use super::support::{in_input, key_and_csr, print_output, read_request};
 use super::{CliError, Command, Context, gencert};
 use crate::usage;
 
@@ -22,6 +22,6 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         return Err(cfssl_csr::CsrError::CaNotPermitted.into());
     }
     crate::info!("generate received request");
-    let (key, csr) = key_and_csr(&request)?;
+    let (key, csr) = key_and_csr(&request).map_err(in_input("the request", &name))?;
     print_output(ctx, None, Some(csr.pem), Some(&key))
 }

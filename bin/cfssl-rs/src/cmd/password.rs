@@ -36,6 +36,9 @@ pub fn decode_key(
     source: &str,
     role: KeyRole,
 ) -> Result<PrivateKey, CliError> {
+    // A password file that was named but cannot be read is an error even for a plain key:
+    // the command line says something the user believes, and it is wrong.
+    from_file(ctx)?;
     match PrivateKey::from_pem(pem) {
         Err(KeyError::Encrypted) => {}
         other => return Ok(other?),

@@ -4,7 +4,7 @@
 use cfssl_signer::{SignRequest, SubjectOverride};
 
 use super::gencert::log_issued;
-use super::support::{hostname_override, local_signer, now, require_ca_flags};
+use super::support::{in_input, hostname_override, local_signer, now, require_ca_flags};
 use super::{CliError, Command, Context, read_file};
 use crate::usage;
 
@@ -45,7 +45,16 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             max_lifetime: None,
         },
         now(),
-    )?;
+    )
+    .map_err(|e| {
+        let about_csr = matches!(e, cfssl_signer::SignError::Csr(_));
+        let e = CliError::from(e);
+        if about_csr {
+            in_input("the certificate request", &csr_name)(e)
+        } else {
+            e
+        }
+    })?;
     log_issued(&issued);
     // cfssl echoes the CSR input verbatim as "csr" (cfssl.md §1.7.2 step 6).
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();

@@ -68,6 +68,16 @@ pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequ
     Ok(request)
 }
 
+/// Names the input an error is about, as an ERROR log line before the error itself:
+/// cfssl's messages ("CSR Decode failed", "Failed to parse private key") do not say which
+/// file was wrong.
+pub fn in_input<'a>(what: &'a str, name: &'a str) -> impl FnOnce(CliError) -> CliError + 'a {
+    move |e| {
+        crate::error!("in {what} {}", display_name(name));
+        e
+    }
+}
+
 /// `-` is shown as "stdin".
 pub fn display_name(name: &str) -> String {
     if name == "-" {
@@ -130,7 +140,11 @@ pub fn load_key(ctx: &Context<'_>, spec: &str, flag: &str) -> Result<PrivateKey,
     } else {
         KeyRole::Other
     };
-    let key = decode_key(ctx, &bytes, spec, role)?;
+    let what = match role {
+        KeyRole::Ca => "the CA private key",
+        KeyRole::Other => "the private key",
+    };
+    let key = decode_key(ctx, &bytes, spec, role).map_err(in_input(what, spec))?;
     if role == KeyRole::Ca {
         warn_if_readable_by_others(spec);
     }
@@ -167,7 +181,9 @@ pub fn warn_if_readable_by_others(spec: &str) {
 /// Reads the `-ca` certificate.
 pub fn load_ca_cert(spec: &str) -> Result<ParsedCertificate, CliError> {
     let bytes = read_bytes_spec(spec)?;
-    Ok(ParsedCertificate::from_pem(&bytes)?)
+    ParsedCertificate::from_pem(&bytes)
+        .map_err(CliError::from)
+        .map_err(in_input("the CA certificate", spec))
 }
 
 /// The local signer from `-ca`, `-ca-key` and the policy (`-config`, else cfssl's default).
@@ -183,7 +199,15 @@ pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
         Some(config) => config.clone(),
         None => cfssl_config::Config::default_policy(),
     };
-    Ok(LocalSigner::new(ca, key, policy)?)
+    LocalSigner::new(ca, key, policy).map_err(|e| {
+        if matches!(e, SignError::KeyMismatch) {
+            crate::error!(
+                "the CA private key {ca_key_spec} does not belong to the CA certificate {}",
+                ctx.flags.get_str("ca")
+            );
+        }
+        e.into()
+    })
 }
 
 /// differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are

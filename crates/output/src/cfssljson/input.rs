@@ -4,7 +4,7 @@ use zeroize::Zeroize;
 
 use super::CfssljsonError;
 use crate::CfsslError;
-use crate::json_in::{self, Value};
+use cfssl_json::Value;
 
 /// The payload of a `null` document or envelope `result`: Go leaves the map nil, which
 /// reads as empty.
@@ -43,7 +43,7 @@ pub fn parse_input(bytes: &[u8]) -> Result<Value, CfssljsonError> {
     {
         return Err(CfssljsonError::NoInput);
     }
-    json_in::parse(bytes).map_err(|e| CfssljsonError::Parse {
+    cfssl_json::parse(bytes).map_err(|e| CfssljsonError::Parse {
         message: e.to_string(),
     })
 }

@@ -7,7 +7,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::CfssljsonError;
 use super::input::lookup;
-use crate::json_in::Value;
+use cfssl_json::Value;
 
 /// One file cfssljson writes (or prints with `-stdout`).
 ///
