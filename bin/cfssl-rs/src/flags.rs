@@ -141,6 +141,8 @@ pub static FLAGS: &[FlagSpec] = &[
     flag("cluster", Str, "", "Kubernetes cluster name; cfssl-rs extension"),
     flag("server", Str, "", "Kubernetes API server URL; cfssl-rs extension"),
     flag("user", Str, "", "Kubernetes user name; cfssl-rs extension"),
+    flag("batch", Str, "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem; cfssl-rs extension"),
+    flag("context", Str, "", "kubeconfig context name (default USER@CLUSTER); cfssl-rs extension"),
 ];
 
 /// The registered flag called `name`, if any.

@@ -10,7 +10,8 @@
 //!    (exit 2);
 //! 4. `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
 //!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
-//! 5. the command runs; an error prints `<err>\n`, exit 1 (cfssl.md §7.2).
+//! 5. the command runs; an error prints `<err>\n`, exit 1 (cfssl.md §7.2); a `k8s-review`
+//!    that flags a request exits 2 (`CliError::Flagged`).
 //!
 //! Results go to stdout, diagnostics to stderr. Nothing costly happens before the
 //! arguments are parsed.
@@ -121,7 +122,7 @@ fn run(
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(ctx.stderr, "{e}");
-            1
+            e.exit_code()
         }
     }
 }

@@ -244,6 +244,89 @@ Usage of version:
     flags: &[],
 };
 
+/// `cfssl-rs k8s-csr` (cfssl-rs extension).
+pub static K8S_CSR: Help = Help {
+    text: r#"cfssl-rs k8s-csr -- wrap a PEM CSR in a Kubernetes CertificateSigningRequest manifest
+
+Usage of k8s-csr:
+        cfssl-rs k8s-csr -name NAME -signer SIGNER [-usages LIST] [-expiration DURATION] [-json] CSR
+
+Arguments:
+        CSR:        PEM file for certificate request, use '-' for reading PEM from stdin.
+
+Prints a certificates.k8s.io/v1 CertificateSigningRequest (YAML, or JSON with -json) for
+kubectl apply -f -. Without -usages, built-in signers get the usages they issue:
+kube-apiserver-client and kube-apiserver-client-kubelet "digital signature, client auth",
+kubelet-serving "digital signature, server auth" ("key encipherment" added for RSA keys).
+-expiration (a duration such as 24h, or seconds) sets spec.expirationSeconds, at least 10m.
+
+Flags:
+"#,
+    flags: &["name", "signer", "usages", "expiration", "json"],
+};
+
+/// `cfssl-rs k8s-review` (cfssl-rs extension).
+pub static K8S_REVIEW: Help = Help {
+    text: r#"cfssl-rs k8s-review -- show the identity a Kubernetes CSR asks for and flag what to refuse
+
+Usage of k8s-review:
+        kubectl get csr NAME -o json | cfssl-rs k8s-review [-json] -
+        cfssl-rs k8s-review [-json] CSR
+
+Arguments:
+        CSR:        a CertificateSigningRequest object or List in JSON (kubectl get csr -o json),
+                    or a PEM certificate request; use '-' for reading from stdin.
+
+Prints the user (CN) and groups (O) the certificate would carry, its SANs, key, usages
+and signer, and flags system:masters and other privileged or system: identities, node
+identities outside the kubelet signer rules, kubelet-serving SANs that are not the node's,
+usages that do not fit the signer, weak keys and CA requests.
+Exit status: 0 clean, 2 flagged, 1 error.
+
+Flags:
+"#,
+    flags: &["json"],
+};
+
+/// `cfssl-rs k8s-sign` (cfssl-rs extension).
+pub static K8S_SIGN: Help = Help {
+    text: r#"cfssl-rs k8s-sign -- sign an approved Kubernetes CertificateSigningRequest object offline
+
+Usage of k8s-sign:
+        kubectl get csr NAME -o json | cfssl-rs k8s-sign -ca cert -ca-key key [-config config] [-profile profile] [-allow-privileged] - \
+            | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -
+
+Arguments:
+        CSR-OBJECT: the object as kubectl get csr NAME -o json prints it, use '-' for reading from stdin.
+
+Refuses objects that are not Approved and requests k8s-review flags (unless
+-allow-privileged). The certificate carries the approved spec.usages, the profile's other
+settings, and lives at most spec.expirationSeconds. Prints the object with
+status.certificate set.
+
+Flags:
+"#,
+    flags: &["ca", "ca-key", "config", "profile", "allow-privileged"],
+};
+
+/// `cfssl-rs k8s-kubeconfig` (cfssl-rs extension).
+pub static K8S_KUBECONFIG: Help = Help {
+    text: r#"cfssl-rs k8s-kubeconfig -- write a kubeconfig with embedded certificates and key
+
+Usage of k8s-kubeconfig:
+        cfssl-rs k8s-kubeconfig -cluster NAME -server URL -ca ca.pem -cert cert.pem -key key.pem -user NAME [-context NAME] [-json]
+
+Prints what kubectl config set-cluster/set-credentials --embed-certs, set-context and
+use-context write into an empty file. The output holds the private key: redirect it to a
+file only you can read, e.g. (umask 077; cfssl-rs k8s-kubeconfig ... > admin.kubeconfig).
+
+Flags:
+"#,
+    flags: &[
+        "cluster", "server", "ca", "cert", "key", "user", "context", "json",
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

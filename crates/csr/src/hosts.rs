@@ -179,8 +179,7 @@ pub fn parse_go_ip(s: &str) -> Option<IpAddr> {
 /// deviation, in the spirit of differences.md #9).
 fn looks_like_ip(s: &str) -> bool {
     let address = s.split_once('%').map_or(s, |(address, _zone)| address);
-    let dotted =
-        address.contains('.') && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let dotted = address.contains('.') && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     let v6 = (s.contains("::") || s.matches(':').count() >= 2)
         && s.bytes()
             .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.' || b == b'%')
@@ -489,7 +488,15 @@ mod tests {
 
     #[test]
     fn malformed_ips_are_errors() {
-        for bad in ["10.0.0.300", "010.0.0.1", "1.2.3", "fe80::1%eth0", "::1%lo", "10.0.0.1%lo", "300.1.2.3"] {
+        for bad in [
+            "10.0.0.300",
+            "010.0.0.1",
+            "1.2.3",
+            "fe80::1%eth0",
+            "::1%lo",
+            "10.0.0.1%lo",
+            "300.1.2.3",
+        ] {
             let e = SubjectAltNames::classify(&[bad]);
             assert!(matches!(e, Err(CsrError::InvalidIp(_))), "{bad}: {e:?}");
         }

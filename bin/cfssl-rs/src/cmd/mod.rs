@@ -36,6 +36,10 @@ registry! {
     gencrl,
     gencsr,
     genkey,
+    k8s_csr,
+    k8s_kubeconfig,
+    k8s_review,
+    k8s_sign,
     print_defaults,
     selfsign,
     sign,
@@ -44,6 +48,7 @@ registry! {
 
 pub mod certinfo_csr;
 pub mod password;
+pub mod sign_batch;
 pub mod support;
 
 /// One subcommand of `cfssl-rs`.
@@ -80,7 +85,8 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
 // ---------------------------------------------------------------------------------------
 
 /// Why a command failed. Every variant prints as `<text>\n` on stderr and exits 1
-/// (cfssl `Start`: `fmt.Fprintln(os.Stderr, err)`, cfssl.md §7.2).
+/// (cfssl `Start`: `fmt.Fprintln(os.Stderr, err)`, cfssl.md §7.2), except
+/// [`CliError::Flagged`], which exits 2 ([`CliError::exit_code`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CliError {
     /// A cfssl error (`errors.Error`), printed as `{"code":…,"message":…}` with Go's JSON
@@ -99,6 +105,10 @@ pub enum CliError {
     /// required flag); printed like [`CliError::Plain`].
     #[error("{0}")]
     Usage(String),
+    /// A check found something and the command's result is "no" (`k8s-review`): its
+    /// report is already on stdout; this summary goes to stderr and the exit status is 2.
+    #[error("{0}")]
+    Flagged(String),
 }
 
 impl CliError {
@@ -113,6 +123,14 @@ impl CliError {
     /// A plain error text.
     pub fn plain(message: impl Into<String>) -> Self {
         CliError::Plain(message.into())
+    }
+
+    /// The process exit status for this error: 2 for [`CliError::Flagged`], else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Flagged(_) => 2,
+            _ => 1,
+        }
     }
 }
 

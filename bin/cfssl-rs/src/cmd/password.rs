@@ -85,11 +85,16 @@ fn password_for_reading(
         return Ok(password);
     }
     prompt(&format!("Password for the private key in {source}: ")).ok_or_else(|| {
-        CliError::plain(format!(
-            "the private key in {source} is encrypted and no password was given: use \
+        // cfssl's code for an encrypted key it cannot read (2100), with a message that says
+        // what to do.
+        CliError::cfssl(
+            2100,
+            format!(
+                "the private key in {source} is encrypted and no password was given: use \
              -password-file FILE or set {} (there is no terminal to ask on)",
-            variables.join(" or ")
-        ))
+                variables.join(" or ")
+            ),
+        )
     })
 }
 

@@ -16,6 +16,10 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    let batch = ctx.flags.get_str("batch").to_owned();
+    if !batch.is_empty() {
+        return super::sign_batch::run(ctx, &batch);
+    }
     let csr_flag = ctx.flags.get_str("csr").to_owned();
     let csr_name = if csr_flag.is_empty() {
         ctx.pop_positional()?

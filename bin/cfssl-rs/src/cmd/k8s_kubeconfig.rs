@@ -1,0 +1,50 @@
+//! `cfssl-rs k8s-kubeconfig -cluster NAME -server URL -ca ca.pem -cert c.pem -key k.pem
+//! -user NAME [-context NAME] [-json]` (cfssl-rs extension): a kubeconfig with embedded
+//! credentials (`cfssl_k8s::kubeconfig`).
+
+use cfssl_k8s::kubeconfig::{KubeconfigRequest, build};
+
+use super::k8s_csr::k8s_error;
+use super::{CliError, Command, Context, read_bytes_spec};
+use crate::usage;
+
+/// The `k8s-kubeconfig` command.
+pub static COMMAND: Command = Command {
+    name: "k8s-kubeconfig",
+    help: &usage::K8S_KUBECONFIG,
+    run,
+};
+
+fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    ctx.reject_extra_positionals()?;
+    for flag in ["cluster", "server", "ca", "cert", "key", "user"] {
+        if ctx.flags.get_str(flag).is_empty() {
+            return Err(CliError::Usage(format!(
+                "k8s-kubeconfig needs -{flag} (see cfssl-rs k8s-kubeconfig -h)"
+            )));
+        }
+    }
+    let ca_pem = read_bytes_spec(ctx.flags.get_str("ca"))?;
+    let cert_pem = read_bytes_spec(ctx.flags.get_str("cert"))?;
+    let key_pem = read_bytes_spec(ctx.flags.get_str("key"))?;
+    let context = ctx.flags.get_str("context");
+    let kubeconfig = build(&KubeconfigRequest {
+        cluster: ctx.flags.get_str("cluster"),
+        server: ctx.flags.get_str("server"),
+        ca_pem: &ca_pem,
+        user: ctx.flags.get_str("user"),
+        cert_pem: &cert_pem,
+        key_pem: &key_pem,
+        context: (!context.is_empty()).then_some(context),
+    })
+    .map_err(k8s_error)?;
+    for warning in &kubeconfig.warnings {
+        crate::warning!("{warning}");
+    }
+    let text = if ctx.flags.get_bool("json") {
+        kubeconfig.to_json()
+    } else {
+        kubeconfig.to_yaml()
+    };
+    ctx.print(&text)
+}

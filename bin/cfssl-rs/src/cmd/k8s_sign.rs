@@ -1,0 +1,59 @@
+//! `cfssl-rs k8s-sign -ca -ca-key [-config -profile -allow-privileged] CSR-OBJECT`
+//! (cfssl-rs extension): signs an approved CertificateSigningRequest object with the local
+//! signer and prints it with `status.certificate` set, for `kubectl replace --raw
+//! /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`. The rules
+//! are `cfssl_k8s::sign`'s.
+
+use cfssl_k8s::object::read_requests;
+use cfssl_k8s::sign::{check_signable, sign, signing_policy};
+
+use super::gencert::log_issued;
+use super::k8s_csr::k8s_error;
+use super::support::{local_signer, now, require_ca_flags};
+use super::{CliError, Command, Context};
+use crate::usage;
+
+/// The `k8s-sign` command.
+pub static COMMAND: Command = Command {
+    name: "k8s-sign",
+    help: &usage::K8S_SIGN,
+    run,
+};
+
+fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    let input_name = ctx.pop_one_positional()?;
+    let input = ctx.read_input(&input_name)?;
+    let mut requests = read_requests(&input).map_err(k8s_error)?;
+    if requests.len() != 1 {
+        return Err(CliError::plain(format!(
+            "k8s-sign signs one CertificateSigningRequest at a time; the input holds {}",
+            requests.len()
+        )));
+    }
+    let request = requests.remove(0);
+    let review = check_signable(&request, ctx.flags.get_bool("allow-privileged"))
+        .map_err(k8s_error)?;
+    for finding in &review.findings {
+        crate::warning!(
+            "signing despite [{}] {} (-allow-privileged)",
+            finding.check.id(),
+            finding.reason
+        );
+    }
+    let Some(object) = request.object.as_ref() else {
+        return Err(k8s_error(cfssl_k8s::K8sError::NotAnObject));
+    };
+    require_ca_flags(ctx, "")?;
+    let profile = ctx.flags.get_str("profile").to_owned();
+    let base = ctx
+        .config
+        .clone()
+        .unwrap_or_else(cfssl_config::Config::default_policy);
+    ctx.config = Some(signing_policy(&base, &profile, object).map_err(k8s_error)?);
+    let signer = local_signer(ctx)?;
+    let signed = sign(&request, &signer, &profile, now()).map_err(k8s_error)?;
+    log_issued(&signed.issued);
+    let mut text = serde_json::to_string_pretty(&signed.object).unwrap_or_default();
+    text.push('\n');
+    ctx.print(&text)
+}

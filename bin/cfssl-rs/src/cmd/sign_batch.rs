@@ -1,0 +1,162 @@
+//! `cfssl-rs sign -ca … -ca-key … [-config -profile] -batch DIR` (our extension): signs every
+//! `DIR/*.csr` in one process, on every core, and writes `DIR/NAME.pem` for each.
+//!
+//! cfssl needs one process per certificate, so issuing a few thousand certificates spends
+//! most of its time starting Go and re-reading the CA key. Here the CA is loaded once, each
+//! CSR's proof of possession is still checked (the local signer always verifies), and the
+//! certificates are written all or none through the same atomic writer as `cfssljson-rs`:
+//! one bad CSR means no file is written and every bad CSR is named.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use cfssl_output::{OutputFile, write_files_atomically};
+use cfssl_signer::{Issued, LocalSigner, SignRequest};
+
+use super::support::{hostname_override, local_signer, now, require_ca_flags};
+use super::{CliError, Context};
+
+/// Runs the batch; `dir` is the `-batch` value.
+pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
+    if !ctx.args.is_empty() || !ctx.flags.get_str("csr").is_empty() {
+        return Err(CliError::Usage(
+            "-batch signs the *.csr files of a directory and takes no CSR argument".into(),
+        ));
+    }
+    require_ca_flags(ctx, "")?;
+    let signer = local_signer(ctx)?;
+    let csr_files = list_csrs(Path::new(dir))?;
+    if csr_files.is_empty() {
+        return Err(CliError::plain(format!("no *.csr file in {dir}")));
+    }
+    let template = SignRequest {
+        csr_pem: Vec::new(),
+        hosts: hostname_override(ctx),
+        subject: None,
+        profile: ctx.flags.get_str("profile").to_owned(),
+        crl_override: None,
+        max_lifetime: None,
+    };
+    let results = sign_all(&signer, &template, &csr_files);
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for (path, result) in csr_files.iter().zip(results) {
+        match result {
+            Ok(issued) => {
+                // Policy warnings are the same for every CSR: logged once (the log dedupes).
+                for w in &issued.warnings {
+                    crate::warning!("{w}");
+                }
+                crate::info!(
+                    "{}: signed certificate with serial number {}",
+                    path.display(),
+                    issued.serial_decimal
+                );
+                files.push(OutputFile {
+                    name: certificate_name(path),
+                    contents: issued.pem.into_bytes(),
+                    mode: 0o644,
+                    is_private_key: false,
+                    binary: false,
+                });
+            }
+            Err(e) => failures.push(format!("{}: {e}", path.display())),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(CliError::plain(format!(
+            "{} of {} CSRs in {dir} could not be signed; no certificate was written:\n{}",
+            failures.len(),
+            csr_files.len(),
+            failures.join("\n")
+        )));
+    }
+    write_files_atomically(Path::new(dir), &files, false)
+        .map_err(|e| CliError::plain(e.to_string()))?;
+    crate::info!("wrote {} certificates to {dir}", files.len());
+    Ok(())
+}
+
+/// `DIR/*.csr`, sorted, so that logs and errors come in a stable order.
+fn list_csrs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CliError::plain(format!(
+            "cannot read the -batch directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csr") && p.is_file())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// `NAME.csr` → `NAME.pem`.
+fn certificate_name(csr: &Path) -> String {
+    let stem = csr.file_stem().map(|s| s.to_string_lossy().into_owned());
+    format!("{}.pem", stem.unwrap_or_default())
+}
+
+/// Signs every CSR with as many threads as there are cores; results in input order.
+fn sign_all(
+    signer: &LocalSigner,
+    template: &SignRequest,
+    csr_files: &[PathBuf],
+) -> Vec<Result<Issued, CliError>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(csr_files.len())
+        .max(1);
+    let next = Mutex::new(0usize);
+    let slots: Vec<Mutex<Option<Result<Issued, CliError>>>> =
+        csr_files.iter().map(|_| Mutex::new(None)).collect();
+    let issued_at = now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = {
+                        let Ok(mut next) = next.lock() else { return };
+                        let index = *next;
+                        *next += 1;
+                        index
+                    };
+                    let (Some(path), Some(slot)) = (csr_files.get(index), slots.get(index)) else {
+                        return;
+                    };
+                    let result = sign_one(signer, template, path, issued_at);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(CliError::plain("internal error: a signing worker stopped")))
+        })
+        .collect()
+}
+
+fn sign_one(
+    signer: &LocalSigner,
+    template: &SignRequest,
+    path: &Path,
+    issued_at: time::OffsetDateTime,
+) -> Result<Issued, CliError> {
+    let csr_pem = super::read_file(&path.to_string_lossy())?;
+    let request = SignRequest {
+        csr_pem,
+        ..template.clone()
+    };
+    Ok(signer.sign(&request, issued_at)?)
+}

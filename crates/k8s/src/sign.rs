@@ -1,0 +1,252 @@
+//! Playing the part of a signer offline: an approved CertificateSigningRequest object in,
+//! the same object with `status.certificate` set out (the "API-based signers" path of the
+//! Kubernetes docs: an UPDATE of the `status` subresource).
+//!
+//! Rules:
+//! * only an `Approved` object is signed; `Pending`, `Denied` and `Failed` ones, and ones
+//!   that already carry a certificate, are refused ([`check_signable`]);
+//! * the [identity review](crate::review) runs first and a flagged request is refused
+//!   unless the caller allows it (the findings are then returned for a warning);
+//! * the certificate carries the object's `spec.usages` (what was approved), as the
+//!   kube-controller-manager signer issues them; the `-config` profile supplies
+//!   everything else (expiry, URLs, whitelists), and a profile that issues CA
+//!   certificates is refused, as no Kubernetes signer issues one ([`signing_policy`]);
+//! * `spec.expirationSeconds` caps the life: the certificate ends at the earlier of the
+//!   profile's expiry and `now + expirationSeconds` (and never after the CA,
+//!   differences.md #1).
+
+use cfssl_config::Config;
+use cfssl_signer::{Issued, LocalSigner, SignRequest};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::K8sError;
+use crate::object::{Approval, CsrObject, CsrRequest};
+use crate::review::{Review, review};
+
+/// Refuses what must not be signed; returns the review (its findings were allowed when
+/// `allow_privileged` is true and there are any).
+///
+/// # Errors
+/// [`K8sError::NotAnObject`] for a bare PEM CSR, [`K8sError::NotApproved`],
+/// [`K8sError::AlreadyIssued`], [`K8sError::Flagged`].
+pub fn check_signable(request: &CsrRequest, allow_privileged: bool) -> Result<Review, K8sError> {
+    let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
+    match object.approval() {
+        Approval::Approved => {}
+        state => {
+            return Err(K8sError::NotApproved {
+                name: object.name.clone(),
+                state,
+            });
+        }
+    }
+    if object.certificate.is_some() {
+        return Err(K8sError::AlreadyIssued(object.name.clone()));
+    }
+    let result = review(request);
+    if result.is_flagged() && !allow_privileged {
+        return Err(K8sError::Flagged {
+            name: object.name.clone(),
+            findings: result.findings,
+        });
+    }
+    Ok(result)
+}
+
+/// The policy to sign `object` with: `policy` with `profile`'s usages replaced by the
+/// object's `spec.usages`.
+///
+/// # Errors
+/// [`K8sError::Sign`] for an unknown profile (cfssl code 5400), [`K8sError::CaProfile`]
+/// for a profile that issues CA certificates, [`K8sError::Usages`] for usages the API
+/// would not have accepted.
+pub fn signing_policy(
+    policy: &Config,
+    profile: &str,
+    object: &CsrObject,
+) -> Result<Config, K8sError> {
+    crate::names::validate_usages(&object.usages)?;
+    let mut policy = policy.clone();
+    policy
+        .profile(profile)
+        .map_err(|e| K8sError::Sign(e.into()))?;
+    let chosen = if profile.is_empty() {
+        Some(&mut policy.signing.default)
+    } else {
+        policy.signing.profiles.get_mut(profile)
+    };
+    let Some(chosen) = chosen else {
+        // profile() found it above; a mismatch means the Config changed its lookup.
+        return Err(K8sError::Input(format!(
+            "unknown signing profile {profile:?}"
+        )));
+    };
+    if chosen.ca_constraint.is_ca {
+        return Err(K8sError::CaProfile(if profile.is_empty() {
+            "default".to_owned()
+        } else {
+            profile.to_owned()
+        }));
+    }
+    chosen.usages = object.usages.clone();
+    Ok(policy)
+}
+
+/// A signed object.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    /// The object with `status.certificate` set.
+    pub object: Value,
+    /// The certificate.
+    pub issued: Issued,
+}
+
+/// Signs an approved object with `signer` (built from [`signing_policy`]) under
+/// `profile`, honouring `spec.expirationSeconds`.
+///
+/// # Errors
+/// [`K8sError::NotAnObject`], or the signer's error as [`K8sError::Sign`].
+pub fn sign(
+    request: &CsrRequest,
+    signer: &LocalSigner,
+    profile: &str,
+    now: OffsetDateTime,
+) -> Result<Signed, K8sError> {
+    let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
+    let issued = signer.sign(
+        &SignRequest {
+            csr_pem: request.csr_pem.clone(),
+            hosts: None,
+            subject: None,
+            profile: profile.to_owned(),
+            crl_override: None,
+            max_lifetime: object.expiration_seconds.map(time::Duration::seconds),
+        },
+        now,
+    )?;
+    Ok(Signed {
+        object: object.with_certificate(&issued.pem),
+        issued,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::KUBE_APISERVER_CLIENT;
+    use crate::object::read_requests;
+    use crate::test_support::{csr, object, test_ca};
+    use base64::Engine as _;
+    use cfssl_signer::ParsedCertificate;
+
+    fn request(conditions: &[(&str, &str)], o: &str, expiration: Option<i64>) -> CsrRequest {
+        let pem = csr(&format!(
+            r#"{{"CN":"jane","names":[{{"O":"{o}"}}],"key":{{"algo":"ecdsa","size":256}}}}"#
+        ));
+        let obj = object(
+            "jane",
+            KUBE_APISERVER_CLIENT,
+            &pem,
+            &["digital signature", "client auth"],
+            expiration,
+            conditions,
+        );
+        read_requests(obj.to_string().as_bytes()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn only_approved_clean_objects_are_signable() {
+        assert!(check_signable(&request(&[("Approved", "True")], "dev", None), false).is_ok());
+        let e = check_signable(&request(&[], "dev", None), false).unwrap_err();
+        assert!(matches!(
+            e,
+            K8sError::NotApproved {
+                state: Approval::Pending,
+                ..
+            }
+        ));
+        assert!(
+            e.to_string().contains("kubectl certificate approve jane"),
+            "{e}"
+        );
+        let e = check_signable(&request(&[("Denied", "True")], "dev", None), false).unwrap_err();
+        assert!(matches!(
+            e,
+            K8sError::NotApproved {
+                state: Approval::Denied { .. },
+                ..
+            }
+        ));
+        let e = check_signable(
+            &request(&[("Approved", "True"), ("Failed", "True")], "dev", None),
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            K8sError::NotApproved {
+                state: Approval::Failed { .. },
+                ..
+            }
+        ));
+
+        let admin = request(&[("Approved", "True")], "system:masters", None);
+        let e = check_signable(&admin, false).unwrap_err();
+        assert!(matches!(e, K8sError::Flagged { .. }));
+        assert!(e.to_string().contains("-allow-privileged"), "{e}");
+        let r = check_signable(&admin, true).unwrap();
+        assert!(r.is_flagged());
+
+        let pem_only = read_requests(request(&[], "dev", None).csr_pem.as_slice()).unwrap();
+        assert!(matches!(
+            check_signable(&pem_only[0], false),
+            Err(K8sError::NotAnObject)
+        ));
+    }
+
+    #[test]
+    fn signs_with_the_requested_usages_and_lifetime() {
+        let (ca, key) = test_ca();
+        let req = request(&[("Approved", "True")], "dev", Some(3600));
+        let object = req.object.as_ref().unwrap();
+        let base = Config::from_json(
+            br#"{"signing":{"default":{"expiry":"8760h","usages":["server auth"]},"profiles":{"ca":{"expiry":"1h","usages":["cert sign"],"ca_constraint":{"is_ca":true}}}}}"#,
+        )
+        .unwrap();
+        let policy = signing_policy(&base, "", object).unwrap();
+        assert_eq!(
+            policy.signing.default.usages,
+            ["digital signature", "client auth"]
+        );
+        assert!(matches!(
+            signing_policy(&base, "ca", object),
+            Err(K8sError::CaProfile(_))
+        ));
+        assert!(matches!(
+            signing_policy(&base, "nope", object),
+            Err(K8sError::Sign(_))
+        ));
+
+        let signer = LocalSigner::new(ca, key, policy).unwrap();
+        let now = OffsetDateTime::now_utc();
+        let signed = sign(&req, &signer, "", now).unwrap();
+        let b64 = signed.object["status"]["certificate"].as_str().unwrap();
+        let pem = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert_eq!(pem, signed.issued.pem.as_bytes());
+        let cert = ParsedCertificate::from_pem(&pem).unwrap();
+        let life = cert.not_after - now;
+        assert!(
+            life <= time::Duration::seconds(3600) && life > time::Duration::seconds(3590),
+            "{life}"
+        );
+        assert_eq!(cert.subject.common_name, "jane");
+        assert_eq!(
+            cert.ext_key_usage,
+            Some(vec![cfssl_config::eku::CLIENT_AUTH])
+        );
+        assert_eq!(signed.object["status"]["conditions"][0]["type"], "Approved");
+    }
+}
