@@ -477,3 +477,46 @@ fn gencrl_revokes_and_verifies() {
         v.stderr
     );
 }
+
+/// An unknown usage string is ignored as cfssl does, but said on stderr.
+#[test]
+fn unknown_usage_is_warned_about() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("usage", r#"{"algo":"ecdsa","size":256}"#);
+    d.write(
+        "cfg.json",
+        r#"{"signing":{"default":{"expiry":"1h","usages":["server auth","serverauth"]}}}"#,
+    );
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    let r = d.cfssl(&[
+        "gencert",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-config",
+        "cfg.json",
+        "leaf.json",
+    ]);
+    r.ok();
+    assert!(
+        r.stderr
+            .contains(r#"[WARNING] ignoring unknown usage "serverauth" in the signing profile"#),
+        "{}",
+        r.stderr
+    );
+    d.save(&r, "cert", "leaf.pem");
+    let text = d.openssl(&[
+        "x509",
+        "-in",
+        "leaf.pem",
+        "-noout",
+        "-ext",
+        "extendedKeyUsage",
+    ]);
+    assert!(
+        text.stdout.contains("TLS Web Server Authentication"),
+        "{}",
+        text.stdout
+    );
+}

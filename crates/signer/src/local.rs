@@ -311,6 +311,13 @@ pub(crate) fn fill_from_profile(
     warnings: &mut Vec<String>,
 ) -> Result<(), SignError> {
     let usages = profile.usages();
+    // cfssl drops usage strings it does not know without a word; a typo then silently
+    // narrows the certificate. Same result, but said.
+    for unknown in &usages.unknown {
+        warnings.push(format!(
+            "ignoring unknown usage {unknown:?} in the signing profile (cfssl ignores it too)"
+        ));
+    }
     if usages.key_usage.is_empty() && usages.ext_key_usages.is_empty() {
         return Err(SignError::NoKeyUsage);
     }
