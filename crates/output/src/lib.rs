@@ -55,11 +55,11 @@ mod error;
 mod json_out;
 
 pub use cert::CertOutput;
+pub use cfssl_json::{SyntaxError, Value};
 pub use cfssljson::{
     CfssljsonError, OutputFile, go_os_error, parse_input, plan_files, render_stdout,
     select_payload, wipe_value, write_files_atomically,
 };
 pub use error::{CfsslError, category, reason};
-pub use cfssl_json::{SyntaxError, Value};
 pub use json_out::{JsonValue, go_quote};
 pub use zeroize;
