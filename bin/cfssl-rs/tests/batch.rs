@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use common::Dir;
 
 fn csr_dir(d: &Dir, count: usize) {
-    std::fs::create_dir(d.path("csrs")).unwrap();
+    std::fs::create_dir(d.path("csrs")).expect("mkdir csrs");
     for i in 0..count {
         d.write(
             "r.json",
