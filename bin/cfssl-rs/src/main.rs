@@ -37,7 +37,8 @@ fn main() -> ExitCode {
         .collect();
     let mut stdin = io::stdin().lock();
     let mut stdout = io::stdout().lock();
-    let mut stderr = io::stderr().lock();
+    // Not locked for the whole run: log lines (crate::log) lock stderr line by line.
+    let mut stderr = io::stderr();
     let code = run(&args, &mut stdin, &mut stdout, &mut stderr);
     // A failed flush (closed stdout) cannot be reported anywhere useful.
     let _ = stdout.flush();

@@ -90,15 +90,34 @@ pub fn display_name(name: &str) -> String {
 /// Generates a key, printing a progress note on stderr when it takes more than a second
 /// (RSA-4096 prime search can take several).
 pub fn generate_key(spec: KeySpec) -> Result<PrivateKey, CliError> {
-    let (done, waiting) = mpsc::channel::<()>();
-    let watcher = std::thread::spawn(move || {
-        if waiting.recv_timeout(Duration::from_secs(1)).is_err() {
-            crate::info!("still generating the key (RSA prime search can take a few seconds)…");
-        }
+    generate_key_noting_after(spec, Duration::from_secs(1))
+}
+
+/// [`generate_key`] with the delay before the progress note as a parameter.
+///
+/// RSA primes are searched on a worker thread while the calling thread waits and, if the
+/// search takes longer than `after`, logs the note itself. Logging from the caller's thread
+/// matters: the caller may hold the stderr lock, and a note written from another thread
+/// would wait for it forever (the hang a benchmark found in RSA-4096 `gencert -initca`).
+/// EC and Ed25519 keys take microseconds and are made inline.
+fn generate_key_noting_after(spec: KeySpec, after: Duration) -> Result<PrivateKey, CliError> {
+    if !matches!(spec, KeySpec::Rsa { .. }) {
+        return Ok(PrivateKey::generate(spec)?);
+    }
+    let (done, result) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        // The receiver only goes away if the caller is gone; nothing is left to tell.
+        let _ = done.send(PrivateKey::generate(spec));
     });
-    let key = PrivateKey::generate(spec);
-    let _ = done.send(());
-    let _ = watcher.join();
+    let key = match result.recv_timeout(after) {
+        Ok(key) => key,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            crate::info!("still generating the key (RSA prime search can take a few seconds)…");
+            result.recv().map_err(|_| KeyError::GenerationFailed)?
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(KeyError::GenerationFailed),
+    };
+    let _ = worker.join();
     Ok(key?)
 }
 
@@ -256,4 +275,20 @@ pub fn hostname_override(ctx: &Context<'_>) -> Option<Vec<String>> {
 /// Current time.
 pub fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The progress note must not need the stderr lock from another thread: here the caller
+    /// holds it (as `main` may) and the note is due at once.
+    #[test]
+    fn progress_note_while_the_caller_holds_stderr() {
+        let _held = std::io::stderr().lock();
+        let key = generate_key_noting_after(KeySpec::Rsa { bits: 2048 }, Duration::ZERO);
+        assert!(key.is_ok());
+        let key = generate_key_noting_after(KeySpec::EcdsaP256, Duration::ZERO);
+        assert!(key.is_ok());
+    }
 }
