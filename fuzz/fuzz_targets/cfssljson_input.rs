@@ -50,7 +50,11 @@ fn check_plan(payload: &Value) {
             file.name
         );
         let is_key = suffix == "-key.pem" || suffix == "-key.enc";
-        assert_eq!(file.is_private_key, is_key, "key flag wrong for {:?}", file.name);
+        assert_eq!(
+            file.is_private_key, is_key,
+            "key flag wrong for {:?}",
+            file.name
+        );
         if is_key {
             assert_eq!(file.mode, 0o600, "{:?} must be 0600", file.name);
         }
@@ -62,7 +66,11 @@ fn check_plan(payload: &Value) {
     let newlines = out.iter().filter(|&&b| b == b'\n').count();
     assert!(newlines >= files.len(), "render_stdout lost an entry");
     if !files.is_empty() {
-        assert_eq!(out.last(), Some(&b'\n'), "render_stdout output not terminated");
+        assert_eq!(
+            out.last(),
+            Some(&b'\n'),
+            "render_stdout output not terminated"
+        );
     }
 }
 

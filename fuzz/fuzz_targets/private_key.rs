@@ -46,7 +46,11 @@ fn check(key: &PrivateKey) {
     assert!(!pem.is_empty(), "to_pem of a parsed {spec:?} key is empty");
     let back = PrivateKey::from_pem(pem.as_bytes()).expect("to_pem output must parse");
     assert_eq!(back.spec(), spec, "key type changed in a PEM round trip");
-    assert_eq!(back.public_key(), public, "public key changed in a PEM round trip");
+    assert_eq!(
+        back.public_key(),
+        public,
+        "public key changed in a PEM round trip"
+    );
     assert_eq!(*back.to_pem(), *pem, "to_pem is not stable");
 
     let message = b"cfssl-rs fuzz";

@@ -174,10 +174,12 @@ impl FromStr for GoDuration {
                     return Err(invalid());
                 }
             }
-            total += v;
-            if total > LIMIT {
-                return Err(invalid());
-            }
+            // Go adds in uint64 and lets 2^63 + 2^63 wrap to 0 ("1<<63ns1<<63ns" parses as 0s);
+            // a sum past the limit is invalid here, as every other overflow is.
+            total = total
+                .checked_add(v)
+                .filter(|t| *t <= LIMIT)
+                .ok_or_else(invalid)?;
         }
         if neg {
             // total <= 1<<63, so the negation fits (i64::MIN at the bound).
@@ -409,6 +411,16 @@ mod tests {
             ),
             ("\"1\"h", r#"time: invalid duration "\"1\"h""#),
             ("1h-1m", r#"time: unknown unit "h-" in duration "1h-1m""#),
+            // Found by fuzzing (fuzz/regressions/go_duration): two terms of 2^63 each; Go's
+            // uint64 sum wraps to 0s, ours is refused.
+            (
+                "9223372036854775808ns9223372036854775808ns",
+                r#"time: invalid duration "9223372036854775808ns9223372036854775808ns""#,
+            ),
+            (
+                "-9223372036854775808ns1ns",
+                r#"time: invalid duration "-9223372036854775808ns1ns""#,
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(parse(input), Err((*want).to_string()), "{input:?}");
