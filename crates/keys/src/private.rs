@@ -611,7 +611,9 @@ fn random_prime(rng: &mut rng::SysRng<'_>, bits: u32) -> Option<rsa::BoxedUint> 
     use crypto_primes::hazmat::{SetBits, SmallFactorsSieveFactory};
     use crypto_primes::{Flavor, is_prime, sieve_and_find};
     let factory = SmallFactorsSieveFactory::new(Flavor::Any, bits, SetBits::TwoMsb).ok()?;
-    sieve_and_find(rng, factory, |_, candidate| is_prime(Flavor::Any, candidate))
-        .ok()
-        .flatten()
+    sieve_and_find(rng, factory, |_, candidate| {
+        is_prime(Flavor::Any, candidate)
+    })
+    .ok()
+    .flatten()
 }
