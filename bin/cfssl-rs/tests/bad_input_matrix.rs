@@ -513,3 +513,90 @@ fn bad_expiries_and_profiles() {
         &["cannot read the password file: open missing.txt: no such file or directory"],
     );
 }
+
+/// The issuer and policy problems for both commands that sign with a CA (`sign` a CSR,
+/// `gencert` a request): each refused before anything is printed.
+#[test]
+fn issuer_problems_for_every_signing_command() {
+    let d = fixture();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let old = fixtures
+        .join("expired-ca.pem")
+        .to_string_lossy()
+        .into_owned();
+    let old_key = fixtures
+        .join("expired-ca-key.pem")
+        .to_string_lossy()
+        .into_owned();
+    for subject in [["sign", "leaf.csr"], ["gencert", "leaf.json"]] {
+        let [command, input] = subject;
+        let run = |ca: &str, key: &str, extra: &[&str]| {
+            let mut args = vec![command, "-ca", ca, "-ca-key", key];
+            args.extend_from_slice(extra);
+            args.push(input);
+            args.into_iter().map(str::to_owned).collect::<Vec<String>>()
+        };
+        let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
+            (run(&old, &old_key, &[]), vec![r#""code":1211"#]),
+            (run("leaf.pem", "leaf-key.pem", &[]), vec![r#""code":1210"#]),
+            (
+                run("ca.pem", "other-key.pem", &[]),
+                vec!["does not belong to the CA certificate ca.pem"],
+            ),
+            (
+                run("truncated.pem", "ca-key.pem", &[]),
+                vec!["in the CA certificate truncated.pem"],
+            ),
+            (
+                run("ca.pem", "empty", &[]),
+                vec!["in the CA private key empty"],
+            ),
+            (
+                run("ca.pem", "leaf.csr", &[]),
+                vec!["in the CA private key leaf.csr"],
+            ),
+            (
+                run(
+                    "ca.pem",
+                    "ca-key.pem",
+                    &["-config", "config.json", "-profile", "sever"],
+                ),
+                vec![r#"unknown signing profile \"sever\""#],
+            ),
+            (
+                run("ca.pem", "ca-key.pem", &["-password-file", "missing.txt"]),
+                vec!["cannot read the password file: open missing.txt"],
+            ),
+            (
+                run("ca.pem", "ca-key.pem", &["-hostname", "10.0.0.1%lo"]),
+                vec!["10.0.0.1%lo"],
+            ),
+        ];
+        for (args, needles) in cases {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            refused(&d, &args, b"", &needles);
+        }
+    }
+}
+
+/// Hostile request JSON for every command that reads one.
+#[test]
+fn hostile_json_for_every_request_reader() {
+    let d = fixture();
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    d.write("deep.json", &deep);
+    d.write("latin1.json", b"{\"CN\":\"caf\xe9\"}\xff");
+    d.write("truncated.json", r#"{"CN":"x","hosts":["a"#);
+    for input in ["deep.json", "latin1.json", "truncated.json", "empty"] {
+        for command in [
+            vec!["genkey", input],
+            vec!["genkey", "-initca", input],
+            vec!["gencert", "-initca", input],
+            vec!["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", input],
+            vec!["selfsign", "example.com", input],
+            vec!["gencsr", "-key", "leaf-key.pem", input],
+        ] {
+            refused(&d, &command, b"", &[&format!("(in {input})")]);
+        }
+    }
+}
