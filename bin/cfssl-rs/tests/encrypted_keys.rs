@@ -354,3 +354,32 @@ fn warns_when_the_ca_key_is_readable_by_others() {
     r.ok();
     assert!(!r.stderr.contains("readable by group"), "{}", r.stderr);
 }
+
+/// kubectl cannot use an encrypted client key: k8s-kubeconfig says so instead of embedding it.
+#[test]
+fn kubeconfig_refuses_an_encrypted_client_key() {
+    let d = Dir::new();
+    encrypted_ca(&d);
+    let r = d.cfssl_env(
+        &[
+            "k8s-kubeconfig",
+            "-cluster",
+            "c",
+            "-server",
+            "https://127.0.0.1:6443",
+            "-ca",
+            "ca.pem",
+            "-cert",
+            "ca.pem",
+            "-key",
+            "ca-key.pem",
+            "-user",
+            "u",
+        ],
+        &[],
+    );
+    assert_refused(
+        &r,
+        "the client key (-key) is encrypted, and kubectl cannot use an encrypted client-key-data",
+    );
+}

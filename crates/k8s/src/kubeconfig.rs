@@ -86,8 +86,16 @@ pub fn build(request: &KubeconfigRequest<'_>) -> Result<Kubeconfig, K8sError> {
             "the client certificate (-cert) holds no certificate".into(),
         ));
     };
-    let key = PrivateKey::from_pem(request.key_pem)
-        .map_err(|e| K8sError::Kubeconfig(format!("the client key (-key) cannot be read: {e}")))?;
+    let key = PrivateKey::from_pem(request.key_pem).map_err(|e| {
+        K8sError::Kubeconfig(match e {
+            // kubectl reads client-key-data unencrypted; embedding ours would fail there.
+            cfssl_keys::KeyError::Encrypted => "the client key (-key) is encrypted, and \
+                kubectl cannot use an encrypted client-key-data; embed an unencrypted copy \
+                (e.g. `openssl pkey -in KEY -out plain-key.pem`) and keep the kubeconfig private"
+                .to_owned(),
+            other => format!("the client key (-key) cannot be read: {other}"),
+        })
+    })?;
     if !leaf.public_key.matches(&key) {
         return Err(K8sError::Kubeconfig(
             "the client key (-key) does not belong to the client certificate (-cert)".into(),
