@@ -373,6 +373,10 @@ mod tests {
             ("-9223372036854775808ns", i64::MIN),
             ("9223372036.854775807s", i64::MAX),
             ("2562047h", 2_562_047 * H),
+            ("5.s", 5 * S),
+            ("96h0m0s", 96 * H),
+            ("2562047h47m16.854775807s", i64::MAX),
+            ("-2562047h47m16.854775808s", i64::MIN),
         ];
         for (input, want) in cases {
             assert_eq!(parse(input), Ok(*want), "{input}");
@@ -424,6 +428,9 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(parse(input), Err((*want).to_string()), "{input:?}");
+        }
+        for input in [".", "h", "1h ", " 1h", "++1h", "2562047h47m16.854775808s"] {
+            assert!(parse(input).is_err(), "{input:?}");
         }
     }
 

@@ -54,6 +54,7 @@ mod decode;
 mod error;
 mod parse;
 mod quote;
+pub mod strconv;
 mod value;
 
 pub use decode::Object;

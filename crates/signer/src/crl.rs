@@ -113,91 +113,10 @@ impl ListedSerial {
     }
 }
 
-/// Go's `underscoreOK`: underscores only between digits, the base prefix counting as one.
-fn go_underscore_ok(lower: &str) -> bool {
-    let bytes = lower.as_bytes();
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1], b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = bytes[1] == b'x';
-    }
-    for &c in &bytes[i..] {
-        if c.is_ascii_digit() || (hex && (b'a'..=b'f').contains(&c)) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-    }
-    saw != b'_'
-}
-
 /// Go's `strconv.ParseInt(strings.TrimSpace(s), 0, 32)` with Go's error texts.
 pub fn parse_go_int32(s: &str) -> Result<i64, String> {
     let trimmed = s.trim();
-    let syntax = || {
-        format!(
-            "strconv.ParseInt: parsing {}: invalid syntax",
-            go_quote(trimmed)
-        )
-    };
-    let range = || {
-        format!(
-            "strconv.ParseInt: parsing {}: value out of range",
-            go_quote(trimmed)
-        )
-    };
-    let (negative, body) = match trimmed.as_bytes().first() {
-        Some(b'-') => (true, &trimmed[1..]),
-        Some(b'+') => (false, &trimmed[1..]),
-        _ => (false, trimmed),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d.to_owned())
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d.to_owned())
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d.to_owned())
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_owned())
-    } else {
-        (10, lower.clone())
-    };
-    if digits.is_empty() {
-        return Err(syntax());
-    }
-    if digits.contains('_') && !go_underscore_ok(&lower) {
-        return Err(syntax());
-    }
-    let clean: String = digits.chars().filter(|&c| c != '_').collect();
-    let magnitude = u128::from_str_radix(&clean, radix).map_err(|e| match e.kind() {
-        std::num::IntErrorKind::PosOverflow => range(),
-        _ => syntax(),
-    })?;
-    let value = if negative {
-        -(i128::try_from(magnitude).map_err(|_| range())?)
-    } else {
-        i128::try_from(magnitude).map_err(|_| range())?
-    };
-    if value < i128::from(i32::MIN) || value > i128::from(i32::MAX) {
-        return Err(range());
-    }
-    Ok(value as i64)
-}
-
-fn go_quote(s: &str) -> String {
-    format!("{s:?}")
+    cfssl_json::strconv::parse_int(trimmed, 32).map_err(|e| e.message(trimmed))
 }
 
 /// Builds and signs the CRL. `lifetime` is the time to nextUpdate (cfssl: TIME seconds,
