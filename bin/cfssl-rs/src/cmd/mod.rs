@@ -46,7 +46,6 @@ registry! {
     version,
 }
 
-pub mod certinfo_csr;
 pub mod password;
 pub mod sign_batch;
 pub mod support;

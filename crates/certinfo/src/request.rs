@@ -17,11 +17,14 @@ use const_oid::ObjectIdentifier;
 use der::{Any, Decode, Encode, Tag, Tagged};
 use x509_cert::request::CertReq;
 
-use super::CliError;
+use cfssl_csr::CsrError;
 
-/// The JSON cfssl prints for the first PEM block of `input` (its type is not checked).
-pub fn csr_json(input: &[u8]) -> Result<JsonValue, CliError> {
-    let block = pem::parse(input).map_err(|_| CliError::cfssl(9002, "CSR Decode failed"))?;
+use crate::signature::go_signature_algorithm;
+
+/// The JSON cfssl prints for the first PEM block of `input` (its type is not checked, the
+/// signature is not verified). No PEM block is [`CsrError::Decode`] (9002).
+pub fn csr_json(input: &[u8]) -> Result<JsonValue, CsrError> {
+    let block = pem::parse(input).map_err(|_| CsrError::Decode)?;
     let csr = ParsedCsr::from_der(block.contents())?;
     Ok(request_json(&csr))
 }
@@ -87,26 +90,6 @@ fn strings_or_null(items: &[String]) -> JsonValue {
 
 fn oid_json(oid: &ObjectIdentifier) -> JsonValue {
     JsonValue::Array(oid.arcs().map(number).collect())
-}
-
-/// Go's `x509.SignatureAlgorithm` enum value (0 = unknown).
-fn go_signature_algorithm(oid: &ObjectIdentifier) -> u8 {
-    match oid.to_string().as_str() {
-        "1.2.840.113549.1.1.2" => 1,   // MD2WithRSA
-        "1.2.840.113549.1.1.4" => 2,   // MD5WithRSA
-        "1.2.840.113549.1.1.5" => 3,   // SHA1WithRSA
-        "1.2.840.113549.1.1.11" => 4,  // SHA256WithRSA
-        "1.2.840.113549.1.1.12" => 5,  // SHA384WithRSA
-        "1.2.840.113549.1.1.13" => 6,  // SHA512WithRSA
-        "1.2.840.10040.4.3" => 7,      // DSAWithSHA1
-        "2.16.840.1.101.3.4.3.2" => 8, // DSAWithSHA256
-        "1.2.840.10045.4.1" => 9,      // ECDSAWithSHA1
-        "1.2.840.10045.4.3.2" => 10,   // ECDSAWithSHA256
-        "1.2.840.10045.4.3.3" => 11,   // ECDSAWithSHA384
-        "1.2.840.10045.4.3.4" => 12,   // ECDSAWithSHA512
-        "1.3.101.112" => 16,           // PureEd25519
-        _ => 0,
-    }
 }
 
 /// Go's `PublicKeyAlgorithm` number and its `PublicKey` value: ECDSA `{"Curve":{},"X","Y"}`,
@@ -363,9 +346,8 @@ fn url_json(uri: &str) -> JsonValue {
 mod tests {
     use super::*;
 
-    const FIXTURE_CSR: &str = include_str!("../../../../testdata/certinfo/server.csr");
-    const FIXTURE_JSON: &str =
-        include_str!("../../../../testdata/certinfo/certinfo-csr-server.json");
+    const FIXTURE_CSR: &str = include_str!("../../../testdata/certinfo/server.csr");
+    const FIXTURE_JSON: &str = include_str!("../../../testdata/certinfo/certinfo-csr-server.json");
 
     #[test]
     fn matches_cfssl_output_for_the_server_csr() {
@@ -376,10 +358,8 @@ mod tests {
     #[test]
     fn no_pem_block_is_9002() {
         let err = csr_json(b"not a pem").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            r#"{"code":9002,"message":"CSR Decode failed"}"#
-        );
+        assert_eq!(err.code(), Some(9002));
+        assert_eq!(err.to_string(), "CSR Decode failed");
     }
 
     #[test]
