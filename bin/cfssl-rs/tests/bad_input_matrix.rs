@@ -112,145 +112,117 @@ fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
 #[test]
 fn empty_inputs() {
     let d = fixture();
-    refused(
-        &d,
-        &with(SIGN, &["empty"]),
-        b"",
-        &["in the certificate request empty", "CSR Decode failed"],
-    );
-    refused(
-        &d,
-        &with(SIGN, &["-"]),
-        b"",
-        &["in the certificate request stdin", "CSR Decode failed"],
-    );
-    refused(
-        &d,
-        &["genkey", "empty"],
-        b"",
-        &["unexpected end of JSON input (in empty)"],
-    );
-    refused(
-        &d,
-        &["gencert", "-initca", "-"],
-        b"",
-        &["unexpected end of JSON input (in stdin)"],
-    );
-    refused(
-        &d,
-        &["sign", "-ca", "empty", "-ca-key", "ca-key.pem", "leaf.csr"],
-        b"",
-        &["in the CA certificate empty"],
-    );
-    refused(
-        &d,
-        &["sign", "-ca", "ca.pem", "-ca-key", "empty", "leaf.csr"],
-        b"",
-        &["in the CA private key empty"],
-    );
-    refused(
-        &d,
-        &["gencsr", "-key", "empty", "leaf.json"],
-        b"",
-        &["in the private key empty"],
-    );
-    refused(
-        &d,
-        &["certinfo", "-cert", "empty"],
-        b"",
-        &["in the certificate empty"],
-    );
-    refused(
-        &d,
-        &["certinfo", "-csr", "empty"],
-        b"",
-        &["in the certificate request empty", "CSR Decode failed"],
-    );
-    refused(
-        &d,
-        &["gencrl", "leaf.json", "empty", "ca-key.pem"],
-        b"",
-        &["in the CA certificate empty"],
-    );
-    refused(
-        &d,
-        &["gencrl", "leaf.json", "ca.pem", "empty"],
-        b"",
-        &["in the CA private key empty"],
-    );
-    refused(
-        &d,
-        &["selfsign", "x", "empty"],
-        b"",
-        &["unexpected end of JSON input (in empty)"],
-    );
-    refused(
-        &d,
-        &["version", "-config", "empty"],
-        b"",
-        &["Failed to load config file"],
-    );
+    let sign = |input: &'static str| with(SIGN, &[input]);
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            sign("empty"),
+            &["in the certificate request empty", "CSR Decode failed"],
+        ),
+        (
+            sign("-"),
+            &["in the certificate request stdin", "CSR Decode failed"],
+        ),
+        (
+            vec!["genkey", "empty"],
+            &["unexpected end of JSON input (in empty)"],
+        ),
+        (
+            vec!["gencert", "-initca", "-"],
+            &["unexpected end of JSON input (in stdin)"],
+        ),
+        (
+            vec!["sign", "-ca", "empty", "-ca-key", "ca-key.pem", "leaf.csr"],
+            &["in the CA certificate empty"],
+        ),
+        (
+            vec!["sign", "-ca", "ca.pem", "-ca-key", "empty", "leaf.csr"],
+            &["in the CA private key empty"],
+        ),
+        (
+            vec!["gencsr", "-key", "empty", "leaf.json"],
+            &["in the private key empty"],
+        ),
+        (
+            vec!["certinfo", "-cert", "empty"],
+            &["in the certificate empty"],
+        ),
+        (
+            vec!["certinfo", "-csr", "empty"],
+            &["in the certificate request empty", "CSR Decode failed"],
+        ),
+        (
+            vec!["gencrl", "leaf.json", "empty", "ca-key.pem"],
+            &["in the CA certificate empty"],
+        ),
+        (
+            vec!["gencrl", "leaf.json", "ca.pem", "empty"],
+            &["in the CA private key empty"],
+        ),
+        (
+            vec!["selfsign", "x", "empty"],
+            &["unexpected end of JSON input (in empty)"],
+        ),
+        (
+            vec!["version", "-config", "empty"],
+            &["Failed to load config file"],
+        ),
+    ];
+    for (args, needles) in &cases {
+        refused(&d, args, b"", needles);
+    }
 }
 
 #[test]
 fn truncated_pem() {
     let d = fixture();
-    refused(
-        &d,
-        &with(SIGN, &["truncated.csr"]),
-        b"",
-        &["in the certificate request truncated.csr"],
-    );
-    refused(
-        &d,
-        &[
-            "sign",
-            "-ca",
-            "truncated.pem",
-            "-ca-key",
-            "ca-key.pem",
-            "leaf.csr",
-        ],
-        b"",
-        &["in the CA certificate truncated.pem"],
-    );
-    refused(
-        &d,
-        &[
-            "sign",
-            "-ca",
-            "ca.pem",
-            "-ca-key",
-            "truncated-key.pem",
-            "leaf.csr",
-        ],
-        b"",
-        &["in the CA private key truncated-key.pem"],
-    );
-    refused(
-        &d,
-        &["certinfo", "-cert", "truncated.pem"],
-        b"",
-        &["in the certificate truncated.pem"],
-    );
-    refused(
-        &d,
-        &["certinfo", "-csr", "truncated.csr"],
-        b"",
-        &["in the certificate request truncated.csr"],
-    );
-    refused(
-        &d,
-        &["gencsr", "-key", "truncated-key.pem", "leaf.json"],
-        b"",
-        &["in the private key truncated-key.pem"],
-    );
-    refused(
-        &d,
-        &["gencrl", "leaf.json", "truncated.pem", "ca-key.pem"],
-        b"",
-        &["in the CA certificate truncated.pem"],
-    );
+    let sign = |input: &'static str| with(SIGN, &[input]);
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            sign("truncated.csr"),
+            &["in the certificate request truncated.csr"],
+        ),
+        (
+            vec![
+                "sign",
+                "-ca",
+                "truncated.pem",
+                "-ca-key",
+                "ca-key.pem",
+                "leaf.csr",
+            ],
+            &["in the CA certificate truncated.pem"],
+        ),
+        (
+            vec![
+                "sign",
+                "-ca",
+                "ca.pem",
+                "-ca-key",
+                "truncated-key.pem",
+                "leaf.csr",
+            ],
+            &["in the CA private key truncated-key.pem"],
+        ),
+        (
+            vec!["certinfo", "-cert", "truncated.pem"],
+            &["in the certificate truncated.pem"],
+        ),
+        (
+            vec!["certinfo", "-csr", "truncated.csr"],
+            &["in the certificate request truncated.csr"],
+        ),
+        (
+            vec!["gencsr", "-key", "truncated-key.pem", "leaf.json"],
+            &["in the private key truncated-key.pem"],
+        ),
+        (
+            vec!["gencrl", "leaf.json", "truncated.pem", "ca-key.pem"],
+            &["in the CA certificate truncated.pem"],
+        ),
+    ];
+    for (args, needles) in &cases {
+        refused(&d, args, b"", needles);
+    }
 }
 
 /// Each kind of PEM where another is expected.
@@ -359,20 +331,10 @@ fn broken_signature_and_unfit_issuers() {
         b"",
         &[r#""code":1210"#],
     );
-    // an expired CA
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let old = fixtures.join("expired-ca.pem");
-    let old_key = fixtures.join("expired-ca-key.pem");
+    let (old, old_key) = common::expired_ca();
     refused(
         &d,
-        &[
-            "sign",
-            "-ca",
-            &old.to_string_lossy(),
-            "-ca-key",
-            &old_key.to_string_lossy(),
-            "leaf.csr",
-        ],
+        &["sign", "-ca", &old, "-ca-key", &old_key, "leaf.csr"],
         b"",
         &[r#""code":1211"#],
     );
@@ -519,15 +481,7 @@ fn bad_expiries_and_profiles() {
 #[test]
 fn issuer_problems_for_every_signing_command() {
     let d = fixture();
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let old = fixtures
-        .join("expired-ca.pem")
-        .to_string_lossy()
-        .into_owned();
-    let old_key = fixtures
-        .join("expired-ca-key.pem")
-        .to_string_lossy()
-        .into_owned();
+    let (old, old_key) = common::expired_ca();
     for subject in [["sign", "leaf.csr"], ["gencert", "leaf.json"]] {
         let [command, input] = subject;
         let run = |ca: &str, key: &str, extra: &[&str]| {

@@ -258,20 +258,9 @@ fn issuer_must_be_a_valid_ca() {
         "leaf.csr",
     ])
     .fails_with(r#""code":1210"#);
-    // an expired CA (a P-256 root valid 2020-01-01..2021-01-01, made once with Python
-    // `cryptography`: openssl 3.0 cannot write a certificate valid only in the past)
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let old = fixtures.join("expired-ca.pem");
-    let old_key = fixtures.join("expired-ca-key.pem");
-    d.cfssl(&[
-        "sign",
-        "-ca",
-        &old.to_string_lossy(),
-        "-ca-key",
-        &old_key.to_string_lossy(),
-        "leaf.csr",
-    ])
-    .fails_with(r#""code":1211"#);
+    let (old, old_key) = common::expired_ca();
+    d.cfssl(&["sign", "-ca", &old, "-ca-key", &old_key, "leaf.csr"])
+        .fails_with(r#""code":1211"#);
 }
 
 #[test]

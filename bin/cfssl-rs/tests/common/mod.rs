@@ -174,6 +174,15 @@ pub fn run(program: &str, dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
     }
 }
 
+/// The expired-CA fixture, (certificate, key) paths: a P-256 root valid 2020-01-01 to
+/// 2021-01-01, made once with Python `cryptography` (openssl 3.0 cannot write a certificate
+/// valid only in the past).
+pub fn expired_ca() -> (String, String) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = |name: &str| fixtures.join(name).to_string_lossy().into_owned();
+    (path("expired-ca.pem"), path("expired-ca-key.pem"))
+}
+
 /// Tests that need an outside tool fail clearly under CI=true when it is missing.
 pub fn require_tool(tool: &str) {
     let found = Command::new("sh")
