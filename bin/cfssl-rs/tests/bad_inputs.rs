@@ -275,3 +275,12 @@ fn initca_with_ca_flag_is_refused() {
     let keys: Vec<String> = r.json().as_object().unwrap().keys().cloned().collect();
     assert_eq!(keys, ["cert", "csr"]);
 }
+
+/// `crl` needs cfssl's certificate database; cfssl-rs has none and says what to use instead.
+#[test]
+fn crl_points_to_gencrl() {
+    let d = Dir::new();
+    d.cfssl(&["crl", "-ca", "ca.pem", "-ca-key", "ca-key.pem"])
+        .fails_with("use `cfssl-rs gencrl SERIALS CA-CERT CA-KEY [SECONDS]`");
+    assert!(d.files().is_empty(), "crl wrote a file");
+}
