@@ -32,7 +32,7 @@ pub mod request;
 pub mod subject;
 
 pub use hosts::SubjectAltNames;
-pub use pkcs10::{GeneratedCsr, ParsedCsr, generate};
+pub use pkcs10::{GeneratedCsr, ParsedCsr, VerifiedCsr, generate};
 pub use request::{CaConfig, CertificateRequest, KeyRequest, Name};
 pub use subject::SubjectName;
 

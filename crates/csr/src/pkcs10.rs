@@ -75,6 +75,14 @@ pub struct GeneratedCsr {
     pub warnings: Vec<String>,
 }
 
+impl GeneratedCsr {
+    /// The request read back as the signers take it. Its signature is not checked again:
+    /// [`PrivateKey::sign`] verified it before [`generate`] wrapped it.
+    pub fn verified(&self) -> Result<VerifiedCsr, CsrError> {
+        Ok(VerifiedCsr(ParsedCsr::from_der(&self.der)?))
+    }
+}
+
 /// Builds and signs the CSR for `request` with `key` (cfssl's `csr.Generate`). The `key`
 /// block of the request is not consulted: the caller made `key` from it (or loaded one).
 pub fn generate(key: &PrivateKey, request: &CertificateRequest) -> Result<GeneratedCsr, CsrError> {
@@ -285,9 +293,44 @@ impl ParsedCsr {
             .map_err(|e| CsrError::BadSignature(e.to_string()))
     }
 
+    /// Checks the proof of possession and hands back the request as a [`VerifiedCsr`].
+    pub fn verify(self) -> Result<VerifiedCsr, CsrError> {
+        self.verify_signature()?;
+        Ok(VerifiedCsr(self))
+    }
+
     /// The request as PEM.
     pub fn to_pem(&self) -> String {
         pem_encode("CERTIFICATE REQUEST", &self.der)
+    }
+}
+
+/// A request whose signature is known to verify under the key it carries.
+///
+/// Signers take this type so that the proof-of-possession check cannot be forgotten, and so
+/// that a request made in this process (whose signature [`PrivateKey::sign`] already checked
+/// before returning it) is not verified a second time: on P-256 a verification costs as much
+/// as the rest of a `gencert` run's cryptography.
+#[derive(Clone, Debug)]
+pub struct VerifiedCsr(ParsedCsr);
+
+impl VerifiedCsr {
+    /// Parses the first PEM block of `input` (as [`ParsedCsr::from_pem`]) and verifies it.
+    pub fn from_pem(input: &[u8]) -> Result<VerifiedCsr, CsrError> {
+        ParsedCsr::from_pem(input)?.verify()
+    }
+
+    /// The parsed request.
+    pub fn csr(&self) -> &ParsedCsr {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for VerifiedCsr {
+    type Target = ParsedCsr;
+
+    fn deref(&self) -> &ParsedCsr {
+        &self.0
     }
 }
 

@@ -264,25 +264,19 @@ pub(crate) mod test_support {
             format!(r#"{{"CN":"Test CA {n}","key":{{"algo":"ecdsa","size":256}}}}"#).as_bytes(),
         )
         .unwrap();
-        let (key, pem) = key_and_csr_for(&request);
+        let key = PrivateKey::generate(request.key.spec().unwrap()).unwrap();
+        let csr = cfssl_csr::generate(&key, &request)
+            .unwrap()
+            .verified()
+            .unwrap();
         let policy = cfssl_signer::initca::ca_policy(&request, true).unwrap();
-        let issued = cfssl_signer::initca::self_sign(
-            pem.as_bytes(),
-            &key,
-            &policy,
-            time::OffsetDateTime::now_utc(),
-        )
-        .unwrap();
+        let issued =
+            cfssl_signer::initca::self_sign(&csr, &key, &policy, time::OffsetDateTime::now_utc())
+                .unwrap();
         (
             ParsedCertificate::from_pem(issued.pem.as_bytes()).unwrap(),
             key,
         )
-    }
-
-    fn key_and_csr_for(request: &CertificateRequest) -> (PrivateKey, String) {
-        let key = PrivateKey::generate(request.key.spec().unwrap()).unwrap();
-        let pem = cfssl_csr::generate(&key, request).unwrap().pem;
-        (key, pem)
     }
 
     /// A client certificate and its key (PEM) issued by the CA.
@@ -297,7 +291,7 @@ pub(crate) mod test_support {
         let issued = signer
             .sign(
                 &SignRequest {
-                    csr_pem: pem.into_bytes(),
+                    csr: cfssl_signer::CsrInput::Pem(pem.into_bytes()),
                     ..SignRequest::default()
                 },
                 time::OffsetDateTime::now_utc(),

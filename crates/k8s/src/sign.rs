@@ -16,7 +16,7 @@
 //!   differences.md #1).
 
 use cfssl_config::Config;
-use cfssl_signer::{Issued, LocalSigner, SignRequest};
+use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -116,7 +116,7 @@ pub fn sign(
     let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
     let issued = signer.sign(
         &SignRequest {
-            csr_pem: request.csr_pem.clone(),
+            csr: CsrInput::Pem(request.csr_pem.clone()),
             hosts: None,
             subject: None,
             profile: profile.to_owned(),

@@ -7,7 +7,7 @@
 use cfssl_config::Config;
 use cfssl_csr::CertificateRequest;
 use cfssl_keys::{KeySpec, PrivateKey};
-use cfssl_signer::{LocalSigner, ParsedCertificate, SignRequest, initca};
+use cfssl_signer::{CsrInput, LocalSigner, ParsedCertificate, SignRequest, initca};
 use time::OffsetDateTime;
 
 const CA_KINDS: [&str; 4] = ["ecdsa-p256", "ecdsa-p384", "rsa-2048", "ed25519"];
@@ -38,8 +38,13 @@ fn make_ca(kind: &str) -> (ParsedCertificate, PrivateKey) {
     let key = PrivateKey::generate(spec(kind)).expect("CA keygen");
     let csr = cfssl_csr::generate(&key, &request).expect("CA csr");
     let policy = initca::ca_policy(&request, true).expect("CA policy");
-    let issued = initca::self_sign(csr.pem.as_bytes(), &key, &policy, OffsetDateTime::now_utc())
-        .expect("self-sign");
+    let issued = initca::self_sign(
+        &csr.verified().expect("parse"),
+        &key,
+        &policy,
+        OffsetDateTime::now_utc(),
+    )
+    .expect("self-sign");
     let ca = ParsedCertificate::from_pem(issued.pem.as_bytes()).expect("CA parse");
     (ca, key)
 }
@@ -59,7 +64,7 @@ fn sign_leaf(bencher: divan::Bencher, ca_kind: &str) {
     let (ca, key) = make_ca(ca_kind);
     let signer = LocalSigner::new(ca, key, Config::default_policy()).expect("signer");
     let request = SignRequest {
-        csr_pem: leaf_csr(),
+        csr: CsrInput::Pem(leaf_csr()),
         hosts: None,
         subject: None,
         profile: String::new(),
@@ -78,11 +83,13 @@ fn sign_leaf(bencher: divan::Bencher, ca_kind: &str) {
 fn self_sign_root(bencher: divan::Bencher, kind: &str) {
     let request = CertificateRequest::from_json(CA_REQUEST).expect("CA request");
     let key = PrivateKey::generate(spec(kind)).expect("CA keygen");
-    let csr = cfssl_csr::generate(&key, &request).expect("CA csr");
+    let csr = cfssl_csr::generate(&key, &request)
+        .expect("CA csr")
+        .verified()
+        .expect("parse");
     let policy = initca::ca_policy(&request, true).expect("CA policy");
     bencher.bench_local(|| {
-        initca::self_sign(csr.pem.as_bytes(), &key, &policy, OffsetDateTime::now_utc())
-            .expect("self-sign")
+        initca::self_sign(&csr, &key, &policy, OffsetDateTime::now_utc()).expect("self-sign")
     });
 }
 

@@ -10,7 +10,7 @@
 //! cfssl does; this module turns them into the self-signed certificate.
 
 use cfssl_config::{CaConstraint, Config, GoDuration, SigningProfile};
-use cfssl_csr::{CaConfig, CertificateRequest, Name, ParsedCsr};
+use cfssl_csr::{CaConfig, CertificateRequest, Name, VerifiedCsr};
 use cfssl_keys::PrivateKey;
 use time::OffsetDateTime;
 
@@ -78,20 +78,17 @@ pub fn ca_policy(
 }
 
 /// Self-signs the root's CSR (cfssl's `local.Signer.Sign` with no CA certificate).
-/// `hosts` are the request's hosts, re-applied as cfssl does (only IP SANs survive).
 pub fn self_sign(
-    csr_pem: &[u8],
+    csr: &VerifiedCsr,
     key: &PrivateKey,
     policy: &CaPolicy,
     now: OffsetDateTime,
 ) -> Result<Issued, SignError> {
-    let csr = ParsedCsr::from_pem(csr_pem)?;
-    csr.verify_signature()?;
     if !csr.public_key.matches(key) {
         return Err(SignError::KeyMismatch);
     }
     let profile = &policy.config.signing.default;
-    let mut template = template_from_csr(&csr, profile);
+    let mut template = template_from_csr(csr, profile);
     let mut warnings = Vec::new();
     template.serial = random_serial()?;
     fill_from_profile(&mut template, profile, &policy.config, &mut warnings)?;

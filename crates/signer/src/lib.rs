@@ -14,13 +14,13 @@
 //! ```no_run
 //! use cfssl_config::Config;
 //! use cfssl_keys::PrivateKey;
-//! use cfssl_signer::{LocalSigner, ParsedCertificate, SignRequest};
+//! use cfssl_signer::{CsrInput, LocalSigner, ParsedCertificate, SignRequest};
 //!
 //! let ca = ParsedCertificate::from_pem(&std::fs::read("ca.pem")?)?;
 //! let key = PrivateKey::from_pem(&std::fs::read("ca-key.pem")?)?;
 //! let signer = LocalSigner::new(ca, key, Config::default_policy())?;
 //! let issued = signer.sign(
-//!     &SignRequest { csr_pem: std::fs::read("server.csr")?, ..Default::default() },
+//!     &SignRequest { csr: CsrInput::Pem(std::fs::read("server.csr")?), ..Default::default() },
 //!     time::OffsetDateTime::now_utc(),
 //! )?;
 //! print!("{}", issued.pem);
@@ -41,7 +41,7 @@ pub mod template;
 pub mod validity;
 
 pub use certificate::ParsedCertificate;
-pub use local::{LocalSigner, SignRequest};
+pub use local::{CsrInput, LocalSigner, SignRequest};
 pub use subject_override::SubjectOverride;
 
 /// A certificate we issued.

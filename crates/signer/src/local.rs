@@ -14,7 +14,7 @@
 use cfssl_config::{Config, SigningProfile};
 use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_csr::pkcs10::ID_DELEGATION_USAGE;
-use cfssl_csr::{ParsedCsr, SubjectName};
+use cfssl_csr::{ParsedCsr, SubjectName, VerifiedCsr};
 use cfssl_keys::PrivateKey;
 use time::OffsetDateTime;
 
@@ -31,8 +31,8 @@ const KEY_CERT_SIGN_BIT: u16 = 1 << 5;
 /// What `sign`/`gencert` ask the signer for (cfssl's `signer.SignRequest`, CLI subset).
 #[derive(Clone, Debug, Default)]
 pub struct SignRequest {
-    /// The CSR text (the first PEM block in it is used).
-    pub csr_pem: Vec<u8>,
+    /// The request to sign.
+    pub csr: CsrInput,
     /// `-hostname`, split on commas; `None` keeps the CSR's SANs.
     pub hosts: Option<Vec<String>>,
     /// The SUBJECT file of `cfssl sign CSR SUBJECT`.
@@ -44,6 +44,22 @@ pub struct SignRequest {
     /// An upper bound on the certificate's life from `now` (Kubernetes
     /// `spec.expirationSeconds`); the profile's validity applies when it is shorter.
     pub max_lifetime: Option<time::Duration>,
+}
+
+/// Where the request to sign comes from.
+#[derive(Clone, Debug)]
+pub enum CsrInput {
+    /// CSR text from outside (the first PEM block in it is used): parsed, and its
+    /// signature verified, before anything else is read from it.
+    Pem(Vec<u8>),
+    /// A request already verified, such as the one `gencert` has just made.
+    Verified(Box<VerifiedCsr>),
+}
+
+impl Default for CsrInput {
+    fn default() -> Self {
+        CsrInput::Pem(Vec::new())
+    }
 }
 
 /// A CA that signs locally.
@@ -111,9 +127,15 @@ impl LocalSigner {
             return Err(SignError::RemoteUnsupported);
         }
         self.check_issuer(now)?;
-        let csr = ParsedCsr::from_pem(&request.csr_pem)?;
-        csr.verify_signature()?;
-        let mut template = template_from_csr(&csr, profile);
+        let parsed;
+        let csr = match &request.csr {
+            CsrInput::Pem(pem) => {
+                parsed = VerifiedCsr::from_pem(pem)?;
+                &parsed
+            }
+            CsrInput::Verified(csr) => csr,
+        };
+        let mut template = template_from_csr(csr, profile);
         let mut warnings = Vec::new();
 
         if let Some(url) = &request.crl_override {

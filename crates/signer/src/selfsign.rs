@@ -8,7 +8,7 @@
 //! (no keyEncipherment for EC/Ed25519) apply here too.
 
 use cfssl_config::SigningProfile;
-use cfssl_csr::ParsedCsr;
+use cfssl_csr::VerifiedCsr;
 use cfssl_keys::PrivateKey;
 use time::{Duration, OffsetDateTime};
 
@@ -17,22 +17,14 @@ use crate::template::{Issuer, Template};
 use crate::validity::DEFAULT_BACKDATE;
 use crate::{Issued, SignError};
 
-/// Self-signs `csr_pem` with `key` under `profile` at `now`.
+/// Self-signs `csr` with `key` under `profile` at `now`.
 pub fn sign(
-    csr_pem: &[u8],
+    csr: &VerifiedCsr,
     key: &PrivateKey,
     profile: &SigningProfile,
     default_expiry: cfssl_config::GoDuration,
     now: OffsetDateTime,
 ) -> Result<Issued, SignError> {
-    let block = pem::parse(csr_pem).map_err(|_| cfssl_csr::CsrError::Decode)?;
-    if block.tag() != "CERTIFICATE REQUEST" {
-        return Err(SignError::Csr(cfssl_csr::CsrError::NotACsr(
-            block.tag().into(),
-        )));
-    }
-    let csr = ParsedCsr::from_der(block.contents())?;
-    csr.verify_signature()?;
     if !csr.public_key.matches(key) {
         return Err(SignError::KeyMismatch);
     }

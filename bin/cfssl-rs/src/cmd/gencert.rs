@@ -3,7 +3,7 @@
 //! `-ca` under a profile.
 
 use cfssl_csr::{CertificateRequest, CsrError};
-use cfssl_signer::{Issued, SignRequest, initca};
+use cfssl_signer::{CsrInput, Issued, SignRequest, initca};
 
 use super::support::{
     in_input,
@@ -64,7 +64,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let crl = ctx.flags.get_str("crl");
     let issued = signer.sign(
         &SignRequest {
-            csr_pem: csr.pem.clone().into_bytes(),
+            csr: CsrInput::Verified(Box::new(csr.verified()?)),
             hosts,
             subject: None,
             profile: ctx.flags.get_str("profile").to_owned(),
@@ -104,7 +104,7 @@ pub fn init_ca(ctx: &mut Context<'_>, request: &CertificateRequest) -> Result<()
     let (key, csr) = key_and_csr(request).inspect_err(|e| {
         crate::error!("failed to process request: {e}");
     })?;
-    let issued = initca::self_sign(csr.pem.as_bytes(), &key, &policy, now())?;
+    let issued = initca::self_sign(&csr.verified()?, &key, &policy, now())?;
     log_issued(&issued);
     print_output(ctx, Some(issued.pem), Some(csr.pem), Some(&key))
 }
@@ -118,7 +118,7 @@ fn rekey_root(ctx: &mut Context<'_>, request: &CertificateRequest, key_spec: &st
         crate::info!("{note}");
     }
     let csr = make_csr(&key, request)?;
-    let issued = initca::self_sign(csr.pem.as_bytes(), &key, &policy, now())?;
+    let issued = initca::self_sign(&csr.verified()?, &key, &policy, now())?;
     log_issued(&issued);
     print_output(ctx, Some(issued.pem), Some(csr.pem), None)
 }
@@ -132,7 +132,7 @@ fn renew_ca(ctx: &mut Context<'_>) -> Result<(), CliError> {
         let request = initca::renewal_request(&cert, &key)?;
         let policy = initca::ca_policy(&request, false)?;
         let csr = make_csr(&key, &request)?;
-        Ok::<_, CliError>(initca::self_sign(csr.pem.as_bytes(), &key, &policy, now())?)
+        Ok::<_, CliError>(initca::self_sign(&csr.verified()?, &key, &policy, now())?)
     })();
     let issued = result.inspect_err(|e| crate::error!("{e}"))?;
     log_issued(&issued);

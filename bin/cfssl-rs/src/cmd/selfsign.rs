@@ -52,7 +52,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         }
     };
     let profile = policy.profile(ctx.flags.get_str("profile"))?;
-    let issued = selfsign::sign(csr.pem.as_bytes(), &key, profile, default_expiry, now())?;
+    let issued = selfsign::sign(&csr.verified()?, &key, profile, default_expiry, now())?;
     log_issued(&issued);
     eprint!("{BANNER}");
     print_output(ctx, Some(issued.pem), Some(csr.pem), Some(&key))

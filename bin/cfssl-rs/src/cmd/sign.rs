@@ -1,7 +1,7 @@
 //! `cfssl-rs sign [-ca -ca-key -config -profile -hostname] CSR [SUBJECT]`
 //! (cfssl.md §1.7.2): a certificate for an existing PKCS#10 request.
 
-use cfssl_signer::{SignRequest, SubjectOverride};
+use cfssl_signer::{CsrInput, SignRequest, SubjectOverride};
 
 use super::gencert::log_issued;
 use super::support::{in_input, hostname_override, local_signer, now, require_ca_flags};
@@ -41,7 +41,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let signer = local_signer(ctx)?;
     let issued = signer.sign(
         &SignRequest {
-            csr_pem: csr_pem.clone(),
+            csr: CsrInput::Pem(csr_pem.clone()),
             hosts: hostname_override(ctx),
             subject,
             profile: ctx.flags.get_str("profile").to_owned(),

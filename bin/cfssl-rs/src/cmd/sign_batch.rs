@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use cfssl_output::{OutputFile, write_files_atomically};
-use cfssl_signer::{Issued, LocalSigner, SignRequest};
+use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};
 
 use super::support::{hostname_override, local_signer, now, require_ca_flags};
 use super::{CliError, Context};
@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
         return Err(CliError::plain(format!("no *.csr file in {dir}")));
     }
     let template = SignRequest {
-        csr_pem: Vec::new(),
+        csr: CsrInput::default(),
         hosts: hostname_override(ctx),
         subject: None,
         profile: ctx.flags.get_str("profile").to_owned(),
@@ -155,7 +155,7 @@ fn sign_one(
 ) -> Result<Issued, CliError> {
     let csr_pem = super::read_file(&path.to_string_lossy())?;
     let request = SignRequest {
-        csr_pem,
+        csr: CsrInput::Pem(csr_pem),
         ..template.clone()
     };
     Ok(signer.sign(&request, issued_at)?)
