@@ -1,18 +1,19 @@
 //! Private keys: generation, PEM in and out, signing.
 
 use core::fmt;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use der::asn1::{AnyRef, OctetStringRef};
 use der::{Decode, Encode, Reader};
 use ecdsa::elliptic_curve::Generate;
+use ecdsa::elliptic_curve::sec1::ToSec1Point;
+use ecdsa::elliptic_curve::{CurveArithmetic, SecretKey};
 use pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use pkcs8::{EncodePrivateKey, PrivateKeyInfoRef};
 use rsa::traits::PublicKeyParts;
 use sec1::{EcParameters, EcPrivateKey};
 use signature::Signer;
-use signature::Verifier;
-use signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
@@ -34,10 +35,43 @@ const EC_PARAMETERS_LABEL: &str = "EC PARAMETERS";
 #[derive(Clone)]
 enum Inner {
     Rsa(Box<rsa::RsaPrivateKey>),
-    P256(p256::ecdsa::SigningKey),
-    P384(p384::ecdsa::SigningKey),
-    P521(p521::ecdsa::SigningKey),
+    P256(EcKey<p256::NistP256>),
+    P384(EcKey<p384::NistP384>),
+    P521(EcKey<p521::NistP521>),
     Ed25519(ed25519_dalek::SigningKey),
+}
+
+/// An ECDSA private key whose public point is computed the first time it is needed.
+///
+/// Deriving the point is a full scalar multiplication (about as long as signing). A CA key
+/// loaded only to sign never needs it: [`PrivateKey::sign_as_issuer`] checks the signature
+/// against the CA certificate's key instead, which also proves the two keys belong together.
+struct EcKey<C: CurveArithmetic> {
+    /// Zeroized on drop by `SecretKey`.
+    secret: SecretKey<C>,
+    public: OnceLock<ecdsa::elliptic_curve::PublicKey<C>>,
+}
+
+impl<C: CurveArithmetic> EcKey<C> {
+    fn new(secret: SecretKey<C>) -> Self {
+        EcKey {
+            secret,
+            public: OnceLock::new(),
+        }
+    }
+
+    fn public(&self) -> &ecdsa::elliptic_curve::PublicKey<C> {
+        self.public.get_or_init(|| self.secret.public_key())
+    }
+}
+
+impl<C: CurveArithmetic> Clone for EcKey<C> {
+    fn clone(&self) -> Self {
+        EcKey {
+            secret: self.secret.clone(),
+            public: self.public.clone(),
+        }
+    }
 }
 
 /// A private key of a type cfssl supports: RSA, ECDSA P-256/384/521 or Ed25519.
@@ -63,24 +97,30 @@ enum Attempt {
     Invalid,
 }
 
+/// ECDSA over the digest of `message`, as `ecdsa::SigningKey::sign_prehash_with_rng` does it:
+/// an RFC 6979 nonce hedged with fresh randomness (RFC 6979 §3.6 additional data), so a
+/// fault cannot turn the deterministic nonce into a repeated one. Returns DER `SEQUENCE{r,s}`.
 macro_rules! ecdsa_sign {
-    ($curve:ident, $key:expr, $hash:expr, $message:expr) => {{
+    ($curve:ident, $curve_type:ty, $key:expr, $hash:expr, $message:expr) => {{
         let digest = $hash.digest($message);
-        // Hedged RFC 6979 nonces: deterministic, plus fresh randomness against faults.
-        let sig: $curve::ecdsa::DerSignature = $key
-            .sign_prehash_with_rng(&mut getrandom::SysRng, &digest)
-            .map_err(|_| KeyError::SigningFailed)?;
-        $key.verifying_key()
-            .verify_prehash(&digest, &sig)
-            .map_err(|_| KeyError::SigningFailed)?;
-        Ok(sig.as_bytes().to_vec())
+        let mut entropy = $curve::FieldBytes::default();
+        if !rng::fill(&mut entropy) {
+            return Err(KeyError::SigningFailed);
+        }
+        let (sig, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<
+            $curve_type,
+            <$curve_type as ecdsa::DigestAlgorithm>::Digest,
+        >(&$key.secret.to_nonzero_scalar(), &digest, &entropy);
+        Ok(sig.to_der().as_bytes().to_vec())
     }};
 }
 
 macro_rules! ec_generate {
-    ($curve:ident) => {
-        $curve::ecdsa::SigningKey::try_generate_from_rng(&mut getrandom::SysRng)
-            .map_err(|_| KeyError::GenerationFailed)?
+    ($curve_type:ty) => {
+        EcKey::new(
+            SecretKey::<$curve_type>::try_generate_from_rng(&mut getrandom::SysRng)
+                .map_err(|_| KeyError::GenerationFailed)?,
+        )
     };
 }
 
@@ -109,9 +149,9 @@ impl PrivateKey {
         }
         let inner = match spec {
             KeySpec::Rsa { bits } => Inner::Rsa(Box::new(generate_rsa(bits, progress)?)),
-            KeySpec::EcdsaP256 => Inner::P256(ec_generate!(p256)),
-            KeySpec::EcdsaP384 => Inner::P384(ec_generate!(p384)),
-            KeySpec::EcdsaP521 => Inner::P521(ec_generate!(p521)),
+            KeySpec::EcdsaP256 => Inner::P256(ec_generate!(p256::NistP256)),
+            KeySpec::EcdsaP384 => Inner::P384(ec_generate!(p384::NistP384)),
+            KeySpec::EcdsaP521 => Inner::P521(ec_generate!(p521::NistP521)),
             KeySpec::Ed25519 => {
                 let mut seed = Zeroizing::new([0u8; 32]);
                 if !rng::fill(seed.as_mut_slice()) {
@@ -232,9 +272,9 @@ impl PrivateKey {
     pub fn public_key(&self) -> PublicKey {
         let inner = match &self.0 {
             Inner::Rsa(key) => PublicInner::Rsa(Box::new(key.to_public_key())),
-            Inner::P256(key) => PublicInner::P256(*key.verifying_key()),
-            Inner::P384(key) => PublicInner::P384(*key.verifying_key()),
-            Inner::P521(key) => PublicInner::P521(*key.verifying_key()),
+            Inner::P256(key) => PublicInner::P256(key.public().into()),
+            Inner::P384(key) => PublicInner::P384(key.public().into()),
+            Inner::P521(key) => PublicInner::P521(key.public().into()),
             Inner::Ed25519(key) => PublicInner::Ed25519(key.verifying_key()),
         };
         // Re-encoding a valid key's public half cannot fail; see PublicKey::from_inner.
@@ -280,7 +320,7 @@ impl PrivateKey {
     /// Every signature is verified with the public key before it is returned, so a hardware
     /// or software fault cannot leak a faulty (key-revealing) signature.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
-        self.sign_alg(self.default_sig_alg(), message)
+        self.sign_checked(self.default_sig_alg(), message, None)
     }
 
     /// Like [`PrivateKey::sign`] with a chosen algorithm, e.g. SHA-256 for the CRLs cfssl's Go
@@ -293,31 +333,72 @@ impl PrivateKey {
         message: &[u8],
     ) -> Result<Vec<u8>, KeyError> {
         let alg = SigAlg::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
-        self.sign_alg(alg, message)
+        self.sign_checked(alg, message, None)
     }
 
-    fn sign_alg(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// Like [`PrivateKey::sign_with`] for the holder of `issuer_key`, a CA certificate's
+    /// public key: the fresh signature is verified with `issuer_key` instead of this key's own
+    /// public half. That one check proves the signature sound *and* that this private key
+    /// belongs to the certificate (what relying parties will verify with), and spares an EC
+    /// key the scalar multiplication that deriving its public point costs.
+    ///
+    /// When the check fails, the keys are compared to tell [`KeyError::KeyMismatch`] (the key
+    /// is not the certificate's) from [`KeyError::SigningFailed`] (a fault).
+    pub fn sign_as_issuer(
+        &self,
+        alg: &AlgorithmIdentifierOwned,
+        message: &[u8],
+        issuer_key: &PublicKey,
+    ) -> Result<Vec<u8>, KeyError> {
+        let alg = SigAlg::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
+        self.sign_checked(alg, message, Some(issuer_key))
+    }
+
+    /// Signs, then verifies the signature with `check` (or this key's public half) before
+    /// anything leaves: a faulty RSA-CRT or ECDSA computation must never be returned.
+    fn sign_checked(
+        &self,
+        alg: SigAlg,
+        message: &[u8],
+        check: Option<&PublicKey>,
+    ) -> Result<Vec<u8>, KeyError> {
+        let signature = self.sign_unchecked(alg, message)?;
+        let own;
+        let verifier = match check {
+            Some(key) => key,
+            None => {
+                own = self.public_key();
+                &own
+            }
+        };
+        let identifier = alg.identifier();
+        match verifier.verify(&(&identifier).into(), message, &signature) {
+            Ok(()) => Ok(signature),
+            Err(_) if check.is_some() && self.public_key() != *verifier => {
+                Err(KeyError::KeyMismatch)
+            }
+            Err(_) => Err(KeyError::SigningFailed),
+        }
+    }
+
+    fn sign_unchecked(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match (&self.0, alg) {
-            (Inner::Rsa(key), SigAlg::Rsa(hash)) => {
-                let digest = hash.digest(message);
-                let sig = key
-                    .sign(hash.pkcs1v15(), &digest)
-                    .map_err(|_| KeyError::SigningFailed)?;
-                key.as_public_key()
-                    .verify(hash.pkcs1v15(), &digest, &sig)
-                    .map_err(|_| KeyError::SigningFailed)?;
-                Ok(sig)
+            (Inner::Rsa(key), SigAlg::Rsa(hash)) => key
+                .sign(hash.pkcs1v15(), &hash.digest(message))
+                .map_err(|_| KeyError::SigningFailed),
+            (Inner::P256(key), SigAlg::Ecdsa(hash)) => {
+                ecdsa_sign!(p256, p256::NistP256, key, hash, message)
             }
-            (Inner::P256(key), SigAlg::Ecdsa(hash)) => ecdsa_sign!(p256, key, hash, message),
-            (Inner::P384(key), SigAlg::Ecdsa(hash)) => ecdsa_sign!(p384, key, hash, message),
-            (Inner::P521(key), SigAlg::Ecdsa(hash)) => ecdsa_sign!(p521, key, hash, message),
-            (Inner::Ed25519(key), SigAlg::Ed25519) => {
-                let sig = key.try_sign(message).map_err(|_| KeyError::SigningFailed)?;
-                key.verifying_key()
-                    .verify(message, &sig)
-                    .map_err(|_| KeyError::SigningFailed)?;
-                Ok(sig.to_bytes().to_vec())
+            (Inner::P384(key), SigAlg::Ecdsa(hash)) => {
+                ecdsa_sign!(p384, p384::NistP384, key, hash, message)
             }
+            (Inner::P521(key), SigAlg::Ecdsa(hash)) => {
+                ecdsa_sign!(p521, p521::NistP521, key, hash, message)
+            }
+            (Inner::Ed25519(key), SigAlg::Ed25519) => key
+                .try_sign(message)
+                .map(|sig| sig.to_bytes().to_vec())
+                .map_err(|_| KeyError::SigningFailed),
             _ => Err(KeyError::UnsupportedAlgorithm),
         }
     }
@@ -345,18 +426,18 @@ impl PrivateKey {
         let (curve, scalar, point): (Curve, Zeroizing<Vec<u8>>, Vec<u8>) = match &self.0 {
             Inner::P256(k) => (
                 Curve::P256,
-                Zeroizing::new(k.to_bytes().to_vec()),
-                k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+                Zeroizing::new(k.secret.to_bytes().to_vec()),
+                k.public().to_sec1_point(false).as_bytes().to_vec(),
             ),
             Inner::P384(k) => (
                 Curve::P384,
-                Zeroizing::new(k.to_bytes().to_vec()),
-                k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+                Zeroizing::new(k.secret.to_bytes().to_vec()),
+                k.public().to_sec1_point(false).as_bytes().to_vec(),
             ),
             Inner::P521(k) => (
                 Curve::P521,
-                Zeroizing::new(k.to_bytes().to_vec()),
-                k.verifying_key().to_sec1_point(false).as_bytes().to_vec(),
+                Zeroizing::new(k.secret.to_bytes().to_vec()),
+                k.public().to_sec1_point(false).as_bytes().to_vec(),
             ),
             Inner::Rsa(_) | Inner::Ed25519(_) => return None,
         };
@@ -557,9 +638,9 @@ fn ec_from_scalar(curve: Option<const_oid::ObjectIdentifier>, raw: &[u8]) -> Att
         tail.copy_from_slice(scalar);
     }
     let inner = match curve {
-        Curve::P256 => p256::ecdsa::SigningKey::from_slice(&padded).map(Inner::P256),
-        Curve::P384 => p384::ecdsa::SigningKey::from_slice(&padded).map(Inner::P384),
-        Curve::P521 => p521::ecdsa::SigningKey::from_slice(&padded).map(Inner::P521),
+        Curve::P256 => SecretKey::from_slice(&padded).map(|k| Inner::P256(EcKey::new(k))),
+        Curve::P384 => SecretKey::from_slice(&padded).map(|k| Inner::P384(EcKey::new(k))),
+        Curve::P521 => SecretKey::from_slice(&padded).map(|k| Inner::P521(EcKey::new(k))),
     };
     match inner {
         Ok(inner) => Attempt::Key(Box::new(inner)),

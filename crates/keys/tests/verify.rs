@@ -3,7 +3,7 @@
 
 mod common;
 
-use cfssl_keys::{Curve, KeyAlgorithm, KeyError, PrivateKey, PublicKey};
+use cfssl_keys::{Curve, KeyAlgorithm, KeyError, KeySpec, PrivateKey, PublicKey};
 use common::{children, data, pem_der};
 use der::Decode;
 use der::referenced::OwnedToRef;
@@ -228,6 +228,44 @@ fn sign_with_a_chosen_digest() {
     assert_eq!(
         rsa.sign_with(&unknown, b"x").unwrap_err(),
         KeyError::UnsupportedAlgorithm
+    );
+}
+
+#[test]
+fn sign_as_issuer_checks_the_signature_with_the_issuer_key() {
+    for file in [
+        "openssl-rsa4096-pkcs8.pem",
+        "openssl-p256-pkcs8.pem",
+        "openssl-p384-pkcs8.pem",
+        "openssl-p521-pkcs8.pem",
+        "openssl-ed25519-pkcs8.pem",
+    ] {
+        let key = PrivateKey::from_pem(&data(file)).unwrap();
+        let alg = key.signature_algorithm();
+        // The right issuer key: a signature that verifies with it.
+        let own = key.public_key();
+        let sig = key.sign_as_issuer(&alg, b"tbs", &own).unwrap();
+        own.verify(&alg.owned_to_ref(), b"tbs", &sig)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        // Another key of the same type: the key does not belong to that issuer.
+        let other = match key.spec() {
+            KeySpec::Rsa { .. } => PrivateKey::from_pem(&data("openssl-rsa-pkcs8.pem")).unwrap(),
+            spec => PrivateKey::generate(spec).unwrap(),
+        }
+        .public_key();
+        assert_eq!(
+            key.sign_as_issuer(&alg, b"tbs", &other).unwrap_err(),
+            KeyError::KeyMismatch,
+            "{file}"
+        );
+    }
+    // An issuer key of another type cannot verify this key's signature either.
+    let ec = PrivateKey::from_pem(&data("openssl-p256-pkcs8.pem")).unwrap();
+    let rsa = PrivateKey::from_pem(&data("openssl-rsa4096-pkcs8.pem")).unwrap();
+    assert_eq!(
+        ec.sign_as_issuer(&ec.signature_algorithm(), b"tbs", &rsa.public_key())
+            .unwrap_err(),
+        KeyError::KeyMismatch
     );
 }
 

@@ -237,12 +237,15 @@ impl TbsCertificate {
     }
 
     /// Signs with `key` (whose algorithm must be `self.signature`) and returns the
-    /// `Certificate` DER. `PrivateKey::sign_with` checks every signature against the public
-    /// key before returning it (a faulty RSA-CRT or ECDSA computation must never leave the
-    /// process), so it is not checked a second time here.
-    pub fn sign(&self, key: &PrivateKey) -> Result<Vec<u8>, SignError> {
+    /// `Certificate` DER. The signature is verified with `issuer_key` before it is returned
+    /// (`PrivateKey::sign_as_issuer`): a faulty RSA-CRT or ECDSA computation never leaves the
+    /// process, and a `key` that is not the issuer's is [`SignError::KeyMismatch`] (cfssl's
+    /// 1000, which cfssl too reports when signing).
+    pub fn sign(&self, key: &PrivateKey, issuer_key: &PublicKey) -> Result<Vec<u8>, SignError> {
         let tbs = self.to_der()?;
-        let signature = key.sign_with(&self.signature, &tbs)?;
+        let signature = key
+            .sign_as_issuer(&self.signature, &tbs, issuer_key)
+            .map_err(SignError::from_signing)?;
         Ok(w::sequence(&[
             &tbs,
             &self.signature.to_der()?,

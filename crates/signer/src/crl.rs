@@ -177,7 +177,9 @@ pub fn build(
         &revoked_seq,
         &w::context_constructed(0, &w::sequence(&ext_refs)),
     ]);
-    let signature = key.sign(&tbs)?;
+    let signature = key
+        .sign_as_issuer(&algorithm, &tbs, &ca.public_key)
+        .map_err(SignError::from_signing)?;
     Ok(w::sequence(&[
         &tbs,
         &algorithm.to_der()?,

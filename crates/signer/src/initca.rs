@@ -101,6 +101,7 @@ pub fn self_sign(
         subject_der,
         subject_key_id: Some(template.public_key.subject_key_id().to_vec()),
         key,
+        public_key: &csr.public_key,
     };
     let der = template.issue(&issuer)?;
     if template.subject.has_ia5_attributes() {

@@ -125,6 +125,14 @@ pub enum SignError {
 }
 
 impl SignError {
+    /// A signing error, where a key that is not the issuer's becomes [`SignError::KeyMismatch`].
+    pub(crate) fn from_signing(e: cfssl_keys::KeyError) -> SignError {
+        match e {
+            cfssl_keys::KeyError::KeyMismatch => SignError::KeyMismatch,
+            e => SignError::Key(e),
+        }
+    }
+
     /// cfssl's numeric error code, when cfssl prints this error as `{"code":…}`.
     pub fn code(&self) -> Option<u32> {
         match self {

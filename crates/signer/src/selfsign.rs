@@ -88,6 +88,7 @@ pub fn sign(
         subject_der: Vec::new(),
         subject_key_id: None,
         key,
+        public_key: &csr.public_key,
     };
     let der = template.issue(&issuer)?;
     if template.subject.has_ia5_attributes() {

@@ -65,6 +65,9 @@ pub struct Issuer<'a> {
     pub subject_key_id: Option<Vec<u8>>,
     /// The signing key.
     pub key: &'a PrivateKey,
+    /// The issuer's public key (its certificate's, or the new root's own): every signature is
+    /// verified with it before it is returned, which also proves that `key` belongs to it.
+    pub public_key: &'a PublicKey,
 }
 
 impl Template {
@@ -189,7 +192,7 @@ impl Template {
             subject_der,
             spki_der: self.public_key.to_spki_der(),
         };
-        tbs.sign(issuer.key)
+        tbs.sign(issuer.key, issuer.public_key)
     }
 }
 

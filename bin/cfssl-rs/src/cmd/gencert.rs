@@ -7,7 +7,7 @@ use cfssl_signer::{CsrInput, Issued, SignRequest, initca};
 
 use super::support::{
     in_input,
-    hostname_override, key_and_csr, load_ca_cert, load_key, local_signer, make_csr, now,
+    hostname_override, key_and_csr, load_ca_cert, load_key, local_signer, make_csr, note_key_mismatch, now,
     print_output, read_request, require_ca_flags,
 };
 use super::{CliError, Command, Context};
@@ -72,7 +72,8 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             max_lifetime: None,
         },
         now(),
-    )?;
+    )
+    .inspect_err(|e| note_key_mismatch(ctx, e))?;
     log_issued(&issued);
     if request.hosts.is_empty() {
         crate::warning!("{NO_HOSTS_WARNING}");

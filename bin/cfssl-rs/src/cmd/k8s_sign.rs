@@ -9,7 +9,7 @@ use cfssl_k8s::sign::{check_signable, sign, signing_policy};
 
 use super::gencert::log_issued;
 use super::k8s_csr::k8s_error;
-use super::support::{local_signer, now, require_ca_flags};
+use super::support::{local_signer, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -51,6 +51,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         .unwrap_or_else(cfssl_config::Config::default_policy);
     ctx.config = Some(signing_policy(&base, &profile, object).map_err(k8s_error)?);
     let signer = local_signer(ctx)?;
+    signer
+        .check_key()
+        .inspect_err(|e| note_key_mismatch(ctx, e))?;
     let signed = sign(&request, &signer, &profile, now()).map_err(k8s_error)?;
     log_issued(&signed.issued);
     let mut text = serde_json::to_string_pretty(&signed.object).unwrap_or_default();

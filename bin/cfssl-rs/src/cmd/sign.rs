@@ -4,7 +4,9 @@
 use cfssl_signer::{CsrInput, SignRequest, SubjectOverride};
 
 use super::gencert::log_issued;
-use super::support::{in_input, hostname_override, local_signer, now, require_ca_flags};
+use super::support::{
+    hostname_override, in_input, local_signer, note_key_mismatch, now, require_ca_flags,
+};
 use super::{CliError, Command, Context, read_file};
 use crate::usage;
 
@@ -51,6 +53,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         now(),
     )
     .map_err(|e| {
+        note_key_mismatch(ctx, &e);
         let about_csr = matches!(e, cfssl_signer::SignError::Csr(_));
         let e = CliError::from(e);
         if about_csr {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use cfssl_output::{OutputFile, write_files_atomically};
 use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};
 
-use super::support::{hostname_override, local_signer, now, require_ca_flags};
+use super::support::{hostname_override, local_signer, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Context};
 
 /// Runs the batch; `dir` is the `-batch` value.
@@ -25,6 +25,10 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
     }
     require_ca_flags(ctx, "")?;
     let signer = local_signer(ctx)?;
+    // Once here rather than once per CSR when the signatures fail to verify.
+    signer
+        .check_key()
+        .inspect_err(|e| note_key_mismatch(ctx, e))?;
     let csr_files = list_csrs(Path::new(dir))?;
     if csr_files.is_empty() {
         return Err(CliError::plain(format!("no *.csr file in {dir}")));

@@ -218,15 +218,19 @@ pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
         Some(config) => config.clone(),
         None => cfssl_config::Config::default_policy(),
     };
-    LocalSigner::new(ca, key, policy).map_err(|e| {
-        if matches!(e, SignError::KeyMismatch) {
-            crate::error!(
-                "the CA private key {ca_key_spec} does not belong to the CA certificate {}",
-                ctx.flags.get_str("ca")
-            );
-        }
-        e.into()
-    })
+    Ok(LocalSigner::new(ca, key, policy)?)
+}
+
+/// Names the files at fault when the CA key is not the CA certificate's (the signer finds
+/// out when it verifies its first signature with the certificate's key).
+pub fn note_key_mismatch(ctx: &Context<'_>, e: &SignError) {
+    if matches!(e, SignError::KeyMismatch) {
+        crate::error!(
+            "the CA private key {} does not belong to the CA certificate {}",
+            ctx.flags.get_str("ca-key"),
+            ctx.flags.get_str("ca")
+        );
+    }
 }
 
 /// differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are
