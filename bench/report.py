@@ -9,14 +9,23 @@ import json
 import os
 import statistics
 import sys
+from collections import namedtuple
 
 env = os.environ
 W = env["BENCH_DIR"]
 QUICK = env["BENCH_QUICK"] == "1"
+BUILD_NOTE = (
+    "static-pie release build of `scripts/build-static`"
+    if env.get("BENCH_BUILD", "static") == "static"
+    else "dynamically linked `cargo build --release` build"
+)
 RSS_TARGET_KIB = 5 * 1024  # "≤ 5 MB", read as MiB like the issue's cfssl figures
 ECDSA_TARGET = 1 / 3  # ours/cfssl at the median
 RSA_TARGET = 0.5  # ours/cfssl and ours/openssl at the median
+BATCH_TARGET = 5000  # certificates/s of `sign -batch`
 TOOLS = ("ours", "cfssl", "openssl")
+TOOL_NAMES = {"ours": "cfssl-rs", "cfssl": "cfssl 1.2", "openssl": "openssl"}
+NPROC = env.get("BENCH_NPROC", "?")
 
 
 def read_lines(name, fields):
@@ -31,7 +40,10 @@ def read_lines(name, fields):
         ]
 
 
-cases = read_lines("cases", 9)
+# One line of bench/run's cases file; see the comment above its `add` function.
+Case = namedtuple("Case", "ident label target runs prepare limit ours cfssl openssl certs")
+cases = [Case(*fields) for fields in read_lines("cases", len(Case._fields))]
+batch_cases = [c for c in cases if c.target == "batch"]
 failures = {}  # (id, tool) -> [messages]
 for ident, tool, why in read_lines("failures", 3):
     failures.setdefault((ident, tool), []).append(why)
@@ -67,9 +79,9 @@ def fmt_time(seconds, unit):
 def cell(ident, tool, timing):
     """'12.3 ms (10.1–15.0)': median, then min–max in the median's unit."""
     if timing is None:
-        return "**failed** (see below)" if (ident, tool) in failures else "n/a"
+        return "**failed** (see Failures)" if (ident, tool) in failures else "n/a"
     if timing.median is None:
-        return f"**all {timing.runs} runs failed** (see below)"
+        return f"**all {timing.runs} runs failed** (see Failures)"
     unit = "s" if timing.median >= 1 else "ms"
     text = (
         f"{fmt_time(timing.median, unit)} {unit} "
@@ -98,6 +110,19 @@ def fmt_kib(kib):
     return "n/a" if not kib else f"{int(kib) / 1024:.2f} MiB"
 
 
+def certs_per_run(case):
+    """{tool: certificates one run makes} from the case's OURS/OTHERS count."""
+    ours, _, others = case.certs.partition("/")
+    return {tool: int(ours if tool == "ours" else others or ours) for tool in TOOLS}
+
+
+def rate(timing, count):
+    """Certificates/s at the median, or None when nothing was measured."""
+    if timing is None or timing.median is None:
+        return None
+    return count / timing.median
+
+
 def describe_failures(ident, label):
     out = []
     for tool in TOOLS:
@@ -114,9 +139,12 @@ def describe_failures(ident, label):
     return out
 
 
-timings = {(c[0], tool): load(c[0], tool) for c in cases for tool in TOOLS}
+timings = {(c.ident, tool): load(c.ident, tool) for c in cases for tool in TOOLS}
 rows, targets, failure_lines = [], [], []
-for ident, label, target, _runs, _prepare, _limit, _o, _c, _s in cases:
+for ident, label, target, *_ in cases:
+    failure_lines += describe_failures(ident, label)
+    if target == "batch":
+        continue  # its tools make different numbers of certificates: see batch_report
     ours, cfssl, ossl = (timings[(ident, t)] for t in TOOLS)
     r_cfssl, r_ossl = ratio(ours, cfssl), ratio(ours, ossl)
     rss_ours, rss_cfssl = rss.get(ident, ("", ""))
@@ -125,7 +153,6 @@ for ident, label, target, _runs, _prepare, _limit, _o, _c, _s in cases:
         f"| {fmt_ratio(r_cfssl)} | {cell(ident, 'openssl', ossl)} | {fmt_ratio(r_ossl)} "
         f"| {fmt_kib(rss_ours)} | {fmt_kib(rss_cfssl)} |"
     )
-    failure_lines += describe_failures(ident, label)
     if target == "ecdsa":
         basis, r = "cfssl 1.2", r_cfssl
         if r is None and ident == "initca-ed25519":
@@ -171,7 +198,82 @@ failure_text = (
     else ""
 )
 
-runs_note = "; ".join(f"{c[1]}: {c[3]}" for c in cases)
+
+
+def batch_report(case):
+    """The throughput table of a batch row, and its target lines.
+
+    Its peak RSS is reported, not judged: a batch holds every certificate it makes.
+    """
+    counts = certs_per_run(case)
+    rates = {t: rate(timings[(case.ident, t)], counts[t]) for t in TOOLS}
+    lines = [
+        "| tool | certificates | median time (min–max) | certificates/s | cfssl-rs speed-up |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for tool in TOOLS:
+        timing = timings[(case.ident, tool)]
+        if timing is None and (case.ident, tool) not in failures:
+            continue  # not installed, or not compared
+        r = rates[tool]
+        up = "–"
+        if tool != "ours" and r and rates["ours"]:
+            up = f"{rates['ours'] / r:.1f}×"
+        lines.append(
+            f"| {TOOL_NAMES[tool]} | {counts[tool]:,} | {cell(case.ident, tool, timing)} "
+            f"| {'–' if r is None else f'{r:,.0f}'} | {up} |"
+        )
+    rss_ours, rss_cfssl = rss.get(case.ident, ("", ""))
+    lines.append(
+        f"\nPeak RSS of the cfssl-rs batch run: {fmt_kib(rss_ours)} (not judged against the"
+        f" 5 MiB per-command\ntarget: it holds all {counts['ours']:,} certificates)."
+        f" cfssl 1.2's largest single process: {fmt_kib(rss_cfssl)}."
+    )
+
+    goal = f"- batch signing: ≥ {BATCH_TARGET:,} ECDSA certificates/s on {NPROC} cores"
+    if rates["ours"] is None:
+        verdicts = [f"{goal} — not measurable"]
+    else:
+        verdict = "met" if rates["ours"] >= BATCH_TARGET else "missed"
+        verdicts = [f"{goal} — **{verdict}** ({rates['ours']:,.0f}/s)"]
+    ours = timings[(case.ident, "ours")]
+    if ours is not None and ours.failed:
+        verdicts.append(
+            f"- {case.label}: **{len(ours.failed)} of {ours.runs} runs of cfssl-rs failed**"
+        )
+    return "\n".join(lines), verdicts
+
+
+batch_tables = []
+for case in batch_cases:
+    batch_table, batch_targets = batch_report(case)
+    batch_tables.append(batch_table)
+    targets += batch_targets
+
+batch_section = ""
+if batch_tables:
+    batch_runs = "; ".join(
+        f"cfssl-rs {c.runs.partition('/')[0]}, each loop {c.runs.rpartition('/')[2]}"
+        for c in batch_cases
+    )
+    batch_section = f"""
+## Batch signing
+
+`cfssl-rs sign -ca … -ca-key … -batch DIR` (a cfssl-rs extension) signs every `DIR/*.csr`
+in one process on every core and writes `DIR/NAME.pem` for each, all or none; the files
+are made durable with one `syncfs` rather than an `fsync` per file. As in every `sign`,
+each CSR's signature is verified before it is signed, and each certificate's signature is
+verified after signing. cfssl 1.2 and openssl have no batch mode: each is timed as a `bash`
+loop that starts one process per certificate, as a script would, over the first few of the
+same CSRs. **certificates/s** is the certificates one run makes divided by its median
+time; **cfssl-rs speed-up** is cfssl-rs's certificates/s divided by the other tool's.
+
+Runs — {batch_runs}.
+
+{(chr(10) * 2).join(batch_tables)}
+"""
+
+runs_note = "; ".join(f"{c.label}: {c.runs}" for c in cases if c.target != "batch")
 mem_gib = int(env.get("BENCH_MEM_KIB") or 0) / 1024 / 1024
 
 
@@ -188,7 +290,7 @@ def strip_paths(cmd):
 
 
 commands = []
-for _ident, label, _target, _runs, prepare, limit, ours_cmd, cfssl_cmd, ossl_cmd in cases:
+for _ident, label, _target, _runs, prepare, limit, ours_cmd, cfssl_cmd, ossl_cmd, *_ in cases:
     cut = f" — each run cut off after {limit} s (`timeout`)" if limit not in ("", "0") else ""
     commands.append(f"- {label}{cut}")
     if prepare:
@@ -232,7 +334,7 @@ across runs or machines.
 
 ## Versions
 
-- cfssl-rs {env["BENCH_V_OURS"]} (release build, {env["BENCH_V_RUSTC"]})
+- cfssl-rs {env["BENCH_V_OURS"]} ({BUILD_NOTE}, {env["BENCH_V_RUSTC"]})
 - cfssl {env["BENCH_V_CFSSL"]} (Debian `golang-cfssl`)
 - {env["BENCH_V_OPENSSL"]}
 - {env["BENCH_V_HYPERFINE"]}
@@ -248,7 +350,7 @@ KTHW row it is that of the largest single process the script started.
 Runs per command — {runs_note}.
 
 {table}
-{failure_text}
+{failure_text}{batch_section}
 ## Issue 6 targets
 
 {chr(10).join(targets) if targets else "- nothing measured"}
@@ -259,6 +361,8 @@ The CAs (ECDSA P-256 and RSA-2048, made by cfssl-rs), `server.csr` (ECDSA P-256)
 `leaf.json` (a `gencert` result) are made once, and every tool is handed the same files. The
 openssl commands do the same cryptographic work (key generation, a self-signed or CA-signed
 certificate) without cfssl's JSON handling; they are a reference for what the work costs.
+For batch signing, every CSR in `batch/` has its own ECDSA P-256 key (made by cfssl-rs
+`genkey`), and `batch-one/` holds copies of the first few for the per-certificate loops.
 
 {chr(10).join(commands)}
 """
@@ -268,5 +372,6 @@ with open(env["BENCH_RESULTS"], "w", encoding="utf-8") as f:
 
 print(table)
 print(failure_text)
+print(batch_section)
 print("\n".join(targets))
 print(f"\nwritten to {env['BENCH_RESULTS']}", file=sys.stderr)
