@@ -107,10 +107,13 @@ macro_rules! ecdsa_sign {
         if !rng::fill(&mut entropy) {
             return Err(KeyError::SigningFailed);
         }
+        // A copy of the secret scalar: wiped as soon as the signature is made.
+        let mut scalar = $key.secret.to_nonzero_scalar();
         let (sig, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<
             $curve_type,
             <$curve_type as ecdsa::DigestAlgorithm>::Digest,
-        >(&$key.secret.to_nonzero_scalar(), &digest, &entropy);
+        >(&scalar, &digest, &entropy);
+        zeroize::Zeroize::zeroize(&mut scalar);
         Ok(sig.to_der().as_bytes().to_vec())
     }};
 }
