@@ -386,9 +386,16 @@ impl PrivateKey {
 
     fn sign_unchecked(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match (&self.0, alg) {
-            (Inner::Rsa(key), SigAlg::Rsa(hash)) => key
-                .sign(hash.pkcs1v15(), &hash.digest(message))
-                .map_err(|_| KeyError::SigningFailed),
+            (Inner::Rsa(key), SigAlg::Rsa(hash)) => {
+                // Go ≥ 1.24 refuses such keys for signing too; their signatures would not
+                // pass our own check anyway (PublicKey::verify refuses them).
+                let bits = key.n().bit_width_vartime() as usize;
+                if bits < crate::public::RSA_MIN_VERIFY_BITS {
+                    return Err(KeyError::InsecureRsaKey { bits });
+                }
+                key.sign(hash.pkcs1v15(), &hash.digest(message))
+                    .map_err(|_| KeyError::SigningFailed)
+            }
             (Inner::P256(key), SigAlg::Ecdsa(hash)) => {
                 ecdsa_sign!(p256, p256::NistP256, key, hash, message)
             }

@@ -20,7 +20,7 @@ use crate::alg::{
 /// The largest RSA modulus accepted in a public key; larger ones only cost CPU time.
 const RSA_MAX_PUBLIC_BITS: usize = 16384;
 /// Go refuses RSA operations with moduli below 1024 bits (crypto/rsa, Go ≥ 1.24).
-const RSA_MIN_VERIFY_BITS: usize = 1024;
+pub(crate) const RSA_MIN_VERIFY_BITS: usize = 1024;
 
 /// A NIST curve cfssl can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -259,6 +259,13 @@ fn sign_as_issuer_checks_the_signature_with_the_issuer_key() {
             "{file}"
         );
     }
+    // An RSA key under 1024 bits signs nothing, as Go ≥ 1.24 (and its signature could not be
+    // checked: PublicKey::verify refuses it).
+    let small = PrivateKey::from_pem(&data("openssl-rsa512-pkcs8.pem")).unwrap();
+    assert_eq!(
+        small.sign(b"tbs").unwrap_err(),
+        KeyError::InsecureRsaKey { bits: 512 }
+    );
     // An issuer key of another type cannot verify this key's signature either.
     let ec = PrivateKey::from_pem(&data("openssl-p256-pkcs8.pem")).unwrap();
     let rsa = PrivateKey::from_pem(&data("openssl-rsa4096-pkcs8.pem")).unwrap();
