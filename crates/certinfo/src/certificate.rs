@@ -3,7 +3,7 @@
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::go_ip_string;
 use cfssl_csr::subject::AttributeValue;
-use cfssl_output::JsonValue;
+use cfssl_json::Value;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::certificate::decimal;
 use cfssl_signer::validity::rfc3339;
@@ -11,7 +11,7 @@ use cfssl_signer::validity::rfc3339;
 use crate::signature::signature_name;
 
 /// cfssl's `certinfo.Certificate` object, fields in its order.
-pub fn certificate_json(cert: &ParsedCertificate) -> JsonValue {
+pub fn certificate_json(cert: &ParsedCertificate) -> Value {
     let mut fields = vec![
         ("subject".to_owned(), name_json(&cert.subject)),
         ("issuer".to_owned(), name_json(&cert.issuer)),
@@ -22,49 +22,43 @@ pub fn certificate_json(cert: &ParsedCertificate) -> JsonValue {
     } else {
         serial
     };
-    fields.push(("serial_number".into(), JsonValue::String(serial)));
-    let sans: Vec<JsonValue> = cert
+    fields.push(("serial_number".into(), Value::String(serial)));
+    let sans: Vec<Value> = cert
         .sans
         .dns_names
         .iter()
         .cloned()
         .chain(cert.sans.ip_addresses.iter().map(go_ip_string))
-        .map(JsonValue::String)
+        .map(Value::String)
         .collect();
     if !sans.is_empty() {
-        fields.push(("sans".into(), JsonValue::Array(sans)));
+        fields.push(("sans".into(), Value::Array(sans)));
     }
-    fields.push((
-        "not_before".into(),
-        JsonValue::String(rfc3339(cert.not_before)),
-    ));
-    fields.push((
-        "not_after".into(),
-        JsonValue::String(rfc3339(cert.not_after)),
-    ));
+    fields.push(("not_before".into(), Value::String(rfc3339(cert.not_before))));
+    fields.push(("not_after".into(), Value::String(rfc3339(cert.not_after))));
     fields.push((
         "sigalg".into(),
-        JsonValue::String(signature_name(&cert.signature_algorithm.oid).into()),
+        Value::String(signature_name(&cert.signature_algorithm.oid).into()),
     ));
     fields.push((
         "authority_key_id".into(),
-        JsonValue::String(hex_id(cert.authority_key_id.as_deref())),
+        Value::String(hex_id(cert.authority_key_id.as_deref())),
     ));
     fields.push((
         "subject_key_id".into(),
-        JsonValue::String(hex_id(cert.subject_key_id.as_deref())),
+        Value::String(hex_id(cert.subject_key_id.as_deref())),
     ));
-    fields.push(("pem".into(), JsonValue::String(cert.to_pem())));
-    JsonValue::Object(fields)
+    fields.push(("pem".into(), Value::String(cert.to_pem())));
+    Value::Object(fields)
 }
 
 /// cfssl's `certinfo.Name`: each field omitted when empty, multi-valued ones joined by `,`,
 /// then `names`: every attribute value in DER order.
-fn name_json(name: &SubjectName) -> JsonValue {
+fn name_json(name: &SubjectName) -> Value {
     let mut fields = Vec::new();
     let mut push = |key: &str, value: String| {
         if !value.is_empty() {
-            fields.push((key.to_owned(), JsonValue::String(value)));
+            fields.push((key.to_owned(), Value::String(value)));
         }
     };
     push("common_name", name.common_name.clone());
@@ -76,18 +70,18 @@ fn name_json(name: &SubjectName) -> JsonValue {
     push("province", name.province.join(","));
     push("street_address", name.street_address.join(","));
     push("postal_code", name.postal_code.join(","));
-    let names: Vec<JsonValue> = name
+    let names: Vec<Value> = name
         .names
         .iter()
         .filter_map(|n| match &n.value {
-            AttributeValue::Text(t) => Some(JsonValue::String(t.clone())),
+            AttributeValue::Text(t) => Some(Value::String(t.clone())),
             AttributeValue::Raw(_) => None,
         })
         .collect();
     if !names.is_empty() {
-        fields.push(("names".into(), JsonValue::Array(names)));
+        fields.push(("names".into(), Value::Array(names)));
     }
-    JsonValue::Object(fields)
+    Value::Object(fields)
 }
 
 /// `3E:60:…` (upper-case, colon-separated); "" when absent.

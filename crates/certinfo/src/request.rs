@@ -10,8 +10,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use cfssl_csr::ParsedCsr;
 use cfssl_csr::hosts::go_ip_string;
 use cfssl_csr::subject::{AttributeValue, ExtraName};
+use cfssl_json::Value;
 use cfssl_keys::{Curve, KeyAlgorithm};
-use cfssl_output::JsonValue;
 use cfssl_signer::certificate::decimal;
 use const_oid::ObjectIdentifier;
 use der::{Any, Decode, Encode, Tag, Tagged};
@@ -23,18 +23,18 @@ use crate::signature::go_signature_algorithm;
 
 /// The JSON cfssl prints for the first PEM block of `input` (its type is not checked, the
 /// signature is not verified). No PEM block is [`CsrError::Decode`] (9002).
-pub fn csr_json(input: &[u8]) -> Result<JsonValue, CsrError> {
+pub fn csr_json(input: &[u8]) -> Result<Value, CsrError> {
     let block = pem::parse(input).map_err(|_| CsrError::Decode)?;
     let csr = ParsedCsr::from_der(block.contents())?;
     Ok(request_json(&csr))
 }
 
-fn request_json(csr: &ParsedCsr) -> JsonValue {
+fn request_json(csr: &ParsedCsr) -> Value {
     let spki_der = csr.public_key.to_spki_der();
     let sig_alg_der = csr.signature_algorithm.to_der().unwrap_or_default();
     let (public_key_algorithm, public_key) = public_key_json(csr);
     let sans = &csr.sans;
-    JsonValue::Object(vec![
+    Value::Object(vec![
         field("Raw", bytes(&csr.der)),
         field("RawTBSCertificateRequest", bytes(&csr.info_der)),
         field("RawSubjectPublicKeyInfo", bytes(&spki_der)),
@@ -51,7 +51,7 @@ fn request_json(csr: &ParsedCsr) -> JsonValue {
         field("Subject", subject_json(csr)),
         field("Attributes", attributes_json(&csr.der)),
         field("Extensions", extensions_json(csr)),
-        field("ExtraExtensions", JsonValue::Null),
+        field("ExtraExtensions", Value::Null),
         field("DNSNames", strings_or_null(&sans.dns_names)),
         field("EmailAddresses", strings_or_null(&sans.email_addresses)),
         field(
@@ -68,42 +68,42 @@ fn request_json(csr: &ParsedCsr) -> JsonValue {
     ])
 }
 
-fn field(name: &str, value: JsonValue) -> (String, JsonValue) {
+fn field(name: &str, value: Value) -> (String, Value) {
     (name.to_owned(), value)
 }
 
-fn bytes(data: &[u8]) -> JsonValue {
-    JsonValue::String(BASE64.encode(data))
+fn bytes(data: &[u8]) -> Value {
+    Value::String(BASE64.encode(data))
 }
 
-fn number(n: impl ToString) -> JsonValue {
-    JsonValue::Number(n.to_string())
+fn number(n: impl ToString) -> Value {
+    Value::Number(n.to_string())
 }
 
-fn strings_or_null(items: &[String]) -> JsonValue {
+fn strings_or_null(items: &[String]) -> Value {
     if items.is_empty() {
-        JsonValue::Null
+        Value::Null
     } else {
-        JsonValue::Array(items.iter().cloned().map(JsonValue::String).collect())
+        Value::Array(items.iter().cloned().map(Value::String).collect())
     }
 }
 
-fn oid_json(oid: &ObjectIdentifier) -> JsonValue {
-    JsonValue::Array(oid.arcs().map(number).collect())
+fn oid_json(oid: &ObjectIdentifier) -> Value {
+    Value::Array(oid.arcs().map(number).collect())
 }
 
 /// Go's `PublicKeyAlgorithm` number and its `PublicKey` value: ECDSA `{"Curve":{},"X","Y"}`,
 /// RSA `{"N","E"}`, Ed25519 the raw key as base64.
-fn public_key_json(csr: &ParsedCsr) -> (u8, JsonValue) {
+fn public_key_json(csr: &ParsedCsr) -> (u8, Value) {
     let key_bits = csr.public_key.spki().subject_public_key.raw_bytes();
     match csr.public_key.algorithm() {
         KeyAlgorithm::Rsa { .. } => {
             let Some((n, e)) = rsa_components(key_bits) else {
-                return (1, JsonValue::Null);
+                return (1, Value::Null);
             };
-            let key = JsonValue::Object(vec![
-                field("N", JsonValue::Number(decimal(&n))),
-                field("E", JsonValue::Number(decimal(&e))),
+            let key = Value::Object(vec![
+                field("N", Value::Number(decimal(&n))),
+                field("E", Value::Number(decimal(&e))),
             ]);
             (1, key)
         }
@@ -112,13 +112,13 @@ fn public_key_json(csr: &ParsedCsr) -> (u8, JsonValue) {
             // An uncompressed point: 0x04 || X || Y.
             let point = key_bits.get(1..).filter(|p| p.len() == 2 * size);
             let Some(point) = point else {
-                return (3, JsonValue::Null);
+                return (3, Value::Null);
             };
             let (x, y) = point.split_at(size);
-            let key = JsonValue::Object(vec![
-                field("Curve", JsonValue::Object(Vec::new())),
-                field("X", JsonValue::Number(decimal(x))),
-                field("Y", JsonValue::Number(decimal(y))),
+            let key = Value::Object(vec![
+                field("Curve", Value::Object(Vec::new())),
+                field("X", Value::Number(decimal(x))),
+                field("Y", Value::Number(decimal(y))),
             ]);
             (3, key)
         }
@@ -142,17 +142,17 @@ fn rsa_components(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((integer(0)?, integer(1)?))
 }
 
-fn subject_json(csr: &ParsedCsr) -> JsonValue {
+fn subject_json(csr: &ParsedCsr) -> Value {
     let s = &csr.subject;
     let list = |items: &[String]| {
         if items.is_empty() {
-            JsonValue::Null
+            Value::Null
         } else {
-            JsonValue::Array(items.iter().cloned().map(JsonValue::String).collect())
+            Value::Array(items.iter().cloned().map(Value::String).collect())
         }
     };
-    let names = JsonValue::Array(s.names.iter().map(type_and_value_json).collect());
-    JsonValue::Object(vec![
+    let names = Value::Array(s.names.iter().map(type_and_value_json).collect());
+    Value::Object(vec![
         field("Country", list(&s.country)),
         field("Organization", list(&s.organization)),
         field("OrganizationalUnit", list(&s.organizational_unit)),
@@ -160,19 +160,19 @@ fn subject_json(csr: &ParsedCsr) -> JsonValue {
         field("Province", list(&s.province)),
         field("StreetAddress", list(&s.street_address)),
         field("PostalCode", list(&s.postal_code)),
-        field("SerialNumber", JsonValue::String(s.serial_number.clone())),
-        field("CommonName", JsonValue::String(s.common_name.clone())),
+        field("SerialNumber", Value::String(s.serial_number.clone())),
+        field("CommonName", Value::String(s.common_name.clone())),
         field("Names", names),
-        field("ExtraNames", JsonValue::Null),
+        field("ExtraNames", Value::Null),
     ])
 }
 
-fn type_and_value_json(atv: &ExtraName) -> JsonValue {
+fn type_and_value_json(atv: &ExtraName) -> Value {
     let value = match &atv.value {
-        AttributeValue::Text(text) => JsonValue::String(text.clone()),
+        AttributeValue::Text(text) => Value::String(text.clone()),
         AttributeValue::Raw(any) => go_interface_value(any),
     };
-    JsonValue::Object(vec![
+    Value::Object(vec![
         field("Type", oid_json(&atv.oid)),
         field("Value", value),
     ])
@@ -180,21 +180,21 @@ fn type_and_value_json(atv: &ExtraName) -> JsonValue {
 
 /// What Go's `encoding/asn1` stores in an `interface{}` for one value: strings, booleans,
 /// integers and OCTET STRINGs (as `[]byte`, hence base64); anything else stays `nil`.
-fn go_interface_value(any: &Any) -> JsonValue {
+fn go_interface_value(any: &Any) -> Value {
     let text = || String::from_utf8_lossy(any.value()).into_owned();
     match any.tag() {
-        Tag::Boolean => JsonValue::Bool(any.value().first().is_some_and(|b| *b != 0)),
+        Tag::Boolean => Value::Bool(any.value().first().is_some_and(|b| *b != 0)),
         Tag::Integer => match i64_from_der(any.value()) {
             Some(n) => number(n),
-            None => JsonValue::Null,
+            None => Value::Null,
         },
         Tag::OctetString => bytes(any.value()),
         Tag::PrintableString
         | Tag::Utf8String
         | Tag::Ia5String
         | Tag::TeletexString
-        | Tag::NumericString => JsonValue::String(text()),
-        _ => JsonValue::Null,
+        | Tag::NumericString => Value::String(text()),
+        _ => Value::Null,
     }
 }
 
@@ -212,9 +212,9 @@ fn i64_from_der(content: &[u8]) -> Option<i64> {
 
 /// Go's deprecated `Attributes` field: each request attribute whose values parse as
 /// `SET OF SEQUENCE OF AttributeTypeAndValue`; the others are skipped, as Go does.
-fn attributes_json(der: &[u8]) -> JsonValue {
+fn attributes_json(der: &[u8]) -> Value {
     let Ok(req) = CertReq::from_der(der) else {
-        return JsonValue::Null;
+        return Value::Null;
     };
     let mut out = Vec::new();
     for attr in req.info.attributes.iter() {
@@ -230,45 +230,45 @@ fn attributes_json(der: &[u8]) -> JsonValue {
             }
         }
         if ok {
-            out.push(JsonValue::Object(vec![
+            out.push(Value::Object(vec![
                 field("Type", oid_json(&attr.oid)),
-                field("Value", JsonValue::Array(values)),
+                field("Value", Value::Array(values)),
             ]));
         }
     }
     if out.is_empty() {
-        JsonValue::Null
+        Value::Null
     } else {
-        JsonValue::Array(out)
+        Value::Array(out)
     }
 }
 
-fn sequence_of_type_and_value(value: &Any) -> Option<JsonValue> {
+fn sequence_of_type_and_value(value: &Any) -> Option<Value> {
     let items: Vec<Any> = value.decode_as().ok()?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let parts: Vec<Any> = item.decode_as().ok()?;
         let oid: ObjectIdentifier = parts.first()?.decode_as().ok()?;
-        let inner = parts.get(1).map_or(JsonValue::Null, go_interface_value);
-        out.push(JsonValue::Object(vec![
+        let inner = parts.get(1).map_or(Value::Null, go_interface_value);
+        out.push(Value::Object(vec![
             field("Type", oid_json(&oid)),
             field("Value", inner),
         ]));
     }
-    Some(JsonValue::Array(out))
+    Some(Value::Array(out))
 }
 
-fn extensions_json(csr: &ParsedCsr) -> JsonValue {
+fn extensions_json(csr: &ParsedCsr) -> Value {
     if csr.extensions.is_empty() {
-        return JsonValue::Null;
+        return Value::Null;
     }
-    JsonValue::Array(
+    Value::Array(
         csr.extensions
             .iter()
             .map(|e| {
-                JsonValue::Object(vec![
+                Value::Object(vec![
                     field("Id", oid_json(&e.extn_id)),
-                    field("Critical", JsonValue::Bool(e.critical)),
+                    field("Critical", Value::Bool(e.critical)),
                     field("Value", bytes(e.extn_value.as_bytes())),
                 ])
             })
@@ -278,14 +278,14 @@ fn extensions_json(csr: &ParsedCsr) -> JsonValue {
 
 /// Go's `*url.URL` as JSON (exported fields in declaration order; `User` is nil unless the
 /// URI carries user info, which then marshals as `{}`).
-fn uris_json(uris: &[String]) -> JsonValue {
+fn uris_json(uris: &[String]) -> Value {
     if uris.is_empty() {
-        return JsonValue::Null;
+        return Value::Null;
     }
-    JsonValue::Array(uris.iter().map(|u| url_json(u)).collect())
+    Value::Array(uris.iter().map(|u| url_json(u)).collect())
 }
 
-fn url_json(uri: &str) -> JsonValue {
+fn url_json(uri: &str) -> Value {
     let (rest, fragment) = match uri.split_once('#') {
         Some((r, f)) => (r, f),
         None => (uri, ""),
@@ -319,23 +319,23 @@ fn url_json(uri: &str) -> JsonValue {
     } else {
         path = rest.to_owned();
     }
-    let s = |v: &str| JsonValue::String(v.to_owned());
-    JsonValue::Object(vec![
-        field("Scheme", JsonValue::String(scheme)),
-        field("Opaque", JsonValue::String(opaque)),
+    let s = |v: &str| Value::String(v.to_owned());
+    Value::Object(vec![
+        field("Scheme", Value::String(scheme)),
+        field("Opaque", Value::String(opaque)),
         field(
             "User",
             if user {
-                JsonValue::Object(Vec::new())
+                Value::Object(Vec::new())
             } else {
-                JsonValue::Null
+                Value::Null
             },
         ),
-        field("Host", JsonValue::String(host)),
-        field("Path", JsonValue::String(path)),
+        field("Host", Value::String(host)),
+        field("Path", Value::String(path)),
         field("RawPath", s("")),
-        field("OmitHost", JsonValue::Bool(false)),
-        field("ForceQuery", JsonValue::Bool(force_query)),
+        field("OmitHost", Value::Bool(false)),
+        field("ForceQuery", Value::Bool(force_query)),
         field("RawQuery", s(query)),
         field("Fragment", s(fragment)),
         field("RawFragment", s("")),
@@ -364,11 +364,11 @@ mod tests {
 
     #[test]
     fn url_fields() {
-        let JsonValue::Object(fields) = url_json("spiffe://cluster.local/ns/default/sa/x") else {
+        let Value::Object(fields) = url_json("spiffe://cluster.local/ns/default/sa/x") else {
             panic!("object expected");
         };
-        assert_eq!(fields[0].1, JsonValue::String("spiffe".into()));
-        assert_eq!(fields[3].1, JsonValue::String("cluster.local".into()));
-        assert_eq!(fields[4].1, JsonValue::String("/ns/default/sa/x".into()));
+        assert_eq!(fields[0].1, Value::String("spiffe".into()));
+        assert_eq!(fields[3].1, Value::String("cluster.local".into()));
+        assert_eq!(fields[4].1, Value::String("/ns/default/sa/x".into()));
     }
 }

@@ -47,10 +47,15 @@
 //!
 //! Where Go passes raw bytes to a custom `UnmarshalJSON` method, [`Value::to_json`]
 //! re-encodes the value (escapes inside strings are not preserved).
+//!
+//! Output goes the other way: [`Value::to_compact`] and [`Value::to_indented`] write what
+//! Go's `json.Marshal` / `json.MarshalIndent` write, and [`marshal_string`] one string
+//! (cfssl.md §10: HTML-safe escapes, members in the order given).
 
 #![deny(missing_docs)]
 
 mod decode;
+mod encode;
 mod error;
 mod parse;
 mod quote;
@@ -58,6 +63,7 @@ pub mod strconv;
 mod value;
 
 pub use decode::Object;
+pub use encode::marshal_string;
 pub use error::{DecodeError, Error, SyntaxError};
 pub use parse::{MAX_DEPTH, parse};
 pub use quote::{go_quote, quote_char};

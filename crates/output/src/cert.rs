@@ -2,7 +2,7 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::json_out::go_quote;
+use cfssl_json::marshal_string;
 
 /// What `gencert`, `sign`, `genkey`, `gencsr` and `selfsign` print: PEM texts by role.
 ///
@@ -57,7 +57,7 @@ impl CertOutput {
             out.push('"');
             out.push_str(name);
             out.push_str("\":");
-            let quoted = Zeroizing::new(go_quote(value));
+            let quoted = Zeroizing::new(marshal_string(value));
             out.push_str(&quoted);
         }
         out.push_str("}\n");

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::json_out::go_quote;
+use cfssl_json::marshal_string;
 
 /// Error categories (the thousands of a cfssl error code), cfssl.md §7.1.
 pub mod category {
@@ -243,7 +243,7 @@ impl fmt::Display for CfsslError {
             f,
             "{{\"code\":{},\"message\":{}}}",
             self.code,
-            go_quote(&self.message)
+            marshal_string(&self.message)
         )
     }
 }

@@ -3,8 +3,6 @@
 //! Everything cfssl prints as JSON, and everything `cfssljson` does with it, byte for byte
 //! as cfssl 1.6.5 (`../shared/spec/cfssl.md`) except where `differences.md` says otherwise:
 //!
-//! * [`go_quote`] and [`JsonValue`]: Go `encoding/json` output (HTML-safe escapes, key order
-//!   as given, `MarshalIndent` layout) — cfssl.md §10 "JSON output".
 //! * [`CertOutput`]: the `{"cert","csr","key"}` line of `gencert`, `sign`, `genkey`, `gencsr`,
 //!   `selfsign` — cfssl.md §1.5 `PrintCert`, §4.
 //! * [`CfsslError`], [`category`], [`reason`]: cfssl's numeric errors and their JSON form —
@@ -14,7 +12,8 @@
 //!   differences.md #9 (no panics), #11 (atomic writes, keys 0600 from the first byte, no
 //!   silent key replacement) and #12 (empty input explained).
 //!
-//! The crate never prints, reads argv or exits; it depends on no other cfssl crate.
+//! JSON itself, in and out (Go's `encoding/json` rules, `json.Marshal` output), is
+//! `cfssl-json`'s. The crate never prints, reads argv or exits.
 //!
 //! # Example: cfssljson -bare ca
 //!
@@ -52,7 +51,6 @@
 mod cert;
 mod cfssljson;
 mod error;
-mod json_out;
 
 pub use cert::CertOutput;
 pub use cfssl_json::{SyntaxError, Value};
@@ -61,5 +59,4 @@ pub use cfssljson::{
     select_payload, wipe_value, write_files_atomically,
 };
 pub use error::{CfsslError, category, reason};
-pub use json_out::{JsonValue, go_quote};
 pub use zeroize;

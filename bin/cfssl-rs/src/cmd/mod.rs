@@ -153,7 +153,7 @@ impl From<cfssl_output::CfsslError> for CliError {
 pub fn cfssl_json(code: u32, message: &str) -> String {
     format!(
         "{{\"code\":{code},\"message\":{}}}",
-        cfssl_output::go_quote(message)
+        cfssl_json::marshal_string(message)
     )
 }
 

@@ -143,21 +143,9 @@ pub(super) fn lookup<'a>(fields: &'a [(String, Value)], key: &str) -> Option<&'a
     fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-/// What Go's decoder calls the JSON type in `cannot unmarshal X into …`.
-fn go_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Go's `UnmarshalTypeError` text; `path` is the struct field path below `Response`.
 fn type_error(v: &Value, path: Option<&str>, go_type: &str) -> CfssljsonError {
-    let kind = go_kind(v);
+    let kind = v.type_word();
     let message = match path {
         None => format!("json: cannot unmarshal {kind} into Go value of type {go_type}"),
         Some(path) => format!(

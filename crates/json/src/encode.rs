@@ -1,4 +1,9 @@
-//! Go `encoding/json`-compatible JSON *output*: string quoting and an ordered writer.
+//! Go `encoding/json`-compatible JSON *output* of a [`Value`]: `json.Marshal` and
+//! `json.MarshalIndent` byte for byte.
+//!
+//! Objects keep their members in the order given: Go sorts map keys but writes struct fields
+//! in declaration order, so the caller decides. (This is not [`Value::to_json`], which
+//! re-creates the raw bytes Go hands to a custom `UnmarshalJSON`, without HTML escaping.)
 //!
 //! cfssl.md §10 "JSON output": HTML-safe escaping (`<` `>` `&` as `\u003c` `\u003e` `\u0026`),
 //! U+2028/U+2029 escaped, short escapes `\n` `\r` `\t` `\"` `\\` `\b` `\f` (Go ≥ 1.22), other
@@ -8,16 +13,19 @@
 
 use std::fmt::Write as _;
 
+use crate::Value;
+
 /// Lower-case hex digits, as Go writes them in `\u00XX` escapes.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Quotes `s` as a JSON string literal exactly as Go's `json.Marshal` does (cfssl.md §10).
+/// `s` as a JSON string literal exactly as Go's `json.Marshal` writes it (cfssl.md §10).
+/// (Go's `strconv.Quote`, for error texts, is [`crate::go_quote`].)
 ///
 /// ```
-/// assert_eq!(cfssl_output::go_quote("a<b>&\"c\"\n"), r#""a\u003cb\u003e\u0026\"c\"\n""#);
-/// assert_eq!(cfssl_output::go_quote("é\u{2028}"), "\"é\\u2028\"");
+/// assert_eq!(cfssl_json::marshal_string("a<b>&\"c\"\n"), r#""a\u003cb\u003e\u0026\"c\"\n""#);
+/// assert_eq!(cfssl_json::marshal_string("é\u{2028}"), "\"é\\u2028\"");
 /// ```
-pub fn go_quote(s: &str) -> String {
+pub fn marshal_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_quoted(&mut out, s);
     out
@@ -51,32 +59,14 @@ fn push_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// An ordered JSON value to write out. Objects keep their key order as given: Go sorts map
-/// keys but writes struct fields in declaration order, so the caller decides.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JsonValue {
-    /// `null`.
-    Null,
-    /// `true` or `false`.
-    Bool(bool),
-    /// A number, written verbatim (the caller formats it, e.g. `"1234"`).
-    Number(String),
-    /// A string, quoted with [`go_quote`].
-    String(String),
-    /// An array.
-    Array(Vec<JsonValue>),
-    /// An object: key/value pairs in output order.
-    Object(Vec<(String, JsonValue)>),
-}
-
-impl JsonValue {
+impl Value {
     /// Compact form, as Go's `json.Marshal` (no whitespace, no trailing newline).
     ///
     /// ```
-    /// use cfssl_output::JsonValue;
-    /// let v = JsonValue::Object(vec![
-    ///     ("code".into(), JsonValue::Number("5100".into())),
-    ///     ("tags".into(), JsonValue::Array(vec![])),
+    /// use cfssl_json::Value;
+    /// let v = Value::Object(vec![
+    ///     ("code".into(), Value::Number("5100".into())),
+    ///     ("tags".into(), Value::Array(vec![])),
     /// ]);
     /// assert_eq!(v.to_compact(), r#"{"code":5100,"tags":[]}"#);
     /// ```
@@ -89,10 +79,10 @@ impl JsonValue {
     /// Indented form, as Go's `json.MarshalIndent(v, "", indent)` (no trailing newline).
     ///
     /// ```
-    /// use cfssl_output::JsonValue;
-    /// let v = JsonValue::Object(vec![
-    ///     ("a".into(), JsonValue::Array(vec![JsonValue::Bool(true)])),
-    ///     ("b".into(), JsonValue::Object(vec![])),
+    /// use cfssl_json::Value;
+    /// let v = Value::Object(vec![
+    ///     ("a".into(), Value::Array(vec![Value::Bool(true)])),
+    ///     ("b".into(), Value::Object(vec![])),
     /// ]);
     /// assert_eq!(v.to_indented("  "), "{\n  \"a\": [\n    true\n  ],\n  \"b\": {}\n}");
     /// ```
@@ -104,13 +94,13 @@ impl JsonValue {
 
     fn write(&self, out: &mut String, indent: Option<&str>, depth: usize) {
         match self {
-            JsonValue::Null => out.push_str("null"),
-            JsonValue::Bool(b) => {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => {
                 let _ = write!(out, "{b}");
             }
-            JsonValue::Number(n) => out.push_str(n),
-            JsonValue::String(s) => push_quoted(out, s),
-            JsonValue::Array(items) => {
+            Value::Number(n) => out.push_str(n),
+            Value::String(s) => push_quoted(out, s),
+            Value::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -124,7 +114,7 @@ impl JsonValue {
                 }
                 out.push(']');
             }
-            JsonValue::Object(fields) => {
+            Value::Object(fields) => {
                 out.push('{');
                 for (i, (key, value)) in fields.iter().enumerate() {
                     if i > 0 {
@@ -165,35 +155,35 @@ mod tests {
     #[test]
     fn quote_matches_go() {
         // Expected strings produced by Go 1.22+ json.Marshal.
-        assert_eq!(go_quote(""), r#""""#);
+        assert_eq!(marshal_string(""), r#""""#);
         assert_eq!(
-            go_quote("\u{0}\u{1}\u{1f}\u{7f}"),
+            marshal_string("\u{0}\u{1}\u{1f}\u{7f}"),
             "\"\\u0000\\u0001\\u001f\u{7f}\""
         );
-        assert_eq!(go_quote("\u{8}\u{c}\u{b}"), r#""\b\f\u000b""#);
+        assert_eq!(marshal_string("\u{8}\u{c}\u{b}"), r#""\b\f\u000b""#);
         assert_eq!(
-            go_quote("<script>&amp;</script>"),
+            marshal_string("<script>&amp;</script>"),
             r#""\u003cscript\u003e\u0026amp;\u003c/script\u003e""#
         );
-        assert_eq!(go_quote("a/b"), r#""a/b""#);
+        assert_eq!(marshal_string("a/b"), r#""a/b""#);
         assert_eq!(
-            go_quote("\u{2028}\u{2029}\u{2027}"),
+            marshal_string("\u{2028}\u{2029}\u{2027}"),
             "\"\\u2028\\u2029\u{2027}\""
         );
-        assert_eq!(go_quote("日本\u{1F600}"), "\"日本\u{1F600}\"");
-        assert_eq!(go_quote("tab\there\r\n\\"), r#""tab\there\r\n\\""#);
+        assert_eq!(marshal_string("日本\u{1F600}"), "\"日本\u{1F600}\"");
+        assert_eq!(marshal_string("tab\there\r\n\\"), r#""tab\there\r\n\\""#);
     }
 
     #[test]
     fn indented_nested() {
-        let v = JsonValue::Object(vec![
-            ("s".into(), JsonValue::String("<x>".into())),
-            ("n".into(), JsonValue::Null),
+        let v = Value::Object(vec![
+            ("s".into(), Value::String("<x>".into())),
+            ("n".into(), Value::Null),
             (
                 "a".into(),
-                JsonValue::Array(vec![
-                    JsonValue::Number("1".into()),
-                    JsonValue::Object(vec![("k".into(), JsonValue::Array(vec![]))]),
+                Value::Array(vec![
+                    Value::Number("1".into()),
+                    Value::Object(vec![("k".into(), Value::Array(vec![]))]),
                 ]),
             ),
         ]);
@@ -205,14 +195,14 @@ mod tests {
             v.to_compact(),
             r#"{"s":"\u003cx\u003e","n":null,"a":[1,{"k":[]}]}"#
         );
-        assert_eq!(JsonValue::Array(vec![]).to_indented("\t"), "[]");
-        assert_eq!(JsonValue::Bool(false).to_indented("  "), "false");
+        assert_eq!(Value::Array(vec![]).to_indented("\t"), "[]");
+        assert_eq!(Value::Bool(false).to_indented("  "), "false");
     }
 
     proptest::proptest! {
         #[test]
         fn quote_round_trips_and_is_html_safe(s in "\\PC*|[\\x00-\\x7f\u{2028}\u{2029}]*") {
-            let quoted = go_quote(&s);
+            let quoted = marshal_string(&s);
             let back: String = serde_json::from_str(&quoted).expect("valid JSON string");
             proptest::prop_assert_eq!(&back, &s);
             let inner = &quoted[1..quoted.len() - 1];
