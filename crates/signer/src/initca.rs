@@ -103,11 +103,7 @@ pub fn self_sign(
         key,
         public_key: &csr.public_key,
     };
-    let der = template.issue(&issuer)?;
-    if template.subject.has_ia5_attributes() {
-        warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
-    }
-    Ok(Issued::new(der, &template.serial, warnings))
+    template.issue(&issuer, warnings)
 }
 
 /// cfssl's `csr.ExtractCertificateRequest` (cfssl.md §5.13): the request that re-creates a

@@ -90,9 +90,5 @@ pub fn sign(
         key,
         public_key: &csr.public_key,
     };
-    let der = template.issue(&issuer)?;
-    if template.subject.has_ia5_attributes() {
-        warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
-    }
-    Ok(Issued::new(der, &template.serial, warnings))
+    template.issue(&issuer, warnings)
 }

@@ -16,9 +16,9 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as oids;
 use time::OffsetDateTime;
 
-use crate::SignError;
 use crate::certificate::TbsCertificate;
 use crate::extensions::{self as x, CertExtension};
+use crate::{Issued, SignError};
 
 /// Everything that decides the content of a certificate.
 #[derive(Clone, Debug)]
@@ -175,8 +175,23 @@ impl Template {
         Ok(out)
     }
 
-    /// Builds and signs the certificate; returns its DER.
-    pub fn issue(&self, issuer: &Issuer<'_>) -> Result<Vec<u8>, SignError> {
+    /// Builds and signs the certificate. `warnings` are the caller's notes on where this
+    /// certificate departs from cfssl; the IA5String subject note (differences.md #15) is
+    /// added here, for every signer.
+    pub fn issue(
+        &self,
+        issuer: &Issuer<'_>,
+        mut warnings: Vec<String>,
+    ) -> Result<Issued, SignError> {
+        let der = self.sign(issuer)?;
+        if self.subject.has_ia5_attributes() {
+            warnings.push(cfssl_csr::subject::IA5_SUBJECT_WARNING.to_owned());
+        }
+        Ok(Issued::new(der, &self.serial, warnings))
+    }
+
+    /// The certificate's DER, signed by `issuer`.
+    fn sign(&self, issuer: &Issuer<'_>) -> Result<Vec<u8>, SignError> {
         let subject_der = self.subject.to_der()?;
         let tbs = TbsCertificate {
             serial: self.serial.clone(),
