@@ -27,12 +27,14 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// ```
 pub fn marshal_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    push_quoted(&mut out, s);
+    push_quoted(&mut out, s, true);
     out
 }
 
-/// Appends the Go-quoted form of `s` to `out`.
-fn push_quoted(out: &mut String, s: &str) {
+/// Appends `s` as a JSON string to `out`: the escapes every JSON writer needs, and with
+/// `html_safe` also Go's HTML-safe ones (`json.Marshal`). Without them it is the minimal
+/// form [`Value::to_json`] uses to stand in for raw input bytes.
+pub(crate) fn push_quoted(out: &mut String, s: &str, html_safe: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -43,20 +45,24 @@ fn push_quoted(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
+            '\u{0}'..='\u{1f}' => push_u00(out, c),
             // Go escapes these for HTML safety even in plain Marshal.
-            '<' | '>' | '&' | '\u{0}'..='\u{1f}' => {
-                let b = c as u32;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[((b >> 4) & 0xf) as usize]));
-                out.push(char::from(HEX[(b & 0xf) as usize]));
-            }
+            '<' | '>' | '&' if html_safe => push_u00(out, c),
             // JavaScript line terminators that are legal in JSON strings.
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
+            '\u{2028}' if html_safe => out.push_str("\\u2028"),
+            '\u{2029}' if html_safe => out.push_str("\\u2029"),
             _ => out.push(c),
         }
     }
     out.push('"');
+}
+
+/// `\u00XX` with lower-case hex, for a character below U+0100.
+fn push_u00(out: &mut String, c: char) {
+    let b = c as u32;
+    out.push_str("\\u00");
+    out.push(char::from(HEX[((b >> 4) & 0xf) as usize]));
+    out.push(char::from(HEX[(b & 0xf) as usize]));
 }
 
 impl Value {
@@ -99,7 +105,7 @@ impl Value {
                 let _ = write!(out, "{b}");
             }
             Value::Number(n) => out.push_str(n),
-            Value::String(s) => push_quoted(out, s),
+            Value::String(s) => push_quoted(out, s, true),
             Value::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -121,7 +127,7 @@ impl Value {
                         out.push(',');
                     }
                     newline(out, indent, depth + 1);
-                    push_quoted(out, key);
+                    push_quoted(out, key, true);
                     out.push(':');
                     if indent.is_some() {
                         out.push(' ');

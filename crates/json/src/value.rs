@@ -84,7 +84,7 @@ impl Value {
             match step {
                 Step::Text(t) => out.push_str(t),
                 Step::Key(k) => {
-                    write_json_string(&mut out, k);
+                    crate::encode::push_quoted(&mut out, k, false);
                     out.push(':');
                 }
                 Step::Value(v) => match v {
@@ -92,7 +92,7 @@ impl Value {
                     Value::Bool(true) => out.push_str("true"),
                     Value::Bool(false) => out.push_str("false"),
                     Value::Number(n) => out.push_str(n),
-                    Value::String(s) => write_json_string(&mut out, s),
+                    Value::String(s) => crate::encode::push_quoted(&mut out, s, false),
                     Value::Array(items) => {
                         out.push('[');
                         todo.push(Step::Text("]"));
@@ -119,23 +119,6 @@ impl Value {
         }
         out
     }
-}
-
-/// Writes `s` as a JSON string with minimal escaping.
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
