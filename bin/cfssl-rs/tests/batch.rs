@@ -115,3 +115,37 @@ fn one_bad_csr_means_no_certificate_at_all() {
     d.cfssl(&["sign", "-ca", &ca, "-ca-key", &key, "-batch", "nowhere"])
         .fails_with("cannot read the -batch directory nowhere");
 }
+
+#[test]
+fn a_ca_key_that_is_not_the_certificates_is_refused_before_any_signing() {
+    let d = Dir::new();
+    let (ca, _) = d.root_ca("batch", r#"{"algo":"ecdsa","size":256}"#);
+    let (_, other_key) = d.root_ca("other", r#"{"algo":"ecdsa","size":256}"#);
+    csr_dir(&d, 2);
+    let listing = || {
+        let mut names: Vec<_> = std::fs::read_dir(d.path("csrs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        (d.files(), names)
+    };
+    let before = listing();
+    let r = d.cfssl(&["sign", "-ca", &ca, "-ca-key", &other_key, "-batch", "csrs"]);
+    r.fails_with(
+        r#"{"code":1000,"message":"x509: provided PrivateKey doesn't match parent's PublicKey"}"#,
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "the CA private key {other_key} does not belong to the CA certificate {ca}"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("csrs/host0.csr"),
+        "signed before checking the key: {}",
+        r.stderr
+    );
+    assert_eq!(listing(), before, "something was written");
+}

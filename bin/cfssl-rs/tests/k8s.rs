@@ -98,6 +98,15 @@ fn b64_field(v: &Value, pointer: &str) -> Vec<u8> {
     STANDARD.decode(text).unwrap()
 }
 
+/// The base64 field at `pointer` holds exactly the bytes of `file`.
+fn assert_b64_field_is_file(v: &Value, pointer: &str, d: &Dir, file: &str) {
+    assert_eq!(
+        b64_field(v, pointer),
+        d.read(file).as_bytes(),
+        "{pointer} is not {file}"
+    );
+}
+
 fn openssl_verify(d: &Dir, ca: &str, cert: &str) {
     let r = d.openssl(&["verify", "-CAfile", ca, cert]);
     assert_eq!(r.code, 0, "openssl verify {cert}: {}{}", r.stdout, r.stderr);
@@ -151,14 +160,8 @@ fn kubectl_create_secret_tls_accepts_our_pairs() {
         assert_eq!(r.code, 0, "kubectl refused the {algo} pair: {}", r.stderr);
         let secret: Value = serde_json::from_str(&r.stdout).unwrap();
         assert_eq!(secret["type"], "kubernetes.io/tls");
-        assert_eq!(
-            b64_field(&secret, "/data/tls.crt"),
-            d.read(&cert).as_bytes()
-        );
-        assert_eq!(
-            b64_field(&secret, "/data/tls.key"),
-            d.read(&key_file).as_bytes()
-        );
+        assert_b64_field_is_file(&secret, "/data/tls.crt", &d, &cert);
+        assert_b64_field_is_file(&secret, "/data/tls.key", &d, &key_file);
     }
     // The check is real: a key that is not the certificate's is refused.
     let r = kubectl(
@@ -267,18 +270,14 @@ fn kubeconfig_round_trips_through_kubectl() {
             json!({"cluster": "kubernetes-the-hard-way", "user": user})
         );
         assert_eq!(v["users"][0]["name"], user);
-        assert_eq!(
-            b64_field(&v, "/clusters/0/cluster/certificate-authority-data"),
-            d.read("ca.pem").as_bytes()
+        assert_b64_field_is_file(
+            &v,
+            "/clusters/0/cluster/certificate-authority-data",
+            &d,
+            "ca.pem",
         );
-        assert_eq!(
-            b64_field(&v, "/users/0/user/client-certificate-data"),
-            d.read(&cert_file).as_bytes()
-        );
-        assert_eq!(
-            b64_field(&v, "/users/0/user/client-key-data"),
-            d.read(&key_file).as_bytes()
-        );
+        assert_b64_field_is_file(&v, "/users/0/user/client-certificate-data", &d, &cert_file);
+        assert_b64_field_is_file(&v, "/users/0/user/client-key-data", &d, &key_file);
         // kubectl resolves the context to our cluster and user.
         let minify = kubectl(
             &d,

@@ -191,6 +191,40 @@ pub fn build(
 mod tests {
     use super::*;
 
+    /// A root CA (P-256) made as `gencert -initca` makes it, and its key.
+    fn root(cn: &str) -> (ParsedCertificate, PrivateKey) {
+        let request = cfssl_csr::CertificateRequest::from_json(
+            format!(r#"{{"CN":"{cn}","key":{{"algo":"ecdsa","size":256}}}}"#).as_bytes(),
+        )
+        .unwrap();
+        let key = PrivateKey::generate(cfssl_keys::KeySpec::EcdsaP256).unwrap();
+        let csr = cfssl_csr::generate(&key, &request)
+            .unwrap()
+            .verified()
+            .unwrap();
+        let policy = crate::initca::ca_policy(&request, true).unwrap();
+        let issued =
+            crate::initca::self_sign(&csr, &key, &policy, OffsetDateTime::now_utc()).unwrap();
+        (
+            ParsedCertificate::from_pem(issued.pem.as_bytes()).unwrap(),
+            key,
+        )
+    }
+
+    #[test]
+    fn the_signature_is_checked_with_the_ca_certificates_key() {
+        let (ca, key) = root("CRL CA");
+        let (_, other) = root("Other CA");
+        let lifetime = Duration::hours(1);
+        let now = OffsetDateTime::now_utc();
+        let der = build(&[], &ca, &key, now, lifetime).unwrap();
+        assert!(!der.is_empty());
+        // A key that is not the certificate's: refused, as cfssl's 1000.
+        let err = build(&[], &ca, &other, now, lifetime).unwrap_err();
+        assert!(matches!(err, SignError::KeyMismatch), "{err:?}");
+        assert_eq!(err.code(), Some(1000));
+    }
+
     #[test]
     fn serial_list_is_read_like_cfssl() {
         let s = parse_serial_list("1234\n\n5678\r\n0x1f2e3d\n  42  \nnot-a-number\n-5\n+7\n1_0\n");
