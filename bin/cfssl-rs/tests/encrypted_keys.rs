@@ -383,3 +383,84 @@ fn kubeconfig_refuses_an_encrypted_client_key() {
         "the client key (-key) is encrypted, and kubectl cannot use an encrypted client-key-data",
     );
 }
+
+/// Out-of-range PBES2 parameters (issue 11 #1: scrypt N = 0 made `pkcs5` panic, exit 134):
+/// every command that reads a key refuses them before any key derivation, naming the file.
+#[test]
+fn invalid_kdf_parameters_are_refused_by_every_command() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let d = Dir::new();
+    let (ca, _) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    d.write("leaf.csr", d.cfssl(&["genkey", "leaf.json"]).field("csr"));
+    d.write("serials.txt", "12\n");
+    for (file, reason) in [
+        (
+            "pbes2-scrypt-n0-key.pem",
+            "scrypt N must be a power of two greater than 1",
+        ),
+        (
+            "pbes2-pbkdf2-iter0-key.pem",
+            "PBKDF2 iteration count must be at least 1",
+        ),
+    ] {
+        let key = fixtures.join(file).to_string_lossy().into_owned();
+        let commands: [&[&str]; 4] = [
+            &["sign", "-ca", &ca, "-ca-key", &key, "leaf.csr"],
+            &["gencert", "-ca", &ca, "-ca-key", &key, "leaf.json"],
+            &["gencsr", "-key", &key, "leaf.json"],
+            &["gencrl", "serials.txt", &ca, &key],
+        ];
+        for args in commands {
+            let r = d.cfssl_env(
+                args,
+                &[("CFSSL_CA_PK_PASSWORD", "x"), ("CFSSL_KEY_PASSWORD", "x")],
+            );
+            r.fails_with(&format!(
+                "the private key in {key} uses key encryption that cfssl-rs cannot read: \
+                 invalid key encryption parameters: {reason}; re-encrypt it with \
+                 `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`"
+            ));
+        }
+    }
+}
+
+/// Issue 11 #9: a PBES1 key (`openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES`) gets the conversion
+/// hint the README promises.
+#[test]
+fn pbes1_keys_get_the_conversion_hint() {
+    let d = Dir::new();
+    d.openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        "p.pem",
+    ])
+    .ok();
+    d.openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-v1",
+        "PBE-SHA1-3DES",
+        "-in",
+        "p.pem",
+        "-passout",
+        "pass:x",
+        "-out",
+        "pbes1.pem",
+    ])
+    .ok();
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    assert_refused(
+        &d.cfssl_env(
+            &["gencsr", "-key", "pbes1.pem", "leaf.json"],
+            &[("CFSSL_KEY_PASSWORD", "x")],
+        ),
+        "the private key in pbes1.pem uses key encryption that cfssl-rs cannot read: \
+         unsupported private key encryption: PBES1 (PKCS#5 v1.5 / PKCS#12 PBE) is not \
+         supported; re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`",
+    );
+}

@@ -1,5 +1,6 @@
 //! Password-protected PKCS#8 (`EncryptedPrivateKeyInfo`, RFC 5958 §3) with PBES2 (RFC 8018).
 
+use const_oid::ObjectIdentifier;
 use der::asn1::OctetStringRef;
 use der::{Decode, Encode};
 use pkcs8::EncryptedPrivateKeyInfoRef;
@@ -47,27 +48,94 @@ pub(crate) fn encrypt(pkcs8_der: &[u8], password: &[u8]) -> Result<Vec<u8>, KeyE
     info.to_der().map_err(|_| KeyError::Encoding)
 }
 
+/// What to say about an encryption scheme this crate does not implement.
+const ONLY_PBES2: &str = "only PBES2 with PBKDF2-HMAC-SHA2 or scrypt and AES is supported";
+const PBES1: &str = "PBES1 (PKCS#5 v1.5 / PKCS#12 PBE) is not supported";
+
+/// PBES1 (RFC 8018 §6.1, `pkcs-5 1, 3, 4, 6, 10, 11`) and the PKCS#12 password-based schemes
+/// (RFC 7292 Appendix C, `pkcs-12PbeIds`): what `openssl pkcs8 -topk8 -v1 …` writes.
+fn is_pbes1(oid: &ObjectIdentifier) -> bool {
+    const PKCS5: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5");
+    const PKCS12_PBE_IDS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1");
+    match oid.parent() {
+        Some(parent) if parent == PKCS5 => {
+            matches!(oid.arcs().last(), Some(1 | 3 | 4 | 6 | 10 | 11))
+        }
+        Some(parent) => parent == PKCS12_PBE_IDS,
+        None => false,
+    }
+}
+
 /// Decrypts an `EncryptedPrivateKeyInfo` and returns the inner PKCS#8 DER.
+///
+/// The parameters are checked before any key derivation ([`check_parameters`], then
+/// [`check_cost`]): the KDF crates assume values a real encrypter writes, and a hostile file
+/// can hold anything (scrypt N = 0 made `pkcs5` panic).
 pub(crate) fn decrypt(der: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let info = match EncryptedPrivateKeyInfoRef::from_der(der) {
         Ok(info) => info,
-        Err(_) if is_encrypted_info_shape(der) => {
-            return Err(KeyError::UnsupportedEncryption(
-                "only PBES2 with PBKDF2-HMAC-SHA2 or scrypt and AES is supported",
-            ));
+        Err(_) => {
+            return Err(match encrypted_info_scheme(der) {
+                Some(oid) if is_pbes1(&oid) => KeyError::UnsupportedEncryption(PBES1),
+                Some(_) => KeyError::UnsupportedEncryption(ONLY_PBES2),
+                None => KeyError::Parse,
+            });
         }
-        Err(_) => return Err(KeyError::Parse),
     };
     let Some(params) = info.encryption_algorithm.pbes2() else {
-        return Err(KeyError::UnsupportedEncryption("PBES1 is not supported"));
+        return Err(KeyError::UnsupportedEncryption(PBES1));
     };
+    check_parameters(params)?;
     check_cost(&params.kdf)?;
     match params.decrypt(password, info.encrypted_data.as_bytes()) {
         Ok(plain) => Ok(Zeroizing::new(plain)),
         Err(pkcs5::Error::DecryptFailed) => Err(KeyError::WrongPassword),
-        Err(_) => Err(KeyError::UnsupportedEncryption(
-            "only PBES2 with PBKDF2-HMAC-SHA2 or scrypt and AES is supported",
-        )),
+        Err(_) => Err(KeyError::UnsupportedEncryption(ONLY_PBES2)),
+    }
+}
+
+/// Refuses parameters outside their ASN.1 ranges or the algorithms' definitions:
+///
+/// ```text
+/// PBKDF2-params ::= SEQUENCE { salt …, iterationCount INTEGER (1..MAX),
+///                              keyLength INTEGER (1..MAX) OPTIONAL, prf … }   -- RFC 8018 A.2
+/// scrypt-params ::= SEQUENCE { salt OCTET STRING, costParameter INTEGER (1..MAX),
+///                              blockSize INTEGER (1..MAX), parallelizationParameter
+///                              INTEGER (1..MAX), keyLength INTEGER (1..MAX) OPTIONAL }
+///                                                                             -- RFC 7914 §7.1
+/// ```
+///
+/// and scrypt's N must be "larger than 1, a power of 2" (RFC 7914 §2). A `keyLength` other than
+/// the cipher's key size cannot decrypt anything.
+pub(crate) fn check_parameters(params: &pbes2::Parameters) -> Result<(), KeyError> {
+    let invalid = |why| Err(KeyError::InvalidEncryptionParameters(why));
+    let key_length = match &params.kdf {
+        Kdf::Pbkdf2(p) => {
+            if p.iteration_count == 0 {
+                return invalid("PBKDF2 iteration count must be at least 1");
+            }
+            p.key_length
+        }
+        Kdf::Scrypt(p) => {
+            if p.cost_parameter < 2 || !p.cost_parameter.is_power_of_two() {
+                return invalid("scrypt N must be a power of two greater than 1");
+            }
+            if p.block_size == 0 {
+                return invalid("scrypt r must be at least 1");
+            }
+            if p.parallelization == 0 {
+                return invalid("scrypt p must be at least 1");
+            }
+            p.key_length
+        }
+        _ => return Err(KeyError::UnsupportedEncryption(ONLY_PBES2)),
+    };
+    match key_length {
+        Some(0) => invalid("key length must be at least 1"),
+        Some(len) if usize::from(len) != params.encryption.key_size() => {
+            invalid("key length differs from the cipher's key size")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -93,16 +161,16 @@ fn check_cost(kdf: &Kdf) -> Result<(), KeyError> {
     }
 }
 
-/// `SEQUENCE { AlgorithmIdentifier, OCTET STRING }`: an EncryptedPrivateKeyInfo whose scheme
-/// the pkcs5 crate does not know.
-fn is_encrypted_info_shape(der: &[u8]) -> bool {
+/// `SEQUENCE { AlgorithmIdentifier, OCTET STRING }`: the scheme's OID of an
+/// EncryptedPrivateKeyInfo that the pkcs5 crate cannot decode (a scheme it does not know).
+fn encrypted_info_scheme(der: &[u8]) -> Option<ObjectIdentifier> {
     der::asn1::AnyRef::from_der(der)
         .and_then(|any| {
             any.sequence(|reader| {
-                let _: spki::AlgorithmIdentifierRef<'_> = der::Reader::decode(reader)?;
+                let alg: spki::AlgorithmIdentifierRef<'_> = der::Reader::decode(reader)?;
                 let _: &OctetStringRef = der::Reader::decode(reader)?;
-                Ok(())
+                Ok(alg.oid)
             })
         })
-        .is_ok()
+        .ok()
 }

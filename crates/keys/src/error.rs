@@ -42,6 +42,12 @@ pub enum KeyError {
     /// limits documented on [`crate::PrivateKey::from_pem_with_password`]).
     #[error("unsupported private key encryption: {0}")]
     UnsupportedEncryption(&'static str),
+    /// The `ENCRYPTED PRIVATE KEY` names a supported scheme with parameters outside the
+    /// ranges of RFC 8018 / RFC 7914 (scrypt N not a power of two above 1, r, p, an iteration
+    /// count or a key length of 0, a key length that is not the cipher's). Refused before any
+    /// key derivation: such values are never written by a real tool, and some crash KDFs.
+    #[error("invalid key encryption parameters: {0}")]
+    InvalidEncryptionParameters(&'static str),
     /// The key is well-formed but of a type cfssl cannot use (DSA, X25519, secp256k1, brainpool…).
     #[error("Private key algorithm is not RSA or ECC or Ed25519")]
     UnsupportedKeyType,
@@ -110,9 +116,10 @@ impl KeyError {
             | KeyError::GenerationFailed => Some(2400),
             KeyError::Decode => Some(2002),
             KeyError::Parse => Some(2003),
-            KeyError::Encrypted | KeyError::WrongPassword | KeyError::UnsupportedEncryption(_) => {
-                Some(2100)
-            }
+            KeyError::Encrypted
+            | KeyError::WrongPassword
+            | KeyError::UnsupportedEncryption(_)
+            | KeyError::InvalidEncryptionParameters(_) => Some(2100),
             KeyError::UnsupportedKeyType => Some(2200),
             KeyError::KeyMismatch => Some(2300),
             KeyError::UnsupportedAlgorithm

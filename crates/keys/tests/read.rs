@@ -369,3 +369,83 @@ fn hostile_kdf_costs_are_refused() {
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 }
+
+/// Issue 11 #1: parameters outside RFC 8018 / RFC 7914 ranges are refused before any key
+/// derivation (scrypt N = 0 made the pkcs5 crate panic).
+#[test]
+fn out_of_range_kdf_parameters_are_refused() {
+    use der::Encode;
+    use pkcs8::pkcs5::pbes2::{self, Kdf, Pbkdf2Params, Salt, ScryptParams};
+
+    let salt = Salt::new([7u8; 16]).unwrap();
+    let scrypt = |n: u64, r: u16, p: u16, key_length: Option<u16>| {
+        Kdf::Scrypt(ScryptParams {
+            salt,
+            cost_parameter: n,
+            block_size: r,
+            parallelization: p,
+            key_length,
+        })
+    };
+    let pbkdf2 = |iterations: u32, key_length: Option<u16>| {
+        let mut params = Pbkdf2Params::hmac_sha256(1, &[7u8; 16]).unwrap();
+        params.iteration_count = iterations;
+        params.key_length = key_length;
+        Kdf::Pbkdf2(params)
+    };
+    let n = "scrypt N must be a power of two greater than 1";
+    let cases = [
+        (scrypt(0, 8, 1, None), n),
+        (scrypt(1, 8, 1, None), n),
+        (scrypt(3, 8, 1, None), n),
+        (scrypt((1 << 14) + 1, 8, 1, None), n),
+        (scrypt(u64::MAX, 8, 1, None), n),
+        (scrypt(1 << 10, 0, 1, None), "scrypt r must be at least 1"),
+        (scrypt(1 << 10, 8, 0, None), "scrypt p must be at least 1"),
+        (
+            scrypt(1 << 10, 8, 1, Some(0)),
+            "key length must be at least 1",
+        ),
+        (
+            scrypt(1 << 10, 8, 1, Some(16)),
+            "key length differs from the cipher's key size",
+        ),
+        (pbkdf2(0, None), "PBKDF2 iteration count must be at least 1"),
+        (pbkdf2(1000, Some(0)), "key length must be at least 1"),
+        (
+            pbkdf2(1000, Some(31)),
+            "key length differs from the cipher's key size",
+        ),
+    ];
+    for (kdf, why) in cases {
+        let info = pkcs8::EncryptedPrivateKeyInfoRef {
+            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(pbes2::Parameters {
+                kdf: kdf.clone(),
+                encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
+            }),
+            encrypted_data: der::asn1::OctetStringRef::new(&[0u8; 32]).unwrap(),
+        };
+        let pem = pem_rfc7468::encode_string(
+            "ENCRYPTED PRIVATE KEY",
+            pkcs8::LineEnding::LF,
+            &info.to_der().unwrap(),
+        )
+        .unwrap();
+        let err = PrivateKey::from_pem_with_password(pem.as_bytes(), b"x").unwrap_err();
+        assert_eq!(err, KeyError::InvalidEncryptionParameters(why), "{kdf:?}");
+        assert_eq!(err.code(), Some(2100));
+        assert_eq!(
+            err.to_string(),
+            format!("invalid key encryption parameters: {why}")
+        );
+    }
+
+    // PBES1 says so (issue 11 #9; the fixture is PKCS#12's pbeWithSHA1And3-KeyTripleDES-CBC,
+    // `openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES`, a scheme the pkcs5 crate does not decode).
+    let err =
+        PrivateKey::from_pem_with_password(&data("openssl-p256-enc-pbes1.pem"), b"x").unwrap_err();
+    assert_eq!(
+        err,
+        KeyError::UnsupportedEncryption("PBES1 (PKCS#5 v1.5 / PKCS#12 PBE) is not supported")
+    );
+}

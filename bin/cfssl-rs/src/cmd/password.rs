@@ -53,6 +53,16 @@ pub fn decode_key(
              (Proc-Type: 4,ENCRYPTED), which cfssl-rs does not read; convert it with \
              `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`"
         )),
+        KeyError::UnsupportedEncryption(_) | KeyError::InvalidEncryptionParameters(_) => {
+            CliError::cfssl(
+                2100,
+                format!(
+                    "the private key in {source} uses key encryption that cfssl-rs cannot \
+                     read: {e}; re-encrypt it with \
+                     `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`"
+                ),
+            )
+        }
         other => other.into(),
     })
 }
