@@ -530,6 +530,40 @@ fn basename_with_directory() {
     );
 }
 
+#[test]
+fn longest_basenames_the_file_system_accepts() {
+    // NAME-key.pem is 248 bytes, within NAME_MAX (255): the hidden temporary and backup names
+    // must not be longer than that (they once were `.NAME-key.pem.PID.N.tmp`).
+    let d = tmp();
+    let base = "n".repeat(240);
+    let set = || {
+        let mut v = vec![
+            format!("{base}-key.pem"),
+            format!("{base}.csr"),
+            format!("{base}.pem"),
+        ];
+        v.sort();
+        v
+    };
+    cfssljson(d.path(), &["-bare", &base])
+        .write_stdin(fixture("ca.json"))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(names(d.path()), set());
+    // Replacing the set makes backups as well.
+    cfssljson(d.path(), &["-bare", "-overwrite", &base])
+        .write_stdin(fixture("selfsign.json"))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(names(d.path()), set());
+    assert_eq!(
+        fs::read_to_string(d.path().join(format!("{base}-key.pem"))).unwrap(),
+        fixture("selfsign-key.pem")
+    );
+}
+
 // ---------------------------------------------------------------- umask
 
 #[test]

@@ -19,16 +19,27 @@
 //! and a symlink at a certificate or CSR name is replaced by the file, its target untouched
 //! (cfssl writes through it). Where the file system has no hard links, the backup is made by
 //! renaming, so the old file is briefly absent under its name.
+//!
+//! The temporary and backup names, `.cfssljson-PID-N.tmp` and `.cfssljson-PID-N.bak`, do not
+//! contain the target's name, so that any name the file system accepts for the final file
+//! works: `.NAME-key.pem.PID.N.tmp` was over 255 bytes for a NAME of 233 characters or more.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::{CfssljsonError, OutputFile, go_os_error};
 
 /// How many names to try for a temporary or backup file before giving up.
 const NAME_ATTEMPTS: u32 = 1000;
+
+/// Start of every temporary and backup name: `.cfssljson-PID-N.SUFFIX`.
+const HIDDEN_PREFIX: &str = ".cfssljson-";
+
+/// The `N` of the next hidden name: unique within this process, whatever the directory.
+static NEXT_HIDDEN: AtomicU32 = AtomicU32::new(0);
 
 /// Writes `files` into `dir` all-or-nothing (differences.md #11); see the module rules above.
 ///
@@ -167,21 +178,22 @@ fn check_target(dir: &Path, file: &OutputFile, overwrite_keys: bool) -> Result<(
     }
 }
 
-/// Hidden sibling names for `target`: `.NAME.<pid>.<n>.<suffix>`.
-fn sibling(target: &Path, n: u32, suffix: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".{name}.{}.{n}.{suffix}", std::process::id()))
+/// A new hidden name next to `target`: `.cfssljson-PID-N.SUFFIX`, short whatever the target's
+/// name.
+fn hidden_sibling(target: &Path, suffix: &str) -> PathBuf {
+    let n = NEXT_HIDDEN.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!(
+        "{HIDDEN_PREFIX}{}-{n}.{suffix}",
+        std::process::id()
+    ))
 }
 
 /// Step 2: write the contents to a new temporary file next to the target.
 fn stage<'a>(dir: &Path, file: &'a OutputFile) -> Result<Staged<'a>, CfssljsonError> {
     let target = dir.join(&file.name);
     let mut last = None;
-    for n in 0..NAME_ATTEMPTS {
-        let temp = sibling(&target, n, "tmp");
+    for _ in 0..NAME_ATTEMPTS {
+        let temp = hidden_sibling(&target, "tmp");
         // The mode is set at creation: a key is never readable by others, not even briefly.
         let opened = OpenOptions::new()
             .write(true)
@@ -260,8 +272,8 @@ fn back_up(target: &Path) -> io::Result<Option<Backup>> {
         };
     }
     let mut last = None;
-    for n in 0..NAME_ATTEMPTS {
-        let path = sibling(target, n, "bak");
+    for _ in 0..NAME_ATTEMPTS {
+        let path = hidden_sibling(target, "bak");
         if fs::symlink_metadata(&path).is_ok() {
             continue;
         }
