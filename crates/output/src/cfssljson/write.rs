@@ -8,45 +8,58 @@
 //! 1. Lock every directory the set goes to, for the whole write: an exclusive `flock(2)` on
 //!    the hidden file `.cfssljson.lock` there (created with mode 0600, never through a
 //!    symlink), waiting while another run holds it. Without the lock two runs both find no
-//!    key in step 2; the loser, whose certificate has already replaced the winner's, removes
+//!    key in step 3; the loser, whose certificate has already replaced the winner's, removes
 //!    it again in its rollback when its key's `link(2)` fails, or with `-overwrite` the two
 //!    sets end up mixed file by file.
-//! 2. Refuse before writing anything if a private-key name exists (unless `overwrite_keys`),
+//! 2. Remove what killed runs left there (see "Leftovers" below).
+//! 3. Refuse before writing anything if a private-key name exists (unless `overwrite_keys`),
 //!    is a symlink (always), or any name is a directory or other non-regular file.
-//! 3. Write every file to a fresh temporary file `.cfssljson-PID-N.tmp` in its target's
+//! 4. Write every file to a fresh temporary file `.cfssljson-PID-N.tmp` in its target's
 //!    directory, created with `O_CREAT|O_EXCL` and the file's mode from the first byte (the
 //!    umask applies, as for `os.WriteFile`), and `fsync` it. Any failure removes the
 //!    temporaries: nothing changed.
-//! 4. Move each into place with `rename(2)`, keeping a hard-linked backup
+//! 5. Move each into place with `rename(2)`, keeping a hard-linked backup
 //!    `.cfssljson-PID-N.bak` of any file it replaces. A key that must not be replaced is moved
 //!    with `link(2)`, which fails if the name appeared in the meantime. If a step fails, the
 //!    files already moved are put back from their backups, or removed if they are new and
 //!    still the very file this run created (same device and inode): the old set stays intact.
-//! 5. Remove the backups, `fsync` the directories, remove the lock file and unlock.
+//! 6. Remove the backups, `fsync` the directories, remove the lock file and unlock.
 //!
 //! A replaced file therefore gets the new file's mode, not the old one (cfssl keeps the old),
 //! and a symlink at a certificate or CSR name is replaced by the file, its target untouched
 //! (cfssl writes through it). Where the file system has no hard links, the backup is made by
-//! renaming the old file to its backup name, so it is briefly absent under its name.
+//! renaming the old file to `.cfssljson-PID-N.old`, so it is briefly absent under its name.
 //!
 //! **The lock** is one per directory, not one per NAME: its name has a fixed length (a
-//! `.NAME.lock` would exceed the 255-byte limit for some NAMEs whose `NAME.pem` fits), and one
-//! lock covers a `sign -batch` of many names. Runs for different names in one directory thus
-//! wait for each other, for the few milliseconds a write takes. The loser of a race for one
-//! NAME then sees the winner's complete set in step 2: it fails naming the existing key, or
-//! with `-overwrite` replaces the whole set with its own.
+//! `.NAME.lock` would exceed the 255-byte limit for some NAMEs whose `NAME.pem` fits), one lock
+//! covers a `sign -batch` of many names, and while it is held no other run can be in steps 2–6
+//! there, so every temporary file found in step 2 is a leftover. Runs for different names in
+//! one directory thus wait for each other, for the few milliseconds a write takes. The loser
+//! of a race for one NAME then sees the winner's complete set in step 3: it fails naming the
+//! existing key, or with `-overwrite` replaces the whole set with its own.
 //!
-//! The lock file is removed in step 5 while still locked, so no trace of it stays. That is safe
+//! The lock file is removed in step 6 while still locked, so no trace of it stays. That is safe
 //! because a run that obtains the lock checks that the file it locked is still the one at the
 //! path (same device and inode), and starts over otherwise: a run that was waiting on the
 //! removed file then creates or opens the new one. A run killed while holding the lock releases
 //! it (the kernel closes the file) and leaves the empty file behind, which the next run reuses
 //! and removes. Where the file system cannot lock (`ENOLCK`, `EOPNOTSUPP`: some network file
-//! systems), the write goes ahead unlocked, as before the lock existed.
+//! systems), the write goes ahead unlocked, as before the lock existed, and step 2 is skipped.
 //!
 //! **Names.** The temporary and backup names do not contain the target's name, so that any
 //! name the file system accepts for the final file works: `.NAME-key.pem.PID.N.tmp` was over
-//! 255 bytes for a NAME of 233 characters or more.
+//! 255 bytes for a NAME of 233 characters or more. They carry the process id instead, for step 2.
+//!
+//! **Leftovers.** A run killed between steps 4 and 6 (`SIGKILL`, a crash, a power cut) leaves
+//! its temporary files, one maybe holding a private key (mode 0600), and its backups. Step 2
+//! removes every *regular file* in the locked directory named exactly `.cfssljson-PID-N.tmp` or
+//! `.cfssljson-PID-N.bak` (decimal numbers) whose PID is no running process (`kill(PID, 0)`
+//! fails with `ESRCH`); a symlink or any other name is left alone, and nothing is followed. The
+//! PID test is a second safeguard, since under the lock no other run is writing there: a file
+//! whose PID has been reused by an unrelated process stays until a run after that process has
+//! ended. A `.old` file is never removed: after a crash it may be the only copy of a file that
+//! its run was replacing. A run killed in the middle of step 5 can leave a set with some files
+//! new and some old; running it again replaces the set.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
@@ -69,11 +82,14 @@ const LOCK_NAME: &str = ".cfssljson.lock";
 /// Start of every temporary and backup name: `.cfssljson-PID-N.SUFFIX`.
 const HIDDEN_PREFIX: &str = ".cfssljson-";
 
-/// Suffix of a temporary file (step 3).
+/// Suffix of a temporary file (step 4); removed in step 2 when its run is dead.
 const TEMP_SUFFIX: &str = "tmp";
 
-/// Suffix of a backup (step 4).
+/// Suffix of a hard-linked backup (step 5); removed in step 2 when its run is dead.
 const BACKUP_SUFFIX: &str = "bak";
+
+/// Suffix of a file renamed away where there are no hard links; never removed in step 2.
+const MOVED_SUFFIX: &str = "old";
 
 /// The `N` of the next hidden name: unique within this process, whatever the directory.
 static NEXT_HIDDEN: AtomicU32 = AtomicU32::new(0);
@@ -130,12 +146,15 @@ fn write_with(
     overwrite_keys: bool,
     rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
 ) -> Result<(), CfssljsonError> {
-    // Step 1. The locks are released, and their files removed, when `locks` is dropped:
+    // Steps 1 and 2. The locks are released, and their files removed, when `locks` is dropped:
     // after everything else, whatever the outcome.
     let mut locks = Vec::new();
     for (parent, first) in target_dirs(dir, files)? {
         match lock_dir(&parent) {
-            Ok(Some(lock)) => locks.push(lock),
+            Ok(Some(lock)) => {
+                remove_leftovers(&parent);
+                locks.push(lock);
+            }
             Ok(None) => {}
             Err(e) => {
                 let lock = Path::new(first).with_file_name(LOCK_NAME);
@@ -152,7 +171,7 @@ fn write_with(
     written
 }
 
-/// Steps 2 to 5 but the unlocking, with the directories locked.
+/// Steps 3 to 6 but the unlocking, with the directories locked.
 fn write_locked(
     dir: &Path,
     files: &[OutputFile],
@@ -228,7 +247,7 @@ fn write_error(dir: &Path, name: &str, err: &io::Error) -> CfssljsonError {
     }
 }
 
-/// Step 2: may this name be (re)written?
+/// Step 3: may this name be (re)written?
 fn check_target(dir: &Path, file: &OutputFile, overwrite_keys: bool) -> Result<(), CfssljsonError> {
     let path = display(dir, &file.name);
     match fs::symlink_metadata(dir.join(&file.name)) {
@@ -356,7 +375,55 @@ fn remove_if_same(path: &Path, meta: &fs::Metadata) {
     }
 }
 
-/// Step 3: write the contents to a new temporary file next to the target.
+/// The PID in a name of a removable leftover, exactly `.cfssljson-PID-N.tmp` or
+/// `.cfssljson-PID-N.bak` as [`hidden_sibling`] makes them (decimal, no sign, no leading zero).
+fn leftover_pid(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix(HIDDEN_PREFIX)?;
+    let (rest, suffix) = rest.rsplit_once('.')?;
+    if suffix != TEMP_SUFFIX && suffix != BACKUP_SUFFIX {
+        return None;
+    }
+    let (pid, n) = rest.split_once('-')?;
+    let decimal = |s: &str| {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+    };
+    if !decimal(pid) || !decimal(n) {
+        return None;
+    }
+    n.parse::<u32>().ok()?;
+    pid.parse::<i32>().ok().filter(|pid| *pid > 0)
+}
+
+/// Whether a process `pid` exists: `kill(pid, 0)` fails with `ESRCH` only if none does
+/// (`EPERM` means it exists but belongs to someone else).
+fn process_exists(pid: i32) -> bool {
+    rustix::process::Pid::from_raw(pid)
+        .is_none_or(|pid| !matches!(rustix::process::test_kill_process(pid), Err(Errno::SRCH)))
+}
+
+/// Step 2: removes the temporary files and backups of dead runs from the locked `dir`. Best
+/// effort: what cannot be read or removed stays, and the write goes on.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(leftover_pid) else {
+            continue;
+        };
+        if process_exists(pid) {
+            continue;
+        }
+        let path = entry.path();
+        // Only a regular file; `symlink_metadata` and `remove_file` never follow a symlink.
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Step 4: write the contents to a new temporary file next to the target.
 fn stage<'a>(dir: &Path, file: &'a OutputFile) -> Result<Staged<'a>, CfssljsonError> {
     let target = dir.join(&file.name);
     let mut last = None;
@@ -451,15 +518,26 @@ fn back_up(target: &Path) -> io::Result<Option<Backup>> {
         match fs::hard_link(target, &path) {
             Ok(()) => return Ok(Some(Backup { path, moved: false })),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(_) => {
-                return fs::rename(target, &path).map(|()| Some(Backup { path, moved: true }));
-            }
+            Err(_) => return move_away(target).map(Some),
         }
     }
     Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
 }
 
-/// Step 4 for one file. On success the file is recorded in `installed`.
+/// The backup where there are no hard links: `target` renamed to a name that step 2 never
+/// removes, since until the new file is in place it is the only copy.
+fn move_away(target: &Path) -> io::Result<Backup> {
+    for _ in 0..NAME_ATTEMPTS {
+        let path = hidden_sibling(target, MOVED_SUFFIX);
+        if fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        return fs::rename(target, &path).map(|()| Backup { path, moved: true });
+    }
+    Err(io::Error::from(io::ErrorKind::AlreadyExists))
+}
+
+/// Step 5 for one file. On success the file is recorded in `installed`.
 fn install(
     s: &Staged<'_>,
     overwrite_keys: bool,
@@ -471,7 +549,7 @@ fn install(
         message: go_os_error(e),
     };
     if s.file.is_private_key && !overwrite_keys {
-        // link(2) never replaces: a key that appeared since step 2 is not clobbered.
+        // link(2) never replaces: a key that appeared since step 3 is not clobbered.
         match fs::hard_link(&s.temp, &s.target) {
             Ok(()) => {
                 installed.push(Installed {
@@ -816,6 +894,34 @@ mod tests {
         assert!(err.to_string().contains(".cfssljson.lock"), "{err}");
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "victim");
         assert_eq!(listing(dir.path()).len(), 2);
+    }
+
+    #[test]
+    fn leftover_names() {
+        assert_eq!(leftover_pid(".cfssljson-123-0.tmp"), Some(123));
+        assert_eq!(leftover_pid(".cfssljson-1-45.bak"), Some(1));
+        for name in [
+            ".cfssljson-123-0.old",
+            ".cfssljson-123-0.tmp.x",
+            ".cfssljson-0-0.tmp",
+            ".cfssljson-0123-0.tmp",
+            ".cfssljson-+123-0.tmp",
+            ".cfssljson--123-0.tmp",
+            ".cfssljson-123-.tmp",
+            ".cfssljson-123.tmp",
+            ".cfssljson-123-0-1.tmp",
+            ".cfssljson-99999999999-0.tmp",
+            "cfssljson-123-0.tmp",
+            ".x.pem.123.0.tmp",
+            LOCK_NAME,
+        ] {
+            assert_eq!(leftover_pid(name), None, "{name}");
+        }
+        // What this process makes is recognised (and its own PID is alive, so kept).
+        let made = hidden_sibling(Path::new("d/x-key.pem"), TEMP_SUFFIX);
+        let name = made.file_name().unwrap().to_str().unwrap();
+        assert_eq!(leftover_pid(name), i32::try_from(std::process::id()).ok());
+        assert!(process_exists(i32::try_from(std::process::id()).unwrap()));
     }
 
     #[test]
