@@ -530,6 +530,101 @@ fn basename_with_directory() {
     );
 }
 
+#[test]
+fn longest_basenames_the_file_system_accepts() {
+    // NAME-key.pem is 248 bytes, within NAME_MAX (255): the hidden temporary and backup names
+    // must not be longer than that (they once were `.NAME-key.pem.PID.N.tmp`).
+    let d = tmp();
+    let base = "n".repeat(240);
+    let set = || {
+        let mut v = vec![
+            format!("{base}-key.pem"),
+            format!("{base}.csr"),
+            format!("{base}.pem"),
+        ];
+        v.sort();
+        v
+    };
+    cfssljson(d.path(), &["-bare", &base])
+        .write_stdin(fixture("ca.json"))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(names(d.path()), set());
+    // Replacing the set makes backups as well.
+    cfssljson(d.path(), &["-bare", "-overwrite", &base])
+        .write_stdin(fixture("selfsign.json"))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(names(d.path()), set());
+    assert_eq!(
+        fs::read_to_string(d.path().join(format!("{base}-key.pem"))).unwrap(),
+        fixture("selfsign-key.pem")
+    );
+}
+
+#[test]
+fn leftovers_of_dead_runs_are_removed() {
+    // A run killed mid-write (SIGKILL, power loss) leaves its hidden temporary file, maybe with
+    // key material, and its backups. The next run in that directory removes those of processes
+    // that no longer exist, and nothing else.
+    let d = tmp();
+    let dead = {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    };
+    let live = std::process::id();
+    let dead_tmp = format!(".cfssljson-{dead}-0.tmp");
+    let dead_bak = format!(".cfssljson-{dead}-3.bak");
+    let live_tmp = format!(".cfssljson-{live}-0.tmp");
+    let not_ours = [
+        // A file renamed away where there are no hard links: maybe the only copy, kept.
+        format!(".cfssljson-{dead}-2.old"),
+        format!(".cfssljson-{dead}-0.tmp.keep"),
+        format!("cfssljson-{dead}-0.tmp"),
+        format!(".cfssljson-{dead}-x.tmp"),
+        format!(".cfssljson-+{dead}-0.tmp"),
+    ];
+    for name in [&dead_tmp, &dead_bak, &live_tmp]
+        .into_iter()
+        .chain(&not_ours)
+    {
+        fs::write(d.path().join(name), "KEY MATERIAL").unwrap();
+        fs::set_permissions(d.path().join(name), fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    // A symlink with a leftover's name is not a leftover; its target is never touched.
+    let link = format!(".cfssljson-{dead}-1.tmp");
+    std::os::unix::fs::symlink("ca.json", d.path().join(&link)).unwrap();
+    fs::write(d.path().join("ca.json"), "target").unwrap();
+
+    cfssljson(d.path(), &["-bare", "ca"])
+        .write_stdin(fixture("ca.json"))
+        .assert()
+        .success()
+        .stderr("");
+    let mut expected: Vec<String> = [
+        "ca-key.pem",
+        "ca.csr",
+        "ca.json",
+        "ca.pem",
+        live_tmp.as_str(),
+        link.as_str(),
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain(not_ours.iter().cloned())
+    .collect();
+    expected.sort();
+    assert_eq!(names(d.path()), expected);
+    assert_eq!(
+        fs::read_to_string(d.path().join("ca.json")).unwrap(),
+        "target"
+    );
+}
+
 // ---------------------------------------------------------------- umask
 
 #[test]

@@ -106,6 +106,18 @@ pub enum CfssljsonError {
         message: String,
     },
 
+    /// The directory's lock file (which keeps concurrent runs from mixing their file sets)
+    /// could not be created or locked; nothing was written.
+    #[error("cannot write {path}: cannot lock {lock}: {message}; nothing was written")]
+    Lock {
+        /// The first output file in that directory.
+        path: String,
+        /// The lock file.
+        lock: String,
+        /// Go-style OS error text, e.g. `permission denied`.
+        message: String,
+    },
+
     /// An I/O step failed after some files were in place, and putting the previous files back
     /// failed as well: the set may be mixed.
     #[error(
