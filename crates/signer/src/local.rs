@@ -147,6 +147,10 @@ impl LocalSigner {
         let mut warnings = Vec::new();
 
         if let Some(url) = &request.crl_override {
+            // Like the profile's crl_url (cfssl-config checks those when loading).
+            cfssl_config::check_url(url).map_err(|reason| {
+                SignError::Input(format!("-crl {url:?} is not a usable URI: {reason}"))
+            })?;
             template.crl_url = Some(url.clone());
         }
 
@@ -185,7 +189,16 @@ impl LocalSigner {
         }
         template.serial = random_serial()?;
 
-        fill_from_profile(&mut template, profile, &self.policy, &mut warnings)?;
+        fill_from_profile(
+            &mut template,
+            profile,
+            &request.profile,
+            &self.policy,
+            &mut warnings,
+        )?;
+        // The CSR's own SANs (no -hostname) have not been looked at yet; CA certificates
+        // kept only their IP addresses.
+        template.sans.check_dns_names()?;
         if profile.ca_constraint.is_ca && !csr_wants_ca {
             let (issuer_max, issuer_zero) = self.ca.max_path_len();
             if issuer_max == 0 && issuer_zero {
@@ -334,6 +347,7 @@ pub(crate) fn validity_policy(
 pub(crate) fn fill_from_profile(
     t: &mut Template,
     profile: &SigningProfile,
+    profile_name: &str,
     policy: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<(), SignError> {
@@ -385,6 +399,9 @@ pub(crate) fn fill_from_profile(
         t.sans.dns_names.clear();
         t.sans.email_addresses.clear();
         t.sans.uris.clear();
+    }
+    if let Some(note) = t.drop_ca_usages_for_non_ca(profile_name)? {
+        warnings.push(note);
     }
     let mut tail: Vec<CertExtension> = Vec::new();
     if !profile.policies.is_empty() {
