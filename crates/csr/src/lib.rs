@@ -66,7 +66,7 @@ pub enum CsrError {
     )]
     InvalidIp(String),
     /// A host that would become a dNSName but is not a host name (hosts.rs module docs).
-    #[error("invalid DNS name {host:?} in hosts: {reason}")]
+    #[error("invalid DNS name {host:?}: {reason}")]
     InvalidDnsName {
         /// The host as given.
         host: String,
