@@ -203,9 +203,7 @@ pub fn dns_name_problem(name: &str) -> Option<String> {
         ));
     }
     let rest = match name.strip_prefix("*.") {
-        Some(rest) if rest.is_empty() => {
-            return Some("a wildcard needs a domain after \"*.\"".into());
-        }
+        Some("") => return Some("a wildcard needs a domain after \"*.\"".into()),
         Some(rest) => rest,
         None if name == "*" => return Some("a wildcard needs a domain after \"*.\"".into()),
         None => name,

@@ -143,7 +143,7 @@ mod tests {
         (csr, key)
     }
 
-    fn extension<'a>(cert: &'a Certificate, oid: const_oid::ObjectIdentifier) -> Option<&'a [u8]> {
+    fn extension(cert: &Certificate, oid: const_oid::ObjectIdentifier) -> Option<&[u8]> {
         cert.tbs_certificate()
             .extensions()?
             .iter()
