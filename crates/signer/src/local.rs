@@ -9,7 +9,11 @@
 //! ExtKeyUsage, BasicConstraints, SAN and NameConstraints never copied (#7); expired,
 //! not-yet-valid, non-CA or no-keyCertSign issuers refused and the CA key checked against
 //! the certificate before anything is issued (#8); validity clamped and never born expired
-//! (#1, #2); keyEncipherment dropped for EC/Ed25519 keys (#3).
+//! (#1, #2); keyEncipherment dropped for EC/Ed25519 keys (#3). And, so that nothing we issue
+//! breaks RFC 5280 where cfssl's would: a CSR's dNSNames must be host names (cfssl-csr
+//! `hosts`), `-crl` must be an ASCII absolute URI (cfssl-config `check_url`), and `cert
+//! sign`/`crl sign` are dropped, with a warning, from a certificate that is not a CA
+//! ([`Template::drop_ca_usages_for_non_ca`]).
 
 use cfssl_config::{Config, SigningProfile};
 use cfssl_csr::hosts::SubjectAltNames;
