@@ -13,7 +13,7 @@
 //! `xn--bcher-kva.de`) and a warning is returned; a non-ASCII e-mail address or URI is a
 //! clear error.
 //!
-//! Another: cfssl writes whatever is left over as a dNSName, so `ex ample.com`, `a..b` or
+//! Another (differences.md #18): cfssl writes whatever is left over as a dNSName, so `ex ample.com`, `a..b` or
 //! `*.` end up in certificates that RFC 5280 §4.2.1.6 forbids ("MUST be in the preferred
 //! name syntax, as specified by RFC 1034 §3.5 and as modified by RFC 1123 §2.1") and
 //! that linters such as pkilint reject. We refuse them ([`dns_name_problem`], code 1300).

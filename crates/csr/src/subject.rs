@@ -12,7 +12,7 @@
 //! * Each value is a PrintableString when every character is in
 //!   `A-Z a-z 0-9 space ' ( ) + , - . / : = ?`, otherwise a UTF8String.
 //!
-//! One deliberate difference: cfssl encodes any length, so a 100-character CN or
+//! One deliberate difference (differences.md #18): cfssl encodes any length, so a 100-character CN or
 //! `"C": "USA"` gives a certificate that breaks the attribute's ASN.1 definition (pkilint:
 //! FATAL) and that strict decoders refuse. [`SubjectName::to_der`] refuses values above
 //! the upper bounds of RFC 5280 Appendix A.1 (`ub-common-name` 64, …; X.520 §6 for the

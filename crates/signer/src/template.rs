@@ -94,7 +94,8 @@ impl Template {
 
     /// keyCertSign and cRLSign are CA powers: RFC 5280 §4.2.1.9 allows keyCertSign only
     /// with basicConstraints cA TRUE, and §4.2.1.3 ties both to CA keys. cfssl puts them in
-    /// a leaf when its profile lists `cert sign`/`crl sign` without `ca_constraint.is_ca`.
+    /// a leaf when its profile lists `cert sign`/`crl sign` without `ca_constraint.is_ca`
+    /// (differences.md #18).
     /// We drop them (the rest of the certificate is what cfssl issues) and say so, naming
     /// the profile; refusing would break configurations that work with cfssl for the sake
     /// of two bits no verifier honours in a leaf. If nothing is left at all the profile
