@@ -383,7 +383,10 @@ fn selfsign_and_certinfo() {
         serde_json::json!(["www.example.net", "example.net"])
     );
     assert_eq!(j["sigalg"], "ECDSAWithSHA256");
-    assert_eq!(j["authority_key_id"], "");
+    // cfssl writes no AKI here; cfssl-rs writes AKI = SKI (RFC 5280 §4.2.1.1 lets only a
+    // self-signed CA omit it; issue item 6).
+    assert_ne!(j["subject_key_id"], "");
+    assert_eq!(j["authority_key_id"], j["subject_key_id"]);
     assert_eq!(j["pem"], d.read("s.pem"));
     let keys: Vec<&String> = j.as_object().unwrap().keys().collect();
     assert_eq!(

@@ -176,6 +176,19 @@ pub enum ConfigError {
         /// What is missing (cfssl only logs it at debug level).
         reason: &'static str,
     },
+    /// An `issuer_urls`, `ocsp_url` or `crl_url` that cannot go into a certificate
+    /// ([`crate::check_url`]). cfssl copies it as it is; cfssl-rs refuses it at load time.
+    #[error("signing profile {}: {field} {} is not a usable URI: {reason}", profile_label(.profile), cfssl_json::go_quote(.url))]
+    InvalidUrl {
+        /// The profile name.
+        profile: String,
+        /// `issuer_urls`, `ocsp_url` or `crl_url`.
+        field: &'static str,
+        /// The URL as written.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// `-profile NAME` names no profile. cfssl silently falls back to `signing.default`;
     /// cfssl-rs refuses (differences.md #4).
     #[error("unknown signing profile {} in the -config file; {}", cfssl_json::go_quote(.name), known_list(.known))]

@@ -73,6 +73,7 @@ mod error;
 mod gotime;
 mod load;
 mod profile;
+mod url;
 mod usage;
 
 use std::collections::BTreeMap;
@@ -82,6 +83,7 @@ pub use auth::{AuthKey, AuthKeyError};
 pub use duration::{DurationError, GoDuration};
 pub use error::ConfigError;
 pub use profile::{CaConstraint, CertificatePolicy, CsrWhitelist, PolicyQualifier, SigningProfile};
+pub use url::check_url;
 pub use usage::{KeyUsageBits, Usage, Usages, eku};
 
 /// A loaded signing configuration (cfssl's `config.Config`).

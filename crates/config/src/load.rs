@@ -222,6 +222,13 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Config, ConfigError> {
         })?;
     }
 
+    if signing.default.is_some() {
+        check_urls(&default, "")?;
+    }
+    for (name, _, profile) in &profiles {
+        check_urls(profile, name)?;
+    }
+
     let mut warnings = Vec::new();
     if let Some(profile) = &signing.default
         && default.is_remote()
@@ -822,6 +829,34 @@ fn validate(raw: &RawProfile, p: &SigningProfile, is_default: bool) -> Result<()
         return Err("profile without usages");
     } else if p.usages().unknown.len() == p.usages.len() {
         return Err("profile without a known usage");
+    }
+    Ok(())
+}
+
+/// The URLs a local profile writes into certificates must be URIs (crate::url module docs);
+/// a remote profile's are ignored (cfssl warns, see [`SKIPPED_SETTINGS`]).
+fn check_urls(p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
+    if p.is_remote() {
+        return Ok(());
+    }
+    let urls = p
+        .issuer_urls
+        .iter()
+        .flatten()
+        .map(|u| ("issuer_urls", u))
+        // "" means "not set" for these two (an empty issuer_urls entry is a real, empty URI).
+        .chain(
+            [("ocsp_url", &p.ocsp_url), ("crl_url", &p.crl_url)]
+                .into_iter()
+                .filter(|(_, u)| !u.is_empty()),
+        );
+    for (field, url) in urls {
+        crate::check_url(url).map_err(|reason| ConfigError::InvalidUrl {
+            profile: name.to_owned(),
+            field,
+            url: url.clone(),
+            reason,
+        })?;
     }
     Ok(())
 }

@@ -993,3 +993,42 @@ fn fixture_files_if_present() {
         }
     }
 }
+
+/// cfssl writes these strings into IA5String URIs as they are; non-ASCII or relative URLs
+/// make certificates pkilint rejects, so cfssl-rs refuses them at load time, naming the
+/// profile and the field.
+#[test]
+fn urls_that_cannot_go_into_a_certificate() {
+    let usages = r#""usages":["server auth"],"expiry":"1h""#;
+    for (field, value, shown) in [
+        (
+            "issuer_urls",
+            r#"["http://é.example/"]"#,
+            "http://é.example/",
+        ),
+        ("issuer_urls", r#"["http://ok.example/", ""]"#, ""),
+        (
+            "ocsp_url",
+            r#""http://ocsp.example/ä""#,
+            "http://ocsp.example/ä",
+        ),
+        ("crl_url", r#""crl.example/ca.crl""#, "crl.example/ca.crl"),
+        ("crl_url", r#""http://crl example/""#, "http://crl example/"),
+    ] {
+        let (code, message) = fail(&with_profile(&format!("{{{usages},\"{field}\":{value}}}")));
+        assert_eq!(code, Some(5200), "{message}");
+        let prefix = format!("signing profile \"p\": {field} \"{shown}\" is not a usable URI: ");
+        assert!(message.starts_with(&prefix), "{message}");
+    }
+    // The default profile's are checked too, and named so.
+    let (_, message) =
+        fail(r#"{"signing":{"default":{"expiry":"1h","crl_url":"http://é/"},"profiles":{}}}"#);
+    assert!(
+        message.starts_with("signing profile default: crl_url"),
+        "{message}"
+    );
+    // ASCII URLs, IDNs as A-labels, and "" (unset) load.
+    load(&with_profile(&format!(
+        r#"{{{usages},"issuer_urls":["http://xn--9ca.example/ca.pem"],"ocsp_url":"","crl_url":"http://crl.example/ca.crl"}}"#
+    )));
+}

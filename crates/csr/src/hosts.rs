@@ -12,6 +12,13 @@
 //! which cfssl panics, is converted to its IDNA A-label form (`bücher.de` →
 //! `xn--bcher-kva.de`) and a warning is returned; a non-ASCII e-mail address or URI is a
 //! clear error.
+//!
+//! Another (differences.md #18): cfssl writes whatever is left over as a dNSName, so `ex ample.com`, `a..b` or
+//! `*.` end up in certificates that RFC 5280 §4.2.1.6 forbids ("MUST be in the preferred
+//! name syntax, as specified by RFC 1034 §3.5 and as modified by RFC 1123 §2.1") and
+//! that linters such as pkilint reject. We refuse them ([`dns_name_problem`], code 1300).
+//! An empty entry (`"hosts": [""]`, a common idiom for "no hosts") is dropped with a
+//! warning instead of becoming an empty dNSName, which matches nothing.
 
 use std::net::IpAddr;
 
@@ -60,16 +67,27 @@ impl SubjectAltNames {
                     return Err(CsrError::NonAsciiHost(host.to_owned()));
                 }
                 out.sans.email_addresses.push(addr);
+            } else if host == "*" {
+                // Go's ParseRequestURI takes a bare `*` (an OPTIONS request target) and
+                // cfssl writes it as a URI SAN; it is meant as a wildcard and is neither.
+                return Err(invalid_dns_name(host));
             } else if let Some(uri) = parse_request_uri(host) {
                 if !uri.is_ascii() {
                     return Err(CsrError::NonAsciiHost(host.to_owned()));
                 }
                 out.sans.uris.push(uri);
+            } else if host.is_empty() {
+                // `"hosts": [""]` is how many cfssl guides spell "no hosts"; cfssl makes it
+                // an empty dNSName, which identifies nothing and which linters reject.
+                out.warnings.push(EMPTY_HOST_WARNING.to_owned());
             } else if host.is_ascii() {
+                check_dns_name(host)?;
                 out.sans.dns_names.push(host.to_owned());
             } else {
                 let ascii = idna::domain_to_ascii(host)
                     .map_err(|_| CsrError::NonAsciiHost(host.to_owned()))?;
+                // The A-label form must itself be a host name (`ex ample.dé` is not).
+                check_dns_name(&ascii).map_err(|_| invalid_dns_name(host))?;
                 out.warnings.push(format!(
                     "host {host:?} is not ASCII; using its IDNA form {ascii:?} (cfssl would panic)"
                 ));
@@ -77,6 +95,12 @@ impl SubjectAltNames {
             }
         }
         Ok(out)
+    }
+
+    /// Refuses a dNSName that is not a host name (see [`dns_name_problem`]); for SANs that
+    /// come from a CSR file rather than from `hosts`.
+    pub fn check_dns_names(&self) -> Result<(), CsrError> {
+        self.dns_names.iter().try_for_each(|d| check_dns_name(d))
     }
 
     /// True when there is no SAN at all.
@@ -128,6 +152,92 @@ impl SubjectAltNames {
         }
         Ok(out)
     }
+}
+
+/// The warning for an empty `hosts` entry, which we drop (module docs).
+pub const EMPTY_HOST_WARNING: &str = "ignoring an empty entry in hosts: cfssl would write an \
+     empty dNSName, which matches no host and which RFC 5280 §4.2.1.6 does not allow";
+
+/// Octets in a DNS name without its trailing dot: 255 on the wire (RFC 1035 §2.3.4) less
+/// the length octet of the first label and the root label.
+const MAX_DNS_NAME: usize = 253;
+/// Octets in one label (RFC 1035 §2.3.4).
+const MAX_DNS_LABEL: usize = 63;
+
+fn check_dns_name(name: &str) -> Result<(), CsrError> {
+    match dns_name_problem(name) {
+        None => Ok(()),
+        Some(reason) => Err(CsrError::InvalidDnsName {
+            host: name.to_owned(),
+            reason,
+        }),
+    }
+}
+
+fn invalid_dns_name(host: &str) -> CsrError {
+    match dns_name_problem(host) {
+        Some(reason) => CsrError::InvalidDnsName {
+            host: host.to_owned(),
+            reason,
+        },
+        None => CsrError::NonAsciiHost(host.to_owned()),
+    }
+}
+
+/// Why `name` cannot be a dNSName, or `None` when it can: RFC 1034 §3.5 preferred name
+/// syntax as RFC 1123 §2.1 relaxes it (labels of letters, digits and interior hyphens, a
+/// digit may come first), RFC 1035 §2.3.4 lengths (63 per label, 253 in all), and a `*`
+/// only as the whole leftmost label of a name with at least one more label (RFC 6125
+/// §6.4.3). Two allowances for names people really use: an underscore inside a label
+/// (`kube_dns`, accepted by Go's verifier and by pkilint, which rejects it only at a
+/// label's start or end, as we do) and single-label names (`kubernetes`, `worker-0`).
+/// A trailing dot (absolute name) is refused: RFC 5280 names carry none.
+pub fn dns_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    if name.len() > MAX_DNS_NAME {
+        return Some(format!(
+            "it is {} octets long; a DNS name has at most {MAX_DNS_NAME} (RFC 1035 §2.3.4)",
+            name.len()
+        ));
+    }
+    let rest = match name.strip_prefix("*.") {
+        Some("") => return Some("a wildcard needs a domain after \"*.\"".into()),
+        Some(rest) => rest,
+        None if name == "*" => return Some("a wildcard needs a domain after \"*.\"".into()),
+        None => name,
+    };
+    for label in rest.split('.') {
+        if label.is_empty() {
+            return Some("it has an empty label (a leading, trailing or doubled dot)".into());
+        }
+        if label.len() > MAX_DNS_LABEL {
+            return Some(format!(
+                "label {label:?} is {} octets long; a label has at most {MAX_DNS_LABEL} (RFC 1035 §2.3.4)",
+                label.len()
+            ));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            return Some(if c == '*' {
+                "a wildcard \"*\" may only be the whole leftmost label (RFC 6125 §6.4.3)".into()
+            } else {
+                format!(
+                    "it contains {c:?}; a host name has only letters, digits, '-' and '_' (RFC 1123 §2.1)"
+                )
+            });
+        }
+        let not_alnum = |c: char| !c.is_ascii_alphanumeric();
+        if label.starts_with(not_alnum) || label.ends_with(not_alnum) {
+            return Some(format!(
+                "label {label:?} begins or ends with '-' or '_' (RFC 1123 §2.1)"
+            ));
+        }
+    }
+    None
 }
 
 /// Go's `net.IP.String()`: IPv4 and IPv4-mapped IPv6 in dotted form, other IPv6 compressed
@@ -408,22 +518,11 @@ mod tests {
             "host:8080",
             "example.com:443",
             "/path",
-            "10.0.0.1:443",
             "kube_dns",
             "*.example.com",
-            "",
             "HTTPS://Example.com/A",
         ]);
-        assert_eq!(
-            s.dns_names,
-            vec![
-                "kubernetes",
-                "10.0.0.1:443",
-                "kube_dns",
-                "*.example.com",
-                ""
-            ]
-        );
+        assert_eq!(s.dns_names, vec!["kubernetes", "kube_dns", "*.example.com"]);
         assert_eq!(s.email_addresses, vec!["me@example.com", "me@example.com"]);
         assert_eq!(
             s.ip_addresses,
@@ -487,6 +586,77 @@ mod tests {
     }
 
     #[test]
+    fn invalid_dns_names_are_refused() {
+        let long_label = format!("{}.example.com", "a".repeat(64));
+        let long_name = format!("{}.com", vec!["a".repeat(62); 4].join("."));
+        assert_eq!(long_name.len(), 255);
+        for bad in [
+            "ex ample.com",
+            "*.",
+            "*",
+            "a..b",
+            ".example.com",
+            "example.com.",
+            "-a.example.com",
+            "a-.example.com",
+            "_a.example.com",
+            "a.*.example.com",
+            "*a.example.com",
+            "**.example.com",
+            "a!b.example.com",
+            "ex\tample.com",
+            long_label.as_str(),
+            long_name.as_str(),
+            "ex ample.dé",
+        ] {
+            match SubjectAltNames::classify(&[bad]) {
+                Err(e @ CsrError::InvalidDnsName { .. }) => {
+                    assert!(e.to_string().contains(&format!("{bad:?}")), "{e}");
+                    assert_eq!(e.code(), Some(1300));
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn host_names_people_use_are_accepted() {
+        let label63 = format!("{}.example.com", "a".repeat(63));
+        let name253 = format!("{}.{}", vec!["a".repeat(63); 3].join("."), "b".repeat(61));
+        assert_eq!(name253.len(), 253);
+        let hosts = [
+            "kubernetes",
+            "worker-0",
+            "kube_dns.kube-system",
+            "*.example.com",
+            "1password.example.com",
+            "xn--bcher-kva.de",
+            "EXAMPLE.com",
+            label63.as_str(),
+            name253.as_str(),
+        ];
+        let c = SubjectAltNames::classify(&hosts).unwrap();
+        assert_eq!(c.sans.dns_names, hosts);
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn empty_host_is_dropped_with_a_warning() {
+        let c = SubjectAltNames::classify(&["", "a.example.com"]).unwrap();
+        assert_eq!(c.sans.dns_names, vec!["a.example.com"]);
+        assert_eq!(c.warnings, vec![EMPTY_HOST_WARNING.to_owned()]);
+        // From a CSR file, an empty dNSName is refused like any other bad name.
+        let csr_sans = SubjectAltNames {
+            dns_names: vec![String::new()],
+            ..Default::default()
+        };
+        assert!(matches!(
+            csr_sans.check_dns_names(),
+            Err(CsrError::InvalidDnsName { .. })
+        ));
+    }
+
+    #[test]
     fn malformed_ips_are_errors() {
         for bad in [
             "10.0.0.300",
@@ -500,8 +670,13 @@ mod tests {
             let e = SubjectAltNames::classify(&[bad]);
             assert!(matches!(e, Err(CsrError::InvalidIp(_))), "{bad}: {e:?}");
         }
-        // cfssl keeps these as DNS / URI names.
-        assert!(SubjectAltNames::classify(&["10.0.0.1:443", "a:b", "kube-dns"]).is_ok());
+        // cfssl keeps these as URI / DNS names.
+        assert!(SubjectAltNames::classify(&["a:b", "kube-dns"]).is_ok());
+        // cfssl makes an IP with a port a dNSName; it is not a host name, so it is refused.
+        assert!(matches!(
+            SubjectAltNames::classify(&["10.0.0.1:443"]),
+            Err(CsrError::InvalidDnsName { .. })
+        ));
     }
 
     #[test]

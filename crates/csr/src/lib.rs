@@ -65,6 +65,33 @@ pub enum CsrError {
         "invalid IP address {0:?} in hosts: not a valid IPv4/IPv6 address (zones like %eth0 are not allowed in certificates)"
     )]
     InvalidIp(String),
+    /// A host that would become a dNSName but is not a host name (hosts.rs module docs).
+    #[error("invalid DNS name {host:?}: {reason}")]
+    InvalidDnsName {
+        /// The host as given.
+        host: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An empty item in a comma-separated `-hostname` list (`a,,b`, a trailing comma).
+    #[error(
+        "-hostname item {position} is empty (a stray comma?); list host names separated by single commas"
+    )]
+    EmptyHostname {
+        /// 1-based position of the empty item.
+        position: usize,
+    },
+    /// A subject attribute value that breaks its X.520 upper bound or syntax (subject.rs
+    /// module docs).
+    #[error("subject {field} {value:?} {reason}")]
+    SubjectAttribute {
+        /// The request's name for the attribute (`CN`, `C`, `O`, …).
+        field: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it, with the bound's source.
+        reason: String,
+    },
     /// No PEM block in the CSR input.
     #[error("CSR Decode failed")]
     Decode,
@@ -93,7 +120,11 @@ impl CsrError {
                 Some(9300)
             }
             CsrError::MissingSubject => Some(5300),
-            CsrError::InvalidIp(_) => Some(1300),
+            // cfssl's CertificateError + BadRequest, as for a mistyped IP.
+            CsrError::InvalidIp(_)
+            | CsrError::InvalidDnsName { .. }
+            | CsrError::EmptyHostname { .. }
+            | CsrError::SubjectAttribute { .. } => Some(1300),
             CsrError::Decode => Some(9002),
             CsrError::Parse(_) => Some(9003),
             CsrError::Key(k) => k.code(),

@@ -222,6 +222,8 @@ impl CertificateRequest {
                 });
             }
         }
+        // Refused here too (not only when encoding) so no key is generated for nothing.
+        name.check_bounds()?;
         Ok(name)
     }
 

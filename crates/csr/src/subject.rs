@@ -11,6 +11,14 @@
 //!   type present among the extra names suppresses the standard list of that type.
 //! * Each value is a PrintableString when every character is in
 //!   `A-Z a-z 0-9 space ' ( ) + , - . / : = ?`, otherwise a UTF8String.
+//!
+//! One deliberate difference (differences.md #18): cfssl encodes any length, so a 100-character CN or
+//! `"C": "USA"` gives a certificate that breaks the attribute's ASN.1 definition (pkilint:
+//! FATAL) and that strict decoders refuse. [`SubjectName::to_der`] refuses values above
+//! the upper bounds of RFC 5280 Appendix A.1 (`ub-common-name` 64, …; X.520 §6 for the
+//! street and postal code, which RFC 5280 does not list) and a country that is not two
+//! ASCII letters (ISO 3166-1 alpha-2, `ub-country-name-alpha-length` 2). Every issuing
+//! path encodes the subject through it, including a CSR's subject re-encoded by `sign`.
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, SetOfVec};
@@ -125,10 +133,42 @@ impl SubjectName {
             && self.extra_names.is_empty()
     }
 
+    /// Refuses attribute values that break their upper bound or, for the country, the
+    /// two-letter syntax (module docs). Values we keep as raw DER are not looked at.
+    pub fn check_bounds(&self) -> Result<(), CsrError> {
+        let lists: [(&[String], ObjectIdentifier); 7] = [
+            (&self.country, oids::COUNTRY),
+            (&self.province, oids::PROVINCE),
+            (&self.locality, oids::LOCALITY),
+            (&self.street_address, oids::STREET),
+            (&self.postal_code, oids::POSTAL_CODE),
+            (&self.organization, oids::ORGANIZATION),
+            (&self.organizational_unit, oids::ORGANIZATIONAL_UNIT),
+        ];
+        for (values, oid) in lists {
+            for v in values {
+                check_attribute(oid, v)?;
+            }
+        }
+        if !self.common_name.is_empty() {
+            check_attribute(oids::COMMON_NAME, &self.common_name)?;
+        }
+        if !self.serial_number.is_empty() {
+            check_attribute(oids::SERIAL_NUMBER, &self.serial_number)?;
+        }
+        for extra in &self.extra_names {
+            if let AttributeValue::Text(t) = &extra.value {
+                check_attribute(extra.oid, t)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Encodes the DER `Name` exactly as Go's `pkix.Name.ToRDNSequence` + `asn1.Marshal`
-    /// would (module docs). Fails only on values that are not valid UTF-8 text, which a
-    /// `String` cannot be, or on DER length overflow.
+    /// would (module docs), after [`SubjectName::check_bounds`]. Fails otherwise only on
+    /// DER length overflow.
     pub fn to_der(&self) -> Result<Vec<u8>, CsrError> {
+        self.check_bounds()?;
         let mut rdns = RdnSequence::default();
         let lists: [(&[String], ObjectIdentifier); 7] = [
             (&self.country, oids::COUNTRY),
@@ -218,6 +258,82 @@ impl SubjectName {
         }
         Ok(name)
     }
+}
+
+/// The request's name for an attribute type, its upper bound in characters and where the
+/// bound is defined; `None` for types without a bound we know of.
+fn upper_bound(oid: &ObjectIdentifier) -> Option<(&'static str, usize, &'static str)> {
+    const TITLE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.12");
+    const PSEUDONYM: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.65");
+    // name, surname, givenName, initials, generationQualifier: all X520name.
+    const X520_NAMES: [ObjectIdentifier; 5] = [
+        ObjectIdentifier::new_unwrap("2.5.4.41"),
+        ObjectIdentifier::new_unwrap("2.5.4.4"),
+        ObjectIdentifier::new_unwrap("2.5.4.42"),
+        ObjectIdentifier::new_unwrap("2.5.4.43"),
+        ObjectIdentifier::new_unwrap("2.5.4.44"),
+    ];
+    Some(match *oid {
+        o if o == oids::COMMON_NAME => ("CN", 64, "ub-common-name, RFC 5280 Appendix A.1"),
+        o if o == oids::LOCALITY => ("L", 128, "ub-locality-name, RFC 5280 Appendix A.1"),
+        o if o == oids::PROVINCE => ("ST", 128, "ub-state-name, RFC 5280 Appendix A.1"),
+        o if o == oids::ORGANIZATION => ("O", 64, "ub-organization-name, RFC 5280 Appendix A.1"),
+        o if o == oids::ORGANIZATIONAL_UNIT => (
+            "OU",
+            64,
+            "ub-organizational-unit-name, RFC 5280 Appendix A.1",
+        ),
+        o if o == oids::SERIAL_NUMBER => (
+            "serialNumber",
+            64,
+            "ub-serial-number, RFC 5280 Appendix A.1",
+        ),
+        o if o == oids::EMAIL_ADDRESS => {
+            ("E", 255, "ub-emailaddress-length, RFC 5280 Appendix A.1")
+        }
+        o if o == oids::STREET => ("street", 128, "ub-street-address, X.520 §6.3.2"),
+        o if o == oids::POSTAL_CODE => ("postalCode", 40, "ub-postal-code, X.520 §6.3.4"),
+        o if o == TITLE => ("title", 64, "ub-title, RFC 5280 Appendix A.1"),
+        o if o == PSEUDONYM => ("pseudonym", 128, "ub-pseudonym, RFC 5280 Appendix A.1"),
+        o if X520_NAMES.contains(&o) => ("name", 32768, "ub-name, RFC 5280 Appendix A.1"),
+        _ => return None,
+    })
+}
+
+fn check_attribute(oid: ObjectIdentifier, value: &str) -> Result<(), CsrError> {
+    let err = |field: &str, reason: String| CsrError::SubjectAttribute {
+        field: field.to_owned(),
+        value: value.to_owned(),
+        reason,
+    };
+    if oid == oids::COUNTRY {
+        // CountryName ::= PrintableString (SIZE (2)), an ISO 3166-1 alpha-2 code.
+        if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(err(
+                "C",
+                "is not a two-letter ISO 3166-1 alpha-2 country code \
+                 (ub-country-name-alpha-length 2, RFC 5280 Appendix A.1)"
+                    .into(),
+            ));
+        }
+        return Ok(());
+    }
+    let Some((field, bound, source)) = upper_bound(&oid) else {
+        return Ok(());
+    };
+    let length = value.chars().count();
+    if length > bound {
+        let field = if matches!(field, "name") {
+            format!("OID {oid}")
+        } else {
+            field.to_owned()
+        };
+        return Err(err(
+            &field,
+            format!("is {length} characters long; at most {bound} are allowed ({source})"),
+        ));
+    }
+    Ok(())
 }
 
 /// Go's `isPrintable` with asterisk and ampersand rejected: the PrintableString alphabet
@@ -393,6 +509,88 @@ mod tests {
                 Tag::PrintableString,
                 Tag::Ia5String // emailAddress: RFC 5280, not Go (README difference 15)
             ]
+        );
+    }
+
+    #[test]
+    fn upper_bounds_are_enforced() {
+        let with = |f: &dyn Fn(&mut SubjectName)| {
+            let mut n = SubjectName::default();
+            f(&mut n);
+            n
+        };
+        let refused = |n: SubjectName, field: &str, limit: &str| {
+            let e = n.to_der().unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                matches!(&e, CsrError::SubjectAttribute { field: f, .. } if f == field),
+                "{msg}"
+            );
+            assert!(msg.contains(limit), "{msg}");
+            assert_eq!(e.code(), Some(1300));
+        };
+        refused(
+            with(&|n| n.common_name = "c".repeat(100)),
+            "CN",
+            "at most 64",
+        );
+        refused(with(&|n| n.country = vec!["USA".into()]), "C", "two-letter");
+        refused(with(&|n| n.country = vec!["U1".into()]), "C", "two-letter");
+        refused(
+            with(&|n| n.organization = vec!["o".repeat(65)]),
+            "O",
+            "at most 64",
+        );
+        refused(
+            with(&|n| n.organizational_unit = vec!["o".repeat(65)]),
+            "OU",
+            "at most 64",
+        );
+        refused(
+            with(&|n| n.locality = vec!["l".repeat(129)]),
+            "L",
+            "at most 128",
+        );
+        refused(
+            with(&|n| n.province = vec!["s".repeat(129)]),
+            "ST",
+            "at most 128",
+        );
+        refused(
+            with(&|n| n.serial_number = "1".repeat(65)),
+            "serialNumber",
+            "at most 64",
+        );
+        refused(
+            with(&|n| {
+                n.extra_names = vec![ExtraName {
+                    oid: oids::EMAIL_ADDRESS,
+                    value: AttributeValue::Text(format!("{}@x.org", "a".repeat(250))),
+                }]
+            }),
+            "E",
+            "at most 255",
+        );
+        // At the bound is fine, and the bound counts characters, not UTF-8 octets.
+        let ok = SubjectName {
+            common_name: "é".repeat(64),
+            country: vec!["US".into(), "de".into()],
+            organization: vec!["o".repeat(64)],
+            locality: vec!["l".repeat(128)],
+            ..Default::default()
+        };
+        assert!(ok.to_der().is_ok());
+    }
+
+    #[test]
+    fn request_subject_is_checked_before_any_key_is_made() {
+        let r =
+            crate::CertificateRequest::from_json(br#"{"CN":"x","names":[{"C":"USA"}]}"#).unwrap();
+        let e = r.subject().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "subject C \"USA\" is not a two-letter ISO 3166-1 alpha-2 country code \
+             (ub-country-name-alpha-length 2, RFC 5280 Appendix A.1)"
         );
     }
 

@@ -211,6 +211,25 @@ pub(crate) mod test_support {
         cfssl_csr::pkcs10::pem_encode("CERTIFICATE REQUEST", &der)
     }
 
+    /// A CSR whose SAN holds these dNSNames verbatim: for names that `generate` refuses
+    /// (an absolute name with a trailing dot) but other tools put into CSRs.
+    pub fn csr_with_dns_names(request_json: &str, dns_names: &[&str]) -> String {
+        let request = CertificateRequest::from_json(request_json.as_bytes()).unwrap();
+        let key = PrivateKey::generate(request.key.spec().unwrap()).unwrap();
+        let sans = cfssl_csr::SubjectAltNames {
+            dns_names: dns_names.iter().map(|d| d.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut san = x509_ext(
+            const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME,
+            sans.to_extension_value().unwrap(),
+        );
+        san.critical = false;
+        let subject = request.subject().unwrap();
+        let der = cfssl_csr::pkcs10::sign_request(&key, &subject, &[san]).unwrap();
+        cfssl_csr::pkcs10::pem_encode("CERTIFICATE REQUEST", &der)
+    }
+
     fn x509_ext(oid: const_oid::ObjectIdentifier, value: Vec<u8>) -> x509_cert::ext::Extension {
         x509_cert::ext::Extension {
             extn_id: oid,

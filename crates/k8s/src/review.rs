@@ -745,7 +745,21 @@ mod tests {
             checks(&serving(r#""worker-0","spiffe://x/y""#)),
             [Check::NodeServingSans]
         );
-        assert_eq!(checks(&serving(r#""WORKER-0.example.""#)), []);
+        // cfssl-rs no longer writes a trailing-dot name into a CSR (it is not RFC 5280
+        // preferred name syntax), but a kubelet's CSR may carry one: the review still matches
+        // it to the node, case-insensitively.
+        let absolute = crate::test_support::csr_with_dns_names(
+            &format!(r#"{{"CN":"system:node:worker-0","names":[{{"O":"system:nodes"}}],{EC}}}"#),
+            &["WORKER-0.example."],
+        );
+        assert_eq!(
+            checks(&review_pem(
+                &absolute,
+                KUBELET_SERVING,
+                &["digital signature", "server auth"]
+            )),
+            []
+        );
     }
 
     #[test]

@@ -9,7 +9,11 @@
 //! ExtKeyUsage, BasicConstraints, SAN and NameConstraints never copied (#7); expired,
 //! not-yet-valid, non-CA or no-keyCertSign issuers refused and the CA key checked against
 //! the certificate before anything is issued (#8); validity clamped and never born expired
-//! (#1, #2); keyEncipherment dropped for EC/Ed25519 keys (#3).
+//! (#1, #2); keyEncipherment dropped for EC/Ed25519 keys (#3). And, so that nothing we issue
+//! breaks RFC 5280 where cfssl's would: a CSR's dNSNames must be host names (cfssl-csr
+//! `hosts`), `-crl` must be an ASCII absolute URI (cfssl-config `check_url`), and `cert
+//! sign`/`crl sign` are dropped, with a warning, from a certificate that is not a CA
+//! ([`Template::drop_ca_usages_for_non_ca`]).
 
 use cfssl_config::{Config, SigningProfile};
 use cfssl_csr::hosts::SubjectAltNames;
@@ -147,6 +151,10 @@ impl LocalSigner {
         let mut warnings = Vec::new();
 
         if let Some(url) = &request.crl_override {
+            // Like the profile's crl_url (cfssl-config checks those when loading).
+            cfssl_config::check_url(url).map_err(|reason| {
+                SignError::Input(format!("-crl {url:?} is not a usable URI: {reason}"))
+            })?;
             template.crl_url = Some(url.clone());
         }
 
@@ -185,7 +193,16 @@ impl LocalSigner {
         }
         template.serial = random_serial()?;
 
-        fill_from_profile(&mut template, profile, &self.policy, &mut warnings)?;
+        fill_from_profile(
+            &mut template,
+            profile,
+            &request.profile,
+            &self.policy,
+            &mut warnings,
+        )?;
+        // The CSR's own SANs (no -hostname) have not been looked at yet; CA certificates
+        // kept only their IP addresses.
+        template.sans.check_dns_names()?;
         if profile.ca_constraint.is_ca && !csr_wants_ca {
             let (issuer_max, issuer_zero) = self.ca.max_path_len();
             if issuer_max == 0 && issuer_zero {
@@ -334,6 +351,7 @@ pub(crate) fn validity_policy(
 pub(crate) fn fill_from_profile(
     t: &mut Template,
     profile: &SigningProfile,
+    profile_name: &str,
     policy: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<(), SignError> {
@@ -385,6 +403,9 @@ pub(crate) fn fill_from_profile(
         t.sans.dns_names.clear();
         t.sans.email_addresses.clear();
         t.sans.uris.clear();
+    }
+    if let Some(note) = t.drop_ca_usages_for_non_ca(profile_name)? {
+        warnings.push(note);
     }
     let mut tail: Vec<CertExtension> = Vec::new();
     if !profile.policies.is_empty() {

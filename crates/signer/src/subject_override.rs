@@ -26,9 +26,8 @@ impl SubjectOverride {
             n.e.clear();
             n.oid.clear();
         }
-        let name = request
-            .subject()
-            .map_err(|e| SignError::Input(e.to_string()))?;
+        // Over-long values are refused with their code (1300), like in a request.
+        let name = request.subject()?;
         Ok(SubjectOverride { name })
     }
 

@@ -14,7 +14,9 @@ use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_keys::{KeyAlgorithm, PrivateKey, PublicKey};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as oids;
+use der::Decode;
 use time::OffsetDateTime;
+use x509_cert::ext::pkix::{BasicConstraints, SubjectKeyIdentifier};
 
 use crate::certificate::TbsCertificate;
 use crate::extensions::{self as x, CertExtension};
@@ -88,6 +90,74 @@ impl Template {
             note.push_str("; digitalSignature used instead");
         }
         Some(note)
+    }
+
+    /// keyCertSign and cRLSign are CA powers: RFC 5280 §4.2.1.9 allows keyCertSign only
+    /// with basicConstraints cA TRUE, and §4.2.1.3 ties both to CA keys. cfssl puts them in
+    /// a leaf when its profile lists `cert sign`/`crl sign` without `ca_constraint.is_ca`
+    /// (differences.md #18).
+    /// We drop them (the rest of the certificate is what cfssl issues) and say so, naming
+    /// the profile; refusing would break configurations that work with cfssl for the sake
+    /// of two bits no verifier honours in a leaf. If nothing is left at all the profile
+    /// grants no usage for a non-CA certificate, which is [`SignError::NoKeyUsage`].
+    pub fn drop_ca_usages_for_non_ca(
+        &mut self,
+        profile: &str,
+    ) -> Result<Option<String>, SignError> {
+        let powers = KeyUsageBits(KeyUsageBits::KEY_CERT_SIGN.0 | KeyUsageBits::CRL_SIGN.0);
+        if self.is_ca_certificate() || self.key_usage.0 & powers.0 == 0 {
+            return Ok(None);
+        }
+        let dropped: Vec<&str> = [
+            (KeyUsageBits::KEY_CERT_SIGN, "cert sign"),
+            (KeyUsageBits::CRL_SIGN, "crl sign"),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| self.key_usage.contains(*bit))
+        .map(|(_, name)| name)
+        .collect();
+        self.key_usage.remove(powers);
+        if self.key_usage.is_empty() && self.ext_key_usages.is_empty() {
+            return Err(SignError::NoKeyUsage);
+        }
+        let profile = if profile.is_empty() {
+            "the default signing profile".to_owned()
+        } else {
+            format!("signing profile {profile:?}")
+        };
+        Ok(Some(format!(
+            "dropped usage {} of {profile} from the key usage: the certificate is not a CA \
+             (no ca_constraint.is_ca), and RFC 5280 §4.2.1.9 allows keyCertSign only in CA certificates",
+            dropped
+                .iter()
+                .map(|u| format!("{u:?}"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )))
+    }
+
+    /// Whether the certificate will say cA TRUE: an extra (copied) basicConstraints
+    /// replaces the generated one.
+    fn is_ca_certificate(&self) -> bool {
+        match self
+            .extra
+            .iter()
+            .find(|e| e.oid == oids::ID_CE_BASIC_CONSTRAINTS)
+        {
+            Some(e) => BasicConstraints::from_der(&e.value).is_ok_and(|bc| bc.ca),
+            None => self.is_ca,
+        }
+    }
+
+    /// The subjectKeyIdentifier the certificate will carry: a copied extension's, else the
+    /// one we generate (RFC 5280 §4.2.1.2 method 1, as Go).
+    pub fn subject_key_id(&self) -> Vec<u8> {
+        self.extra
+            .iter()
+            .find(|e| e.oid == oids::ID_CE_SUBJECT_KEY_IDENTIFIER)
+            .and_then(|e| SubjectKeyIdentifier::from_der(&e.value).ok())
+            .map(|ski| ski.0.as_bytes().to_vec())
+            .unwrap_or_else(|| self.public_key.subject_key_id().to_vec())
     }
 
     /// The ordered extension list.

@@ -53,7 +53,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if request.ca.is_some() {
         return Err(CsrError::CaNotPermitted.into());
     }
-    let hosts = hostname_override(ctx);
+    let hosts = hostname_override(ctx)?;
     if let Some(h) = &hosts {
         request.hosts = h.clone();
     }

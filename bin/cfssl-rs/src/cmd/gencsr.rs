@@ -43,7 +43,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             .map_err(in_input("the certificate", &cert_spec))?;
         request_from_certificate(&cert)
     };
-    if let Some(hosts) = hostname_override(ctx) {
+    if let Some(hosts) = hostname_override(ctx)? {
         request.hosts = hosts;
     }
     let csr = make_csr(&key, &request)?;

@@ -51,8 +51,16 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             (config, expiry)
         }
     };
-    let profile = policy.profile(ctx.flags.get_str("profile"))?;
-    let issued = selfsign::sign(&csr.verified()?, &key, profile, default_expiry, now())?;
+    let profile_name = ctx.flags.get_str("profile");
+    let profile = policy.profile(profile_name)?;
+    let issued = selfsign::sign(
+        &csr.verified()?,
+        &key,
+        profile,
+        profile_name,
+        default_expiry,
+        now(),
+    )?;
     log_issued(&issued);
     eprint!("{BANNER}");
     print_output(ctx, Some(issued.pem), Some(csr.pem), Some(&key))

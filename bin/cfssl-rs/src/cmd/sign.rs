@@ -44,7 +44,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let issued = signer.sign(
         &SignRequest {
             csr: CsrInput::Pem(csr_pem.clone()),
-            hosts: hostname_override(ctx),
+            hosts: hostname_override(ctx)?,
             subject,
             profile: ctx.flags.get_str("profile").to_owned(),
             crl_override: None,

@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
     }
     let template = SignRequest {
         csr: CsrInput::default(),
-        hosts: hostname_override(ctx),
+        hosts: hostname_override(ctx)?,
         subject: None,
         profile: ctx.flags.get_str("profile").to_owned(),
         crl_override: None,

@@ -269,11 +269,19 @@ pub fn print_output(
     ctx.print(&line)
 }
 
-/// `-hostname a,b` → `Some(["a","b"])` (no trimming, empty items kept, as cfssl);
-/// empty → `None`.
-pub fn hostname_override(ctx: &Context<'_>) -> Option<Vec<String>> {
+/// `-hostname a,b` → `Some(["a","b"])` (no trimming, as cfssl); empty → `None`. An empty
+/// item (`a,,b`, `a,`, `,`) is refused (1300): cfssl makes it an empty dNSName, which
+/// matches nothing and is a typo, not a request.
+pub fn hostname_override(ctx: &Context<'_>) -> Result<Option<Vec<String>>, CliError> {
     let h = ctx.flags.get_str("hostname");
-    (!h.is_empty()).then(|| h.split(',').map(str::to_owned).collect())
+    if h.is_empty() {
+        return Ok(None);
+    }
+    let hosts: Vec<String> = h.split(',').map(str::to_owned).collect();
+    if let Some(i) = hosts.iter().position(String::is_empty) {
+        return Err(CsrError::EmptyHostname { position: i + 1 }.into());
+    }
+    Ok(Some(hosts))
 }
 
 /// Current time.
