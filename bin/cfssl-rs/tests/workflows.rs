@@ -523,3 +523,141 @@ fn unknown_usage_is_warned_about() {
         text.stdout
     );
 }
+
+/// Issue 11 #3: a serial gencrl cannot read is refused (cfssl made it 0 or a numeric prefix
+/// and exited 0, leaving the certificate meant to be revoked valid); openssl's hexadecimal
+/// forms are accepted when written explicitly (differences.md #16).
+#[test]
+fn gencrl_reads_serials_strictly() {
+    let d = Dir::new();
+    let (ca, ca_key) = d.root_ca("crlca", r#"{"algo":"ecdsa","size":256}"#);
+    for (line, reason) in [
+        ("0x10", "not a decimal serial number"),
+        (" 12 x", "not a decimal serial number"),
+        ("garbage", "not a decimal serial number"),
+        ("26D0AD", "not a decimal serial number"),
+        ("-5", "a serial number must be positive"),
+        ("0", "a serial number must be positive, not zero"),
+        (
+            "hex:800000000000000000000000000000000000000000",
+            "longer than the 20 octets",
+        ),
+    ] {
+        d.write("serials.txt", format!("1234\r\n\n{line}\n"));
+        let r = d.cfssl(&["gencrl", "serials.txt", &ca, &ca_key]);
+        r.fails_with(&format!(
+            "in the serial list serials.txt: line 3 ({:?}): {reason}",
+            line.trim()
+        ));
+    }
+
+    // The hexadecimal serial openssl prints, in both explicit forms, revokes that certificate.
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example"]}"#);
+    let l = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
+    d.save(&l, "cert", "leaf.pem");
+    let printed = d.openssl(&["x509", "-in", "leaf.pem", "-noout", "-serial"]);
+    let hex = printed
+        .stdout
+        .trim()
+        .trim_start_matches("serial=")
+        .to_owned();
+    let pairs: Vec<String> = hex
+        .as_bytes()
+        .chunks(2)
+        .map(|p| String::from_utf8_lossy(p).to_lowercase())
+        .collect();
+    for list in [format!("hex:{hex}\n"), format!("{}\n", pairs.join(":"))] {
+        d.write("serials.txt", &list);
+        let r = d.cfssl(&["gencrl", "serials.txt", &ca, &ca_key]);
+        r.ok();
+        use base64::Engine;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(r.stdout.trim())
+            .expect("base64");
+        d.write("revoked.der", der);
+        let text = d.openssl(&[
+            "crl",
+            "-inform",
+            "DER",
+            "-in",
+            "revoked.der",
+            "-noout",
+            "-text",
+        ]);
+        assert!(
+            text.stdout.contains(&format!("Serial Number: {hex}")),
+            "{list}: {}",
+            text.stdout
+        );
+        // openssl agrees that the leaf is now revoked.
+        d.openssl(&[
+            "crl",
+            "-inform",
+            "DER",
+            "-in",
+            "revoked.der",
+            "-out",
+            "revoked.crl",
+        ])
+        .ok();
+        let chain = format!("{}{}", d.read(&ca), d.read("revoked.crl"));
+        d.write("ca-and-crl.pem", chain);
+        let v = d.openssl(&[
+            "verify",
+            "-crl_check",
+            "-CAfile",
+            "ca-and-crl.pem",
+            "leaf.pem",
+        ]);
+        assert!(
+            v.stderr.contains("certificate revoked") || v.stdout.contains("certificate revoked"),
+            "{}{}",
+            v.stdout,
+            v.stderr
+        );
+    }
+}
+
+/// Issue 11 #8: gencrl refuses an issuer that is not a CA, or a CA without cRLSign (cfssl
+/// signs, exit 0, a CRL that every relying party rejects).
+#[test]
+fn gencrl_refuses_issuers_that_may_not_sign_crls() {
+    let d = Dir::new();
+    let (ca, ca_key) = d.root_ca("crlca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("serials.txt", "12\n");
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example"]}"#);
+    let l = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
+    d.save(&l, "cert", "leaf.pem");
+    d.save(&l, "key", "leaf-key.pem");
+    d.cfssl(&["gencrl", "serials.txt", "leaf.pem", "leaf-key.pem"])
+        .fails_with(
+            "the CA certificate is not a CA (no basicConstraints cA:TRUE); refusing to sign a CRL with it",
+        );
+
+    // A CA whose key usage is keyCertSign only, made by openssl.
+    d.openssl(&[
+        "req",
+        "-new",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "nocrl-key.pem",
+        "-out",
+        "nocrl.pem",
+        "-subj",
+        "/CN=No CRL CA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    ])
+    .ok();
+    d.cfssl(&["gencrl", "serials.txt", "nocrl.pem", "nocrl-key.pem"])
+        .fails_with("the CA certificate's key usage lacks cRLSign; refusing to sign a CRL with it");
+}

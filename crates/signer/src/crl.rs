@@ -34,83 +34,194 @@ use crate::certificate::ParsedCertificate;
 use crate::der_writer as w;
 use crate::extensions::{self as x, CertExtension};
 
-/// A serial from the list, as a signed decimal.
+/// A serial number to revoke: positive and at most 20 octets as a DER INTEGER, as RFC 5280
+/// §4.1.2.2 requires of every certificate serial ("Conforming CAs MUST NOT use serialNumber
+/// values longer than 20 octets"; "The serial number MUST be a positive integer").
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListedSerial {
-    /// True for a leading `-`.
-    pub negative: bool,
-    /// Decimal digits without sign or leading zeros ("0" for zero).
-    pub digits: String,
+pub struct RevokedSerial {
+    /// Big-endian magnitude without leading zero octets (never empty: zero is refused).
+    magnitude: Vec<u8>,
 }
 
-/// cfssl's serial-list reading: split on `\n`, skip lines that are blank after trimming,
-/// and read each other line as Go's `big.Int.SetString(line, 10)` whose failure cfssl
-/// ignores — in effect the longest leading `[+-]?[0-9]+`, or 0 (`12\r` → 12, `  42  ` → 0,
-/// `0x1f` → 0).
-pub fn parse_serial_list(text: &str) -> Vec<ListedSerial> {
-    text.split('\n')
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let (negative, rest) = match line.as_bytes().first() {
-                Some(b'-') => (true, &line[1..]),
-                Some(b'+') => (false, &line[1..]),
-                _ => (false, line),
-            };
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            let trimmed = digits.trim_start_matches('0');
-            if trimmed.is_empty() {
-                ListedSerial {
-                    negative: false,
-                    digits: "0".into(),
-                }
-            } else {
-                ListedSerial {
-                    negative,
-                    digits: trimmed.into(),
-                }
+/// Why a line of the serial list is not a serial number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadSerial {
+    /// Neither a decimal integer nor one of the hexadecimal forms.
+    NotANumber,
+    /// A leading `-`.
+    Negative,
+    /// Zero (RFC 5280 §4.1.2.2: positive).
+    Zero,
+    /// More than 20 octets as a DER INTEGER (RFC 5280 §4.1.2.2).
+    TooLong,
+}
+
+impl std::fmt::Display for BadSerial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BadSerial::NotANumber => {
+                "not a decimal serial number (write a hexadecimal serial, as openssl prints it, \
+                 as hex:26D0AD… or 26:D0:AD:…)"
             }
+            BadSerial::Negative => "a serial number must be positive (RFC 5280 4.1.2.2)",
+            BadSerial::Zero => "a serial number must be positive, not zero (RFC 5280 4.1.2.2)",
+            BadSerial::TooLong => {
+                "longer than the 20 octets RFC 5280 4.1.2.2 allows a serial number"
+            }
+        })
+    }
+}
+
+/// The serial list of `gencrl` (cfssl.md §1.7.8), read strictly (differences.md #16).
+///
+/// cfssl splits on `\n`, skips blank lines and reads each other line with Go's
+/// `big.Int.SetString(line, 10)`, ignoring its failure: `0x10`, `26D0AD` (as
+/// `openssl x509 -serial` prints it) or ` 12 ` silently become 0 or a numeric prefix, and the
+/// certificate meant to be revoked stays valid. Here each line, after trimming whitespace
+/// (including a trailing CR), must be one of
+/// * a decimal integer (`[0-9]+`), cfssl's format;
+/// * `hex:` followed by hexadecimal digits (our extension; `hex:26D0AD`);
+/// * two-digit hexadecimal groups separated by colons, as `openssl x509 -text` prints serials
+///   (our extension; `26:d0:ad`, at least two groups so that `12` stays decimal);
+///
+/// and name a positive serial of at most 20 octets. The first line that is not is returned
+/// as an error with its 1-based number and content.
+pub fn parse_serial_list(text: &str) -> Result<Vec<RevokedSerial>, SignError> {
+    let mut serials = Vec::new();
+    for (index, line) in text.split('\n').enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let serial = parse_serial(trimmed).map_err(|reason| SignError::SerialList {
+            line: index + 1,
+            content: trimmed.to_owned(),
+            reason,
+        })?;
+        serials.push(serial);
+    }
+    Ok(serials)
+}
+
+/// One trimmed, non-empty line of the serial list.
+fn parse_serial(text: &str) -> Result<RevokedSerial, BadSerial> {
+    let magnitude = if let Some(hex) = text.strip_prefix("hex:") {
+        from_hex_digits(hex)?
+    } else if text.contains(':') {
+        let groups: Vec<&str> = text.split(':').collect();
+        if groups
+            .iter()
+            .any(|g| g.len() != 2 || !g.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(BadSerial::NotANumber);
+        }
+        from_hex_digits(&groups.concat())?
+    } else if let Some(digits) = text.strip_prefix('-') {
+        return Err(
+            if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() {
+                BadSerial::Negative
+            } else {
+                BadSerial::NotANumber
+            },
+        );
+    } else {
+        from_decimal_digits(text)?
+    };
+    let magnitude: Vec<u8> = magnitude.into_iter().skip_while(|b| *b == 0).collect();
+    let Some(first) = magnitude.first() else {
+        return Err(BadSerial::Zero);
+    };
+    // DER needs a leading zero octet when the top bit is set.
+    let der_len = magnitude.len() + usize::from(first & 0x80 != 0);
+    if der_len > 20 {
+        return Err(BadSerial::TooLong);
+    }
+    Ok(RevokedSerial { magnitude })
+}
+
+/// Big-endian bytes of a hexadecimal digit string.
+fn from_hex_digits(hex: &str) -> Result<Vec<u8>, BadSerial> {
+    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(BadSerial::NotANumber);
+    }
+    if hex.len() > 2 * 64 {
+        return Err(BadSerial::TooLong);
+    }
+    let padded = if hex.len() % 2 == 1 {
+        format!("0{hex}")
+    } else {
+        hex.to_owned()
+    };
+    padded
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or(BadSerial::NotANumber)
         })
         .collect()
 }
 
-impl ListedSerial {
-    /// DER INTEGER (minimal two's complement).
-    pub fn to_der(&self) -> Vec<u8> {
-        // decimal → big-endian magnitude
-        let mut mag: Vec<u8> = Vec::new();
-        for d in self.digits.bytes().map(|b| u32::from(b - b'0')) {
-            let mut carry = d;
-            for byte in mag.iter_mut().rev() {
-                let v = u32::from(*byte) * 10 + carry;
-                *byte = (v & 0xff) as u8;
-                carry = v >> 8;
-            }
-            while carry > 0 {
-                mag.insert(0, (carry & 0xff) as u8);
-                carry >>= 8;
-            }
-        }
-        if !self.negative {
-            return w::unsigned_integer(&mag);
-        }
-        // two's complement of the magnitude, with one extra octet for the sign.
-        let mut bytes = vec![0u8];
-        bytes.extend(&mag);
-        for b in bytes.iter_mut() {
-            *b = !*b;
-        }
-        for b in bytes.iter_mut().rev() {
-            let (v, overflow) = b.overflowing_add(1);
-            *b = v;
-            if !overflow {
-                break;
-            }
-        }
-        while bytes.len() > 1 && bytes[0] == 0xff && bytes[1] & 0x80 != 0 {
-            bytes.remove(0);
-        }
-        w::tlv(w::tag::INTEGER, &bytes)
+/// Big-endian bytes of a decimal digit string.
+fn from_decimal_digits(digits: &str) -> Result<Vec<u8>, BadSerial> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BadSerial::NotANumber);
     }
+    // 20 octets hold fewer than 49 decimal digits; more (after leading zeros) cannot fit.
+    if digits.trim_start_matches('0').len() > 64 {
+        return Err(BadSerial::TooLong);
+    }
+    let mut magnitude: Vec<u8> = Vec::new();
+    for digit in digits.bytes().map(|b| u32::from(b - b'0')) {
+        let mut carry = digit;
+        for byte in magnitude.iter_mut().rev() {
+            let v = u32::from(*byte) * 10 + carry;
+            *byte = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+        while carry > 0 {
+            magnitude.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    Ok(magnitude)
+}
+
+impl RevokedSerial {
+    /// DER INTEGER (minimal, positive).
+    pub fn to_der(&self) -> Vec<u8> {
+        w::unsigned_integer(&self.magnitude)
+    }
+
+    /// The magnitude, big-endian, without leading zeros.
+    pub fn magnitude(&self) -> &[u8] {
+        &self.magnitude
+    }
+}
+
+/// cRLSign in `ParsedCertificate::key_usage` (bit i = RFC 5280 bit i).
+const CRL_SIGN: u16 = 1 << 6;
+
+/// RFC 5280 §6.3.3 (f): a CRL issuer whose certificate has a key usage extension must have
+/// cRLSign; §4.2.1.9: cRLSign is for CA (or CRL issuer) keys. Like `sign` (differences.md
+/// #8), refuse an issuer that is not a CA or may not sign CRLs: cfssl signs a CRL that
+/// every relying party rejects.
+fn check_crl_issuer(ca: &ParsedCertificate) -> Result<(), SignError> {
+    if !ca.is_ca() {
+        return Err(SignError::IssuerNotCa(
+            "the CA certificate is not a CA (no basicConstraints cA:TRUE); refusing to sign a CRL with it".into(),
+        ));
+    }
+    if let Some(ku) = ca.key_usage
+        && ku & CRL_SIGN == 0
+    {
+        return Err(SignError::IssuerNotCa(
+            "the CA certificate's key usage lacks cRLSign; refusing to sign a CRL with it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Go's `strconv.ParseInt(strings.TrimSpace(s), 0, 32)` with Go's error texts.
@@ -123,12 +234,13 @@ pub fn parse_go_int32(s: &str) -> Result<i64, String> {
 /// default one week); a non-positive lifetime is refused. `crl_number` should grow with each
 /// CRL the CA issues: the CLI uses thisUpdate's Unix time.
 pub fn build(
-    serials: &[ListedSerial],
+    serials: &[RevokedSerial],
     ca: &ParsedCertificate,
     key: &PrivateKey,
     now: OffsetDateTime,
     lifetime: Duration,
 ) -> Result<Vec<u8>, SignError> {
+    check_crl_issuer(ca)?;
     if lifetime <= Duration::ZERO {
         return Err(SignError::InvalidValidity(
             "the CRL lifetime must be positive: nextUpdate before thisUpdate makes a CRL that is stale when issued".into(),
@@ -226,27 +338,106 @@ mod tests {
     }
 
     #[test]
-    fn serial_list_is_read_like_cfssl() {
-        let s = parse_serial_list("1234\n\n5678\r\n0x1f2e3d\n  42  \nnot-a-number\n-5\n+7\n1_0\n");
-        let d: Vec<String> = s
-            .iter()
-            .map(|x| format!("{}{}", if x.negative { "-" } else { "" }, x.digits))
-            .collect();
-        assert_eq!(d, ["1234", "5678", "0", "0", "0", "-5", "7", "1"]);
+    fn serial_list_accepts_decimal_and_explicit_hex() {
+        let list =
+            parse_serial_list("1234\n\n5678\r\n  42  \nhex:10\nhex:26D0ad\n26:d0:AD\n007\n\t\n")
+                .unwrap();
+        let got: Vec<Vec<u8>> = list.iter().map(|s| s.magnitude().to_vec()).collect();
+        assert_eq!(
+            got,
+            [
+                vec![0x04, 0xd2],
+                vec![0x16, 0x2e],
+                vec![42],
+                vec![0x10],
+                vec![0x26, 0xd0, 0xad],
+                vec![0x26, 0xd0, 0xad],
+                vec![7],
+            ]
+        );
+    }
+
+    /// What cfssl turned into 0 or a numeric prefix (issue 11 #3) is refused, naming the line.
+    #[test]
+    fn serial_list_refuses_what_is_not_a_serial() {
+        let cases = [
+            ("26D0AD", BadSerial::NotANumber),
+            ("0x10", BadSerial::NotANumber),
+            ("garbage", BadSerial::NotANumber),
+            ("12 34", BadSerial::NotANumber),
+            ("1_0", BadSerial::NotANumber),
+            ("+7", BadSerial::NotANumber),
+            ("hex:", BadSerial::NotANumber),
+            ("hex:0x10", BadSerial::NotANumber),
+            ("26:D0:A", BadSerial::NotANumber),
+            ("26:", BadSerial::NotANumber),
+            ("serial=26D0AD", BadSerial::NotANumber),
+            ("-5", BadSerial::Negative),
+            ("0", BadSerial::Zero),
+            ("hex:0000", BadSerial::Zero),
+            // 2^159 needs a 21st (zero) octet in DER; 2^159 - 1 fits in 20.
+            (
+                "730750818665451459101842416358141509827966271488",
+                BadSerial::TooLong,
+            ),
+            (&"9".repeat(500), BadSerial::TooLong),
+            (&format!("hex:{}", "f".repeat(41)), BadSerial::TooLong),
+        ];
+        for (line, reason) in cases {
+            let err = parse_serial_list(&format!("12\n\n{line}\n13\n")).unwrap_err();
+            match err {
+                SignError::SerialList {
+                    line: 3,
+                    content,
+                    reason: r,
+                } => {
+                    assert_eq!(content, line.trim());
+                    assert_eq!(r, reason, "{line}");
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+        let ok = parse_serial_list("730750818665451459101842416358141509827966271487").unwrap();
+        assert_eq!(ok[0].to_der().len(), 2 + 20);
+        let err = parse_serial_list("1\n0x10\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2 (\"0x10\"): not a decimal serial number (write a hexadecimal serial, as \
+             openssl prints it, as hex:26D0AD… or 26:D0:AD:…)"
+        );
     }
 
     #[test]
     fn serial_der() {
-        let s = |t: &str| parse_serial_list(t).remove(0).to_der();
+        let s = |t: &str| parse_serial_list(t).unwrap().remove(0).to_der();
         assert_eq!(s("1234"), vec![2, 2, 0x04, 0xd2]);
         assert_eq!(
             s("999999999999999999999"),
             vec![2, 9, 0x36, 0x35, 0xc9, 0xad, 0xc5, 0xde, 0x9f, 0xff, 0xff]
         );
-        assert_eq!(s("-5"), vec![2, 1, 0xfb]);
-        assert_eq!(s("-128"), vec![2, 1, 0x80]);
-        assert_eq!(s("-129"), vec![2, 2, 0xff, 0x7f]);
-        assert_eq!(s("0"), vec![2, 1, 0]);
+        assert_eq!(s("128"), vec![2, 2, 0, 0x80]);
+        assert_eq!(s("hex:80"), vec![2, 2, 0, 0x80]);
+    }
+
+    /// Issue 11 #8: a CRL needs a CA issuer with cRLSign, as `sign` needs keyCertSign.
+    #[test]
+    fn crl_issuer_must_be_a_ca_with_crl_sign() {
+        let (mut ca, key) = root("CRL CA");
+        let now = OffsetDateTime::now_utc();
+        let lifetime = Duration::hours(1);
+        ca.basic_constraints = None;
+        let err = build(&[], &ca, &key, now, lifetime).unwrap_err();
+        assert!(matches!(err, SignError::IssuerNotCa(_)), "{err:?}");
+        assert_eq!(err.code(), Some(1210));
+        ca.basic_constraints = Some((true, -1));
+        ca.key_usage = Some(1 << 5); // keyCertSign only
+        let err = build(&[], &ca, &key, now, lifetime).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the CA certificate's key usage lacks cRLSign; refusing to sign a CRL with it"
+        );
+        ca.key_usage = None; // no key usage extension: §6.3.3 (f) asks nothing
+        assert!(build(&[], &ca, &key, now, lifetime).is_ok());
     }
 
     #[test]

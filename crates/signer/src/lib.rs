@@ -113,6 +113,16 @@ pub enum SignError {
     /// What Go's `x509.CreateCertificate` would refuse (1000).
     #[error("{0}")]
     Certificate(String),
+    /// A line of `gencrl`'s serial list that is not a serial number (differences.md #16).
+    #[error("line {line} ({content:?}): {reason}")]
+    SerialList {
+        /// 1-based line number.
+        line: usize,
+        /// The line, trimmed.
+        content: String,
+        /// What is wrong with it.
+        reason: crate::crl::BadSerial,
+    },
     /// Bad user input with a plain-text message (durations, JSON).
     #[error("{0}")]
     Input(String),
@@ -152,7 +162,10 @@ impl SignError {
             SignError::RemoteUnsupported => Some(5200),
             SignError::IssuerExpired(_) => Some(1211),
             SignError::IssuerNotCa(_) => Some(1210),
-            SignError::Input(_) | SignError::Internal(_) | SignError::Der(_) => None,
+            SignError::SerialList { .. }
+            | SignError::Input(_)
+            | SignError::Internal(_)
+            | SignError::Der(_) => None,
         }
     }
 }

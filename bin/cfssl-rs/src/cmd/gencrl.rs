@@ -1,6 +1,7 @@
 //! `cfssl-rs gencrl SERIALS CERT KEY [SECONDS]` (cfssl.md §1.7.8): a CRL revoking the
 //! listed serials, printed as base64 DER on one line as cfssl does, but RFC 5280
-//! conformant (CRL Number, AKI = issuer SKI; differences.md #14).
+//! conformant (CRL Number, AKI = issuer SKI; differences.md #14), with a serial list read
+//! strictly (differences.md #16) and an issuer that must be a CA with cRLSign.
 
 use zeroize::Zeroizing;
 
@@ -50,7 +51,11 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "the key in {key_name} does not belong to the certificate in {cert_name}"
         )));
     }
-    let list = crl::parse_serial_list(&String::from_utf8_lossy(&serials));
+    let list = crl::parse_serial_list(&String::from_utf8_lossy(&serials)).map_err(|e| {
+        CliError::plain(format!(
+            "in the serial list {serials_name}: {e}; no CRL was made"
+        ))
+    })?;
     let der = crl::build(&list, &ca, &key, now(), time::Duration::seconds(seconds))?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
     ctx.print(&format!("{b64}\n"))
