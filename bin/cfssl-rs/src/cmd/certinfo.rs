@@ -52,7 +52,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     if !ctx.flags.get_str("serial").is_empty() {
         if ctx.flags.get_str("db-config").is_empty() {
-            return Err(CliError::plain("need DB config file (provide with -db-config)"));
+            return Err(CliError::plain(
+                "need DB config file (provide with -db-config)",
+            ));
         }
         return Err(CliError::plain(
             "certinfo -serial needs a certificate database, which cfssl-rs does not support",

@@ -6,9 +6,8 @@ use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_signer::{CsrInput, Issued, SignRequest, initca};
 
 use super::support::{
-    in_input,
-    hostname_override, key_and_csr, load_ca_cert, load_key, local_signer, make_csr, note_key_mismatch, now,
-    print_output, read_request, require_ca_flags,
+    hostname_override, in_input, key_and_csr, load_ca_cert, load_key, local_signer, make_csr,
+    note_key_mismatch, now, print_output, read_request, require_ca_flags,
 };
 use super::{CliError, Command, Context};
 use crate::usage;
@@ -21,7 +20,8 @@ pub static COMMAND: Command = Command {
 };
 
 /// cfssl's `CSRNoHostMessage`.
-const NO_HOSTS_WARNING: &str = "This certificate lacks a \"hosts\" field. This makes it unsuitable for
+const NO_HOSTS_WARNING: &str =
+    "This certificate lacks a \"hosts\" field. This makes it unsuitable for
 websites. For more information see the Baseline Requirements for the Issuance and Management
 of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum (https://cabforum.org);
 specifically, section 10.2.3 (\"Information Requirements\").";
@@ -62,18 +62,19 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let (key, csr) = key_and_csr(&request).map_err(in_input("the request", &name))?;
     let signer = local_signer(ctx)?;
     let crl = ctx.flags.get_str("crl");
-    let issued = signer.sign(
-        &SignRequest {
-            csr: CsrInput::Verified(Box::new(csr.verified()?)),
-            hosts,
-            subject: None,
-            profile: ctx.flags.get_str("profile").to_owned(),
-            crl_override: (!crl.is_empty()).then(|| crl.to_owned()),
-            max_lifetime: None,
-        },
-        now(),
-    )
-    .inspect_err(|e| note_key_mismatch(ctx, e))?;
+    let issued = signer
+        .sign(
+            &SignRequest {
+                csr: CsrInput::Verified(Box::new(csr.verified()?)),
+                hosts,
+                subject: None,
+                profile: ctx.flags.get_str("profile").to_owned(),
+                crl_override: (!crl.is_empty()).then(|| crl.to_owned()),
+                max_lifetime: None,
+            },
+            now(),
+        )
+        .inspect_err(|e| note_key_mismatch(ctx, e))?;
     log_issued(&issued);
     if request.hosts.is_empty() {
         crate::warning!("{NO_HOSTS_WARNING}");
@@ -86,7 +87,10 @@ pub fn log_issued(issued: &Issued) {
     for w in &issued.warnings {
         crate::warning!("{w}");
     }
-    crate::info!("signed certificate with serial number {}", issued.serial_decimal);
+    crate::info!(
+        "signed certificate with serial number {}",
+        issued.serial_decimal
+    );
 }
 
 /// cfssl's `initca.New`: key, CSR and self-signed root (`gencert -initca`, `genkey -initca`).
@@ -111,7 +115,11 @@ pub fn init_ca(ctx: &mut Context<'_>, request: &CertificateRequest) -> Result<()
 }
 
 /// `gencert -initca -ca-key KEY`: a new self-signed root for an existing key (cfssl.md §5.12).
-fn rekey_root(ctx: &mut Context<'_>, request: &CertificateRequest, key_spec: &str) -> Result<(), CliError> {
+fn rekey_root(
+    ctx: &mut Context<'_>,
+    request: &CertificateRequest,
+    key_spec: &str,
+) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CSR and CA key");
     let key = load_key(ctx, key_spec, "ca-key").inspect_err(|e| crate::error!("{e}"))?;
     let policy = initca::ca_policy(request, false)?;

@@ -39,7 +39,11 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     } else {
         crl::parse_go_int32(&ctx.args.remove(0)).map_err(CliError::plain)?
     };
-    let seconds = if seconds == 0 { DEFAULT_SECONDS } else { seconds };
+    let seconds = if seconds == 0 {
+        DEFAULT_SECONDS
+    } else {
+        seconds
+    };
     let ca = ParsedCertificate::from_pem(&cert)
         .map_err(CliError::from)
         .map_err(in_input("the CA certificate", &cert_name))?;

@@ -67,7 +67,9 @@ mod tests {
         let (r, out, _) = run_command(&COMMAND, &["-signer", "example.com/x", "-"], b"");
         assert_eq!(
             r,
-            Err(CliError::Usage("k8s-csr needs the object's name (-name NAME)".into()))
+            Err(CliError::Usage(
+                "k8s-csr needs the object's name (-name NAME)".into()
+            ))
         );
         assert!(out.is_empty());
         let (r, _, _) = run_command(&COMMAND, &["-name", "x", "-"], b"");
@@ -84,9 +86,6 @@ mod tests {
         );
         assert!(matches!(r, Err(CliError::Plain(m)) if m.contains("less than 600 seconds")));
         let (r, _, _) = run_command(&COMMAND, &["-name", "x", "-signer", "a.b/c", "-"], b"junk");
-        assert_eq!(
-            r,
-            Err(CliError::cfssl(9002, "CSR Decode failed"))
-        );
+        assert_eq!(r, Err(CliError::cfssl(9002, "CSR Decode failed")));
     }
 }

@@ -31,8 +31,8 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         )));
     }
     let request = requests.remove(0);
-    let review = check_signable(&request, ctx.flags.get_bool("allow-privileged"))
-        .map_err(k8s_error)?;
+    let review =
+        check_signable(&request, ctx.flags.get_bool("allow-privileged")).map_err(k8s_error)?;
     for finding in &review.findings {
         crate::warning!(
             "signing despite [{}] {} (-allow-privileged)",

@@ -10,7 +10,7 @@
 //! // src/cmd/genkey.rs
 //! pub static COMMAND: Command = Command { name: "genkey", help: &usage::GENKEY, run };
 //! fn run(ctx: &mut Context<'_>) -> Result<(), CliError> { … }
-//! // src/cmd/mod.rs: add `genkey,` to the registry! list.
+//! // src/cmd/mod.rs: add `pub mod genkey;` and `&genkey::COMMAND` to COMMANDS.
 //! ```
 
 use std::fmt;
@@ -20,31 +20,38 @@ use std::path::Path;
 use crate::flags::ParsedFlags;
 use crate::usage::Help;
 
-/// Declares the command modules and the registry in one list.
-macro_rules! registry {
-    ($($module:ident),* $(,)?) => {
-        $(pub mod $module;)*
-        /// Every command; the top-level usage lists them sorted by name.
-        pub static COMMANDS: &[&Command] = &[$(&$module::COMMAND),*];
-    };
-}
+pub mod certinfo;
+pub mod crl;
+pub mod gencert;
+pub mod gencrl;
+pub mod gencsr;
+pub mod genkey;
+pub mod k8s_csr;
+pub mod k8s_kubeconfig;
+pub mod k8s_review;
+pub mod k8s_sign;
+pub mod print_defaults;
+pub mod selfsign;
+pub mod sign;
+pub mod version;
 
-registry! {
-    certinfo,
-    crl,
-    gencert,
-    gencrl,
-    gencsr,
-    genkey,
-    k8s_csr,
-    k8s_kubeconfig,
-    k8s_review,
-    k8s_sign,
-    print_defaults,
-    selfsign,
-    sign,
-    version,
-}
+/// Every command; the top-level usage lists them sorted by name.
+pub static COMMANDS: &[&Command] = &[
+    &certinfo::COMMAND,
+    &crl::COMMAND,
+    &gencert::COMMAND,
+    &gencrl::COMMAND,
+    &gencsr::COMMAND,
+    &genkey::COMMAND,
+    &k8s_csr::COMMAND,
+    &k8s_kubeconfig::COMMAND,
+    &k8s_review::COMMAND,
+    &k8s_sign::COMMAND,
+    &print_defaults::COMMAND,
+    &selfsign::COMMAND,
+    &sign::COMMAND,
+    &version::COMMAND,
+];
 
 pub mod password;
 pub mod sign_batch;

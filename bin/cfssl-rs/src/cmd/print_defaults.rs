@@ -59,7 +59,10 @@ mod tests {
         for kind in ["csr", "config"] {
             let (result, out, _) = run_command(&COMMAND, &[kind], b"");
             assert_eq!(result, Ok(()));
-            assert!(out.starts_with("{\n    \"") && out.ends_with("}\n\n"), "{out}");
+            assert!(
+                out.starts_with("{\n    \"") && out.ends_with("}\n\n"),
+                "{out}"
+            );
         }
     }
 

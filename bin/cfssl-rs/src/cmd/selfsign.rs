@@ -44,9 +44,9 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         Some(config) => (config.clone(), config.signing.default.expiry),
         None => {
             let mut config = Config::default_policy();
-            config.signing.default.expiry = "2190h".parse().map_err(|_| {
-                CliError::plain("internal error: default selfsign expiry")
-            })?;
+            config.signing.default.expiry = "2190h"
+                .parse()
+                .map_err(|_| CliError::plain("internal error: default selfsign expiry"))?;
             let expiry = config.signing.default.expiry;
             (config, expiry)
         }

@@ -41,27 +41,28 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let csr_pem = ctx.read_input(&csr_name)?;
     require_ca_flags(ctx, "")?;
     let signer = local_signer(ctx)?;
-    let issued = signer.sign(
-        &SignRequest {
-            csr: CsrInput::Pem(csr_pem.clone()),
-            hosts: hostname_override(ctx)?,
-            subject,
-            profile: ctx.flags.get_str("profile").to_owned(),
-            crl_override: None,
-            max_lifetime: None,
-        },
-        now(),
-    )
-    .map_err(|e| {
-        note_key_mismatch(ctx, &e);
-        let about_csr = matches!(e, cfssl_signer::SignError::Csr(_));
-        let e = CliError::from(e);
-        if about_csr {
-            in_input("the certificate request", &csr_name)(e)
-        } else {
-            e
-        }
-    })?;
+    let issued = signer
+        .sign(
+            &SignRequest {
+                csr: CsrInput::Pem(csr_pem.clone()),
+                hosts: hostname_override(ctx)?,
+                subject,
+                profile: ctx.flags.get_str("profile").to_owned(),
+                crl_override: None,
+                max_lifetime: None,
+            },
+            now(),
+        )
+        .map_err(|e| {
+            note_key_mismatch(ctx, &e);
+            let about_csr = matches!(e, cfssl_signer::SignError::Csr(_));
+            let e = CliError::from(e);
+            if about_csr {
+                in_input("the certificate request", &csr_name)(e)
+            } else {
+                e
+            }
+        })?;
     log_issued(&issued);
     // cfssl echoes the CSR input verbatim as "csr" (cfssl.md §1.7.2 step 6).
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();

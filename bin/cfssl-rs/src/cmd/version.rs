@@ -29,7 +29,10 @@ mod tests {
     fn prints_version_and_ignores_args() {
         let (result, out, err) = run_command(&COMMAND, &["a", "-ca", "b"], b"");
         assert_eq!(result, Ok(()));
-        assert_eq!(out, format!("Version: {}\nRuntime: rust\n", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            out,
+            format!("Version: {}\nRuntime: rust\n", env!("CARGO_PKG_VERSION"))
+        );
         assert_eq!(err, "");
     }
 }
