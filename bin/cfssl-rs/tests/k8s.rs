@@ -942,6 +942,39 @@ fn k8s_sign_signs_approved_objects_with_the_requested_lifetime() {
 }
 
 #[test]
+fn k8s_sign_refuses_expiration_seconds_under_ten_minutes() {
+    let d = Dir::new();
+    sign_setup(&d);
+    make_csr(&d, "jane", &format!(r#"{{"CN":"jane",{EC}}}"#));
+    let object = csr_object(&d, "jane", CLIENT_SIGNER, "", Some("Approved"));
+    let with = |seconds: i64| {
+        let mut v: Value = serde_json::from_str(&object).unwrap();
+        v["spec"]["expirationSeconds"] = json!(seconds);
+        v.to_string()
+    };
+    // The API server's rule: "may not specify a duration less than 600 seconds".
+    for seconds in [-5, 0, 599] {
+        let r = k8s_sign(&d, &with(seconds), &[]);
+        r.fails_with(&format!(
+            "spec.expirationSeconds of \"obj\" is {seconds}: may not specify a duration less than 600 seconds (10 minutes)"
+        ));
+    }
+    let r = k8s_sign(&d, &with(600), &[]);
+    status_certificate(&d, &r, "jane.pem");
+    openssl_verify(&d, "ca.pem", "jane.pem");
+    assert_eq!(
+        d.openssl(&["x509", "-in", "jane.pem", "-noout", "-checkend", "590"])
+            .code,
+        0
+    );
+    assert_eq!(
+        d.openssl(&["x509", "-in", "jane.pem", "-noout", "-checkend", "610"])
+            .code,
+        1
+    );
+}
+
+#[test]
 fn k8s_sign_refuses_pending_denied_and_failed_objects() {
     let d = Dir::new();
     sign_setup(&d);

@@ -43,8 +43,8 @@
 //!   encipherment` only for RSA keys as the kubelet does ([`names::default_usages`]).
 //! * The review's checks and their sources are listed in [`review`].
 //! * Signing follows the kube-controller-manager signer: the certificate carries the
-//!   approved `spec.usages`, lives at most `spec.expirationSeconds`, and is never a CA
-//!   ([`sign`]).
+//!   approved `spec.usages`, lives at most `spec.expirationSeconds` (which, as on the API
+//!   server, may not be under 600), and is never a CA ([`sign`]).
 //! * YAML is written by a small emitter that quotes every string a YAML 1.1 reader
 //!   could mistake for something else ([`yaml`]).
 #![forbid(unsafe_code)]

@@ -210,18 +210,26 @@ pub fn parse_expiration(text: &str) -> Result<i64, K8sError> {
 /// # Errors
 /// [`K8sError::Expiration`].
 pub fn validate_expiration(seconds: i64) -> Result<(), K8sError> {
+    match expiration_problem(seconds) {
+        Some(reason) => Err(K8sError::Expiration(format!("{seconds}s: {reason}"))),
+        None => Ok(()),
+    }
+}
+
+/// Why the API server refuses `spec.expirationSeconds` = `seconds`, if it does
+/// (Kubernetes `pkg/apis/certificates/validation`: "may not specify a duration less than
+/// 600 seconds (10 minutes)", and the field is an int32).
+pub fn expiration_problem(seconds: i64) -> Option<String> {
     if seconds < MIN_EXPIRATION_SECONDS {
-        return Err(K8sError::Expiration(format!(
-            "{seconds}s: may not specify a duration less than 600 seconds (10 minutes)"
-        )));
+        return Some("may not specify a duration less than 600 seconds (10 minutes)".into());
     }
     if seconds > i64::from(i32::MAX) {
-        return Err(K8sError::Expiration(format!(
-            "{seconds}s: spec.expirationSeconds is an int32 (at most {} seconds, about 68 years)",
+        return Some(format!(
+            "spec.expirationSeconds is an int32 (at most {} seconds, about 68 years)",
             i32::MAX
-        )));
+        ));
     }
-    Ok(())
+    None
 }
 
 /// An object name we write: a DNS subdomain (RFC 1123: lower-case alphanumerics, `-` and

@@ -11,6 +11,8 @@
 //!   kube-controller-manager signer issues them; the `-config` profile supplies
 //!   everything else (expiry, URLs, whitelists), and a profile that issues CA
 //!   certificates is refused, as no Kubernetes signer issues one ([`signing_policy`]);
+//! * `spec.expirationSeconds` under 600 is refused, as the API server refuses it
+//!   ([`check_expiration`]);
 //! * `spec.expirationSeconds` caps the life: the certificate ends at the earlier of the
 //!   profile's expiry and `now + expirationSeconds` (and never after the CA,
 //!   differences.md #1).
@@ -29,7 +31,8 @@ use crate::review::{Review, review};
 ///
 /// # Errors
 /// [`K8sError::NotAnObject`] for a bare PEM CSR, [`K8sError::NotApproved`],
-/// [`K8sError::AlreadyIssued`], [`K8sError::Flagged`].
+/// [`K8sError::AlreadyIssued`], [`K8sError::Expiration`] ([`check_expiration`]),
+/// [`K8sError::Flagged`].
 pub fn check_signable(request: &CsrRequest, allow_privileged: bool) -> Result<Review, K8sError> {
     let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
     match object.approval() {
@@ -44,6 +47,7 @@ pub fn check_signable(request: &CsrRequest, allow_privileged: bool) -> Result<Re
     if object.certificate.is_some() {
         return Err(K8sError::AlreadyIssued(object.name.clone()));
     }
+    check_expiration(object)?;
     let result = review(request);
     if result.is_flagged() && !allow_privileged {
         return Err(K8sError::Flagged {
@@ -52,6 +56,25 @@ pub fn check_signable(request: &CsrRequest, allow_privileged: bool) -> Result<Re
         });
     }
     Ok(result)
+}
+
+/// Refuses an `expirationSeconds` the API server would not have accepted (under 600 s or
+/// past an int32): an object holding one did not come from a cluster, and under 600 s a
+/// certificate could be issued already expired.
+///
+/// # Errors
+/// [`K8sError::Expiration`] naming the field, the object and the value.
+pub fn check_expiration(object: &CsrObject) -> Result<(), K8sError> {
+    let Some(seconds) = object.expiration_seconds else {
+        return Ok(());
+    };
+    match crate::names::expiration_problem(seconds) {
+        Some(reason) => Err(K8sError::Expiration(format!(
+            "spec.expirationSeconds of {:?} is {seconds}: {reason}",
+            object.name
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The policy to sign `object` with: `policy` with `profile`'s usages replaced by the
@@ -106,7 +129,8 @@ pub struct Signed {
 /// `profile`, honouring `spec.expirationSeconds`.
 ///
 /// # Errors
-/// [`K8sError::NotAnObject`], or the signer's error as [`K8sError::Sign`].
+/// [`K8sError::NotAnObject`], [`K8sError::Expiration`] ([`check_expiration`]), or the
+/// signer's error as [`K8sError::Sign`].
 pub fn sign(
     request: &CsrRequest,
     signer: &LocalSigner,
@@ -114,6 +138,7 @@ pub fn sign(
     now: OffsetDateTime,
 ) -> Result<Signed, K8sError> {
     let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
+    check_expiration(object)?;
     let issued = signer.sign(
         &SignRequest {
             csr: CsrInput::Pem(request.csr_pem.clone()),
@@ -248,5 +273,34 @@ mod tests {
             Some(vec![cfssl_config::eku::CLIENT_AUTH])
         );
         assert_eq!(signed.object["status"]["conditions"][0]["type"], "Approved");
+    }
+
+    #[test]
+    fn expiration_seconds_under_ten_minutes_refused() {
+        // Kubernetes: "may not specify a duration less than 600 seconds (10 minutes)".
+        for seconds in [-5, 0, 599] {
+            let req = request(&[("Approved", "True")], "dev", Some(seconds));
+            let e = check_signable(&req, false).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "invalid expiration: spec.expirationSeconds of \"jane\" is {seconds}: may not specify a duration less than 600 seconds (10 minutes)"
+                )
+            );
+            // sign() refuses it too, whether or not check_signable ran.
+            let (ca, key) = test_ca();
+            let base = Config::from_json(
+                br#"{"signing":{"default":{"expiry":"8760h","usages":["server auth"]}}}"#,
+            )
+            .unwrap();
+            let policy = signing_policy(&base, "", req.object.as_ref().unwrap()).unwrap();
+            let signer = LocalSigner::new(ca, key, policy).unwrap();
+            assert!(matches!(
+                sign(&req, &signer, "", OffsetDateTime::now_utc()),
+                Err(K8sError::Expiration(_))
+            ));
+        }
+        let req = request(&[("Approved", "True")], "dev", Some(600));
+        assert!(check_signable(&req, false).is_ok());
     }
 }

@@ -214,14 +214,27 @@ impl LocalSigner {
         let validity = validity::compute(
             &validity_policy(profile, &self.policy, true),
             now,
-            Some(self.ca.not_after),
+            Some(&validity::IssuerValidity {
+                not_before: self.ca.not_before,
+                not_after: self.ca.not_after,
+            }),
         )?;
         warnings.extend(validity.warnings);
         template.not_before = validity.not_before;
         template.not_after = validity.not_after;
-        if let Some(cap) = request.max_lifetime.and_then(|life| now.checked_add(life)) {
+        if let Some(life) = request.max_lifetime
+            && let Some(cap) = now.checked_add(life)
+        {
             let cap = validity::whole_seconds(cap.to_offset(time::UtcOffset::UTC));
             if cap < template.not_after {
+                // RFC 5280 §4.1.2.5: a certificate that has ended by the signing time is
+                // refused, not issued.
+                if cap <= now {
+                    return Err(SignError::InvalidValidity(format!(
+                        "the requested lifetime ({}) would make the certificate already expired",
+                        cfssl_config::GoDuration::from(life)
+                    )));
+                }
                 if cap <= template.not_before {
                     return Err(SignError::InvalidValidity(
                         "the requested lifetime ends before the certificate would begin".into(),
