@@ -4,7 +4,7 @@
 //! replacement must accept exactly the same strings (`8760h`, `1h30m`, `1.5h`, `-1h`, `0`,
 //! `.5s`, `1µs`) and reject the same ones with the same texts (`time: unknown unit "y" in
 //! duration "1y"`). General-purpose crates such as humantime accept `"1y"` and `"2 days"` and
-//! reject `"-1h"` (rust-stack.md trap 4), hence this small, exact port.
+//! reject `"-1h"`, hence this small, exact port.
 
 use std::fmt;
 use std::str::FromStr;

@@ -980,17 +980,16 @@ fn reference_print_defaults_config() {
 }
 
 #[test]
-fn fixture_files_if_present() {
-    // Cross-check the inline copies against the fixture directory when it is available.
-    let dir = std::path::Path::new("/work/shared/spec/cfssl-1.6.5-outputs");
+fn inline_copies_match_the_fixture_files() {
+    // Cross-check the inline copies against cfssl 1.6.5's own files (testdata/cfssl-1.6.5).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cfssl-1.6.5");
     for (file, inline) in [
         ("inputs/cfg.json", CFG_JSON),
         ("print-defaults-config.json", PRINT_DEFAULTS_CONFIG),
     ] {
-        if let Ok(bytes) = std::fs::read(dir.join(file)) {
-            assert_eq!(String::from_utf8_lossy(&bytes), inline, "{file}");
-            Config::load_file(&dir.join(file)).expect("fixture loads");
-        }
+        let bytes = std::fs::read(dir.join(file)).expect("testdata/cfssl-1.6.5 fixture");
+        assert_eq!(String::from_utf8_lossy(&bytes), inline, "{file}");
+        Config::load_file(&dir.join(file)).expect("fixture loads");
     }
 }
 

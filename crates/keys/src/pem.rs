@@ -3,7 +3,7 @@
 //! cfssl reads keys with Go's `pem.Decode` (cfssl.md §1.2), which accepts text before and
 //! between blocks, CRLF line ends, any base64 line width, trailing spaces and `Key: Value`
 //! headers, and skips a malformed block to look for the next one. The strict RFC 7468
-//! decoders in RustCrypto reject several of these (rust-stack.md trap 3), so this module
+//! decoders in RustCrypto (`pem-rfc7468`) reject several of these, so this module
 //! re-implements Go's algorithm. Decoded bytes live in [`Zeroizing`] buffers.
 
 use base64ct::{Base64, Encoding};

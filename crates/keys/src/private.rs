@@ -491,8 +491,8 @@ impl PrivateKey {
                 info.to_der().ok().map(Zeroizing::new)
             }
             Inner::Ed25519(key) => {
-                // v1 without the public key: OpenSSL before 3.5 rejects v2 (rust-stack.md
-                // trap 2), and it is exactly what Go and cfssl write.
+                // v1 without the public key: OpenSSL before 3.5 rejects the v2 encoding
+                // ed25519-dalek writes by default, and v1 is exactly what Go and cfssl write.
                 let bytes = ed25519_dalek::pkcs8::KeypairBytes {
                     secret_key: key.to_bytes(),
                     public_key: None,

@@ -1,7 +1,7 @@
 //! The JSON-out contract of cfssl-rs, and the core of `cfssljson-rs`.
 //!
 //! Everything cfssl prints as JSON, and everything `cfssljson` does with it, byte for byte
-//! as cfssl 1.6.5 (`../shared/spec/cfssl.md`) except where `differences.md` says otherwise:
+//! as cfssl 1.6.5 (`docs/cfssl-compat.md`) except where `docs/differences.md` says otherwise:
 //!
 //! * [`CertOutput`]: the `{"cert","csr","key"}` line of `gencert`, `sign`, `genkey`, `gencsr`,
 //!   `selfsign` — cfssl.md §1.5 `PrintCert`, §4.
