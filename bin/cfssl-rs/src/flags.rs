@@ -149,6 +149,47 @@ pub static FLAGS: &[FlagSpec] = &[
     flag("context", Str, "", "kubeconfig context name (default USER@CLUSTER); cfssl-rs extension"),
 ];
 
+/// A flag of [`FLAGS`] that cfssl reads (so it changes cfssl's result) but cfssl-rs cannot
+/// honour, with why. Given with a non-empty value it is an error naming it; an empty
+/// value counts as not given, as in cfssl (`-remote ""` is local signing there too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported {
+    /// Name without the leading dash.
+    pub name: &'static str,
+    /// Why it cannot be honoured, and what to do.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "-{}: cfssl-rs {}", self.name, self.reason)
+    }
+}
+
+const REMOTE: &str = "signs only with a local CA (-ca and -ca-key); signing through a remote \
+                      cfssl server is not built yet";
+const SERVE: &str = "has no `serve` (the network half is not built yet); sign offline with \
+                     gencert or sign";
+
+/// The flags of the shared set that cfssl-rs refuses (issue 12; see [`Unsupported`]). The
+/// other cfssl flags are read by some cfssl-rs command, or only by cfssl commands that
+/// cfssl-rs refuses as a whole (`serve -port`, `scan -timeout`, `ocspsign -status`, …):
+/// those change nothing where cfssl-rs accepts them, as in cfssl, and stay accepted.
+#[rustfmt::skip]
+pub static UNSUPPORTED: &[Unsupported] = &[
+    Unsupported { name: "db-config", reason: "does not record certificates in a database yet, so nothing would be recorded; drop -db-config and keep the certificate files cfssljson writes" },
+    Unsupported { name: "remote", reason: REMOTE },
+    Unsupported { name: "label", reason: "has no remote signer to pick a key label on: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
+    Unsupported { name: "authkey", reason: "has no remote signer to authenticate to: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
+    Unsupported { name: "tls-remote-ca", reason: REMOTE },
+    Unsupported { name: "mutual-tls-client-cert", reason: REMOTE },
+    Unsupported { name: "mutual-tls-client-key", reason: REMOTE },
+    Unsupported { name: "mutual-tls-ca", reason: SERVE },
+    Unsupported { name: "mutual-tls-cn", reason: SERVE },
+    Unsupported { name: "tls-cert", reason: SERVE },
+    Unsupported { name: "tls-key", reason: SERVE },
+];
+
 /// The registered flag called `name`, if any.
 pub fn lookup(name: &str) -> Option<&'static FlagSpec> {
     FLAGS.iter().find(|f| f.name == name)
@@ -265,6 +306,14 @@ impl ParsedFlags {
         let i = index_of(name);
         debug_assert!(i.is_some(), "flag -{name} is not registered");
         i.and_then(|i| self.set.get(i).copied()).unwrap_or(false)
+    }
+
+    /// The first [`UNSUPPORTED`] flag given with a non-empty value.
+    pub fn first_unsupported(&self) -> Option<Unsupported> {
+        UNSUPPORTED
+            .iter()
+            .find(|u| !self.get_str(u.name).is_empty())
+            .copied()
     }
 
     /// Sets a flag from its textual value, as the command line would.
@@ -455,6 +504,31 @@ mod tests {
             assert!(FLAGS[..i].iter().all(|g| g.name != f.name), "{}", f.name);
             assert!(parse_value(f.kind, f.default).is_ok(), "{}", f.name);
         }
+    }
+
+    #[test]
+    fn unsupported_flags_are_registered_string_flags_without_default() {
+        for u in UNSUPPORTED {
+            let spec = lookup(u.name);
+            assert!(
+                spec.is_some_and(|s| s.kind == Str && s.default.is_empty()),
+                "{}",
+                u.name
+            );
+        }
+        let mut f = ParsedFlags::new();
+        assert_eq!(f.first_unsupported(), None);
+        f.set("remote", "").unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(f.first_unsupported(), None);
+        f.set("label", "k").unwrap_or_else(|e| unreachable!("{e}"));
+        f.set("db-config", "db.json")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let refused = f.first_unsupported().map(|u| u.to_string());
+        assert!(
+            refused.is_some_and(|m| m.starts_with("-db-config: cfssl-rs does not record")),
+            "{:?}",
+            f.first_unsupported()
+        );
     }
 
     #[test]

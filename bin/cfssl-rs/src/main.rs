@@ -3,12 +3,14 @@
 //! This file is the dispatcher (cfssl `cli.Start`, cfssl.md §1.1):
 //! 1. top-level arguments are parsed like Go's empty global flag set: `-h` prints the
 //!    top-level usage (exit 0), any other flag is undefined (exit 2);
-//! 2. no command → `No command is given.` + usage, exit 1; unknown command →
-//!    `Command X is not defined.` + usage, exit 1;
+//! 2. no command → `No command is given.` + usage, exit 1; a cfssl command cfssl-rs does
+//!    not implement → `cfssl-rs does not implement `X`: …`, exit 1; unknown command →
+//!    `Command X is not defined.` (+ `Did you mean Y?` for a likely typo) + usage, exit 1;
 //! 3. the command's arguments are parsed over the one shared flag set ([`flags`]); `-h`
 //!    prints the command's usage (exit 0), a flag error prints Go's message and the usage
 //!    (exit 2);
-//! 4. `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
+//! 4. a flag cfssl-rs cannot honour (remote signer, certificate database, TLS) given
+//!    non-empty is an error naming it, exit 1; `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
 //!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
 //! 5. the command runs; an error prints `<err>\n`, exit 1 (cfssl.md §7.2); a `k8s-review`
 //!    that flags a request exits 2 (`CliError::Flagged`).
@@ -75,7 +77,14 @@ fn run(
     };
     let name = args.get(index).map_or("", String::as_str);
     let Some(command) = cmd::find(name) else {
+        if let Some(refused) = cmd::unimplemented::find(name) {
+            let _ = writeln!(stderr, "{refused}");
+            return 1;
+        }
         let _ = writeln!(stderr, "Command {name} is not defined.");
+        if let Some(meant) = cmd::unimplemented::suggest(name) {
+            let _ = writeln!(stderr, "Did you mean {meant}?");
+        }
         top_usage(stderr);
         return 1;
     };
@@ -93,6 +102,11 @@ fn run(
             return 2;
         }
     };
+
+    if let Err(refused) = cmd::refuse_unsupported_flags(command, &parsed.flags) {
+        let _ = writeln!(stderr, "{refused}");
+        return refused.exit_code();
+    }
 
     log::set_level(parsed.flags.get_int("loglevel"));
     // Determine the local UTC offset while the process is still single-threaded.

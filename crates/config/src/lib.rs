@@ -62,7 +62,10 @@
 //! Where cfssl-rs deliberately differs: inverted `not_before`/`not_after` is an error
 //! instead of a Go panic (differences.md #9); an unknown profile name is an error instead
 //! of a silent fallback to the default (differences.md #4); an OID a certificate cannot
-//! carry is refused at load time instead of failing at signing.
+//! carry is refused at load time instead of failing at signing; settings cfssl acts on that
+//! cfssl-rs does not implement are refused by name ([`ConfigError::Unsupported`]):
+//! `lint_error_level` above `"reserved"`, `ignored_lints`, `ignored_lint_sources`, and in a
+//! local profile `ct_log_servers`, Go's `RemoteServer` and a policy qualifier without `Type`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -179,6 +179,8 @@ struct RawProfile {
     csr_whitelist: Option<CsrWhitelist>,
     name_whitelist_regex: Option<regex::Regex>,
     client_provides_serial_numbers: bool,
+    /// Go's untagged `RemoteServer` as written (populate overwrites it for remote profiles).
+    remote_server: String,
 }
 
 struct RawPolicy {
@@ -227,6 +229,14 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Config, ConfigError> {
     }
     for (name, _, profile) in &profiles {
         check_urls(profile, name)?;
+    }
+
+    // After cfssl's own checks, so that a config cfssl rejects gets cfssl's message.
+    if let Some(profile) = &signing.default {
+        check_supported(profile, &default, "")?;
+    }
+    for (name, raw_profile, profile) in &profiles {
+        check_supported(raw_profile, profile, name)?;
     }
 
     let mut warnings = Vec::new();
@@ -460,7 +470,7 @@ fn decode_profile(o: &Object<'_>, errs: &mut Errors) -> RawProfile {
     for field in ["Provider", "PrevProvider", "RemoteProvider"] {
         reject_non_null(o, field, "auth.Provider", errs);
     }
-    errs.check(o.string("RemoteServer"));
+    p.remote_server = errs.check(o.string("RemoteServer")).unwrap_or_default();
     objects_only(o, "RemoteCAs", "x509.CertPool", errs);
     objects_only(o, "ClientCert", "tls.Certificate", errs);
     if let Some(w) = errs.check(o.object("CSRWhitelist", "config.CSRWhitelist", WHITELIST_FIELDS)) {
@@ -637,7 +647,6 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         name_whitelist: raw.name_whitelist_regex.clone(),
         allowed_extensions: Vec::new(),
         policies: Vec::new(),
-        policy_qualifier_without_type: false,
         csr_whitelist: raw.csr_whitelist,
         client_provides_serial_numbers: raw.client_provides_serial_numbers,
         remote: None,
@@ -783,8 +792,8 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             match qualifier_type.as_str() {
                 "id-qt-cps" => qualifiers.push(PolicyQualifier::Cps(value.clone())),
                 "id-qt-unotice" => qualifiers.push(PolicyQualifier::UserNotice(value.clone())),
-                "" => p.policy_qualifier_without_type = true,
-                // Only a remote profile gets here; it never signs locally.
+                // "" is refused by `check_supported` for a local profile; only a remote
+                // profile (which never signs locally) gets here with another type.
                 _ => {}
             }
         }
@@ -857,6 +866,64 @@ fn check_urls(p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
             url: url.clone(),
             reason,
         })?;
+    }
+    Ok(())
+}
+
+/// Settings cfssl acts on and cfssl-rs does not implement (issue 12): refused rather than
+/// silently dropped. Linting settings are refused in every profile; the others only in a
+/// local profile, since cfssl itself skips or overwrites them in a remote one (and cfssl-rs
+/// refuses to sign with a remote profile anyway).
+fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
+    let unsupported = |setting, reason| ConfigError::Unsupported {
+        profile: name.to_owned(),
+        setting,
+        reason,
+    };
+    const LINT_TUNING: &str =
+        "it tunes cfssl's linting before signing, which cfssl-rs does not do yet; remove it";
+    if raw.lint_error_level > 0 {
+        return Err(unsupported(
+            "lint_error_level",
+            "cfssl lints each certificate before signing and refuses it at this level; cfssl-rs \
+             does not lint before signing yet (remove it, and lint issued certificates with \
+             zlint or pkilint)",
+        ));
+    }
+    if !raw.ignored_lints.is_empty() {
+        return Err(unsupported("ignored_lints", LINT_TUNING));
+    }
+    if !raw.ignored_lint_sources.is_empty() {
+        return Err(unsupported("ignored_lint_sources", LINT_TUNING));
+    }
+    if p.is_remote() {
+        return Ok(());
+    }
+    if !raw.ct_log_servers.is_empty() {
+        return Err(unsupported(
+            "ct_log_servers",
+            "cfssl submits a precertificate to these Certificate Transparency logs and embeds \
+             the SCTs; cfssl-rs works offline and does not",
+        ));
+    }
+    if !raw.remote_server.is_empty() {
+        return Err(unsupported(
+            "RemoteServer",
+            "cfssl sends signing with this profile to that remote server; cfssl-rs signs only \
+             locally (remote signing is not built yet)",
+        ));
+    }
+    let untyped = raw
+        .policies
+        .iter()
+        .flat_map(|policy| &policy.qualifiers)
+        .any(|(qualifier_type, _)| qualifier_type.is_empty());
+    if untyped {
+        return Err(unsupported(
+            "a Policies.Qualifiers entry without Type",
+            "cfssl loads it but refuses every signing with this profile (Invalid qualifier type \
+             in Policies); give \"Type\": \"id-qt-cps\" or \"id-qt-unotice\"",
+        ));
     }
     Ok(())
 }

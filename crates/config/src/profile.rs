@@ -48,10 +48,6 @@ pub struct SigningProfile {
     pub allowed_extensions: Vec<ObjectIdentifier>,
     /// `policies` (Go's untagged `Policies`): the certificatePolicies extension content.
     pub policies: Vec<CertificatePolicy>,
-    /// True when a policy qualifier had an empty `Type`. cfssl loads such a profile but
-    /// every signing with it fails with 5200 `Invalid qualifier type in Policies `
-    /// (cfssl.md §5.2); the qualifier itself is not in [`SigningProfile::policies`].
-    pub policy_qualifier_without_type: bool,
     /// Go's untagged `CSRWhitelist`: when present, only the `true` CSR fields are copied.
     pub csr_whitelist: Option<CsrWhitelist>,
     /// Go's untagged `ClientProvidesSerialNumbers`.
@@ -67,13 +63,16 @@ pub struct SigningProfile {
     pub prev_auth_key: Option<String>,
     /// `auth_remote.auth_key`: a name in `auth_keys`.
     pub auth_remote_key: Option<String>,
-    /// `ct_log_servers`.
+    /// `ct_log_servers`. Always empty in a loaded local profile: cfssl-rs does not submit to
+    /// Certificate Transparency logs and refuses the setting.
     pub ct_log_servers: Vec<String>,
-    /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7).
+    /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7). Always 0 in a
+    /// loaded configuration: cfssl-rs does not lint before signing and refuses higher levels.
     pub lint_error_level: u8,
-    /// `ignored_lints`.
+    /// `ignored_lints`. Always empty in a loaded configuration (refused, see above).
     pub ignored_lints: Vec<String>,
-    /// `ignored_lint_sources` (each a known zlint source).
+    /// `ignored_lint_sources` (each a known zlint source). Always empty in a loaded
+    /// configuration (refused, see above).
     pub ignored_lint_sources: Vec<String>,
     /// `cert_store` (unused by cfssl's signer).
     pub cert_store: String,

@@ -186,10 +186,19 @@ fn numeric_lint_level_is_rejected() {
         &with_profile(r#"{"usages":["signing"],"expiry":"1h","lint_error_level":5}"#),
         "failed to unmarshal configuration: bad LintStatus JSON value: 5",
     );
-    let c = load(&with_profile(
+    // A label decodes; cfssl-rs then refuses any level above "reserved" (it does not lint).
+    let (code, message) = fail(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn"}"#,
     ));
-    assert_eq!(c.profile("p").expect("p").lint_error_level, 5);
+    assert_eq!(code, Some(5200));
+    assert!(
+        message.starts_with(r#"signing profile "p": lint_error_level is not supported: "#),
+        "{message}"
+    );
+    let c = load(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"reserved"}"#,
+    ));
+    assert_eq!(c.profile("p").expect("p").lint_error_level, 0);
 }
 
 #[test]
@@ -364,14 +373,18 @@ fn policy_qualifier_types() {
             PolicyQualifier::UserNotice("Do What Thou Wilt".into())
         ]
     );
-    assert!(!p.policy_qualifier_without_type);
-    // Type "" passes cfssl's load-time check; signing then fails (cfssl.md §5.2).
-    let c = load(&with_profile(
+    // Type "" passes cfssl's load-time check and then fails every signing (cfssl.md §5.2);
+    // cfssl-rs refuses it at load time, naming it.
+    let (code, message) = fail(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","policies":[{"ID":"1.2.3","Qualifiers":[{"Value":"x"}]}]}"#,
     ));
-    let p = c.profile("p").expect("p");
-    assert!(p.policy_qualifier_without_type);
-    assert!(p.policies[0].qualifiers.is_empty());
+    assert_eq!(code, Some(5200));
+    assert!(
+        message.starts_with(
+            r#"signing profile "p": a Policies.Qualifiers entry without Type is not supported: "#
+        ),
+        "{message}"
+    );
 }
 
 #[test]
@@ -549,10 +562,95 @@ fn ignored_lint_sources() {
         ),
         r#"failed to build excluded lint source list: unknown source "X""#,
     );
-    let c = load(&with_profile(
-        r#"{"usages":["signing"],"expiry":"1h","ignored_lint_sources":["CABF_BR"," Mozilla "],"ignored_lints":["e_whatever"]}"#,
+    // Known sources pass cfssl's check; cfssl-rs then refuses the lint tuning it does not do.
+    let (code, message) = fail(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","ignored_lint_sources":["CABF_BR"," Mozilla "]}"#,
     ));
-    assert_eq!(c.profile("p").expect("p").ignored_lints, ["e_whatever"]);
+    assert_eq!(code, Some(5200));
+    assert!(
+        message.starts_with(r#"signing profile "p": ignored_lint_sources is not supported"#),
+        "{message}"
+    );
+    let c = load(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","ignored_lint_sources":[],"ignored_lints":[]}"#,
+    ));
+    assert!(c.profile("p").expect("p").ignored_lints.is_empty());
+}
+
+// ---- settings cfssl acts on and cfssl-rs does not implement (issue 12) ---------------------
+
+/// The message for `setting` in profile `p`, checking code 5200 and the common prefix.
+fn unsupported(profile: &str, setting: &str) -> String {
+    let (code, message) = fail(&with_profile(profile));
+    assert_eq!(code, Some(5200), "{profile}");
+    let prefix = format!(r#"signing profile "p": {setting} is not supported: "#);
+    assert!(message.starts_with(&prefix), "{message}");
+    message
+}
+
+#[test]
+fn unimplemented_settings_are_refused_by_name() {
+    let local = |setting: &str| format!(r#"{{"usages":["signing"],"expiry":"1h",{setting}}}"#);
+    for level in ["NA", "NE", "pass", "info", "warn", "error", "fatal"] {
+        unsupported(
+            &local(&format!(r#""lint_error_level":"{level}""#)),
+            "lint_error_level",
+        );
+    }
+    unsupported(&local(r#""ignored_lints":["e_x"]"#), "ignored_lints");
+    unsupported(
+        &local(r#""ignored_lint_sources":["RFC5280"]"#),
+        "ignored_lint_sources",
+    );
+    let ct = unsupported(
+        &local(r#""ct_log_servers":["https://ct.example.com"]"#),
+        "ct_log_servers",
+    );
+    assert!(ct.contains("Certificate Transparency"), "{ct}");
+    unsupported(
+        &local(r#""RemoteServer":"ca.example.com:8888""#),
+        "RemoteServer",
+    );
+    // The default profile is named "default".
+    let (code, message) =
+        fail(r#"{"signing":{"default":{"expiry":"1h","ignored_lints":["e_x"]}}}"#);
+    assert_eq!(code, Some(5200));
+    assert!(
+        message.starts_with("signing profile default: ignored_lints is not supported: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn cfssl_errors_win_over_unsupported_settings() {
+    fails_5200(
+        &with_profile(r#"{"usages":["signing"],"expiry":"1y","lint_error_level":"warn"}"#),
+        r#"time: unknown unit "y" in duration "1y""#,
+    );
+    fails_5200(
+        &with_profile(r#"{"expiry":"1h","ct_log_servers":["https://ct.example.com"]}"#),
+        "invalid configuration",
+    );
+}
+
+#[test]
+fn inert_values_and_remote_profiles_load() {
+    // Empty or zero values change nothing.
+    load(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"reserved","ignored_lints":[],"ignored_lint_sources":null,"ct_log_servers":[],"RemoteServer":""}"#,
+    ));
+    // A remote profile: cfssl skips ct_log_servers and overwrites RemoteServer there (and
+    // cfssl-rs refuses to sign with it); linting settings are refused everywhere.
+    let remote = |setting: &str| {
+        format!(
+            r#"{{"signing":{{"default":{{"expiry":"1h"}},"profiles":{{"r":{{"remote":"r1",{setting}}}}}}},"remotes":{{"r1":"127.0.0.1:8888"}}}}"#
+        )
+    };
+    load(&remote(
+        r#""ct_log_servers":["https://ct.example.com"],"RemoteServer":"x:1""#,
+    ));
+    let (code, _) = fail(&remote(r#""lint_error_level":"warn""#));
+    assert_eq!(code, Some(5200));
 }
 
 #[test]
@@ -684,13 +782,12 @@ fn every_profile_field() {
             "copy_extensions":true,
             "not_before":"2030-01-01T00:00:00Z",
             "not_after":"2031-01-01T00:00:00.5+01:00",
-            "ct_log_servers":["https://ct.example.com"],
             "cert_store":"db",
-            "lint_error_level":"error",
+            "lint_error_level":"reserved",
             "CSRWhitelist":{"Subject":true,"dnsnames":true,"URIs":true},
             "ClientProvidesSerialNumbers":true,
             "ExtensionWhitelist":{"1.2.3":true},
-            "RemoteServer":"ignored",
+            "RemoteServer":"",
             "RemoteCAs":{},
             "ocsp":"ignored unknown key"
         }}}}"#,
@@ -732,9 +829,8 @@ fn every_profile_field() {
     assert!(p.copy_extensions);
     assert_eq!(p.not_before, Some(datetime!(2030-01-01 0:00 UTC)));
     assert_eq!(p.not_after, Some(datetime!(2030-12-31 23:00:00.5 UTC)));
-    assert_eq!(p.ct_log_servers, ["https://ct.example.com"]);
     assert_eq!(p.cert_store, "db");
-    assert_eq!(p.lint_error_level, 6);
+    assert_eq!(p.lint_error_level, 0);
     assert_eq!(
         p.csr_whitelist,
         Some(CsrWhitelist {

@@ -1,7 +1,7 @@
 //! `cfssl-rs crl` (cfssl.md §1.7.9): cfssl builds this CRL from its certificate database,
 //! which cfssl-rs (offline, no database) does not have. The command exists so that
 //! `crl -h` shows cfssl's usage and a script gets a clear pointer to `gencrl` instead of
-//! "unknown command".
+//! "unknown command" (the text is [`super::unimplemented::CRL`]).
 
 use super::{CliError, Command, Context};
 use crate::usage;
@@ -14,9 +14,5 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(_ctx: &mut Context<'_>) -> Result<(), CliError> {
-    Err(CliError::plain(
-        "cfssl-rs has no certificate database, so `crl` (CRL from the database) is not \
-         available; list the revoked serial numbers in a file and use \
-         `cfssl-rs gencrl SERIALS CA-CERT CA-KEY [SECONDS]`",
-    ))
+    Err(CliError::plain(super::unimplemented::CRL.to_string()))
 }

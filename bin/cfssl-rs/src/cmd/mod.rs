@@ -56,6 +56,7 @@ pub static COMMANDS: &[&Command] = &[
 pub mod password;
 pub mod sign_batch;
 pub mod support;
+pub mod unimplemented;
 
 /// One subcommand of `cfssl-rs`.
 #[derive(Debug)]
@@ -72,6 +73,23 @@ pub struct Command {
 /// The command named `name`.
 pub fn find(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().copied().find(|c| c.name == name)
+}
+
+/// Refuses a flag that would change the result in cfssl but that cfssl-rs cannot honour
+/// ([`crate::flags::UNSUPPORTED`]), on every command: its presence means the user expects
+/// a remote signer, a certificate database or TLS, which silence would betray. `crl`
+/// is skipped: it refuses itself with a pointer to `gencrl`, which helps more.
+///
+/// # Errors
+/// `-NAME: REASON` for the first such flag given with a non-empty value.
+pub fn refuse_unsupported_flags(command: &Command, flags: &ParsedFlags) -> Result<(), CliError> {
+    if std::ptr::eq(command, &crl::COMMAND) {
+        return Ok(());
+    }
+    match flags.first_unsupported() {
+        Some(refused) => Err(CliError::Usage(refused.to_string())),
+        None => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

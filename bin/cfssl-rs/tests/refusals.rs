@@ -1,0 +1,282 @@
+//! What cfssl-rs does not do is refused by name (issue 12 item 4): cfssl commands it does
+//! not implement, flags that would change the result but do nothing here, and signing-config
+//! settings it does not implement. A real typo keeps cfssl's "Command X is not defined."
+//! and gets a suggestion.
+
+mod common;
+use common::Dir;
+
+/// Every cfssl 1.6.5 command cfssl-rs does not implement (cfssl.md §1.1, §1.8), plus
+/// cfssl's separate server program, with a word its message must contain.
+const UNIMPLEMENTED: &[(&str, &str)] = &[
+    ("bundle", "openssl verify"),
+    ("info", "certinfo -cert"),
+    ("serve", "network half"),
+    ("scan", "openssl s_client"),
+    ("ocspsign", "openssl ocsp"),
+    ("ocspserve", "network half"),
+    ("ocspdump", "certificate database"),
+    ("ocsprefresh", "certificate database"),
+    ("revoke", "gencrl"),
+    ("multirootca", "network half"),
+];
+
+#[test]
+fn unimplemented_commands_are_refused_by_name() {
+    let d = Dir::new();
+    for (name, hint) in UNIMPLEMENTED {
+        for args in [
+            vec![*name],
+            vec![*name, "-h"],
+            vec![*name, "-ca", "ca.pem", "x"],
+        ] {
+            let r = d.cfssl(&args);
+            r.fails_with(&format!("cfssl-rs does not implement `{name}`: "));
+            r.fails_with(hint);
+            assert!(!r.stderr.contains("is not defined"), "{name}: {}", r.stderr);
+            assert!(!r.stderr.contains("Usage:"), "{name}: {}", r.stderr);
+        }
+    }
+    assert!(d.files().is_empty());
+}
+
+/// The unimplemented commands are not offered as available.
+#[test]
+fn unimplemented_commands_are_not_listed() {
+    let r = Dir::new().cfssl(&["-h"]);
+    for (name, _) in UNIMPLEMENTED {
+        assert!(!r.stderr.contains(&format!("\t{name}\n")), "{name} listed");
+    }
+}
+
+/// `crl` says what it says in the same form.
+#[test]
+fn crl_refusal_has_the_common_form() {
+    Dir::new()
+        .cfssl(&[
+            "crl",
+            "-db-config",
+            "db.json",
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "k.pem",
+        ])
+        .fails_with("cfssl-rs does not implement `crl`: ");
+}
+
+#[test]
+fn a_typo_is_not_defined_and_gets_a_suggestion() {
+    let d = Dir::new();
+    for (typo, meant) in [
+        ("gencrt", "gencert"),
+        ("singn", "sign"),
+        ("certnfo", "certinfo"),
+        ("print-default", "print-defaults"),
+        ("Version", "version"),
+        ("bundel", "bundle"),
+        ("selfsing", "selfsign"),
+    ] {
+        let r = d.cfssl(&[typo, "csr.json"]);
+        r.fails_with(&format!(
+            "Command {typo} is not defined.\nDid you mean {meant}?\n"
+        ));
+        assert!(r.stderr.contains("Available commands:"), "{}", r.stderr);
+    }
+    // Nothing close: cfssl's message alone.
+    for far in ["foo", "-", "frobnicate"] {
+        let r = d.cfssl(&[far]);
+        r.fails_with(&format!("Command {far} is not defined.\nUsage:\n"));
+        assert!(!r.stderr.contains("Did you mean"), "{}", r.stderr);
+    }
+}
+
+/// Flags that configure a remote signer, a certificate database or TLS: an error naming
+/// the flag, on every command, nothing on stdout, no file written.
+#[test]
+fn unsupported_flags_are_errors_naming_them() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    let before = d.files();
+    for (flag, why) in [
+        ("-db-config", "does not record certificates in a database"),
+        ("-remote", "remote"),
+        ("-label", "remote"),
+        ("-authkey", "remote"),
+        ("-tls-remote-ca", "remote"),
+        ("-mutual-tls-client-cert", "remote"),
+        ("-mutual-tls-client-key", "remote"),
+        ("-mutual-tls-ca", "serve"),
+        ("-mutual-tls-cn", "serve"),
+        ("-tls-cert", "serve"),
+        ("-tls-key", "serve"),
+    ] {
+        let leaf = [
+            "gencert",
+            "-ca",
+            &ca,
+            "-ca-key",
+            &key,
+            flag,
+            "x",
+            "leaf.json",
+        ];
+        let root = ["gencert", "-initca", flag, "x", "leaf.json"];
+        let version = ["version", flag, "x"];
+        let equals = format!("{flag}=x");
+        let sign = ["sign", "-ca", &ca, "-ca-key", &key, &equals, "leaf.csr"];
+        for args in [&leaf[..], &root, &version, &sign] {
+            let r = d.cfssl(args);
+            r.fails_with(&format!("{flag}: cfssl-rs"));
+            r.fails_with(why);
+        }
+    }
+    assert_eq!(d.files(), before, "a refused command wrote a file");
+}
+
+/// `sign -remote host` says remote signing is not available (not "need a CA certificate").
+#[test]
+fn sign_remote_says_remote_signing_is_not_available() {
+    let d = Dir::new();
+    let r = d.cfssl(&["sign", "-remote", "ca.example.com:8888", "leaf.csr"]);
+    r.fails_with("-remote: cfssl-rs");
+    r.fails_with("not built yet");
+    assert!(!r.stderr.contains("need a CA"), "{}", r.stderr);
+}
+
+/// cfssl treats an empty string flag as unset: so does the refusal.
+#[test]
+fn an_empty_unsupported_flag_counts_as_not_given() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-remote",
+        "",
+        "-db-config=",
+        "-label",
+        "",
+        "-mutual-tls-ca=",
+        "leaf.json",
+    ])
+    .ok();
+}
+
+/// Parameters of the commands refused as a whole change nothing in the commands cfssl-rs
+/// runs (cfssl ignores them there too): still accepted, as cfssl's shared flag set does.
+#[test]
+fn parameters_of_refused_commands_stay_accepted() {
+    Dir::new()
+        .cfssl(&[
+            "version",
+            "-port",
+            "9000",
+            "-flavor",
+            "optimal",
+            "-interval",
+            "1h",
+        ])
+        .ok();
+}
+
+fn config_with(profile_setting: &str) -> String {
+    format!(
+        r#"{{"signing":{{"default":{{"expiry":"1h"}},"profiles":{{"www":{{"usages":["server auth"],"expiry":"1h",{profile_setting}}}}}}}}}"#
+    )
+}
+
+/// Signing-config settings cfssl-rs does not implement fail the config load (cfssl's code
+/// 5200), naming the setting and the profile; nothing is signed.
+#[test]
+fn unsupported_config_settings_are_refused() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    for (setting, named) in [
+        (r#""lint_error_level":"warn""#, "lint_error_level"),
+        (
+            r#""ignored_lints":["e_sub_cert_aia_missing"]"#,
+            "ignored_lints",
+        ),
+        (
+            r#""ignored_lint_sources":["RFC5280"]"#,
+            "ignored_lint_sources",
+        ),
+        (
+            r#""ct_log_servers":["https://ct.example.com/log"]"#,
+            "ct_log_servers",
+        ),
+        (r#""RemoteServer":"ca.example.com:8888""#, "RemoteServer"),
+        (
+            r#""policies":[{"ID":"1.2.3.4","Qualifiers":[{"Value":"x"}]}]"#,
+            "Qualifiers",
+        ),
+    ] {
+        d.write("cfg.json", config_with(setting));
+        let r = d.cfssl(&[
+            "gencert",
+            "-ca",
+            &ca,
+            "-ca-key",
+            &key,
+            "-config",
+            "cfg.json",
+            "-profile",
+            "www",
+            "leaf.json",
+        ]);
+        r.fails_with(
+            r#"Failed to load config file: {"code":5200,"message":"signing profile \"www\": "#,
+        );
+        r.fails_with(named);
+    }
+    // In the default profile too.
+    d.write(
+        "cfg.json",
+        r#"{"signing":{"default":{"expiry":"1h","lint_error_level":"error"}}}"#,
+    );
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-config",
+        "cfg.json",
+        "leaf.json",
+    ])
+    .fails_with("signing profile default: lint_error_level");
+}
+
+/// The inert values of those settings (what cfssl does nothing with either) still load.
+#[test]
+fn inert_config_settings_still_load() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    d.write(
+        "cfg.json",
+        config_with(
+            r#""lint_error_level":"reserved","ignored_lints":[],"ignored_lint_sources":[],"ct_log_servers":[],"RemoteServer":"","cert_store":"db","allowed_extensions":["1.2.3.4"]"#,
+        ),
+    );
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-config",
+        "cfg.json",
+        "-profile",
+        "www",
+        "leaf.json",
+    ])
+    .ok();
+}
