@@ -270,12 +270,13 @@ pub static K8S_REVIEW: Help = Help {
     text: r#"cfssl-rs k8s-review -- show the identity a Kubernetes CSR asks for and flag what to refuse
 
 Usage of k8s-review:
-        kubectl get csr NAME -o json | cfssl-rs k8s-review [-json] -
+        kubectl get csr NAME -o yaml | cfssl-rs k8s-review [-json] -
         cfssl-rs k8s-review [-json] CSR
 
 Arguments:
-        CSR:        a CertificateSigningRequest object or List in JSON (kubectl get csr -o json),
-                    or a PEM certificate request; use '-' for reading from stdin.
+        CSR:        a CertificateSigningRequest object or List in YAML or JSON (kubectl get csr
+                    -o yaml, k8s-csr's output), or a PEM certificate request; use '-' for
+                    reading from stdin.
 
 Prints the user (CN) and groups (O) the certificate would carry, its SANs, key, usages
 and signer, and flags system:masters and other privileged or system: identities, node
@@ -297,12 +298,13 @@ Usage of k8s-sign:
             | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -
 
 Arguments:
-        CSR-OBJECT: the object as kubectl get csr NAME -o json prints it, use '-' for reading from stdin.
+        CSR-OBJECT: the object as kubectl get csr NAME -o yaml (or -o json) prints it, use '-'
+                    for reading from stdin.
 
 Refuses objects that are not Approved and requests k8s-review flags (unless
 -allow-privileged). The certificate carries the approved spec.usages, the profile's other
 settings, and lives at most spec.expirationSeconds. Prints the object with
-status.certificate set.
+status.certificate set, in JSON whichever form it was read in.
 
 Flags:
 "#,

@@ -625,8 +625,8 @@ fn review_passes_plain_user_and_node_requests() {
     assert_eq!(v[1]["flagged"], false);
 
     // Not an object or CSR.
-    d.cfssl_stdin(&["k8s-review", "-"], b"apiVersion: v1\n")
-        .fails_with("expected a CertificateSigningRequest object in JSON");
+    d.cfssl_stdin(&["k8s-review", "-"], b"not an object\n")
+        .fails_with("expected a CertificateSigningRequest object in YAML or JSON");
 }
 
 #[test]
@@ -1032,6 +1032,259 @@ fn k8s_sign_refuses_flagged_requests_unless_allowed() {
         text.stdout.contains("O = system:masters, CN = eve"),
         "{}",
         text.stdout
+    );
+}
+
+// ------------------------------------------------------------------ YAML input
+
+fn k8s_testdata(file: &str) -> String {
+    format!(
+        "{}/../../crates/k8s/testdata/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// `k8s-review` (text and `-json`) of `input` over stdin: (exit code, text, JSON).
+fn review_both(d: &Dir, input: &str) -> (i32, String, String) {
+    let text = review(d, input);
+    let json = d.cfssl_stdin(&["k8s-review", "-json", "-"], input.as_bytes());
+    assert_eq!(text.code, json.code, "{}\n{}", text.stderr, json.stderr);
+    assert!(matches!(text.code, 0 | 2), "{}", text.stderr);
+    (text.code, text.stdout, json.stdout)
+}
+
+#[test]
+fn review_reads_k8s_csr_yaml_like_its_json() {
+    let d = Dir::new();
+    make_csr(
+        &d,
+        "jane",
+        &format!(r#"{{"CN":"jane","names":[{{"O":"app-team"}}],{EC}}}"#),
+    );
+    make_csr(
+        &d,
+        "eve",
+        r#"{"CN":"eve","names":[{"O":"system:masters"}],"key":{"algo":"rsa","size":2048}}"#,
+    );
+    for (csr, signer, extra) in [
+        ("jane.csr", CLIENT_SIGNER, vec!["-expiration", "24h"]),
+        ("eve.csr", CLIENT_SIGNER, vec![]),
+        (
+            "jane.csr",
+            "example.com/serving",
+            vec!["-usages", "digital signature,server auth"],
+        ),
+    ] {
+        let mut args = vec!["k8s-csr", "-name", "obj", "-signer", signer];
+        args.extend(extra.iter().copied());
+        args.push(csr);
+        let yaml = d.cfssl(&args);
+        yaml.ok();
+        assert!(yaml.stdout.starts_with("apiVersion: "), "{}", yaml.stdout);
+        args.insert(1, "-json");
+        let json_run = d.cfssl(&args);
+        json_run.ok();
+        let from_yaml = review_both(&d, &yaml.stdout);
+        assert_eq!(
+            from_yaml,
+            review_both(&d, &json_run.stdout),
+            "{csr} {signer}"
+        );
+        assert!(
+            from_yaml
+                .1
+                .contains("request:      CertificateSigningRequest obj")
+        );
+        // From a file too.
+        d.write("obj.yaml", &yaml.stdout);
+        let r = d.cfssl(&["k8s-review", "obj.yaml"]);
+        assert_eq!((r.code, r.stdout), (from_yaml.0, from_yaml.1));
+    }
+    // eve asks for system:masters: flagged from YAML as from JSON.
+    let yaml = d.cfssl(&[
+        "k8s-csr",
+        "-name",
+        "obj",
+        "-signer",
+        CLIENT_SIGNER,
+        "eve.csr",
+    ]);
+    assert_flagged(&review(&d, &yaml.stdout), "cluster-admin-group");
+}
+
+/// `kubectl get csr jane -o yaml` after `kubectl apply` and `kubectl certificate approve`,
+/// as kubectl prints it: quoted timestamps and resourceVersion, a literal block, a plain
+/// scalar wrapped over two lines.
+#[test]
+fn review_and_sign_kubectl_get_csr_yaml() {
+    let d = Dir::new();
+    let fixture = k8s_testdata("kubectl-get-csr-jane.yaml");
+    let r = d.cfssl(&["k8s-review", "-json", &fixture]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["name"], "jane");
+    assert_eq!(v["status"], "Approved");
+    assert_eq!(v["requestedBy"], "kubernetes-admin");
+    assert_eq!(v["user"], "jane");
+    assert_eq!(v["groups"], json!(["app-team"]));
+    assert_eq!(v["expirationSeconds"], 86400);
+
+    sign_setup(&d);
+    let yaml = std::fs::read_to_string(&fixture).unwrap();
+    let r = k8s_sign(&d, &yaml, &[]);
+    // The object comes back as JSON, whatever form it was read in.
+    let signed = status_certificate(&d, &r, "jane.pem");
+    assert_eq!(signed["metadata"]["resourceVersion"], "4711");
+    assert_eq!(
+        signed["metadata"]["creationTimestamp"],
+        "2025-06-01T10:00:00Z"
+    );
+    assert_eq!(signed["spec"]["expirationSeconds"], 86400);
+    let condition = &signed["status"]["conditions"][0];
+    assert_eq!(condition["status"], "True");
+    assert_eq!(
+        condition["message"],
+        "This CSR was approved by kubectl certificate approve, after checking the requested identity with cfssl-rs k8s-review."
+    );
+    let applied =
+        signed["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .as_str()
+            .unwrap();
+    assert!(applied.ends_with("]}}\n"), "{applied:?}");
+    assert_eq!(
+        serde_json::from_str::<Value>(applied).unwrap()["spec"]["request"],
+        signed["spec"]["request"]
+    );
+    assert_eq!(
+        b64_field(&signed, "/spec/request"),
+        std::fs::read(k8s_testdata("kubectl-get-csr-jane.csr")).unwrap()
+    );
+    openssl_verify(&d, "ca.pem", "jane.pem");
+    let subject = d.openssl(&["x509", "-in", "jane.pem", "-noout", "-subject"]);
+    assert!(
+        subject.stdout.contains("O = app-team, CN = jane"),
+        "{}",
+        subject.stdout
+    );
+
+    // kubectl get csr -o yaml: a List, reviewed item by item; k8s-sign takes one object.
+    let list = k8s_testdata("kubectl-get-csr-list.yaml");
+    let r = d.cfssl(&["k8s-review", "-json", &list]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v[0]["status"], "Approved");
+    assert_eq!(v[1]["name"], "node-csr-x7k2p");
+    assert_eq!(v[1]["status"], "Pending");
+    assert_eq!(v[1]["user"], "system:node:worker-0");
+    assert_eq!(v[1]["requestedBy"], "system:bootstrap:abcdef");
+    let list_yaml = std::fs::read_to_string(&list).unwrap();
+    k8s_sign(&d, &list_yaml, &[]).fails_with("one CertificateSigningRequest at a time");
+}
+
+#[test]
+fn malformed_yaml_is_an_error_naming_the_file() {
+    let d = Dir::new();
+    sign_setup(&d);
+    let approved = std::fs::read_to_string(k8s_testdata("kubectl-get-csr-jane.yaml")).unwrap();
+    let mut bomb = String::from("a0: &a0 [lol]\n");
+    for i in 1..24 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"
+        ));
+    }
+    for (text, expected) in [
+        (
+            "apiVersion: certificates.k8s.io/v1\nkind: [CertificateSigningRequest\n".to_owned(),
+            "line 3",
+        ),
+        (
+            "kind: CertificateSigningRequest\nmetadata:\n  name: jane\n bad: indent\n".to_owned(),
+            "malformed YAML: while parsing a block mapping, did not find expected key at byte 56 line 4",
+        ),
+        (
+            format!("{approved}---\n{approved}"),
+            "more than one document",
+        ),
+        (
+            approved.replace("  name: jane\n", "  name: jane\n  name: joe\n"),
+            "duplicate key \"name\"",
+        ),
+        (
+            approved.replace(
+                "  expirationSeconds: 86400\n",
+                "  86400: expirationSeconds\n",
+            ),
+            "mapping key 86400 is not a string",
+        ),
+        (bomb, "aliases expand to more than"),
+    ] {
+        d.write("bad.yaml", &text);
+        for command in ["k8s-review", "k8s-sign"] {
+            let mut args = vec![command];
+            if command == "k8s-sign" {
+                args.extend(["-ca", "ca.pem", "-ca-key", "ca-key.pem"]);
+            }
+            args.push("bad.yaml");
+            let r = d.cfssl(&args);
+            r.fails_with(expected);
+            r.fails_with("(in bad.yaml)");
+            args.pop();
+            args.push("-");
+            d.cfssl_stdin(&args, text.as_bytes())
+                .fails_with("(in stdin)");
+        }
+    }
+    // Not YAML's fault but still named: no kind.
+    d.write("bad.yaml", "apiVersion: v1\n");
+    d.cfssl(&["k8s-review", "bad.yaml"])
+        .fails_with("the object has no \"kind\"");
+}
+
+/// What kubectl itself prints in YAML for our manifest reviews as our JSON does.
+#[test]
+fn review_reads_kubectl_yaml() {
+    let d = Dir::new();
+    make_csr(
+        &d,
+        "node",
+        &format!(r#"{{"CN":"system:node:worker-0","names":[{{"O":"system:nodes"}}],{EC}}}"#),
+    );
+    let server = discovery_stub(100);
+    let cache = d.path("kube-cache");
+    let cache = cache.to_str().unwrap();
+    let args = [
+        "k8s-csr",
+        "-name",
+        "node-csr-1",
+        "-signer",
+        KUBELET_CLIENT_SIGNER,
+        "node.csr",
+    ];
+    let manifest = d.cfssl(&args);
+    manifest.ok();
+    let r = kubectl(
+        &d,
+        &[
+            "create",
+            "--dry-run=client",
+            "-f",
+            "-",
+            "-o",
+            "yaml",
+            "--validate=false",
+            "--server",
+            &server,
+            "--cache-dir",
+            cache,
+        ],
+        manifest.stdout.as_bytes(),
+    );
+    assert_eq!(r.code, 0, "kubectl create: {}", r.stderr);
+    let json_manifest = d.cfssl(&[&args[..1], &["-json"], &args[1..]].concat());
+    assert_eq!(
+        review_both(&d, &r.stdout),
+        review_both(&d, &json_manifest.stdout)
     );
 }
 

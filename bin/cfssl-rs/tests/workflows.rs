@@ -219,25 +219,115 @@ fn sign_with_profiles_hostname_and_stdin() {
     );
 }
 
+/// The README's first example: an ECDSA CA, and an ECDSA leaf from `gencert` without
+/// `-config`. cfssl's built-in default profile lists `key encipherment`, which an EC key
+/// cannot do: it is dropped, silently, since nobody asked for it.
 #[test]
-fn ec_leaf_drops_key_encipherment_with_warning() {
+fn readme_first_example_prints_no_warning() {
     let d = Dir::new();
-    let (ca, ca_key) = d.root_ca("ec", r#"{"algo":"ecdsa","size":256}"#);
-    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example"]}"#);
-    let r = d.cfssl(&["gencert", "-ca", &ca, "-ca-key", &ca_key, "leaf.json"]);
-    r.ok();
-    assert!(
-        r.stderr.contains("[WARNING] dropped keyEncipherment"),
-        "{}",
-        r.stderr
+    d.write(
+        "ca-csr.json",
+        r#"{"CN":"Example Root CA","key":{"algo":"ecdsa","size":256}}"#,
     );
-    d.save(&r, "cert", "leaf.pem");
-    let text = x509_text(&d, "leaf.pem");
+    let ca = d.cfssl(&["gencert", "-initca", "ca-csr.json"]);
+    ca.ok();
+    assert!(!ca.stderr.contains("[WARNING]"), "{}", ca.stderr);
+    d.save(&ca, "cert", "ca.pem");
+    let key = d.save(&ca, "key", "ca-key.pem");
+    // As cfssljson-rs -bare writes it (a readable CA key is warned about).
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    d.write(
+        "www-csr.json",
+        r#"{"CN":"www.example.com","hosts":["www.example.com","10.0.0.1"]}"#,
+    );
+    let r = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "www-csr.json",
+    ]);
+    r.ok();
+    assert!(!r.stderr.contains("[WARNING]"), "{}", r.stderr);
+    d.save(&r, "cert", "www.pem");
+    let text = x509_text(&d, "www.pem");
     assert!(
         text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"),
         "{text}"
     );
-    d.openssl(&["verify", "-CAfile", &ca, "leaf.pem"]).ok();
+    d.openssl(&["verify", "-CAfile", "ca.pem", "www.pem"]).ok();
+
+    // sign and selfsign without -config use the same built-in profile: silent too.
+    d.write("www.csr", r.field("csr"));
+    let s = d.cfssl(&["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "www.csr"]);
+    s.ok();
+    assert!(!s.stderr.contains("[WARNING]"), "{}", s.stderr);
+    let s = d.cfssl(&["selfsign", "www.example.com", "www-csr.json"]);
+    s.ok();
+    assert!(
+        !s.stderr.contains("dropped keyEncipherment"),
+        "{}",
+        s.stderr
+    );
+    // A config without signing.default falls back to the built-in default profile.
+    d.write(
+        "profiles-only.json",
+        r#"{"signing":{"profiles":{"www":{"usages":["server auth"],"expiry":"8760h"}}}}"#,
+    );
+    let s = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-config",
+        "profiles-only.json",
+        "www-csr.json",
+    ]);
+    s.ok();
+    assert!(!s.stderr.contains("[WARNING]"), "{}", s.stderr);
+}
+
+/// A usage the user wrote and the certificate cannot carry is still said, even when the
+/// list is the same as cfssl's default.
+#[test]
+fn ec_leaf_drops_configured_key_encipherment_with_warning() {
+    let d = Dir::new();
+    let (ca, ca_key) = d.root_ca("ec", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example"]}"#);
+    d.write(
+        "cfg.json",
+        r#"{"signing":{"default":{"expiry":"8760h","usages":["signing","key encipherment","server auth","client auth"]},
+            "profiles":{"www":{"expiry":"8760h","usages":["key encipherment","server auth"]}}}}"#,
+    );
+    for profile in ["", "www"] {
+        let r = d.cfssl(&[
+            "gencert",
+            "-ca",
+            &ca,
+            "-ca-key",
+            &ca_key,
+            "-config",
+            "cfg.json",
+            "-profile",
+            profile,
+            "leaf.json",
+        ]);
+        r.ok();
+        assert!(
+            r.stderr.contains("[WARNING] dropped keyEncipherment"),
+            "{profile}: {}",
+            r.stderr
+        );
+        d.save(&r, "cert", "leaf.pem");
+        let text = x509_text(&d, "leaf.pem");
+        assert!(
+            text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"),
+            "{text}"
+        );
+        d.openssl(&["verify", "-CAfile", &ca, "leaf.pem"]).ok();
+    }
 }
 
 #[test]

@@ -112,13 +112,15 @@ pub struct Signing {
     pub profiles: BTreeMap<String, SigningProfile>,
 }
 
+/// The usages of cfssl's `DefaultConfig()`.
+pub const DEFAULT_USAGES: [&str; 4] = ["signing", "key encipherment", "server auth", "client auth"];
+
 /// cfssl's `DefaultConfig()`: usages signing, key encipherment, server auth, client auth;
 /// expiry 8760h (cfssl.md §3.3.6).
 fn default_profile() -> SigningProfile {
     SigningProfile {
-        usages: ["signing", "key encipherment", "server auth", "client auth"]
-            .map(String::from)
-            .to_vec(),
+        usages: DEFAULT_USAGES.map(String::from).to_vec(),
+        builtin_usages: true,
         expiry: GoDuration::HOUR.saturating_mul(8760),
         expiry_text: "8760h".to_string(),
         ..SigningProfile::default()

@@ -632,6 +632,8 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
     let profile = || name.to_string();
     let mut p = SigningProfile {
         usages: raw.usages.clone().unwrap_or_default(),
+        // Written in the user's config, even when the list equals cfssl's default.
+        builtin_usages: false,
         expiry: GoDuration(raw.expiry_nanos),
         expiry_text: raw.expiry.clone(),
         backdate: None,

@@ -15,6 +15,11 @@ use crate::usage::Usages;
 pub struct SigningProfile {
     /// `usages`, as written (see [`SigningProfile::usages`]).
     pub usages: Vec<String>,
+    /// True only for cfssl's built-in default profile (no `-config`, or a config without
+    /// `signing.default`): its usages were chosen by cfssl, not written by the user, so
+    /// adjusting them to the key type is not worth a warning (see
+    /// [`SigningProfile::has_builtin_usages`]). Whoever replaces `usages` must clear it.
+    pub builtin_usages: bool,
     /// The validity length: `expiry` parsed for a local profile; for a remote profile,
     /// Go's untagged `Expiry` nanoseconds (normally 0). Zero means "use the default's".
     pub expiry: GoDuration,
@@ -79,6 +84,13 @@ pub struct SigningProfile {
 }
 
 impl SigningProfile {
+    /// Whether the usages are still cfssl's built-in default ones: the flag, and the list
+    /// itself, so that a caller that replaced `usages` but forgot the flag still gets
+    /// its warnings.
+    pub fn has_builtin_usages(&self) -> bool {
+        self.builtin_usages && self.usages == crate::DEFAULT_USAGES
+    }
+
     /// The usage strings translated like cfssl's `Usages()` (cfssl.md §3.3.4).
     pub fn usages(&self) -> Usages {
         Usages::from_names(&self.usages)

@@ -257,6 +257,28 @@ fn default_policy() {
     );
     assert_eq!(u.ext_key_usages, [eku::SERVER_AUTH, eku::CLIENT_AUTH]);
     assert!(c.signing.profiles.is_empty());
+    // cfssl's own usages, not the user's: adjusting them to the key type is not warned.
+    assert!(d.has_builtin_usages());
+    let mut changed = d.clone();
+    changed.usages.pop();
+    assert!(!changed.has_builtin_usages());
+}
+
+#[test]
+fn usages_written_in_a_config_are_not_builtin() {
+    let c = Config::from_json(
+        br#"{"signing":{"default":{"expiry":"1h","usages":["signing","key encipherment","server auth","client auth"]},
+            "profiles":{"p":{"expiry":"1h","usages":["signing","key encipherment","server auth","client auth"]}}}}"#,
+    )
+    .unwrap();
+    assert!(!c.signing.default.has_builtin_usages());
+    assert!(!c.profile("p").unwrap().has_builtin_usages());
+    // Without signing.default, cfssl's DefaultConfig is the default profile.
+    let c = Config::from_json(
+        br#"{"signing":{"profiles":{"p":{"expiry":"1h","usages":["server auth"]}}}}"#,
+    )
+    .unwrap();
+    assert!(c.signing.default.has_builtin_usages());
     assert!(c.warnings.is_empty());
 }
 

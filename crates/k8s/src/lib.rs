@@ -8,8 +8,8 @@
 //!
 //! * [`manifest::CsrManifest`]: a `certificates.k8s.io/v1` manifest from a PEM CSR, with
 //!   the API server's create-time checks ([`names`]) and per-signer default usages;
-//! * [`object::read_requests`]: an object as `kubectl get csr NAME -o json` prints it (or
-//!   a `List`, or a bare PEM CSR), and its [`object::Approval`] state;
+//! * [`object::read_requests`]: an object as `kubectl get csr NAME -o yaml` or `-o json`
+//!   prints it (or a `List`, or a bare PEM CSR), and its [`object::Approval`] state;
 //! * [`review::review`]: the user and groups the certificate would carry (user = CN,
 //!   groups = O) and the [`review::Finding`]s a careful approver must refuse;
 //! * [`sign`]: an approved object signed with the local signer, `status.certificate` set;
@@ -46,7 +46,8 @@
 //!   approved `spec.usages`, lives at most `spec.expirationSeconds` (which, as on the API
 //!   server, may not be under 600), and is never a CA ([`sign`]).
 //! * YAML is written by a small emitter that quotes every string a YAML 1.1 reader
-//!   could mistake for something else ([`yaml`]).
+//!   could mistake for something else ([`yaml`]), and read into the JSON value the JSON
+//!   path decodes, refusing what an object has no use for ([`yaml_read`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -57,6 +58,7 @@ pub mod object;
 pub mod review;
 pub mod sign;
 pub mod yaml;
+pub mod yaml_read;
 
 use review::Finding;
 
@@ -86,6 +88,9 @@ pub enum K8sError {
     /// Input that is not what `kubectl get csr -o json` prints (or a PEM CSR).
     #[error("{0}")]
     Input(String),
+    /// YAML input that is malformed or uses what an object has no use for.
+    #[error(transparent)]
+    Yaml(#[from] yaml_read::YamlError),
     /// `k8s-sign` was handed a bare PEM CSR.
     #[error(
         "k8s-sign needs the CertificateSigningRequest object (kubectl get csr NAME -o json), not a bare CSR; use cfssl-rs sign for that"

@@ -1,6 +1,6 @@
 //! Reading what an approver or signer is handed: a CertificateSigningRequest object as
-//! `kubectl get csr NAME -o json` prints it (or a `List` of them, as `kubectl get csr -o
-//! json` prints), or a bare PEM CSR; and the object's approval state.
+//! `kubectl get csr NAME -o yaml` or `-o json` prints it (or a `List` of them, as `kubectl
+//! get csr -o yaml` prints), or a bare PEM CSR; and the object's approval state.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -147,11 +147,16 @@ impl CsrObject {
 }
 
 /// Reads the input of `k8s-review` / `k8s-sign`: a CertificateSigningRequest object in
-/// JSON, a `List` of them, or a PEM CSR.
+/// JSON or YAML, a `List` of them, or a PEM CSR.
+///
+/// JSON is what starts with `{` (after white space); a text that holds `-----BEGIN` and
+/// is not a YAML mapping with a `kind` is PEM (openssl's `-text` preamble parses as
+/// YAML); anything else is read as YAML ([`crate::yaml_read`]) into the same JSON value,
+/// so both go through one decoder.
 ///
 /// # Errors
-/// [`K8sError::Input`] for anything else or a malformed object; [`K8sError::Csr`] when
-/// the request inside does not parse.
+/// [`K8sError::Input`] for anything else or a malformed object; [`K8sError::Yaml`] for
+/// YAML that is refused; [`K8sError::Csr`] when the request inside does not parse.
 pub fn read_requests(input: &[u8]) -> Result<Vec<CsrRequest>, K8sError> {
     let trimmed = input.trim_ascii_start();
     if trimmed.starts_with(b"{") {
@@ -159,24 +164,44 @@ pub fn read_requests(input: &[u8]) -> Result<Vec<CsrRequest>, K8sError> {
             .map_err(|e| K8sError::Input(format!("the input is not valid JSON: {e}")))?;
         return from_json_value(value);
     }
-    if contains(input, b"-----BEGIN") {
-        let csr = ParsedCsr::from_pem(input)?;
-        return Ok(vec![CsrRequest {
-            object: None,
-            csr,
-            csr_pem: input.to_vec(),
-        }]);
+    let pem = contains(input, b"-----BEGIN");
+    if !pem {
+        let text = std::str::from_utf8(input).map_err(|e| {
+            K8sError::Input(format!(
+                "the input is neither JSON, YAML nor a PEM certificate request (not UTF-8: {e})"
+            ))
+        })?;
+        return match crate::yaml_read::from_yaml(text) {
+            Ok(value) => from_json_value(value),
+            Err(crate::yaml_read::YamlError::Empty) => Err(K8sError::Input(EXPECTED.into())),
+            Err(e) => Err(K8sError::Yaml(e)),
+        };
     }
-    Err(K8sError::Input(
-        "expected a CertificateSigningRequest object in JSON (kubectl get csr NAME -o json) or a PEM certificate request (YAML is not read: use -o json)".into(),
-    ))
+    let yaml_object = std::str::from_utf8(input)
+        .ok()
+        .and_then(|text| crate::yaml_read::from_yaml(text).ok())
+        .filter(|v| v.get("kind").is_some());
+    if let Some(value) = yaml_object {
+        return from_json_value(value);
+    }
+    let csr = ParsedCsr::from_pem(input)?;
+    Ok(vec![CsrRequest {
+        object: None,
+        csr,
+        csr_pem: input.to_vec(),
+    }])
 }
+
+const EXPECTED: &str = "expected a CertificateSigningRequest object in YAML or JSON (kubectl get csr NAME -o yaml), a List of them, or a PEM certificate request";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn from_json_value(value: Value) -> Result<Vec<CsrRequest>, K8sError> {
+    if !value.is_object() {
+        return Err(K8sError::Input(EXPECTED.into()));
+    }
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
     match kind {
         "CertificateSigningRequest" => Ok(vec![from_object(value)?]),
@@ -187,7 +212,7 @@ fn from_json_value(value: Value) -> Result<Vec<CsrRequest>, K8sError> {
             items.iter().cloned().map(from_object).collect()
         }
         "" => Err(K8sError::Input(
-            "the JSON has no \"kind\": expected a CertificateSigningRequest object (kubectl get csr NAME -o json)".into(),
+            "the object has no \"kind\": expected a CertificateSigningRequest object (kubectl get csr NAME -o yaml)".into(),
         )),
         other => Err(K8sError::Input(format!(
             "expected a CertificateSigningRequest object, got kind {other:?}"
@@ -336,6 +361,57 @@ mod tests {
         let bare = read_requests(pem.as_bytes()).unwrap();
         assert!(bare[0].object.is_none());
         assert_eq!(bare[0].csr.subject.organization, ["dev"]);
+    }
+
+    #[test]
+    fn reads_yaml_like_json() {
+        let pem = csr(r#"{"CN":"jane","names":[{"O":"dev"}],"key":{"algo":"ecdsa","size":256}}"#);
+        let obj = object(
+            "jane",
+            crate::names::KUBE_APISERVER_CLIENT,
+            &pem,
+            &["client auth"],
+            Some(3600),
+            &[("Approved", "True")],
+        );
+        let yaml = crate::yaml::to_yaml(&obj);
+        let reqs = read_requests(yaml.as_bytes()).unwrap();
+        let o = reqs[0].object.as_ref().unwrap();
+        assert_eq!(o.raw, obj);
+        assert_eq!(o.expiration_seconds, Some(3600));
+        assert_eq!(o.approval(), Approval::Approved);
+
+        let list = json!({"apiVersion": "v1", "kind": "List", "items": [obj.clone(), obj]});
+        let yaml = crate::yaml::to_yaml(&list);
+        assert_eq!(read_requests(yaml.as_bytes()).unwrap().len(), 2);
+
+        // openssl req -text puts a preamble that is itself YAML before the PEM block.
+        let text = format!("Certificate Request:\n    Data:\n        Version: 1 (0x0)\n{pem}");
+        let bare = read_requests(text.as_bytes()).unwrap();
+        assert!(bare[0].object.is_none());
+
+        for (bad, expected) in [
+            ("a: 1\n---\nb: 2\n", "more than one document"),
+            ("kind: List\nkind: List\n", "duplicate key"),
+            (
+                "just words\n",
+                "expected a CertificateSigningRequest object in YAML or JSON",
+            ),
+            (
+                "# nothing\n",
+                "expected a CertificateSigningRequest object in YAML or JSON",
+            ),
+            (
+                "- a\n",
+                "expected a CertificateSigningRequest object in YAML or JSON",
+            ),
+            ("kind: Secret\n", "got kind \"Secret\""),
+            ("kind: [\n", "malformed YAML: "),
+        ] {
+            let e = read_requests(bad.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains(expected), "{bad:?}: {e}");
+        }
+        assert!(read_requests(b"kind: \xff\n").is_err());
     }
 
     #[test]

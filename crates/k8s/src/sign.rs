@@ -113,6 +113,8 @@ pub fn signing_policy(
         }));
     }
     chosen.usages = object.usages.clone();
+    // The approved spec.usages are the requester's, not cfssl's defaults.
+    chosen.builtin_usages = false;
     Ok(policy)
 }
 
@@ -248,6 +250,9 @@ mod tests {
             signing_policy(&base, "ca", object),
             Err(K8sError::CaProfile(_))
         ));
+        // spec.usages replace cfssl's built-in ones: adjusting them is worth a warning.
+        let builtin = signing_policy(&Config::default_policy(), "", object).unwrap();
+        assert!(!builtin.signing.default.builtin_usages);
         assert!(matches!(
             signing_policy(&base, "nope", object),
             Err(K8sError::Sign(_))

@@ -381,7 +381,7 @@ pub(crate) fn fill_from_profile(
     }
     t.key_usage = usages.key_usage;
     t.ext_key_usages = usages.ext_key_usages;
-    if let Some(note) = t.drop_key_encipherment_for_non_rsa() {
+    if let Some(note) = t.adjust_key_usage_to_key(profile) {
         warnings.push(note);
     }
     let default = &policy.signing.default;

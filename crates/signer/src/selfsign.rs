@@ -88,7 +88,7 @@ pub fn sign(
             .collect(),
         subject_key_id: true,
     };
-    if let Some(note) = template.drop_key_encipherment_for_non_rsa() {
+    if let Some(note) = template.adjust_key_usage_to_key(profile) {
         warnings.push(note);
     }
     if let Some(note) = template.drop_ca_usages_for_non_ca(profile_name)? {
@@ -196,6 +196,29 @@ mod tests {
         let ku = KeyUsage::from_der(extension(&cert, oids::ID_CE_KEY_USAGE).unwrap()).unwrap();
         assert!(ku.key_cert_sign());
         assert!(!issued.warnings.iter().any(|w| w.contains("cert sign")));
+    }
+
+    #[test]
+    fn key_encipherment_is_dropped_for_ec_and_said_only_when_configured() {
+        let (csr, key) = request(r#"{"CN":"ec.example.com","hosts":["ec.example.com"]}"#);
+        let builtin = Config::default_policy();
+        let written = Config::from_json(
+            br#"{"signing":{"default":{"expiry":"1h","usages":["signing","key encipherment","server auth","client auth"]}}}"#,
+        )
+        .unwrap();
+        for (config, warned) in [(builtin, false), (written, true)] {
+            let p = &config.signing.default;
+            let issued = sign(&csr, &key, p, "", p.expiry, OffsetDateTime::now_utc()).unwrap();
+            let cert = Certificate::from_der(&issued.der).unwrap();
+            let ku = KeyUsage::from_der(extension(&cert, oids::ID_CE_KEY_USAGE).unwrap()).unwrap();
+            assert!(ku.digital_signature());
+            assert!(!ku.key_encipherment());
+            let said = issued
+                .warnings
+                .iter()
+                .any(|w| w.contains("keyEncipherment"));
+            assert_eq!(said, warned, "{:?}", issued.warnings);
+        }
     }
 
     #[test]

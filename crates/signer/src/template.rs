@@ -8,7 +8,7 @@
 //!
 //! Go skips a generated extension when an extra extension has the same OID.
 
-use cfssl_config::KeyUsageBits;
+use cfssl_config::{KeyUsageBits, SigningProfile};
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_keys::{KeyAlgorithm, PrivateKey, PublicKey};
@@ -73,6 +73,18 @@ pub struct Issuer<'a> {
 }
 
 impl Template {
+    /// [`Template::drop_key_encipherment_for_non_rsa`], with the note only when the
+    /// profile's usages were written by the user. cfssl's built-in default profile (no
+    /// `-config`) lists `key encipherment` for every key type, so with it the adjustment
+    /// is routine: the README's first example (an ECDSA leaf from `gencert` without
+    /// `-config`) must not warn about a usage nobody asked for. A user's profile that lists
+    /// `key encipherment` still gets the warning: their certificate differs from what they
+    /// wrote.
+    pub fn adjust_key_usage_to_key(&mut self, profile: &SigningProfile) -> Option<String> {
+        let note = self.drop_key_encipherment_for_non_rsa()?;
+        (!profile.has_builtin_usages()).then_some(note)
+    }
+
     /// differences.md #3: keyEncipherment means RSA key transport; it is meaningless for EC
     /// and Ed25519 subject keys (RFC 5480 §3, RFC 8410 §5). Drop it and, if nothing is left,
     /// use digitalSignature, which is what such a key does in TLS.

@@ -57,6 +57,23 @@ pub fn k8s_error(e: cfssl_k8s::K8sError) -> CliError {
     super::support::coded(e.code(), e.to_string())
 }
 
+/// The objects in the input of `k8s-review` / `k8s-sign`, with errors that name the file
+/// (`-` is stdin): a decoding error says which input, a CSR error is preceded by an
+/// `[ERROR] in …` line as other commands do.
+pub fn read_requests_from(
+    input: &[u8],
+    input_name: &str,
+) -> Result<Vec<cfssl_k8s::object::CsrRequest>, CliError> {
+    use super::support::{display_name, in_input};
+    use cfssl_k8s::K8sError;
+    cfssl_k8s::object::read_requests(input).map_err(|e| match e {
+        K8sError::Input(_) | K8sError::Yaml(_) => {
+            CliError::plain(format!("{e} (in {})", display_name(input_name)))
+        }
+        other => in_input("CertificateSigningRequest input", input_name)(k8s_error(other)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,9 @@
 //! Kubernetes CertificateSigningRequest asks for, and what a careful approver must refuse
 //! (`cfssl_k8s::review`). Exit status 0 when clean, 2 when anything is flagged.
 
-use cfssl_k8s::object::read_requests;
 use cfssl_k8s::review::review;
 
-use super::k8s_csr::k8s_error;
+use super::k8s_csr::read_requests_from;
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -19,7 +18,7 @@ pub static COMMAND: Command = Command {
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input_name = ctx.pop_one_positional()?;
     let input = ctx.read_input(&input_name)?;
-    let requests = read_requests(&input).map_err(k8s_error)?;
+    let requests = read_requests_from(&input, &input_name)?;
     let reviews: Vec<_> = requests.iter().map(review).collect();
     let text = if ctx.flags.get_bool("json") {
         let values: Vec<_> = reviews.iter().map(|r| r.to_value()).collect();

@@ -4,11 +4,10 @@
 //! /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`. The rules
 //! are `cfssl_k8s::sign`'s.
 
-use cfssl_k8s::object::read_requests;
 use cfssl_k8s::sign::{check_signable, sign, signing_policy};
 
 use super::gencert::log_issued;
-use super::k8s_csr::k8s_error;
+use super::k8s_csr::{k8s_error, read_requests_from};
 use super::support::{local_signer, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Command, Context};
 use crate::usage;
@@ -23,7 +22,7 @@ pub static COMMAND: Command = Command {
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input_name = ctx.pop_one_positional()?;
     let input = ctx.read_input(&input_name)?;
-    let mut requests = read_requests(&input).map_err(k8s_error)?;
+    let mut requests = read_requests_from(&input, &input_name)?;
     if requests.len() != 1 {
         return Err(CliError::plain(format!(
             "k8s-sign signs one CertificateSigningRequest at a time; the input holds {}",
