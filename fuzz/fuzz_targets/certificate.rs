@@ -1,4 +1,4 @@
-//! Certificates (`-ca`, `certinfo -cert`, `gencsr -cert`, cfssl.md §1.2):
+//! Certificates (`-ca`, `certinfo -cert`, `gencsr -cert`, docs/cfssl-compat.md §1.2):
 //! `ParsedCertificate::from_pem` and `ParsedCertificate::from_der` on the same input.
 //!
 //! Invariants on every accepted certificate:

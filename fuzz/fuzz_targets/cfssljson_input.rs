@@ -1,4 +1,4 @@
-//! cfssljson's input (cfssl.md §2): `parse_input`, then `select_payload` both with and
+//! cfssljson's input (docs/cfssl-compat.md §2): `parse_input`, then `select_payload` both with and
 //! without `-bare`, then `plan_files` and `render_stdout` — never writing a file.
 //!
 //! Invariants:

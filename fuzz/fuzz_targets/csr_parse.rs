@@ -1,4 +1,4 @@
-//! PKCS#10 requests read back (`cfssl sign`, `certinfo -csr`, cfssl.md §5.1):
+//! PKCS#10 requests read back (`cfssl sign`, `certinfo -csr`, docs/cfssl-compat.md §5.1):
 //! `ParsedCsr::from_pem` and `ParsedCsr::from_der` on the same input.
 //!
 //! Invariants on every accepted request:

@@ -1,4 +1,4 @@
-//! The CSR request JSON (`cfssl genkey/gencert/gencsr csr.json`, cfssl.md §4):
+//! The CSR request JSON (`cfssl genkey/gencert/gencsr csr.json`, docs/cfssl-compat.md §3.1):
 //! `CertificateRequest::from_json` and everything derived from a request without a key.
 //!
 //! Invariants checked on every accepted request:

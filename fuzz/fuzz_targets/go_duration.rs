@@ -1,4 +1,4 @@
-//! Go's `time.ParseDuration` port alone (`expiry`, `backdate`, `ca.expiry`; cfssl.md
+//! Go's `time.ParseDuration` port alone (`expiry`, `backdate`, `ca.expiry`; docs/cfssl-compat.md
 //! §3.3.3): hand-written digit, fraction and unit arithmetic, fuzzed without the JSON
 //! around it so every execution reaches it.
 //!

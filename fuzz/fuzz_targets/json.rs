@@ -1,5 +1,5 @@
 //! The Go-compatible JSON parser every JSON input goes through (`cfssl_json::parse`,
-//! cfssl.md §3.0): any bytes, deep nesting, invalid UTF-8.
+//! docs/cfssl-compat.md §3.0): any bytes, deep nesting, invalid UTF-8.
 //!
 //! Invariants:
 //! * `parse` never panics or overflows the stack (nesting is capped at `MAX_DEPTH`);

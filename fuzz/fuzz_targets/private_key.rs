@@ -1,4 +1,4 @@
-//! Private keys (`-key`, `-ca-key`, cfssl.md §1.2): PKCS#1, SEC1, PKCS#8 (v1/v2), cfssl's
+//! Private keys (`-key`, `-ca-key`, docs/cfssl-compat.md §1.2): PKCS#1, SEC1, PKCS#8 (v1/v2), cfssl's
 //! `Ed25519 PRIVATE KEY`, and encrypted PKCS#8 (PBES2 with PBKDF2 or scrypt), all through
 //! `PrivateKey::from_pem` and `PrivateKey::from_pem_with_password(input, b"password")`.
 //!

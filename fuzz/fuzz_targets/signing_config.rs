@@ -1,4 +1,4 @@
-//! The signing configuration (`-config`, cfssl.md §3.3). Go durations on their own are the
+//! The signing configuration (`-config`, docs/cfssl-compat.md §3.3). Go durations on their own are the
 //! `go_duration` target's job.
 //!
 //! Invariants: `Config::from_json` never panics; for every accepted profile (default

@@ -1,6 +1,6 @@
 """Strict DER reading (and a little writing) for the interop suite: turns certificates, PKCS#10
 requests and CRLs into plain Python values that two implementations can be compared on, field by
-field (cfssl.md Appendix B "field-level equivalence checklist").
+field (docs/cfssl-compat.md Appendix B "field-level equivalence checklist").
 
 Only the standard library is used, so a comparison never depends on how a third-party parser
 normalises what it reads: string tags, extension order, criticality encodings and SET ordering are

@@ -1,11 +1,11 @@
 //! The one shared flag set of `cfssl-rs`, parsed like Go's `flag` package.
 //!
 //! cfssl registers every flag of every command in a single `FlagSet` named `cfssl`
-//! (cfssl.md §1.1 step 4, §1.4), so every subcommand accepts every flag; a command's own
+//! (docs/cfssl-compat.md §1.1 step 4, §1.4), so every subcommand accepts every flag; a command's own
 //! list only decides what its `-h` prints. [`FLAGS`] is that table, verbatim, followed by
 //! the cfssl-rs extension flags.
 //!
-//! Syntax (Go `flag`, cfssl.md §1.1 "Flag syntax"):
+//! Syntax (Go `flag`, docs/cfssl-compat.md §1.1 "Flag syntax"):
 //! * `-name value`, `-name=value`, and the same with `--`;
 //! * bool flags only as `-name` or `-name=<bool>` (Go `strconv.ParseBool`);
 //! * `-` alone is a positional argument, `--` ends the flags;
@@ -16,7 +16,7 @@
 //!   `invalid value "abc" for flag -port: parse error`, `flag needs an argument: -ca`,
 //!   `invalid boolean value "x" for -initca: parse error`, `bad flag syntax: ---x`.
 //!
-//! Deliberate difference #13 (differences.md): flags are accepted anywhere among the
+//! Deliberate difference #13 (docs/differences.md): flags are accepted anywhere among the
 //! arguments, not only before the first positional. After the first positional, an
 //! argument that looks like a negative number (`-` then a digit, e.g. a `gencrl` TIME of
 //! `-5`) stays positional, so every command line cfssl accepts still means the same.
@@ -72,7 +72,7 @@ const fn flag(
 
 use FlagKind::{Bool, Duration as Dur, Int, Str};
 
-/// Every flag: cfssl's `registerFlags` (cfssl.md §1.4, verbatim, same order), then ours.
+/// Every flag: cfssl's `registerFlags` (docs/cfssl-compat.md §1.4, verbatim, same order), then ours.
 #[rustfmt::skip]
 pub static FLAGS: &[FlagSpec] = &[
     flag("hostname", Str, "", "Hostname for the cert, could be a comma-separated hostname list"),

@@ -1,4 +1,4 @@
-//! cfssl's log lines on stderr (cfssl.md §1.3, cfssl `log/log.go`).
+//! cfssl's log lines on stderr (docs/cfssl-compat.md §1.3, cfssl `log/log.go`).
 //!
 //! A line is `YYYY/MM/DD HH:MM:SS [LEVEL] message` in local time (Go's `log` package with
 //! its default flags), with a newline added only when the message does not end in one.

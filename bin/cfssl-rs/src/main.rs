@@ -1,6 +1,6 @@
 //! `cfssl-rs`: a drop-in replacement for Cloudflare's `cfssl` 1.6.5 command line.
 //!
-//! This file is the dispatcher (cfssl `cli.Start`, cfssl.md §1.1):
+//! This file is the dispatcher (cfssl `cli.Start`, docs/cfssl-compat.md §1.1):
 //! 1. top-level arguments are parsed like Go's empty global flag set: `-h` prints the
 //!    top-level usage (exit 0), any other flag is undefined (exit 2);
 //! 2. no command → `No command is given.` + usage, exit 1; a cfssl command cfssl-rs does
@@ -12,7 +12,7 @@
 //! 4. a flag cfssl-rs cannot honour (remote signer, certificate database, TLS) given
 //!    non-empty is an error naming it, exit 1; `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
 //!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
-//! 5. the command runs; an error prints `<err>\n`, exit 1 (cfssl.md §7.2); a `k8s-review`
+//! 5. the command runs; an error prints `<err>\n`, exit 1 (docs/cfssl-compat.md §7.2); a `k8s-review`
 //!    that flags a request exits 2 (`CliError::Flagged`).
 //!
 //! Results go to stdout, diagnostics to stderr. Nothing costly happens before the

@@ -1,4 +1,4 @@
-//! Usage texts: the top-level usage and every command's `-h` (cfssl.md §1.1, Appendix A).
+//! Usage texts: the top-level usage and every command's `-h` (docs/cfssl-compat.md §1.1, Appendix A).
 //!
 //! A command's usage is a TAB, its text verbatim, then one line per listed flag in list
 //! order, `  -name=default: usage` (an empty default prints as `""`, cfssl `cli/cli.go`
@@ -61,7 +61,7 @@ pub fn write_top_level_usage(w: &mut dyn Write, commands: &[&Command]) -> io::Re
     w.write_all(out.as_bytes())
 }
 
-/// `cfssl gencert` (cfssl.md Appendix A).
+/// `cfssl gencert` (docs/cfssl-compat.md Appendix A).
 pub static GENCERT: Help = Help {
     text: r#"cfssl gencert -- generate a new key and signed certificate
 
@@ -87,7 +87,7 @@ Flags:
     ],
 };
 
-/// `cfssl sign` (cfssl.md Appendix A).
+/// `cfssl sign` (docs/cfssl-compat.md Appendix A).
 pub static SIGN: Help = Help {
     text: r#"cfssl sign -- signs a client cert with a host name by a given CA and CA key
 
@@ -119,7 +119,7 @@ Flags:
     ],
 };
 
-/// `cfssl genkey` (cfssl.md Appendix A).
+/// `cfssl genkey` (docs/cfssl-compat.md Appendix A).
 pub static GENKEY: Help = Help {
     text: r#"cfssl genkey -- generate a new key and CSR
 
@@ -134,7 +134,7 @@ Flags:
     flags: &["initca", "config"],
 };
 
-/// `cfssl gencsr` (cfssl.md Appendix A).
+/// `cfssl gencsr` (docs/cfssl-compat.md Appendix A).
 pub static GENCSR: Help = Help {
     text: r#"cfssl gencsr -- generate a csr from a private key with existing CSR json specification or certificate
 
@@ -150,7 +150,7 @@ Flags:
     flags: &["key", "cert"],
 };
 
-/// `cfssl selfsign` (cfssl.md Appendix A).
+/// `cfssl selfsign` (docs/cfssl-compat.md Appendix A).
 pub static SELFSIGN: Help = Help {
     text: r#"cfssl selfsign -- generate a new self-signed key and signed certificate
 
@@ -173,7 +173,7 @@ Flags:
     flags: &["config"],
 };
 
-/// `cfssl certinfo` (cfssl.md Appendix A).
+/// `cfssl certinfo` (docs/cfssl-compat.md Appendix A).
 pub static CERTINFO: Help = Help {
     text: r#"cfssl certinfo -- output certinfo about the given cert
 
@@ -192,7 +192,7 @@ Flags:
     flags: &["aki", "cert", "csr", "db-config", "domain", "serial"],
 };
 
-/// `cfssl print-defaults` (cfssl.md Appendix A).
+/// `cfssl print-defaults` (docs/cfssl-compat.md Appendix A).
 pub static PRINT_DEFAULTS: Help = Help {
     text: r#"cfssl print-defaults -- print default configurations that can be used as a template
 
@@ -204,7 +204,7 @@ If "list" is used as the TYPE, the list of supported types will be printed.
     flags: &[],
 };
 
-/// `cfssl gencrl` (cfssl.md Appendix A).
+/// `cfssl gencrl` (docs/cfssl-compat.md Appendix A).
 pub static GENCRL: Help = Help {
     text: r#"cfssl gencrl -- generate a new Certificate Revocation List
 
@@ -222,7 +222,7 @@ Flags:
     flags: &[],
 };
 
-/// `cfssl crl` (cfssl.md Appendix A).
+/// `cfssl crl` (docs/cfssl-compat.md Appendix A).
 pub static CRL: Help = Help {
     text: r#"cfssl crl -- generate a new Certificate Revocation List from Database
 
@@ -234,7 +234,7 @@ Flags:
     flags: &["db-config", "ca", "ca-key", "expiry"],
 };
 
-/// `cfssl version` (cfssl.md Appendix A).
+/// `cfssl version` (docs/cfssl-compat.md Appendix A).
 pub static VERSION: Help = Help {
     text: r#"cfssl version -- print out the version of CF SSL
 
@@ -339,7 +339,7 @@ mod tests {
         String::from_utf8_lossy(&out).into_owned()
     }
 
-    /// Every usage of cfssl.md Appendix A, byte for byte.
+    /// Every usage of docs/cfssl-compat.md Appendix A, byte for byte.
     #[test]
     fn appendix_a_byte_exact() {
         for (help, expected) in [

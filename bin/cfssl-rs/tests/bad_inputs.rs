@@ -103,7 +103,7 @@ fn with_ca() -> Ca {
 #[test]
 fn signing_errors() {
     let Ca { d, ca, key } = with_ca();
-    // missing -ca / -ca-key: cfssl exits 0; we exit 1 with its words (differences.md #5)
+    // missing -ca / -ca-key: cfssl exits 0; we exit 1 with its words (docs/differences.md #5)
     d.cfssl(&["sign", "-ca-key", &key, "leaf.csr"])
         .fails_with("need CA certificate (provide one with -ca)");
     d.cfssl(&["sign", "-ca", &ca, "leaf.csr"])

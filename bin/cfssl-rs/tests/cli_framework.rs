@@ -1,5 +1,5 @@
 //! Black-box tests of the `cfssl-rs` framework: dispatcher, shared flag set, usage texts,
-//! config loading, `version` and `print-defaults` (cfssl.md §1.1, §1.6, §1.7.7, §1.7.10,
+//! config loading, `version` and `print-defaults` (docs/cfssl-compat.md §1.1, §1.6, §1.7.7, §1.7.10,
 //! Appendix A; transcript steps 1–7).
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -67,7 +67,7 @@ fn unknown_command() {
             .stdout("")
             .stderr(format!("Command {name} is not defined.\n{}", top_usage()));
     }
-    // A likely typo also gets the closest command name (cfssl.md §1.1 step 3, plus a hint).
+    // A likely typo also gets the closest command name (docs/cfssl-compat.md §1.1 step 3, plus a hint).
     cfssl(&["Version", "-h"]).code(1).stdout("").stderr(format!(
         "Command Version is not defined.\nDid you mean version?\n{}",
         top_usage()
@@ -348,7 +348,7 @@ fn config_load_failure_has_no_trailing_newline() -> Result<(), Box<dyn std::erro
     Ok(())
 }
 
-/// cfssl.md §7.3 #44/#45: the config is parsed and validated, not only read.
+/// docs/cfssl-compat.md §7.3 #44/#45: the config is parsed and validated, not only read.
 #[test]
 fn config_syntax_and_validation_errors() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;

@@ -6,7 +6,7 @@
 mod common;
 use common::Dir;
 
-/// Every cfssl 1.6.5 command cfssl-rs does not implement (cfssl.md §1.1, §1.8), plus
+/// Every cfssl 1.6.5 command cfssl-rs does not implement (docs/cfssl-compat.md §1.1, §1.8), plus
 /// cfssl's separate server program, with a word its message must contain.
 const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("bundle", "openssl verify"),

@@ -1,7 +1,7 @@
 //! Certificate validity through the real binary: every certificate is valid when it is
 //! printed (RFC 5280 §4.1.2.5: notBefore ≤ now ≤ notAfter), whatever cfssl's rounding of
 //! the start to the minute does to short lifetimes; already-expired validities are refused;
-//! a certificate neither starts before nor ends after its CA (differences.md #1).
+//! a certificate neither starts before nor ends after its CA (docs/differences.md #1).
 #![allow(
     clippy::unwrap_used,
     clippy::panic,

@@ -616,7 +616,7 @@ fn unknown_usage_is_warned_about() {
 
 /// Issue 11 #3: a serial gencrl cannot read is refused (cfssl made it 0 or a numeric prefix
 /// and exited 0, leaving the certificate meant to be revoked valid); openssl's hexadecimal
-/// forms are accepted when written explicitly (differences.md #16).
+/// forms are accepted when written explicitly (docs/differences.md #16).
 #[test]
 fn gencrl_reads_serials_strictly() {
     let d = Dir::new();

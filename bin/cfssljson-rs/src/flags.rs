@@ -1,5 +1,5 @@
-//! cfssljson's command line, parsed like Go's `flag` package (cfssl.md §2), except that flags
-//! are also accepted after the first positional argument (differences.md #13).
+//! cfssljson's command line, parsed like Go's `flag` package (docs/cfssl-compat.md §2), except that flags
+//! are also accepted after the first positional argument (docs/differences.md #13).
 
 /// Parsed command line.
 #[derive(Debug, Default, PartialEq, Eq)]

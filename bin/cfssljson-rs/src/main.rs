@@ -1,11 +1,11 @@
-//! `cfssljson-rs`: a drop-in replacement for cfssl's `cfssljson` (cfssl.md §2).
+//! `cfssljson-rs`: a drop-in replacement for cfssl's `cfssljson` (docs/cfssl-compat.md §2).
 //!
 //! Reads the JSON that `cfssl-rs` (or cfssl's API) prints and writes the certificate, key,
 //! CSR, bundle and OCSP response it holds into `BASENAME.pem`, `BASENAME-key.pem`, … — all of
-//! them or none (differences.md #11). Exit status 0 on success, 1 on any error, 2 on a flag
+//! them or none (docs/differences.md #11). Exit status 0 on success, 1 on any error, 2 on a flag
 //! error; it never panics.
 //!
-//! Differences from cfssljson: flags are accepted anywhere, `--flag` too (differences.md #13);
+//! Differences from cfssljson: flags are accepted anywhere, `--flag` too (docs/differences.md #13);
 //! an existing private-key file is never replaced unless `-overwrite` is given (#11); empty
 //! input, a cfssl error object and a non-string field get explanations instead of a JSON
 //! syntax error, silence or a panic (#9, #12).
@@ -77,7 +77,7 @@ fn run(options: &Options) -> Result<(), String> {
     result
 }
 
-/// Steps 2–5 of cfssl.md §2 on the parsed document.
+/// Steps 2–5 of docs/cfssl-compat.md §2 on the parsed document.
 fn emit(doc: &cfssl_output::Value, options: &Options, basename: &str) -> Result<(), String> {
     let payload = select_payload(doc, options.bare).map_err(|e| describe(&e))?;
     let files = plan_files(payload, basename).map_err(|e| describe(&e))?;

@@ -1,4 +1,4 @@
-//! Black-box tests of `cfssljson-rs` (cfssl.md §2; differences.md #9, #11, #12, #13), on the
+//! Black-box tests of `cfssljson-rs` (docs/cfssl-compat.md §2; docs/differences.md #9, #11, #12, #13), on the
 //! cfssl 1.6.5 reference outputs in `testdata/cfssl-1.6.5/`.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -451,7 +451,7 @@ fn key_symlink_refused() {
 
 #[test]
 fn replaced_files_get_the_new_mode() {
-    // differences.md #11: unlike cfssl, a replaced file does not keep its old mode.
+    // docs/differences.md #11: unlike cfssl, a replaced file does not keep its old mode.
     let d = tmp();
     let cert = d.path().join("ca.pem");
     fs::write(&cert, "old").unwrap();
@@ -650,7 +650,7 @@ fn umask_applies_like_go_write_file() {
 
 #[test]
 fn flags_after_the_basename() {
-    // differences.md #13: cfssl would ignore "-f ca.json" here and read stdin.
+    // docs/differences.md #13: cfssl would ignore "-f ca.json" here and read stdin.
     let d = tmp();
     fs::copy(fixture_path("ca.json"), d.path().join("ca.json")).unwrap();
     cfssljson(d.path(), &["ca", "-bare", "-f", "ca.json", "ignored-extra"])

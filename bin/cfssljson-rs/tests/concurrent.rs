@@ -1,4 +1,4 @@
-//! Two `cfssljson-rs -bare x` runs racing in one directory (differences.md #11): each file
+//! Two `cfssljson-rs -bare x` runs racing in one directory (docs/differences.md #11): each file
 //! set is written whole by one run, a run removes only what it created, and the loser is told
 //! why it lost.
 #![allow(clippy::unwrap_used, clippy::panic)]

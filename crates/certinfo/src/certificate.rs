@@ -1,4 +1,4 @@
-//! `certinfo -cert`: cfssl's `certinfo.Certificate` (cfssl.md §1.7.6).
+//! `certinfo -cert`: cfssl's `certinfo.Certificate` (docs/cfssl-compat.md §1.7.6).
 
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::go_ip_string;

@@ -1,7 +1,7 @@
 //! # cfssl-certinfo: what a certificate or CSR holds, as cfssl's `certinfo` prints it
 //!
 //! `cfssl certinfo` is how many scripts look inside a certificate, so its JSON is part of
-//! the interface (cfssl.md §1.7.6):
+//! the interface (docs/cfssl-compat.md §1.7.6):
 //!
 //! * [`certificate_json`] (`-cert`): cfssl's own `certinfo.Certificate` object — subject and
 //!   issuer as `certinfo.Name`, decimal serial, DNS then IP SANs, RFC 3339 validity, the

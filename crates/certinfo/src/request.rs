@@ -1,5 +1,5 @@
 //! `certinfo -csr`: Go's `x509.CertificateRequest` struct as `encoding/json` prints it
-//! (cfssl.md §1.7.6). cfssl dumps the whole Go struct, so this module rebuilds it field by
+//! (docs/cfssl-compat.md §1.7.6). cfssl dumps the whole Go struct, so this module rebuilds it field by
 //! field in Go's declaration order: raw DER slices as base64, Go's enum numbers for the
 //! algorithms, big integers as bare JSON numbers, `null` for empty slices.
 //!

@@ -1,6 +1,6 @@
 //! Signature algorithms as cfssl's certinfo names them: the string of
 //! `helpers.SignatureString` for `-cert` and Go's `x509.SignatureAlgorithm` number for
-//! `-csr` (cfssl.md §1.7.6). One table, so the two views cannot drift apart.
+//! `-csr` (docs/cfssl-compat.md §1.7.6). One table, so the two views cannot drift apart.
 
 use const_oid::ObjectIdentifier;
 

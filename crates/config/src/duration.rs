@@ -1,6 +1,6 @@
 //! Go's `time.Duration`: parsing (`time.ParseDuration`) and printing (`Duration.String`).
 //!
-//! cfssl reads `expiry` and `backdate` with Go's parser (cfssl.md §3.3.3), so a drop-in
+//! cfssl reads `expiry` and `backdate` with Go's parser (docs/cfssl-compat.md §3.3.3), so a drop-in
 //! replacement must accept exactly the same strings (`8760h`, `1h30m`, `1.5h`, `-1h`, `0`,
 //! `.5s`, `1µs`) and reject the same ones with the same texts (`time: unknown unit "y" in
 //! duration "1y"`). General-purpose crates such as humantime accept `"1y"` and `"2 days"` and

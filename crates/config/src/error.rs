@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use crate::auth::AuthKeyError;
 use crate::duration::DurationError;
 
-/// cfssl's `PolicyError` category (5000) + `InvalidPolicy` reason (200) (cfssl.md §7.1).
+/// cfssl's `PolicyError` category (5000) + `InvalidPolicy` reason (200) (docs/cfssl-compat.md §7.1).
 const INVALID_POLICY: u32 = 5200;
 /// cfssl's `PolicyError` + `UnknownProfile` (400): `Unknown policy profile`.
 const UNKNOWN_PROFILE: u32 = 5400;
 
 /// A configuration that cfssl (or, where noted, cfssl-rs) refuses.
 ///
-/// `Display` is the bare message cfssl prints (cfssl.md §3.3.2), without the
+/// `Display` is the bare message cfssl prints (docs/cfssl-compat.md §3.3.2), without the
 /// `{"code":…,"message":…}` envelope; [`ConfigError::code`] gives the code for it. The
 /// `profile` fields name the offending profile for callers (`""` is `signing.default`);
 /// cfssl's messages do not, so they are not displayed.
@@ -60,8 +60,8 @@ pub enum ConfigError {
         /// Go's parse error.
         source: DurationError,
     },
-    /// `not_after` is before `not_before`. cfssl panics here (cfssl.md §3.3.2 step 5);
-    /// cfssl-rs reports it (differences.md #9).
+    /// `not_after` is before `not_before`. cfssl panics here (docs/cfssl-compat.md §3.3.2 step 5);
+    /// cfssl-rs reports it (docs/differences.md #9).
     #[error(
         "signing profile {}: not_after ({not_after}) is before not_before ({not_before})",
         profile_label(.profile)
@@ -203,7 +203,7 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// `-profile NAME` names no profile. cfssl silently falls back to `signing.default`;
-    /// cfssl-rs refuses (differences.md #4).
+    /// cfssl-rs refuses (docs/differences.md #4).
     #[error("unknown signing profile {} in the -config file; {}", cfssl_json::go_quote(.name), known_list(.known))]
     UnknownProfile {
         /// The name asked for.

@@ -2,7 +2,7 @@
 //!
 //! cfssl hands the raw JSON value to `time.Time.UnmarshalJSON`, which parses it with the
 //! layout `"2006-01-02T15:04:05Z07:00"` *including the quotes*, so errors quote the layout
-//! with its quotes (cfssl.md §3.3.2 step 2):
+//! with its quotes (docs/cfssl-compat.md §3.3.2 step 2):
 //! `parsing time "\"2030-01-01\"" as "\"2006-01-02T15:04:05Z07:00\"": cannot parse "\"" as "T"`.
 //! This module walks that layout the way Go's `time.Parse` does, to accept the same
 //! values (one-digit hours, `,` or `.` before fractional seconds, offsets up to 24h) and

@@ -1,7 +1,7 @@
 //! # cfssl-config: cfssl's signing configuration (`-config`)
 //!
 //! This crate reads the signing policy JSON that cfssl 1.6.5 takes with `-config`
-//! (cfssl.md §3.3): a default profile and named profiles, each with usages, an expiry, CA
+//! (docs/cfssl-compat.md §3.3): a default profile and named profiles, each with usages, an expiry, CA
 //! constraints, URLs, whitelists and policies; plus `auth_keys` and `remotes`. Loading
 //! accepts and rejects exactly what cfssl does, with cfssl's messages, so the command line
 //! can print `Failed to load config file: {"code":5200,"message":"empty expiry string"}`
@@ -25,7 +25,7 @@
 //! assert!(usages.key_usage.contains(KeyUsageBits::DIGITAL_SIGNATURE));
 //! assert_eq!(usages.ext_key_usages, [cfssl_config::eku::SERVER_AUTH]);
 //!
-//! // "" is the default profile; an unknown name is an error (differences.md #4).
+//! // "" is the default profile; an unknown name is an error (docs/differences.md #4).
 //! assert_eq!(config.profile("")?.expiry_text, "168h");
 //! let err = config.profile("ww").unwrap_err();
 //! assert_eq!(err.code(), Some(5400));
@@ -37,7 +37,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # Rules (cfssl 1.6.5, cfssl.md §3.3 unless noted)
+//! # Rules (cfssl 1.6.5, docs/cfssl-compat.md §3.3 unless noted)
 //!
 //! * JSON is decoded with Go's `encoding/json` rules through `cfssl-json` (§3.0): keys
 //!   match tags exactly, else case-insensitively (`"EXPIRY"` is `expiry`), unknown keys are
@@ -60,8 +60,8 @@
 //! * Profiles are checked in document order (cfssl's is Go's random map order).
 //!
 //! Where cfssl-rs deliberately differs: inverted `not_before`/`not_after` is an error
-//! instead of a Go panic (differences.md #9); an unknown profile name is an error instead
-//! of a silent fallback to the default (differences.md #4); an OID a certificate cannot
+//! instead of a Go panic (docs/differences.md #9); an unknown profile name is an error instead
+//! of a silent fallback to the default (docs/differences.md #4); an OID a certificate cannot
 //! carry is refused at load time instead of failing at signing; settings cfssl acts on that
 //! cfssl-rs does not implement are refused by name ([`ConfigError::Unsupported`]):
 //! `lint_error_level` above `"reserved"`, `ignored_lints`, `ignored_lint_sources`, and in a
@@ -116,7 +116,7 @@ pub struct Signing {
 pub const DEFAULT_USAGES: [&str; 4] = ["signing", "key encipherment", "server auth", "client auth"];
 
 /// cfssl's `DefaultConfig()`: usages signing, key encipherment, server auth, client auth;
-/// expiry 8760h (cfssl.md §3.3.6).
+/// expiry 8760h (docs/cfssl-compat.md §3.3.6).
 fn default_profile() -> SigningProfile {
     SigningProfile {
         usages: DEFAULT_USAGES.map(String::from).to_vec(),
@@ -131,7 +131,7 @@ impl Config {
     /// cfssl's `LoadFile`: reads and loads a configuration file.
     ///
     /// An empty path is `invalid path`; an unreadable file is `could not read
-    /// configuration file` (both code 5200, cfssl.md §3.3.2 step 1).
+    /// configuration file` (both code 5200, docs/cfssl-compat.md §3.3.2 step 1).
     pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
         if path.as_os_str().is_empty() {
             return Err(ConfigError::EmptyPath);
@@ -144,13 +144,13 @@ impl Config {
     }
 
     /// cfssl's `LoadConfig`: decodes, populates and validates a configuration document
-    /// (cfssl.md §3.3.2 steps 2–6).
+    /// (docs/cfssl-compat.md §3.3.2 steps 2–6).
     pub fn from_json(bytes: &[u8]) -> Result<Config, ConfigError> {
         load::load(bytes)
     }
 
     /// The policy used without `-config`: cfssl's `DefaultConfig()` as the default profile
-    /// and no named profiles (cfssl.md §3.3.6).
+    /// and no named profiles (docs/cfssl-compat.md §3.3.6).
     pub fn default_policy() -> Config {
         Config {
             signing: Signing {
@@ -164,7 +164,7 @@ impl Config {
     }
 
     /// The profile for `-profile NAME`: `""` is the default profile. An unknown name is
-    /// [`ConfigError::UnknownProfile`] listing the known ones (differences.md #4).
+    /// [`ConfigError::UnknownProfile`] listing the known ones (docs/differences.md #4).
     pub fn profile(&self, name: &str) -> Result<&SigningProfile, ConfigError> {
         self.signing.profile(name)
     }

@@ -1,5 +1,5 @@
 //! Loading: Go `encoding/json` decoding into cfssl's `config.Config`, then cfssl's
-//! `populate` and `Valid` (cfssl.md §3.3.2).
+//! `populate` and `Valid` (docs/cfssl-compat.md §3.3.2).
 
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ const SIGNING_FIELDS: &[&str] = &["profiles", "default"];
 const PROFILE_TYPE: &str = "config.SigningProfile";
 /// `config.SigningProfile` in Go declaration order: tagged fields by tag, untagged ones by
 /// Go name (settable too, and first in order wins a case-insensitive match, so `"EXPIRY"`
-/// is `expiry` while `"Expiry"` is the `time.Duration` field; cfssl.md §3.3.1).
+/// is `expiry` while `"Expiry"` is the `time.Duration` field; docs/cfssl-compat.md §3.3.1).
 const PROFILE_FIELDS: &[&str] = &[
     "usages",
     "issuer_urls",
@@ -627,7 +627,7 @@ fn dotted(oid: &[i64]) -> String {
 /// Builds the "not in auth_keys" error for one of the three key references.
 type UnknownKeyError = fn(String, String) -> ConfigError;
 
-/// cfssl's `SigningProfile.populate` (cfssl.md §3.3.2 step 5), in cfssl's order of checks.
+/// cfssl's `SigningProfile.populate` (docs/cfssl-compat.md §3.3.2 step 5), in cfssl's order of checks.
 fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProfile, ConfigError> {
     let profile = || name.to_string();
     let mut p = SigningProfile {
@@ -813,7 +813,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
-/// cfssl's `validProfile` (cfssl.md §3.3.2 step 6); the error says what is missing.
+/// cfssl's `validProfile` (docs/cfssl-compat.md §3.3.2 step 6); the error says what is missing.
 fn validate(raw: &RawProfile, p: &SigningProfile, is_default: bool) -> Result<(), &'static str> {
     if raw.auth_remote_name.is_empty() && !raw.auth_remote_key.is_empty() {
         return Err("auth_remote.auth_key without auth_remote.remote");

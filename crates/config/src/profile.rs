@@ -7,10 +7,10 @@ use crate::duration::GoDuration;
 use crate::usage::Usages;
 
 /// One signing policy (`signing.default` or an entry of `signing.profiles`), as cfssl's
-/// `SigningProfile` after loading (cfssl.md §3.3.1).
+/// `SigningProfile` after loading (docs/cfssl-compat.md §3.3.1).
 ///
 /// Only `expiry`, `crl_url`, `ocsp_url` and `issuer_urls` fall back to the default profile,
-/// and that happens when signing, not here (cfssl.md §3.3.5).
+/// and that happens when signing, not here (docs/cfssl-compat.md §3.3.5).
 #[derive(Debug, Clone, Default)]
 pub struct SigningProfile {
     /// `usages`, as written (see [`SigningProfile::usages`]).
@@ -29,7 +29,7 @@ pub struct SigningProfile {
     pub backdate: Option<GoDuration>,
     /// `backdate` as written (`""` when absent).
     pub backdate_text: String,
-    /// `not_before`: a fixed notBefore (cfssl.md §5.8). Go's zero time counts as unset.
+    /// `not_before`: a fixed notBefore (docs/cfssl-compat.md §5.8). Go's zero time counts as unset.
     pub not_before: Option<OffsetDateTime>,
     /// `not_after`: a fixed notAfter. Go's zero time counts as unset.
     pub not_after: Option<OffsetDateTime>,
@@ -91,7 +91,7 @@ impl SigningProfile {
         self.builtin_usages && self.usages == crate::DEFAULT_USAGES
     }
 
-    /// The usage strings translated like cfssl's `Usages()` (cfssl.md §3.3.4).
+    /// The usage strings translated like cfssl's `Usages()` (docs/cfssl-compat.md §3.3.4).
     pub fn usages(&self) -> Usages {
         Usages::from_names(&self.usages)
     }
@@ -102,7 +102,7 @@ impl SigningProfile {
     }
 }
 
-/// `ca_constraint`: the BasicConstraints of issued certificates (cfssl.md §5.10).
+/// `ca_constraint`: the BasicConstraints of issued certificates (docs/cfssl-compat.md §5.10).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaConstraint {
     /// `is_ca`.

@@ -3,7 +3,7 @@
 //! RFC 5280 §4.2.1.13). Each becomes a uniformResourceIdentifier, an IA5String that
 //! "MUST follow the URI syntax" and "MUST NOT be a relative URI" (RFC 5280 §4.2.1.6).
 //!
-//! cfssl copies the strings as they are (differences.md #18), so `http://é.example/` puts raw UTF-8 into an
+//! cfssl copies the strings as they are (docs/differences.md #18), so `http://é.example/` puts raw UTF-8 into an
 //! IA5String (pkilint: FATAL) and clients fetch from who knows where. We refuse such a URL
 //! when the configuration is loaded, naming the field, rather than converting it (IDNA for
 //! the host, percent-encoding for the rest) with a warning: the URL must be exactly the one

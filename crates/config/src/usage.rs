@@ -1,5 +1,5 @@
 //! cfssl's usage strings (`"signing"`, `"server auth"`, …) and what they mean in X.509
-//! (cfssl.md §3.3.4, cfssl `config.KeyUsage` / `config.ExtKeyUsage`).
+//! (docs/cfssl-compat.md §3.3.4, cfssl `config.KeyUsage` / `config.ExtKeyUsage`).
 
 use const_oid::ObjectIdentifier;
 
@@ -151,7 +151,7 @@ pub struct Usages {
 }
 
 impl Usages {
-    /// Translates a usage list (cfssl.md §3.3.4).
+    /// Translates a usage list (docs/cfssl-compat.md §3.3.4).
     pub fn from_names<S: AsRef<str>>(names: &[S]) -> Usages {
         let mut out = Usages::default();
         for name in names {

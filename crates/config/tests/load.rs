@@ -1,4 +1,4 @@
-//! Loading configurations from the outside: every message of cfssl.md §3.3.2, Go's
+//! Loading configurations from the outside: every message of docs/cfssl-compat.md §3.3.2, Go's
 //! decoding rules, cfssl's `config/testdata` examples and the reference fixtures.
 
 use cfssl_config::{
@@ -120,7 +120,7 @@ fn json_type_errors() {
 
 #[test]
 fn capital_expiry_is_the_duration_field() {
-    // cfssl.md §3.3.1: an exact match for Go's untagged `Expiry time.Duration`.
+    // docs/cfssl-compat.md §3.3.1: an exact match for Go's untagged `Expiry time.Duration`.
     fails_5200(
         r#"{"signing":{"default":{"Expiry":"1h"}}}"#,
         "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field .signing.default.Expiry of type time.Duration",
@@ -181,7 +181,7 @@ fn time_errors_are_json_errors() {
 
 #[test]
 fn numeric_lint_level_is_rejected() {
-    // cfssl.md §7.3 row 51.
+    // docs/cfssl-compat.md §7.3 row 51.
     fails_5200(
         &with_profile(r#"{"usages":["signing"],"expiry":"1h","lint_error_level":5}"#),
         "failed to unmarshal configuration: bad LintStatus JSON value: 5",
@@ -395,7 +395,7 @@ fn policy_qualifier_types() {
             PolicyQualifier::UserNotice("Do What Thou Wilt".into())
         ]
     );
-    // Type "" passes cfssl's load-time check and then fails every signing (cfssl.md §5.2);
+    // Type "" passes cfssl's load-time check and then fails every signing (docs/cfssl-compat.md §5.2);
     // cfssl-rs refuses it at load time, naming it.
     let (code, message) = fail(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","policies":[{"ID":"1.2.3","Qualifiers":[{"Value":"x"}]}]}"#,
@@ -756,7 +756,7 @@ fn remote_profiles() {
     );
 }
 
-// ---- profile selection (differences.md #4) --------------------------------------------
+// ---- profile selection (docs/differences.md #4) --------------------------------------------
 
 #[test]
 fn unknown_profile_lists_known_ones() {

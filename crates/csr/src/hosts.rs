@@ -1,4 +1,4 @@
-//! `hosts` → subjectAltName, classified exactly as cfssl does (cfssl.md §5.7).
+//! `hosts` → subjectAltName, classified exactly as cfssl does (docs/cfssl-compat.md §5.7).
 //!
 //! cfssl tries, for each host string and in this order: Go's `net.ParseIP` (→ iPAddress),
 //! `net/mail.ParseAddress` (→ rfc822Name), `net/url.ParseRequestURI` (→ URI) and otherwise
@@ -6,14 +6,14 @@
 //! `example.com:443` parse as URIs with scheme `host` / `example.com`, so they become URI SANs.
 //!
 //! The extension lists all dNSNames, then rfc822Names, then iPAddresses, then URIs, each group
-//! in input order (Go's `x509.marshalSANs`, cfssl.md §5.3).
+//! in input order (Go's `x509.marshalSANs`, docs/cfssl-compat.md §5.3).
 //!
-//! One deliberate difference (differences.md #9): a DNS name with non-ASCII characters, on
+//! One deliberate difference (docs/differences.md #9): a DNS name with non-ASCII characters, on
 //! which cfssl panics, is converted to its IDNA A-label form (`bücher.de` →
 //! `xn--bcher-kva.de`) and a warning is returned; a non-ASCII e-mail address or URI is a
 //! clear error.
 //!
-//! Another (differences.md #18): cfssl writes whatever is left over as a dNSName, so `ex ample.com`, `a..b` or
+//! Another (docs/differences.md #18): cfssl writes whatever is left over as a dNSName, so `ex ample.com`, `a..b` or
 //! `*.` end up in certificates that RFC 5280 §4.2.1.6 forbids ("MUST be in the preferred
 //! name syntax, as specified by RFC 1034 §3.5 and as modified by RFC 1123 §2.1") and
 //! that linters such as pkilint reject. We refuse them ([`dns_name_problem`], code 1300).
@@ -286,7 +286,7 @@ pub fn parse_go_ip(s: &str) -> Option<IpAddr> {
 /// A host that can only have been meant as an IP address: dotted digits (`10.0.0.300`,
 /// `010.0.0.1`, `10.0.0.1%lo`), or IPv6-looking text with `::` or a zone (`fe80::1%eth0`).
 /// cfssl would turn these into DNS names nobody can match; we refuse them (a careful
-/// deviation, in the spirit of differences.md #9).
+/// deviation, in the spirit of docs/differences.md #9).
 fn looks_like_ip(s: &str) -> bool {
     let address = s.split_once('%').map_or(s, |(address, _zone)| address);
     let dotted = address.contains('.') && address.bytes().all(|b| b.is_ascii_digit() || b == b'.');

@@ -3,13 +3,13 @@
 //! This crate owns everything between cfssl's request JSON and a PKCS#10 CSR:
 //!
 //! * [`CertificateRequest`]: the `CSRJSON` document (`CN`, `names`, `hosts`, `key`, `ca`,
-//!   `serialnumber`, …) decoded with Go's `encoding/json` rules (cfssl.md §3.1).
+//!   `serialnumber`, …) decoded with Go's `encoding/json` rules (docs/cfssl-compat.md §3.1).
 //! * [`SubjectName`]: a subject as Go's `pkix.Name`, re-encoded with Go's fixed RDN order,
-//!   multi-valued RDNs and PrintableString/UTF8String choice (cfssl.md §5.6).
+//!   multi-valued RDNs and PrintableString/UTF8String choice (docs/cfssl-compat.md §5.6).
 //! * [`SubjectAltNames`]: `hosts` classified into IP, e-mail, URI and DNS names in Go's
-//!   order of attempts (cfssl.md §5.7).
-//! * [`generate`]: the signed CSR (cfssl.md §6), and [`ParsedCsr`]: reading one back, with
-//!   the signature check (proof of possession) the signer requires (cfssl.md §5.1 step 3).
+//!   order of attempts (docs/cfssl-compat.md §5.7).
+//! * [`generate`]: the signed CSR (docs/cfssl-compat.md §6), and [`ParsedCsr`]: reading one back, with
+//!   the signature check (proof of possession) the signer requires (docs/cfssl-compat.md §5.1 step 3).
 //!
 //! ```
 //! use cfssl_csr::{CertificateRequest, ParsedCsr, generate};
@@ -37,7 +37,7 @@ pub use request::{CaConfig, CertificateRequest, KeyRequest, Name};
 pub use subject::SubjectName;
 
 /// Errors of request decoding, CSR building and CSR parsing. [`CsrError::code`] gives the
-/// cfssl error code where cfssl reports one (cfssl.md §7.1).
+/// cfssl error code where cfssl reports one (docs/cfssl-compat.md §7.1).
 #[derive(Debug, thiserror::Error)]
 pub enum CsrError {
     /// The JSON could not be decoded (Go's `encoding/json` message).

@@ -1,7 +1,7 @@
 //! PKCS#10 certification requests (RFC 2986): building them as cfssl does and reading them
 //! back with the proof-of-possession check the signer needs.
 //!
-//! Building follows Go's `x509.CreateCertificateRequest` as cfssl drives it (cfssl.md §6):
+//! Building follows Go's `x509.CreateCertificateRequest` as cfssl drives it (docs/cfssl-compat.md §6):
 //! version 0, the re-encoded subject, the key's SPKI, and attributes that are empty (`A0 00`)
 //! unless there are extensions, in which case one `extensionRequest` attribute carries, in
 //! order: subjectAltName (never critical), cfssl's BasicConstraints (critical, from a `ca`
@@ -112,7 +112,7 @@ pub fn generate(key: &PrivateKey, request: &CertificateRequest) -> Result<Genera
     }
     if request.delegation_enabled {
         // cfssl: `tpl.ExtraExtensions = append(tpl.Extensions, DelegationExtension)`, which
-        // drops the BasicConstraints just added (cfssl.md §11 item 14).
+        // drops the BasicConstraints just added (docs/cfssl-compat.md §11 item 14).
         extra = vec![Extension {
             extn_id: ID_DELEGATION_USAGE,
             critical: false,

@@ -1,7 +1,7 @@
 //! Distinguished names the way cfssl (through Go's `crypto/x509/pkix`) builds them.
 //!
 //! cfssl never copies a subject byte for byte: it fills a `pkix.Name` (lists per attribute
-//! type, plus "extra names") and re-encodes it (cfssl.md §5.6). Reproducing that is what makes
+//! type, plus "extra names") and re-encodes it (docs/cfssl-compat.md §5.6). Reproducing that is what makes
 //! our certificates field-equal to cfssl's:
 //!
 //! * RDN order is fixed: C, ST, L, street, postalCode, O, OU, CN, serialNumber, then the extra
@@ -12,7 +12,7 @@
 //! * Each value is a PrintableString when every character is in
 //!   `A-Z a-z 0-9 space ' ( ) + , - . / : = ?`, otherwise a UTF8String.
 //!
-//! One deliberate difference (differences.md #18): cfssl encodes any length, so a 100-character CN or
+//! One deliberate difference (docs/differences.md #18): cfssl encodes any length, so a 100-character CN or
 //! `"C": "USA"` gives a certificate that breaks the attribute's ASN.1 definition (pkilint:
 //! FATAL) and that strict decoders refuse. [`SubjectName::to_der`] refuses values above
 //! the upper bounds of RFC 5280 Appendix A.1 (`ub-common-name` 64, …; X.520 §6 for the

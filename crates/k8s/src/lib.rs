@@ -132,7 +132,7 @@ pub enum K8sError {
 
 impl K8sError {
     /// cfssl's numeric error code where the error comes from the CSR parser or the signer
-    /// (cfssl.md §7.1); `None` for this crate's own errors.
+    /// (docs/cfssl-compat.md §7.1); `None` for this crate's own errors.
     pub fn code(&self) -> Option<u32> {
         match self {
             K8sError::Csr(e) => e.code(),

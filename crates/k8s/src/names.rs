@@ -74,7 +74,7 @@ pub const CLIENT_AUTH: &str = "client auth";
 pub const SERVER_AUTH: &str = "server auth";
 
 /// Every usage the v1 API accepts in `spec.usages` (`allValidUsages`); the same words
-/// cfssl's signing profiles use (cfssl.md §3.3.4).
+/// cfssl's signing profiles use (docs/cfssl-compat.md §3.3.4).
 pub const ALL_USAGES: &[&str] = &[
     "signing",
     DIGITAL_SIGNATURE,

@@ -15,7 +15,7 @@
 //!   ([`check_expiration`]);
 //! * `spec.expirationSeconds` caps the life: the certificate ends at the earlier of the
 //!   profile's expiry and `now + expirationSeconds` (and never after the CA,
-//!   differences.md #1).
+//!   docs/differences.md #1).
 
 use cfssl_config::Config;
 use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};

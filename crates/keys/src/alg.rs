@@ -93,7 +93,7 @@ impl SigAlg {
     }
 
     /// The AlgorithmIdentifier Go writes: RSA with NULL parameters, ECDSA and Ed25519 with
-    /// none (RFC 4055 §5, RFC 5758 §3.2, RFC 8410 §3; cfssl.md §5.5).
+    /// none (RFC 4055 §5, RFC 5758 §3.2, RFC 8410 §3; docs/cfssl-compat.md §5.5).
     pub(crate) fn identifier(self) -> AlgorithmIdentifierOwned {
         let (oid, parameters) = match self {
             SigAlg::Rsa(hash) => {

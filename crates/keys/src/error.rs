@@ -1,23 +1,23 @@
-//! The one error type of this crate, with cfssl's numeric codes (cfssl.md §7.1).
+//! The one error type of this crate, with cfssl's numeric codes (docs/cfssl-compat.md §7.1).
 
 /// Everything that can go wrong while generating, reading, writing, using or checking a key.
 ///
 /// `Display` is the message cfssl prints (without the JSON wrapper); [`KeyError::code`] is the
-/// cfssl error code (`category + reason`, cfssl.md §7.1) when cfssl has one for the situation.
+/// cfssl error code (`category + reason`, docs/cfssl-compat.md §7.1) when cfssl has one for the situation.
 /// No variant ever carries key bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    /// `key.algo` is not `rsa`, `ecdsa` or `ed25519` (case-sensitive). cfssl.md §6.
+    /// `key.algo` is not `rsa`, `ecdsa` or `ed25519` (case-sensitive). docs/cfssl-compat.md §6.
     #[error("invalid algorithm")]
     InvalidAlgorithm,
-    /// `key.algo` is `ecdsa` but `key.size` is not 256, 384 or 521. cfssl.md §6.
+    /// `key.algo` is `ecdsa` but `key.size` is not 256, 384 or 521. docs/cfssl-compat.md §6.
     #[error("invalid curve")]
     InvalidCurve,
-    /// `key.algo` is `rsa` and `key.size` is below 2048. cfssl.md §6.
+    /// `key.algo` is `rsa` and `key.size` is below 2048. docs/cfssl-compat.md §6.
     #[error("RSA key is too weak")]
     RsaKeyTooWeak,
-    /// `key.algo` is `rsa` and `key.size` is above 8192. cfssl.md §6.
+    /// `key.algo` is `rsa` and `key.size` is above 8192. docs/cfssl-compat.md §6.
     #[error("RSA key size too large")]
     RsaKeyTooLarge,
     /// The key generator failed (no randomness available, or the RSA search failed).
@@ -100,7 +100,7 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    /// The cfssl error code for this error (cfssl.md §7.1), or `None` where cfssl's code
+    /// The cfssl error code for this error (docs/cfssl-compat.md §7.1), or `None` where cfssl's code
     /// depends on the caller (signature checks are 9300 for a CSR, 1000 for a certificate…)
     /// or cfssl has no such situation.
     ///

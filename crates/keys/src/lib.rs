@@ -24,18 +24,18 @@
 //! # Rules (with their sources)
 //!
 //! * Key requests: `rsa` 2048..=8192 bits (any integer), `ecdsa` 256/384/521, `ed25519`
-//!   ignoring the size; names are case-sensitive (cfssl.md §6). Errors are code 2400.
-//! * PEM out is what cfssl writes (cfssl.md §6): `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY`
+//!   ignoring the size; names are case-sensitive (docs/cfssl-compat.md §6). Errors are code 2400.
+//! * PEM out is what cfssl writes (docs/cfssl-compat.md §6): `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY`
 //!   (SEC1 with curve and public key), and for Ed25519 the standard `PRIVATE KEY` PKCS#8 v1
-//!   instead of cfssl's `Ed25519 PRIVATE KEY` label (differences.md #10).
-//! * PEM in is as lenient as Go's `pem.Decode` and cfssl's key reader (cfssl.md §1.2): the
+//!   instead of cfssl's `Ed25519 PRIVATE KEY` label (docs/differences.md #10).
+//! * PEM in is as lenient as Go's `pem.Decode` and cfssl's key reader (docs/cfssl-compat.md §1.2): the
 //!   first block anywhere in the text, `EC PARAMETERS` skipped, PKCS#8/PKCS#1/SEC1/cfssl
-//!   Ed25519 tried in that order. Codes 2002, 2003, 2100, 2200 (cfssl.md §7.1).
-//! * Signature algorithm by key (cfssl.md §5.5): RSA ≥ 4096 SHA-512, ≥ 3072 SHA-384,
+//!   Ed25519 tried in that order. Codes 2002, 2003, 2100, 2200 (docs/cfssl-compat.md §7.1).
+//! * Signature algorithm by key (docs/cfssl-compat.md §5.5): RSA ≥ 4096 SHA-512, ≥ 3072 SHA-384,
 //!   ≥ 2048 SHA-256, below SHA-1, always PKCS#1 v1.5 with NULL parameters; ECDSA with the
 //!   hash matching the curve; Ed25519.
 //! * Subject key identifier: SHA-1 of the subjectPublicKey bits of the re-encoded public key
-//!   (RFC 5280 §4.2.1.2 method 1; cfssl.md §5.2).
+//!   (RFC 5280 §4.2.1.2 method 1; docs/cfssl-compat.md §5.2).
 //! * Secret material is zeroized on drop and never printed (`Debug` shows the key type only);
 //!   no error message contains key bytes.
 

@@ -1,6 +1,6 @@
 //! PEM in (lenient, as Go's `encoding/pem.Decode`) and out (strict RFC 7468, 64 columns, LF).
 //!
-//! cfssl reads keys with Go's `pem.Decode` (cfssl.md §1.2), which accepts text before and
+//! cfssl reads keys with Go's `pem.Decode` (docs/cfssl-compat.md §1.2), which accepts text before and
 //! between blocks, CRLF line ends, any base64 line width, trailing spaces and `Key: Value`
 //! headers, and skips a malformed block to look for the next one. The strict RFC 7468
 //! decoders in RustCrypto (`pem-rfc7468`) reject several of these, so this module

@@ -128,7 +128,7 @@ macro_rules! ec_generate {
 }
 
 impl PrivateKey {
-    /// Generates a new key (cfssl.md §6): RSA with e = 65537 and two primes, or an ECDSA or
+    /// Generates a new key (docs/cfssl-compat.md §6): RSA with e = 65537 and two primes, or an ECDSA or
     /// Ed25519 key from the operating system's random number generator.
     ///
     /// RSA-4096 and larger can take seconds; see [`PrivateKey::generate_with_progress`].
@@ -184,7 +184,7 @@ impl PrivateKey {
         self.spec().describe()
     }
 
-    /// The key in PEM, in the format cfssl writes (cfssl.md §6), 64-column base64, LF line
+    /// The key in PEM, in the format cfssl writes (docs/cfssl-compat.md §6), 64-column base64, LF line
     /// ends, final newline:
     ///
     /// * RSA: `RSA PRIVATE KEY`, PKCS#1 `RSAPrivateKey` v0 with the CRT values (RFC 8017 A.1.2);
@@ -193,7 +193,7 @@ impl PrivateKey {
     ///   bytes);
     /// * Ed25519: `PRIVATE KEY`, PKCS#8 v1 `PrivateKeyInfo` without the public key (RFC 8410
     ///   §7). cfssl labels it `Ed25519 PRIVATE KEY`; cfssl-rs writes the standard label
-    ///   that OpenSSL reads (differences.md #10). The DER is the same as cfssl's.
+    ///   that OpenSSL reads (docs/differences.md #10). The DER is the same as cfssl's.
     pub fn to_pem(&self) -> Zeroizing<String> {
         // Encoding a key this crate holds cannot fail; an empty string would be the only
         // visible sign of an impossible encoder failure.
@@ -209,7 +209,7 @@ impl PrivateKey {
     }
 
     /// Reads a private key from PEM the way cfssl does (`helpers.ParsePrivateKeyPEM`,
-    /// cfssl.md §1.2), leniently like Go's `pem.Decode`:
+    /// docs/cfssl-compat.md §1.2), leniently like Go's `pem.Decode`:
     ///
     /// * the first PEM block anywhere in the text is used (text around blocks, CRLF, any
     ///   base64 line width are fine); leading `EC PARAMETERS` blocks are skipped;
@@ -287,7 +287,7 @@ impl PrivateKey {
         }
     }
 
-    /// The signature algorithm cfssl uses with this key (cfssl.md §5.5): RSA ≥ 4096 bits
+    /// The signature algorithm cfssl uses with this key (docs/cfssl-compat.md §5.5): RSA ≥ 4096 bits
     /// sha512WithRSAEncryption, ≥ 3072 sha384WithRSAEncryption, ≥ 2048
     /// sha256WithRSAEncryption, smaller sha1WithRSAEncryption (all with NULL parameters);
     /// ECDSA P-256/384/521 ecdsa-with-SHA256/384/512 and Ed25519 (no parameters).
@@ -327,7 +327,7 @@ impl PrivateKey {
     }
 
     /// Like [`PrivateKey::sign`] with a chosen algorithm, e.g. SHA-256 for the CRLs cfssl's Go
-    /// code signs with SHA-256 whatever the RSA size (cfssl.md §5.15). The algorithm must suit
+    /// code signs with SHA-256 whatever the RSA size (docs/cfssl-compat.md §5.15). The algorithm must suit
     /// the key (any of SHA-1/256/384/512 for RSA PKCS#1 v1.5 or ECDSA, Ed25519 for Ed25519);
     /// anything else is [`KeyError::UnsupportedAlgorithm`]. Parameters are not looked at.
     pub fn sign_with(

@@ -101,7 +101,7 @@ pub(crate) enum Inner {
 /// `x509.MarshalPKIXPublicKey` produces, whatever the input looked like: RSA as
 /// `rsaEncryption` with NULL parameters (RFC 3279 §2.3.1), ECDSA as `id-ecPublicKey` with
 /// the namedCurve OID and an uncompressed point (RFC 5480 §2), Ed25519 without parameters
-/// (RFC 8410 §4). cfssl computes key identifiers from that re-encoding (cfssl.md §5.2).
+/// (RFC 8410 §4). cfssl computes key identifiers from that re-encoding (docs/cfssl-compat.md §5.2).
 #[derive(Clone)]
 pub struct PublicKey {
     spki: SubjectPublicKeyInfoOwned,
@@ -265,7 +265,7 @@ impl PublicKey {
     }
 
     /// The subject key identifier: SHA-1 of the subjectPublicKey BIT STRING contents
-    /// (RFC 5280 §4.2.1.2 method 1; cfssl.md §5.2).
+    /// (RFC 5280 §4.2.1.2 method 1; docs/cfssl-compat.md §5.2).
     pub fn subject_key_id(&self) -> [u8; 20] {
         sha1::Sha1::digest(self.spki.subject_public_key.raw_bytes()).into()
     }

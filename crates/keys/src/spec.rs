@@ -2,12 +2,12 @@
 
 use crate::KeyError;
 
-/// The smallest RSA modulus cfssl generates (cfssl.md §6).
+/// The smallest RSA modulus cfssl generates (docs/cfssl-compat.md §6).
 const RSA_MIN_BITS: i64 = 2048;
-/// The largest RSA modulus cfssl generates (cfssl.md §6).
+/// The largest RSA modulus cfssl generates (docs/cfssl-compat.md §6).
 const RSA_MAX_BITS: i64 = 8192;
 
-/// A key type and size that cfssl can generate (cfssl.md §6).
+/// A key type and size that cfssl can generate (docs/cfssl-compat.md §6).
 ///
 /// | `algo`    | `size`                        | spec                    |
 /// |-----------|-------------------------------|-------------------------|
@@ -18,7 +18,7 @@ const RSA_MAX_BITS: i64 = 8192;
 pub enum KeySpec {
     /// RSA with a modulus of `bits` bits, public exponent 65537, two primes.
     Rsa {
-        /// Modulus length; 2049 or 3000 are as valid as 2048 (cfssl.md §11 item 12).
+        /// Modulus length; 2049 or 3000 are as valid as 2048 (docs/cfssl-compat.md §11 item 12).
         bits: usize,
     },
     /// ECDSA on NIST P-256 (secp256r1).
@@ -32,7 +32,7 @@ pub enum KeySpec {
 }
 
 impl KeySpec {
-    /// Validates a cfssl key request the way cfssl's `KeyRequest.Generate` does (cfssl.md §6).
+    /// Validates a cfssl key request the way cfssl's `KeyRequest.Generate` does (docs/cfssl-compat.md §6).
     ///
     /// `algo` is case-sensitive (`RSA` is an invalid algorithm). For `rsa` the size must be in
     /// 2048..=8192 (`RSA key is too weak` / `RSA key size too large`); for `ecdsa` it must be

@@ -83,7 +83,7 @@ fn ecdsa_p256() {
         "ecdsa-256",
         "1.2.840.10045.4.3.2",
     );
-    // cfssl.md §6: a P-256 key file is 227 bytes.
+    // docs/cfssl-compat.md §6: a P-256 key file is 227 bytes.
     assert_eq!(key.to_pem().len(), 227);
     assert_eq!(
         key.public_key().algorithm(),
@@ -124,7 +124,7 @@ fn ecdsa_p521_pads_the_scalar() {
 #[test]
 fn ed25519_is_pkcs8_v1_without_public_key() {
     let key = check_round_trip(KeySpec::Ed25519, "PRIVATE KEY", "ed25519", "1.3.101.112");
-    // cfssl.md §6: 30 2e 02 01 00 30 05 06 03 2b 65 70 04 22 04 20 <seed>.
+    // docs/cfssl-compat.md §6: 30 2e 02 01 00 30 05 06 03 2b 65 70 04 22 04 20 <seed>.
     let der = pem_der(key.to_pem().as_bytes());
     assert_eq!(der.len(), 48);
     assert_eq!(
@@ -159,7 +159,7 @@ fn rsa_2048_is_pkcs1_with_sha256_and_progress_is_reported() {
 
     let alg = key.signature_algorithm();
     assert_eq!(alg.oid.to_string(), "1.2.840.113549.1.1.11");
-    // RSA signature algorithms carry NULL parameters (cfssl.md §5.5).
+    // RSA signature algorithms carry NULL parameters (docs/cfssl-compat.md §5.5).
     assert_eq!(alg.parameters.as_ref().map(|p| p.is_null()), Some(true));
 
     let signature = key.sign(b"message").unwrap();
@@ -187,7 +187,7 @@ fn rsa_2048_is_pkcs1_with_sha256_and_progress_is_reported() {
 
 #[test]
 fn rsa_odd_sizes_are_exact() {
-    // cfssl.md §11 item 12: any size in 2048..=8192 works, e.g. 2049.
+    // docs/cfssl-compat.md §11 item 12: any size in 2048..=8192 works, e.g. 2049.
     let key = PrivateKey::generate(KeySpec::from_request("rsa", 2049).unwrap()).unwrap();
     assert_eq!(key.describe(), "rsa-2049");
     assert_eq!(

@@ -99,7 +99,7 @@ fn cfssl_ed25519_label_is_accepted() {
     let a = PrivateKey::from_pem(&standard).unwrap();
     let b = PrivateKey::from_pem(cfssl.as_bytes()).unwrap();
     assert_eq!(a.public_key(), b.public_key());
-    // We write the standard label (differences.md #10) with the same DER.
+    // We write the standard label (docs/differences.md #10) with the same DER.
     assert_eq!(b.to_pem().as_str(), text);
 }
 

@@ -179,7 +179,7 @@ fn verify_errors_use_go_texts() {
 #[test]
 fn sign_with_a_chosen_digest() {
     let rsa = PrivateKey::from_pem(&data("openssl-rsa4096-pkcs8.pem")).unwrap();
-    // cfssl's CRLs: SHA-256 whatever the RSA size (cfssl.md §5.15).
+    // cfssl's CRLs: SHA-256 whatever the RSA size (docs/cfssl-compat.md §5.15).
     let sha256 = AlgorithmIdentifierOwned {
         oid: "1.2.840.113549.1.1.11".parse().unwrap(),
         parameters: Some(der::asn1::Any::null()),

@@ -1,4 +1,4 @@
-//! The `{"cert","csr","key"}` object that cfssl's commands print (cfssl.md §1.5, §4).
+//! The `{"cert","csr","key"}` object that cfssl's commands print (docs/cfssl-compat.md §1.5, §4).
 
 use zeroize::{Zeroize, Zeroizing};
 
@@ -8,7 +8,7 @@ use cfssl_json::marshal_string;
 ///
 /// cfssl's `PrintCert` builds a `map[string]string` of the present parts and `json.Marshal`s
 /// it, so keys come out alphabetically (`cert`, `csr`, `key`), compact, and the line ends with
-/// `\n` (cfssl.md §1.5). A present but empty part still gets its key.
+/// `\n` (docs/cfssl-compat.md §1.5). A present but empty part still gets its key.
 ///
 /// `key` is a private key: the struct wipes all three strings when dropped, and
 /// [`CertOutput::to_json_line`] returns a [`Zeroizing`] string.

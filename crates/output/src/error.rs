@@ -1,15 +1,15 @@
 //! cfssl's error type: a numeric code plus a message, printed as one JSON object.
 //!
-//! cfssl.md §7.1 (`errors/error.go`): code = category + reason; `errors.New` takes the message
+//! docs/cfssl-compat.md §7.1 (`errors/error.go`): code = category + reason; `errors.New` takes the message
 //! from a fixed table ([`CfsslError::from_code`]), `errors.Wrap` takes it from the wrapped
 //! error ([`CfsslError::wrap`]). `Error()` is `json.Marshal` of `{code, message}` in that
-//! order, with Go's escaping (so `<` prints as `\u003c`, cfssl.md §11 item 41).
+//! order, with Go's escaping (so `<` prints as `\u003c`, docs/cfssl-compat.md §11 item 41).
 
 use std::fmt;
 
 use cfssl_json::marshal_string;
 
-/// Error categories (the thousands of a cfssl error code), cfssl.md §7.1.
+/// Error categories (the thousands of a cfssl error code), docs/cfssl-compat.md §7.1.
 pub mod category {
     /// 1000 `CertificateError`.
     pub const CERTIFICATE: u32 = 1000;
@@ -35,7 +35,7 @@ pub mod category {
     pub const CERT_STORE: u32 = 11000;
 }
 
-/// Error reasons (added to a category), cfssl.md §7.1. They are plain numbers in cfssl, so a
+/// Error reasons (added to a category), docs/cfssl-compat.md §7.1. They are plain numbers in cfssl, so a
 /// reason named for one category may be used with another (`CSR + KEY_MISMATCH` = 9300).
 pub mod reason {
     /// 0 `Unknown`.
@@ -121,7 +121,7 @@ pub mod reason {
     pub const RECORD_NOT_FOUND: u32 = 200;
 }
 
-/// The fixed messages of cfssl's `errors.New`, by code (cfssl.md §7.1).
+/// The fixed messages of cfssl's `errors.New`, by code (docs/cfssl-compat.md §7.1).
 const MESSAGES: &[(u32, &str)] = &[
     (1000, "Unknown certificate error"),
     (1001, "Failed to read certificate"),
@@ -207,7 +207,7 @@ pub struct CfsslError {
 
 impl CfsslError {
     /// The error cfssl's `errors.New(category, reason)` makes for `code`, with the fixed message
-    /// of cfssl.md §7.1; `None` for a code that has no fixed message (cfssl panics there).
+    /// of docs/cfssl-compat.md §7.1; `None` for a code that has no fixed message (cfssl panics there).
     pub fn from_code(code: u32) -> Option<CfsslError> {
         MESSAGES
             .iter()
@@ -267,7 +267,7 @@ mod tests {
         );
         assert!(CfsslError::from_code(10200).is_none());
         assert!(CfsslError::from_code(1234).is_none());
-        // cfssl.md §7.3 item 37: Go escapes <, > in the message.
+        // docs/cfssl-compat.md §7.3 item 37: Go escapes <, > in the message.
         let e = CfsslError::wrap(
             category::CSR,
             reason::PARSE_FAILED,

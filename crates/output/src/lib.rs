@@ -4,12 +4,12 @@
 //! as cfssl 1.6.5 (`docs/cfssl-compat.md`) except where `docs/differences.md` says otherwise:
 //!
 //! * [`CertOutput`]: the `{"cert","csr","key"}` line of `gencert`, `sign`, `genkey`, `gencsr`,
-//!   `selfsign` — cfssl.md §1.5 `PrintCert`, §4.
+//!   `selfsign` — docs/cfssl-compat.md §1.5 `PrintCert`, §4.
 //! * [`CfsslError`], [`category`], [`reason`]: cfssl's numeric errors and their JSON form —
-//!   cfssl.md §7.1.
+//!   docs/cfssl-compat.md §7.1.
 //! * [`parse_input`], [`select_payload`], [`plan_files`], [`render_stdout`],
-//!   [`write_files_atomically`]: cfssljson — cfssl.md §2, §11 items 44–48, with
-//!   differences.md #9 (no panics), #11 (atomic writes, keys 0600 from the first byte, no
+//!   [`write_files_atomically`]: cfssljson — docs/cfssl-compat.md §2, §11 items 44–48, with
+//!   docs/differences.md #9 (no panics), #11 (atomic writes, keys 0600 from the first byte, no
 //!   silent key replacement) and #12 (empty input explained).
 //!
 //! JSON itself, in and out (Go's `encoding/json` rules, `json.Marshal` output), is

@@ -1,6 +1,6 @@
 //! X.509 certificates: reading the ones we are given (a CA for `-ca`, anything for
 //! `certinfo`) and assembling the ones we issue, byte for byte as Go's
-//! `x509.CreateCertificate` lays them out (cfssl.md §5.3, §5.4).
+//! `x509.CreateCertificate` lays them out (docs/cfssl-compat.md §5.3, §5.4).
 
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::SubjectAltNames;
@@ -59,7 +59,7 @@ pub struct ParsedCertificate {
 }
 
 impl ParsedCertificate {
-    /// cfssl's `helpers.ParseCertificatePEM` (cfssl.md §1.2): the input is trimmed, the
+    /// cfssl's `helpers.ParseCertificatePEM` (docs/cfssl-compat.md §1.2): the input is trimmed, the
     /// first PEM block is decoded whatever its label; no block → 1002; anything after it →
     /// 1003 `the PEM file should contain only one object`; unparsable → 1003.
     pub fn from_pem(input: &[u8]) -> Result<ParsedCertificate, SignError> {

@@ -1,7 +1,7 @@
-//! Certificate revocation lists for `gencrl` (cfssl.md §1.7.8, §5.15), made RFC 5280
-//! conformant (differences.md #14): cfssl's Go `CreateCRL` writes no CRL Number (a MUST of
+//! Certificate revocation lists for `gencrl` (docs/cfssl-compat.md §1.7.8, §5.15), made RFC 5280
+//! conformant (docs/differences.md #14): cfssl's Go `CreateCRL` writes no CRL Number (a MUST of
 //! RFC 5280 §5.2.3) and signs SHA-256 whatever the key; we add the CRL Number, sign with
-//! the same algorithm as certificates (cfssl.md §5.5) and set the AKI to the issuer's SKI
+//! the same algorithm as certificates (docs/cfssl-compat.md §5.5) and set the AKI to the issuer's SKI
 //! (RFC 5280 §5.2.1) — which is what lets OpenSSL match a CRL to an intermediate.
 //!
 //! ```text
@@ -72,7 +72,7 @@ impl std::fmt::Display for BadSerial {
     }
 }
 
-/// The serial list of `gencrl` (cfssl.md §1.7.8), read strictly (differences.md #16).
+/// The serial list of `gencrl` (docs/cfssl-compat.md §1.7.8), read strictly (docs/differences.md #16).
 ///
 /// cfssl splits on `\n`, skips blank lines and reads each other line with Go's
 /// `big.Int.SetString(line, 10)`, ignoring its failure: `0x10`, `26D0AD` (as
@@ -205,7 +205,7 @@ impl RevokedSerial {
 const CRL_SIGN: u16 = 1 << 6;
 
 /// RFC 5280 §6.3.3 (f): a CRL issuer whose certificate has a key usage extension must have
-/// cRLSign; §4.2.1.9: cRLSign is for CA (or CRL issuer) keys. Like `sign` (differences.md
+/// cRLSign; §4.2.1.9: cRLSign is for CA (or CRL issuer) keys. Like `sign` (docs/differences.md
 /// #8), refuse an issuer that is not a CA or may not sign CRLs: cfssl signs a CRL that
 /// every relying party rejects.
 fn check_crl_issuer(ca: &ParsedCertificate) -> Result<(), SignError> {

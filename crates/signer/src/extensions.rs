@@ -1,5 +1,5 @@
 //! The certificate extensions cfssl writes, encoded as Go's `crypto/x509` encodes them
-//! (cfssl.md §5.3 "Encodings"). Each function returns the extension *value* (the contents of
+//! (docs/cfssl-compat.md §5.3 "Encodings"). Each function returns the extension *value* (the contents of
 //! `extnValue`), or a whole [`CertExtension`].
 
 use cfssl_config::{CertificatePolicy, KeyUsageBits, PolicyQualifier};
@@ -131,7 +131,7 @@ pub fn crl_distribution_points(url: &str) -> Vec<u8> {
 }
 
 /// certificatePolicies (RFC 5280 §4.2.1.4): CPS qualifiers as IA5String, user notices as
-/// `UserNotice { explicitText UTF8String }`, in configuration order (cfssl.md §5.3).
+/// `UserNotice { explicitText UTF8String }`, in configuration order (docs/cfssl-compat.md §5.3).
 pub fn certificate_policies(policies: &[CertificatePolicy]) -> Vec<u8> {
     let mut infos = Vec::new();
     for policy in policies {
@@ -175,7 +175,7 @@ pub fn ext(oid: ObjectIdentifier, critical: bool, value: Vec<u8>) -> CertExtensi
 }
 
 /// OIDs of the extensions a CSR may never impose on a certificate, whatever
-/// `copy_extensions` says (differences.md #7): the requester must not choose its powers.
+/// `copy_extensions` says (docs/differences.md #7): the requester must not choose its powers.
 pub const NEVER_COPIED: [ObjectIdentifier; 5] = [
     oids::ID_CE_KEY_USAGE,
     oids::ID_CE_EXT_KEY_USAGE,

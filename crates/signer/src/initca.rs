@@ -1,4 +1,4 @@
-//! Root CA creation (cfssl's `initca`, cfssl.md §5.9, §5.10, §5.12, §5.13).
+//! Root CA creation (cfssl's `initca`, docs/cfssl-compat.md §5.9, §5.10, §5.12, §5.13).
 //!
 //! cfssl's CA policy is fixed: usages `cert sign` + `crl sign`, expiry 43800h (5 years)
 //! unless the request's `ca.expiry` says otherwise, `is_ca`, and the path length from
@@ -29,7 +29,7 @@ pub struct CaPolicy {
 }
 
 /// cfssl's `CAPolicy()` adjusted by the request's `ca` block. `honour_backdate_and_crl` is
-/// false for `-initca -ca-key`, which ignores `ca.backdate` and `crl_url` (cfssl.md §5.12).
+/// false for `-initca -ca-key`, which ignores `ca.backdate` and `crl_url` (docs/cfssl-compat.md §5.12).
 pub fn ca_policy(
     request: &CertificateRequest,
     honour_backdate_and_crl: bool,
@@ -106,7 +106,7 @@ pub fn self_sign(
     template.issue(&issuer, warnings)
 }
 
-/// cfssl's `csr.ExtractCertificateRequest` (cfssl.md §5.13): the request that re-creates a
+/// cfssl's `csr.ExtractCertificateRequest` (docs/cfssl-compat.md §5.13): the request that re-creates a
 /// certificate's subject, hosts and CA settings.
 pub fn request_from_certificate(cert: &ParsedCertificate) -> CertificateRequest {
     let s = &cert.subject;

@@ -1,14 +1,14 @@
 //! # cfssl-signer: issuing certificates the way cfssl does, minus its traps
 //!
 //! * [`LocalSigner`]: a CA certificate + key + signing policy turn a CSR into a certificate
-//!   (cfssl's `sign` and `gencert`, cfssl.md §5.1–§5.3).
-//! * [`initca`]: self-signed roots, re-keyed roots and renewals (cfssl.md §5.9–§5.13).
+//!   (cfssl's `sign` and `gencert`, docs/cfssl-compat.md §5.1–§5.3).
+//! * [`initca`]: self-signed roots, re-keyed roots and renewals (docs/cfssl-compat.md §5.9–§5.13).
 //! * [`ParsedCertificate`]: the certificates we are handed (`-ca`, `certinfo -cert`).
 //!
 //! Certificates are assembled by hand ([`certificate::TbsCertificate`]) so that every byte
 //! — extension order and criticality, string types, time encodings — is the one Go's
 //! `x509.CreateCertificate` would write for cfssl. Where cfssl is unsafe we differ on
-//! purpose, each difference cited from `differences.md` where it is implemented and
+//! purpose, each difference cited from `docs/differences.md` where it is implemented and
 //! reported back as a warning in [`Issued::warnings`].
 //!
 //! ```no_run
@@ -99,11 +99,11 @@ pub enum SignError {
     /// A profile served by a remote cfssl.
     #[error("this profile uses a remote signer; cfssl-rs signs offline only")]
     RemoteUnsupported,
-    /// The issuer is expired or not yet valid (differences.md #8; code 1211 as Go's
+    /// The issuer is expired or not yet valid (docs/differences.md #8; code 1211 as Go's
     /// `x509.Expired`).
     #[error("{0}")]
     IssuerExpired(String),
-    /// The issuer is not a CA or may not sign certificates (differences.md #8; code 1210 as
+    /// The issuer is not a CA or may not sign certificates (docs/differences.md #8; code 1210 as
     /// Go's `x509.NotAuthorizedToSign`).
     #[error("{0}")]
     IssuerNotCa(String),
@@ -113,7 +113,7 @@ pub enum SignError {
     /// What Go's `x509.CreateCertificate` would refuse (1000).
     #[error("{0}")]
     Certificate(String),
-    /// A line of `gencrl`'s serial list that is not a serial number (differences.md #16).
+    /// A line of `gencrl`'s serial list that is not a serial number (docs/differences.md #16).
     #[error("line {line} ({content:?}): {reason}")]
     SerialList {
         /// 1-based line number.

@@ -1,11 +1,11 @@
 //! The local signer: a CA certificate, its key and a signing policy turn a CSR into a
-//! certificate (cfssl's `signer/local`, cfssl.md §5.1–§5.2).
+//! certificate (cfssl's `signer/local`, docs/cfssl-compat.md §5.1–§5.2).
 //!
 //! Order of the pipeline, as cfssl: profile → CSR parse and proof of possession → template
 //! from the CSR → CSR whitelist → CRL override → CA-request checks → `-hostname` override →
 //! SUBJECT override → name whitelist → serial → fill from the profile → sign.
 //!
-//! Deliberate differences (differences.md): unknown profile refused (#4); CSR KeyUsage,
+//! Deliberate differences (docs/differences.md): unknown profile refused (#4); CSR KeyUsage,
 //! ExtKeyUsage, BasicConstraints, SAN and NameConstraints never copied (#7); expired,
 //! not-yet-valid, non-CA or no-keyCertSign issuers refused and the CA key checked against
 //! the certificate before anything is issued (#8); validity clamped and never born expired
@@ -101,7 +101,7 @@ impl LocalSigner {
         &self.policy
     }
 
-    /// differences.md #8: refuse to sign with an issuer nobody should trust.
+    /// docs/differences.md #8: refuse to sign with an issuer nobody should trust.
     fn check_issuer(&self, now: OffsetDateTime) -> Result<(), SignError> {
         let ca = &self.ca;
         if now > ca.not_after {
@@ -259,7 +259,7 @@ pub(crate) fn template_from_csr(csr: &ParsedCsr, profile: &SigningProfile) -> Te
     let (is_ca, max_path_len) = csr.basic_constraints.unwrap_or((false, -1));
     let mut extra = Vec::new();
     for e in &csr.extensions {
-        // DelegationUsage always travels (cfssl.md §5.1); others only with copy_extensions,
+        // DelegationUsage always travels (docs/cfssl-compat.md §5.1); others only with copy_extensions,
         // and never the ones that grant powers (differences row 7).
         let copied = profile.copy_extensions && !NEVER_COPIED.contains(&e.extn_id);
         if e.extn_id == ID_DELEGATION_USAGE || copied {
@@ -360,7 +360,7 @@ pub(crate) fn validity_policy(
     }
 }
 
-/// cfssl's `FillTemplate` (cfssl.md §5.2) minus validity, which the caller computes.
+/// cfssl's `FillTemplate` (docs/cfssl-compat.md §5.2) minus validity, which the caller computes.
 pub(crate) fn fill_from_profile(
     t: &mut Template,
     profile: &SigningProfile,
@@ -412,7 +412,7 @@ pub(crate) fn fill_from_profile(
         if t.max_path_len == 0 {
             t.max_path_len_zero = profile.ca_constraint.max_path_len_zero;
         }
-        // CA certificates keep only IP SANs (cfssl.md §11 item 10).
+        // CA certificates keep only IP SANs (docs/cfssl-compat.md §11 item 10).
         t.sans.dns_names.clear();
         t.sans.email_addresses.clear();
         t.sans.uris.clear();

@@ -1,4 +1,4 @@
-//! Self-signed leaf certificates (cfssl's `selfsign.Sign`, cfssl.md §5.14).
+//! Self-signed leaf certificates (cfssl's `selfsign.Sign`, docs/cfssl-compat.md §5.14).
 //!
 //! Different from the local signer in cfssl's own ways: the serial is a random 63-bit
 //! number; notBefore is *unrounded* now − 5 min and notAfter is now + expiry; every CSR
@@ -8,7 +8,7 @@
 //! apply here too, and so do the refusal of dNSNames that are not host names and the
 //! dropping of `cert sign`/`crl sign` from a non-CA certificate (see `Template`).
 //!
-//! One more difference (differences.md #19): cfssl writes no authorityKeyIdentifier. RFC 5280 §4.2.1.1 lets only
+//! One more difference (docs/differences.md #19): cfssl writes no authorityKeyIdentifier. RFC 5280 §4.2.1.1 lets only
 //! a self-signed *CA* certificate omit it, and a selfsign certificate is normally a leaf
 //! (pkilint: `authority_key_identifier_extension_absent`), so we write AKI = SKI, as every
 //! self-signed certificate's issuer key is its own.

@@ -1,4 +1,4 @@
-//! The SUBJECT file of `cfssl sign CSR SUBJECT` (cfssl.md §3.2): `{"CN", "names",
+//! The SUBJECT file of `cfssl sign CSR SUBJECT` (docs/cfssl-compat.md §3.2): `{"CN", "names",
 //! "SerialNumber"}` whose values replace the CSR's. Merge rule (cfssl's
 //! `PopulateSubjectFromCSR`): CN, serialNumber and each of C/ST/L/O/OU that the file leaves
 //! empty are taken from the CSR; every other CSR attribute (e-mail, street, postal code,
@@ -21,7 +21,7 @@ impl SubjectOverride {
     pub fn from_json(input: &[u8]) -> Result<SubjectOverride, SignError> {
         let mut request = cfssl_csr::CertificateRequest::from_json(input)
             .map_err(|e| SignError::Input(e.to_string()))?;
-        // Only C/ST/L/O/OU of names are used; E and OID are ignored (cfssl.md §3.2).
+        // Only C/ST/L/O/OU of names are used; E and OID are ignored (docs/cfssl-compat.md §3.2).
         for n in &mut request.names {
             n.e.clear();
             n.oid.clear();

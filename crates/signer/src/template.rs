@@ -1,5 +1,5 @@
 //! The certificate template shared by every issuing path (`sign`, `gencert`, initca,
-//! selfsign), and its turning into extensions in Go's order (cfssl.md §5.3):
+//! selfsign), and its turning into extensions in Go's order (docs/cfssl-compat.md §5.3):
 //!
 //! 1. keyUsage (critical) 2. extKeyUsage 3. basicConstraints (critical, always)
 //! 4. subjectKeyIdentifier 5. authorityKeyIdentifier (issuer has an SKI and the issuer DN
@@ -85,7 +85,7 @@ impl Template {
         (!profile.has_builtin_usages()).then_some(note)
     }
 
-    /// differences.md #3: keyEncipherment means RSA key transport; it is meaningless for EC
+    /// docs/differences.md #3: keyEncipherment means RSA key transport; it is meaningless for EC
     /// and Ed25519 subject keys (RFC 5480 §3, RFC 8410 §5). Drop it and, if nothing is left,
     /// use digitalSignature, which is what such a key does in TLS.
     pub fn drop_key_encipherment_for_non_rsa(&mut self) -> Option<String> {
@@ -107,7 +107,7 @@ impl Template {
     /// keyCertSign and cRLSign are CA powers: RFC 5280 §4.2.1.9 allows keyCertSign only
     /// with basicConstraints cA TRUE, and §4.2.1.3 ties both to CA keys. cfssl puts them in
     /// a leaf when its profile lists `cert sign`/`crl sign` without `ca_constraint.is_ca`
-    /// (differences.md #18).
+    /// (docs/differences.md #18).
     /// We drop them (the rest of the certificate is what cfssl issues) and say so, naming
     /// the profile; refusing would break configurations that work with cfssl for the sake
     /// of two bits no verifier honours in a leaf. If nothing is left at all the profile
@@ -258,7 +258,7 @@ impl Template {
     }
 
     /// Builds and signs the certificate. `warnings` are the caller's notes on where this
-    /// certificate departs from cfssl; the IA5String subject note (differences.md #15) is
+    /// certificate departs from cfssl; the IA5String subject note (docs/differences.md #15) is
     /// added here, for every signer.
     pub fn issue(
         &self,
@@ -294,7 +294,7 @@ impl Template {
 }
 
 /// cfssl's serial: 20 bytes from the OS CSPRNG with the top bit cleared, so the INTEGER is
-/// positive and at most 20 octets (RFC 5280 §4.1.2.2; cfssl.md §5.1 step 10).
+/// positive and at most 20 octets (RFC 5280 §4.1.2.2; docs/cfssl-compat.md §5.1 step 10).
 pub fn random_serial() -> Result<Vec<u8>, SignError> {
     loop {
         let mut bytes = [0u8; 20];

@@ -1,9 +1,9 @@
-//! notBefore / notAfter (cfssl.md §5.2, §5.8), with deliberate differences:
+//! notBefore / notAfter (docs/cfssl-compat.md §5.2, §5.8), with deliberate differences:
 //!
-//! * differences.md #2: cfssl backdates by 5 minutes by default, so a certificate asked to
+//! * docs/differences.md #2: cfssl backdates by 5 minutes by default, so a certificate asked to
 //!   live 5 minutes or less is born expired. Our *default* backdate is at most a quarter of
 //!   the requested life; an explicit `backdate` is honoured as written.
-//! * differences.md #1: a certificate never outlives its issuer, nor starts before it:
+//! * docs/differences.md #1: a certificate never outlives its issuer, nor starts before it:
 //!   notAfter is clamped to the CA's notAfter (as the Kubernetes signer does) and notBefore
 //!   to the CA's notBefore.
 //! * A certificate is valid when it is issued (RFC 5280 §4.1.2.5: valid for every time
@@ -13,7 +13,7 @@
 //!   not valid at the signing time we start from the signing time itself, unrounded; when
 //!   it is, cfssl's result stands, to the second.
 //! * A validity that ends before it begins (negative expiry, inverted `not_before`/
-//!   `not_after`, differences.md #9), or that has ended by the signing time (a backdate
+//!   `not_after`, docs/differences.md #9), or that has ended by the signing time (a backdate
 //!   longer than the life, a `not_after` in the past), is refused rather than issued.
 
 use cfssl_config::GoDuration;
@@ -90,7 +90,7 @@ fn valid_at(not_before: OffsetDateTime, not_after: OffsetDateTime, now: OffsetDa
 }
 
 /// Computes the validity of a certificate issued at `now` under `policy`, kept within
-/// `issuer`'s validity when given (differences.md #1).
+/// `issuer`'s validity when given (docs/differences.md #1).
 ///
 /// # Errors
 /// [`SignError::InvalidValidity`] for a validity out of range, inverted, or already over

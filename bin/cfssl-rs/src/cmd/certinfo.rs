@@ -1,4 +1,4 @@
-//! `cfssl-rs certinfo -cert FILE | -csr FILE` (cfssl.md §1.7.6): what a certificate or a
+//! `cfssl-rs certinfo -cert FILE | -csr FILE` (docs/cfssl-compat.md §1.7.6): what a certificate or a
 //! CSR holds, as cfssl's JSON. `-domain` and `-serial`/`-aki` need the network or a cert DB
 //! and are refused with a clear message (cfssl-rs is offline).
 

@@ -1,4 +1,4 @@
-//! `cfssl-rs gencert` (cfssl.md §1.7.1): a new root (`-initca`), a re-keyed root
+//! `cfssl-rs gencert` (docs/cfssl-compat.md §1.7.1): a new root (`-initca`), a re-keyed root
 //! (`-initca -ca-key`), a renewed root (`-renewca`), or a key plus a certificate signed by
 //! `-ca` under a profile.
 
@@ -34,7 +34,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let mut request = read_request(ctx, &name)?;
     if ctx.flags.get_bool("initca") {
         if !ctx.flags.get_str("ca").is_empty() {
-            // differences.md #6: cfssl ignores -ca here and silently makes a new root.
+            // docs/differences.md #6: cfssl ignores -ca here and silently makes a new root.
             return Err(CliError::plain(
                 "gencert -initca makes a self-signed root and does not use -ca. To make an \
                  intermediate CA: `cfssl-rs genkey int-csr.json | cfssljson-rs -bare int`, then \
@@ -114,7 +114,7 @@ pub fn init_ca(ctx: &mut Context<'_>, request: &CertificateRequest) -> Result<()
     print_output(ctx, Some(issued.pem), Some(csr.pem), Some(&key))
 }
 
-/// `gencert -initca -ca-key KEY`: a new self-signed root for an existing key (cfssl.md §5.12).
+/// `gencert -initca -ca-key KEY`: a new self-signed root for an existing key (docs/cfssl-compat.md §5.12).
 fn rekey_root(
     ctx: &mut Context<'_>,
     request: &CertificateRequest,
@@ -132,7 +132,7 @@ fn rekey_root(
     print_output(ctx, Some(issued.pem), Some(csr.pem), None)
 }
 
-/// `gencert -renewca -ca CERT -ca-key KEY` (cfssl.md §5.13).
+/// `gencert -renewca -ca CERT -ca-key KEY` (docs/cfssl-compat.md §5.13).
 fn renew_ca(ctx: &mut Context<'_>) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CA cert and key");
     let result = (|| {

@@ -1,7 +1,7 @@
-//! `cfssl-rs gencrl SERIALS CERT KEY [SECONDS]` (cfssl.md §1.7.8): a CRL revoking the
+//! `cfssl-rs gencrl SERIALS CERT KEY [SECONDS]` (docs/cfssl-compat.md §1.7.8): a CRL revoking the
 //! listed serials, printed as base64 DER on one line as cfssl does, but RFC 5280
-//! conformant (CRL Number, AKI = issuer SKI; differences.md #14), with a serial list read
-//! strictly (differences.md #16) and an issuer that must be a CA with cRLSign.
+//! conformant (CRL Number, AKI = issuer SKI; docs/differences.md #14), with a serial list read
+//! strictly (docs/differences.md #16) and an issuer that must be a CA with cRLSign.
 
 use zeroize::Zeroizing;
 

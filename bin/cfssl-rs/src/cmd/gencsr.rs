@@ -1,4 +1,4 @@
-//! `cfssl-rs gencsr -key KEY (CSRJSON | -cert CERT)` (cfssl.md §1.7.4): a CSR for an
+//! `cfssl-rs gencsr -key KEY (CSRJSON | -cert CERT)` (docs/cfssl-compat.md §1.7.4): a CSR for an
 //! existing key, from a request or from an existing certificate's subject and hosts.
 
 use super::password::{KeyRole, decode_key};
@@ -47,7 +47,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         request.hosts = hosts;
     }
     let csr = make_csr(&key, &request)?;
-    // cfssl echoes the key file verbatim (cfssl.md §1.7.4 step 5).
+    // cfssl echoes the key file verbatim (docs/cfssl-compat.md §1.7.4 step 5).
     let line = CertOutput {
         cert: None,
         csr: Some(csr.pem),

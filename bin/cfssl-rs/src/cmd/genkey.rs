@@ -1,4 +1,4 @@
-//! `cfssl-rs genkey [-initca] CSRJSON` (cfssl.md §1.7.3): a key and its CSR, or with
+//! `cfssl-rs genkey [-initca] CSRJSON` (docs/cfssl-compat.md §1.7.3): a key and its CSR, or with
 //! `-initca` a whole root CA.
 
 use super::support::{in_input, key_and_csr, print_output, read_request};

@@ -66,7 +66,7 @@ pub struct Command {
     /// What `-h` prints.
     pub help: &'static Help,
     /// The entry point; runs after flags are parsed, `-loglevel` applied and `-config`
-    /// loaded. An error is printed as `<text>\n` on stderr and exits 1 (cfssl.md §7.2).
+    /// loaded. An error is printed as `<text>\n` on stderr and exits 1 (docs/cfssl-compat.md §7.2).
     pub run: fn(&mut Context<'_>) -> Result<(), CliError>,
 }
 
@@ -93,7 +93,7 @@ pub fn refuse_unsupported_flags(command: &Command, flags: &ParsedFlags) -> Resul
 }
 
 // ---------------------------------------------------------------------------------------
-// Configuration loading (cfssl.md §1.1 step 5, §3.3.2).
+// Configuration loading (docs/cfssl-compat.md §1.1 step 5, §3.3.2).
 //
 pub use cfssl_config::Config;
 
@@ -109,12 +109,12 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
 // ---------------------------------------------------------------------------------------
 
 /// Why a command failed. Every variant prints as `<text>\n` on stderr and exits 1
-/// (cfssl `Start`: `fmt.Fprintln(os.Stderr, err)`, cfssl.md §7.2), except
+/// (cfssl `Start`: `fmt.Fprintln(os.Stderr, err)`, docs/cfssl-compat.md §7.2), except
 /// [`CliError::Flagged`], which exits 2 ([`CliError::exit_code`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CliError {
     /// A cfssl error (`errors.Error`), printed as `{"code":…,"message":…}` with Go's JSON
-    /// escaping (cfssl.md §7.1).
+    /// escaping (docs/cfssl-compat.md §7.1).
     #[error("{}", cfssl_json(*code, message))]
     Cfssl {
         /// category + reason, e.g. 2400.
@@ -174,7 +174,7 @@ impl From<cfssl_output::CfsslError> for CliError {
 }
 
 /// `{"code":N,"message":"…"}` as Go's `json.Marshal` writes cfssl's `errors.Error`
-/// (HTML-safe escaping, cfssl.md §7.1).
+/// (HTML-safe escaping, docs/cfssl-compat.md §7.1).
 pub fn cfssl_json(code: u32, message: &str) -> String {
     format!(
         "{{\"code\":{code},\"message\":{}}}",
@@ -183,7 +183,7 @@ pub fn cfssl_json(code: u32, message: &str) -> String {
 }
 
 /// A failure to read an input, worded like Go's `*os.PathError` or cfssl's
-/// `helpers.ReadBytes` (cfssl.md §1.2).
+/// `helpers.ReadBytes` (docs/cfssl-compat.md §1.2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// An OS error: `open missing.csr: no such file or directory`,
@@ -236,7 +236,7 @@ pub fn read_file(path: &str) -> Result<Vec<u8>, InputError> {
     Ok(data)
 }
 
-/// cfssl `helpers.ReadBytes(spec)` (cfssl.md §1.2): split at the first `:`; no `:` → the
+/// cfssl `helpers.ReadBytes(spec)` (docs/cfssl-compat.md §1.2): split at the first `:`; no `:` → the
 /// file; `env:NAME` → the variable's value (empty if unset); `file:PATH` → the file; any
 /// other prefix → `unknown prefix: <prefix>` (so `C:\x` fails, and `-` is a file named `-`).
 ///

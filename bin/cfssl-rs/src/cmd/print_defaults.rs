@@ -1,4 +1,4 @@
-//! `cfssl-rs print-defaults TYPE` (cfssl.md §1.7.7, cfssl `cli/printdefault`).
+//! `cfssl-rs print-defaults TYPE` (docs/cfssl-compat.md §1.7.7, cfssl `cli/printdefault`).
 //!
 //! `csr` and `config` print cfssl's templates byte for byte (the stored strings end in a
 //! newline and cfssl prints them with `Println`, so the output ends in an empty line).

@@ -1,4 +1,4 @@
-//! `cfssl-rs selfsign HOSTNAME CSRJSON` (cfssl.md §1.7.5): a new key and a certificate
+//! `cfssl-rs selfsign HOSTNAME CSRJSON` (docs/cfssl-compat.md §1.7.5): a new key and a certificate
 //! signed by itself. As in cfssl, HOSTNAME is required but the SANs come from the request's
 //! `hosts`.
 

@@ -1,5 +1,5 @@
 //! `cfssl-rs sign [-ca -ca-key -config -profile -hostname] CSR [SUBJECT]`
-//! (cfssl.md §1.7.2): a certificate for an existing PKCS#10 request.
+//! (docs/cfssl-compat.md §1.7.2): a certificate for an existing PKCS#10 request.
 
 use cfssl_signer::{CsrInput, SignRequest, SubjectOverride};
 
@@ -64,7 +64,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             }
         })?;
     log_issued(&issued);
-    // cfssl echoes the CSR input verbatim as "csr" (cfssl.md §1.7.2 step 6).
+    // cfssl echoes the CSR input verbatim as "csr" (docs/cfssl-compat.md §1.7.2 step 6).
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();
     let line = cfssl_output::CertOutput {
         cert: Some(issued.pem),

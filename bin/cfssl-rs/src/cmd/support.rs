@@ -206,7 +206,7 @@ pub fn load_ca_cert(spec: &str) -> Result<ParsedCertificate, CliError> {
 }
 
 /// The local signer from `-ca`, `-ca-key` and the policy (`-config`, else cfssl's default).
-/// cfssl checks the key before the certificate when a config is given (cfssl.md §1.7.1).
+/// cfssl checks the key before the certificate when a config is given (docs/cfssl-compat.md §1.7.1).
 pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
     let ca_key_spec = ctx.flags.get_str("ca-key");
     if ca_key_spec.is_empty() {
@@ -233,7 +233,7 @@ pub fn note_key_mismatch(ctx: &Context<'_>, e: &SignError) {
     }
 }
 
-/// differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are
+/// docs/differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are
 /// missing without `-config`; we exit 1 with the same words.
 pub fn require_ca_flags(ctx: &Context<'_>, article: &str) -> Result<(), CliError> {
     if ctx.config.is_some() {

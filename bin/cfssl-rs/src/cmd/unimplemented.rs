@@ -1,6 +1,6 @@
 //! The cfssl commands cfssl-rs does not implement, and the suggestion for a mistyped name.
 //!
-//! cfssl 1.6.5 registers 19 commands (cfssl.md §1.1). The ones cfssl-rs lacks answer
+//! cfssl 1.6.5 registers 19 commands (docs/cfssl-compat.md §1.1). The ones cfssl-rs lacks answer
 //! `cfssl-rs does not implement `NAME`: REASON; ALTERNATIVE` (exit 1) rather than cfssl's
 //! `Command NAME is not defined.`, which would read like a typo. `multirootca` is a separate
 //! cfssl program, listed because a cfssl user may look for it here.
@@ -187,7 +187,7 @@ mod tests {
         for u in UNIMPLEMENTED {
             assert!(super::super::find(u.name).is_none(), "{}", u.name);
         }
-        // cfssl 1.6.5's 19 commands (cfssl.md §1.1): each is implemented or refused.
+        // cfssl 1.6.5's 19 commands (docs/cfssl-compat.md §1.1): each is implemented or refused.
         for name in [
             "bundle",
             "certinfo",

@@ -1,4 +1,4 @@
-//! `cfssl-rs version` (cfssl.md §1.7.10): prints the version and the runtime, ignores
+//! `cfssl-rs version` (docs/cfssl-compat.md §1.7.10): prints the version and the runtime, ignores
 //! its arguments.
 
 use super::{CliError, Command, Context};

@@ -5,12 +5,12 @@ use std::io;
 use crate::CfsslError;
 
 /// Why cfssljson could not produce its files. Every variant's message names the offending
-/// field or file; the ones cfssl also has keep cfssl's wording (cfssl.md §2).
+/// field or file; the ones cfssl also has keep cfssl's wording (docs/cfssl-compat.md §2).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CfssljsonError {
     /// The input was empty or only whitespace: the command before the pipe failed and printed
-    /// its error on stderr (differences.md #12; cfssl says `unexpected end of JSON input`).
+    /// its error on stderr (docs/differences.md #12; cfssl says `unexpected end of JSON input`).
     #[error(
         "no input: the command before the pipe printed nothing on stdout; read its error message above"
     )]
@@ -31,7 +31,7 @@ pub enum CfssljsonError {
     #[error("the command before the pipe failed with cfssl error {}: {}", .0.code, .0.message)]
     Upstream(CfsslError),
 
-    /// Without `-bare`: the API envelope's `success` is not `true` (cfssl.md §2 step 2).
+    /// Without `-bare`: the API envelope's `success` is not `true` (docs/cfssl-compat.md §2 step 2).
     /// Displayed as `Request failed:` then one `\t<message>` line per error.
     #[error("Request failed:{}", tab_lines(.messages))]
     RequestFailed {
@@ -50,7 +50,7 @@ pub enum CfssljsonError {
     },
 
     /// A recognised field holds something other than a JSON string (cfssl panics here,
-    /// cfssl.md §11 item 45; differences.md #9).
+    /// docs/cfssl-compat.md §11 item 45; docs/differences.md #9).
     #[error("the value of \"{field}\" must be a JSON string, not {found}")]
     NotAString {
         /// The field, e.g. `cert`.
@@ -74,7 +74,7 @@ pub enum CfssljsonError {
         offset: usize,
     },
 
-    /// A private-key file already exists and `-overwrite` was not given (differences.md #11).
+    /// A private-key file already exists and `-overwrite` was not given (docs/differences.md #11).
     #[error(
         "{path} already exists and holds a private key; nothing was written. Move it away or pass -overwrite to replace it"
     )]

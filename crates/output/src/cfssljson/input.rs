@@ -1,4 +1,4 @@
-//! Steps 1 and 2 of cfssljson (cfssl.md §2): parse the input and find the payload.
+//! Steps 1 and 2 of cfssljson (docs/cfssl-compat.md §2): parse the input and find the payload.
 
 use zeroize::Zeroize;
 
@@ -10,7 +10,7 @@ use cfssl_json::Value;
 /// reads as empty.
 static NULL: Value = Value::Null;
 
-/// Keys cfssljson turns into files (cfssl.md §2 step 3).
+/// Keys cfssljson turns into files (docs/cfssl-compat.md §2 step 3).
 pub(super) const RECOGNISED_KEYS: &[&str] = &[
     "cert",
     "certificate",
@@ -25,7 +25,7 @@ pub(super) const RECOGNISED_KEYS: &[&str] = &[
 
 /// Parses cfssljson's input.
 ///
-/// Empty or whitespace-only input is [`CfssljsonError::NoInput`] (differences.md #12: it
+/// Empty or whitespace-only input is [`CfssljsonError::NoInput`] (docs/differences.md #12: it
 /// means the command before the pipe failed); anything that is not JSON is
 /// [`CfssljsonError::Parse`].
 ///
@@ -48,7 +48,7 @@ pub fn parse_input(bytes: &[u8]) -> Result<Value, CfssljsonError> {
     })
 }
 
-/// Finds the object whose fields become files (cfssl.md §2 step 2).
+/// Finds the object whose fields become files (docs/cfssl-compat.md §2 step 2).
 ///
 /// * `bare`: the document itself, which must be an object (or `null`, read as empty);
 ///   otherwise Go's `json: cannot unmarshal array into Go value of type map[string]interface {}`.

@@ -1,7 +1,7 @@
 //! The core of `cfssljson`: turn cfssl's JSON output into the files it describes.
 //!
-//! cfssl.md §2 is the behaviour reproduced here; the deliberate differences are those of
-//! differences.md #9 (a non-string value is an error, not a panic), #11 (atomic writes, keys
+//! docs/cfssl-compat.md §2 is the behaviour reproduced here; the deliberate differences are those of
+//! docs/differences.md #9 (a non-string value is an error, not a panic), #11 (atomic writes, keys
 //! never silently replaced) and #12 (empty input is explained). The steps:
 //!
 //! 1. [`parse_input`]: bytes → JSON document.

@@ -1,4 +1,4 @@
-//! Step 3 of cfssljson (cfssl.md §2): which files a payload describes.
+//! Step 3 of cfssljson (docs/cfssl-compat.md §2): which files a payload describes.
 
 use std::fmt;
 
@@ -65,7 +65,7 @@ impl OutputFile {
     }
 }
 
-/// Lists the files `input` describes, in cfssl's order (cfssl.md §2 step 3, §11 items 46–47):
+/// Lists the files `input` describes, in cfssl's order (docs/cfssl-compat.md §2 step 3, §11 items 46–47):
 ///
 /// | source key (first present wins) | file | mode |
 /// |---|---|---|
@@ -79,7 +79,7 @@ impl OutputFile {
 ///
 /// Other keys are ignored; `null` or an object without these keys gives no files. Where cfssl
 /// panics on a non-string value (`null` included) this returns [`CfssljsonError::NotAString`]
-/// naming the field (differences.md #9). The bundle pair is only looked for when
+/// naming the field (docs/differences.md #9). The bundle pair is only looked for when
 /// `result.bundle` is an object; then a missing or non-string `bundle` is
 /// [`CfssljsonError::InnerBundle`] and `root` [`CfssljsonError::Root`], as in cfssl.
 ///
@@ -185,7 +185,7 @@ pub fn plan_files(input: &Value, basename: &str) -> Result<Vec<OutputFile>, Cfss
     Ok(files)
 }
 
-/// What `-stdout` prints (cfssl.md §2 step 5): each file's contents, binary ones as standard
+/// What `-stdout` prints (docs/cfssl-compat.md §2 step 5): each file's contents, binary ones as standard
 /// base64, each followed by `\n` (so a PEM is followed by a blank line).
 ///
 /// ```

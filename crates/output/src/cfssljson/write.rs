@@ -1,7 +1,7 @@
-//! Step 4 of cfssljson, made all-or-nothing (differences.md #11) and safe when several runs
+//! Step 4 of cfssljson, made all-or-nothing (docs/differences.md #11) and safe when several runs
 //! write into one directory at the same time.
 //!
-//! cfssl calls `os.WriteFile` per file (cfssl.md §2 step 4): a failure leaves a partial set,
+//! cfssl calls `os.WriteFile` per file (docs/cfssl-compat.md §2 step 4): a failure leaves a partial set,
 //! an existing key is silently truncated and rewritten, a replaced file keeps its old mode,
 //! and two runs writing the same NAME at once interleave their files. Here:
 //!
@@ -94,7 +94,7 @@ const MOVED_SUFFIX: &str = "old";
 /// The `N` of the next hidden name: unique within this process, whatever the directory.
 static NEXT_HIDDEN: AtomicU32 = AtomicU32::new(0);
 
-/// Writes `files` into `dir` all-or-nothing (differences.md #11); see the module rules above.
+/// Writes `files` into `dir` all-or-nothing (docs/differences.md #11); see the module rules above.
 ///
 /// `overwrite_keys` (cfssljson-rs `-overwrite`) allows replacing an existing `*-key.pem` or
 /// `*-key.enc`; a symlink at a key name is refused even then. A concurrent call for the same
