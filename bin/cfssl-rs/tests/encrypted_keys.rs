@@ -245,6 +245,20 @@ fn encrypted_ca(d: &Dir) {
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
 }
 
+/// A plain P-256 key written by `openssl genpkey`.
+fn openssl_p256_key(d: &Dir, out: &str) {
+    d.openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        out,
+    ])
+    .ok();
+}
+
 fn assert_refused(r: &Run, needle: &str) {
     r.fails_with(needle);
     assert!(
@@ -303,16 +317,7 @@ fn password_errors_are_clear() {
         "refusing to encrypt the private key with an empty password",
     );
     // OpenSSL's legacy PEM encryption gets a conversion hint
-    d.openssl(&[
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        "p.pem",
-    ])
-    .ok();
+    openssl_p256_key(&d, "p.pem");
     d.openssl(&[
         "ec",
         "-in",
@@ -430,16 +435,7 @@ fn invalid_kdf_parameters_are_refused_by_every_command() {
 #[test]
 fn pbes1_keys_get_the_conversion_hint() {
     let d = Dir::new();
-    d.openssl(&[
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        "p.pem",
-    ])
-    .ok();
+    openssl_p256_key(&d, "p.pem");
     d.openssl(&[
         "pkcs8",
         "-topk8",

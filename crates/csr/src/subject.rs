@@ -133,10 +133,9 @@ impl SubjectName {
             && self.extra_names.is_empty()
     }
 
-    /// Refuses attribute values that break their upper bound or, for the country, the
-    /// two-letter syntax (module docs). Values we keep as raw DER are not looked at.
-    pub fn check_bounds(&self) -> Result<(), CsrError> {
-        let lists: [(&[String], ObjectIdentifier); 7] = [
+    /// The attributes that hold a list of values, in Go's `ToRDNSequence` order.
+    fn multi_valued_attributes(&self) -> [(&[String], ObjectIdentifier); 7] {
+        [
             (&self.country, oids::COUNTRY),
             (&self.province, oids::PROVINCE),
             (&self.locality, oids::LOCALITY),
@@ -144,7 +143,13 @@ impl SubjectName {
             (&self.postal_code, oids::POSTAL_CODE),
             (&self.organization, oids::ORGANIZATION),
             (&self.organizational_unit, oids::ORGANIZATIONAL_UNIT),
-        ];
+        ]
+    }
+
+    /// Refuses attribute values that break their upper bound or, for the country, the
+    /// two-letter syntax (module docs). Values we keep as raw DER are not looked at.
+    pub fn check_bounds(&self) -> Result<(), CsrError> {
+        let lists = self.multi_valued_attributes();
         for (values, oid) in lists {
             for v in values {
                 check_attribute(oid, v)?;
@@ -170,15 +175,7 @@ impl SubjectName {
     pub fn to_der(&self) -> Result<Vec<u8>, CsrError> {
         self.check_bounds()?;
         let mut rdns = RdnSequence::default();
-        let lists: [(&[String], ObjectIdentifier); 7] = [
-            (&self.country, oids::COUNTRY),
-            (&self.province, oids::PROVINCE),
-            (&self.locality, oids::LOCALITY),
-            (&self.street_address, oids::STREET),
-            (&self.postal_code, oids::POSTAL_CODE),
-            (&self.organization, oids::ORGANIZATION),
-            (&self.organizational_unit, oids::ORGANIZATIONAL_UNIT),
-        ];
+        let lists = self.multi_valued_attributes();
         let overridden = |oid: &ObjectIdentifier| self.extra_names.iter().any(|e| e.oid == *oid);
         let cn = [self.common_name.clone()];
         let sn = [self.serial_number.clone()];

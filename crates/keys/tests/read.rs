@@ -323,6 +323,26 @@ fn encrypted_round_trip_with_openssl() {
     }
 }
 
+/// An `ENCRYPTED PRIVATE KEY` (PBES2 with `kdf`, AES-256-CBC) over 32 zero bytes: the
+/// parameters are what is tested, nothing decrypts.
+fn encrypted_key_pem(kdf: pkcs8::pkcs5::pbes2::Kdf) -> String {
+    use der::Encode;
+    use pkcs8::pkcs5::pbes2;
+    let info = pkcs8::EncryptedPrivateKeyInfoRef {
+        encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(pbes2::Parameters {
+            kdf,
+            encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
+        }),
+        encrypted_data: der::asn1::OctetStringRef::new(&[0u8; 32]).unwrap(),
+    };
+    pem_rfc7468::encode_string(
+        "ENCRYPTED PRIVATE KEY",
+        pkcs8::LineEnding::LF,
+        &info.to_der().unwrap(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn hostile_kdf_costs_are_refused() {
     use der::Encode;
@@ -349,19 +369,7 @@ fn hostile_kdf_costs_are_refused() {
         pbkdf2(50_000_000),
     ];
     for kdf in hostile {
-        let info = pkcs8::EncryptedPrivateKeyInfoRef {
-            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(pbes2::Parameters {
-                kdf,
-                encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
-            }),
-            encrypted_data: der::asn1::OctetStringRef::new(&[0u8; 32]).unwrap(),
-        };
-        let pem = pem_rfc7468::encode_string(
-            "ENCRYPTED PRIVATE KEY",
-            pkcs8::LineEnding::LF,
-            &info.to_der().unwrap(),
-        )
-        .unwrap();
+        let pem = encrypted_key_pem(kdf);
         let started = std::time::Instant::now();
         let err = PrivateKey::from_pem_with_password(pem.as_bytes(), b"x").unwrap_err();
         assert!(matches!(err, KeyError::UnsupportedEncryption(_)), "{err:?}");
@@ -418,19 +426,7 @@ fn out_of_range_kdf_parameters_are_refused() {
         ),
     ];
     for (kdf, why) in cases {
-        let info = pkcs8::EncryptedPrivateKeyInfoRef {
-            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(pbes2::Parameters {
-                kdf: kdf.clone(),
-                encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
-            }),
-            encrypted_data: der::asn1::OctetStringRef::new(&[0u8; 32]).unwrap(),
-        };
-        let pem = pem_rfc7468::encode_string(
-            "ENCRYPTED PRIVATE KEY",
-            pkcs8::LineEnding::LF,
-            &info.to_der().unwrap(),
-        )
-        .unwrap();
+        let pem = encrypted_key_pem(kdf.clone());
         let err = PrivateKey::from_pem_with_password(pem.as_bytes(), b"x").unwrap_err();
         assert_eq!(err, KeyError::InvalidEncryptionParameters(why), "{kdf:?}");
         assert_eq!(err.code(), Some(2100));
