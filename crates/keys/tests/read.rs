@@ -345,8 +345,7 @@ fn encrypted_key_pem(kdf: pkcs8::pkcs5::pbes2::Kdf) -> String {
 
 #[test]
 fn hostile_kdf_costs_are_refused() {
-    use der::Encode;
-    use pkcs8::pkcs5::pbes2::{self, Kdf, Pbkdf2Params, Salt, ScryptParams};
+    use pkcs8::pkcs5::pbes2::{Kdf, Pbkdf2Params, Salt, ScryptParams};
 
     let salt = Salt::new([7u8; 16]).unwrap();
     let scrypt = |n: u64, r: u16, p: u16| {
@@ -382,8 +381,7 @@ fn hostile_kdf_costs_are_refused() {
 /// derivation (scrypt N = 0 made the pkcs5 crate panic).
 #[test]
 fn out_of_range_kdf_parameters_are_refused() {
-    use der::Encode;
-    use pkcs8::pkcs5::pbes2::{self, Kdf, Pbkdf2Params, Salt, ScryptParams};
+    use pkcs8::pkcs5::pbes2::{Kdf, Pbkdf2Params, Salt, ScryptParams};
 
     let salt = Salt::new([7u8; 16]).unwrap();
     let scrypt = |n: u64, r: u16, p: u16, key_length: Option<u16>| {
