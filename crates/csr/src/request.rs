@@ -346,6 +346,78 @@ mod tests {
     }
 
     #[test]
+    fn go_error_texts_through_serde() {
+        let err = |text: &str| {
+            CertificateRequest::from_json(text.as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
+        let field = |value: &str, path: &str, ty: &str| {
+            format!(
+                "json: cannot unmarshal {value} into Go struct field CertificateRequest.{path} of type {ty}"
+            )
+        };
+        assert_eq!(
+            err("[]"),
+            "json: cannot unmarshal array into Go value of type csr.CertificateRequest"
+        );
+        assert_eq!(err(r#"{"hosts":{}}"#), field("object", "hosts", "[]string"));
+        assert_eq!(
+            err(r#"{"names":["US"]}"#),
+            field("string", "names.0", "csr.Name")
+        );
+        assert_eq!(
+            err(r#"{"names":[{"OID":{"1.2.3":1}}]}"#),
+            field("number", "names.0.OID.1.2.3", "string")
+        );
+        assert_eq!(
+            err(r#"{"names":[{"oid":"x"}]}"#),
+            field("string", "names.0.OID", "map[string]string")
+        );
+        assert_eq!(
+            err(r#"{"key":{"size":"1"}}"#),
+            field("string", "key.size", "int")
+        );
+        assert_eq!(
+            err(r#"{"ca":{"pathlen":1e3}}"#),
+            field("number 1e3", "ca.pathlen", "int")
+        );
+        assert_eq!(
+            err(r#"{"extensions":[{"id":"1.2.3"}]}"#),
+            field("string", "extensions.0.Id", "asn1.ObjectIdentifier")
+        );
+        assert_eq!(
+            err(r#"{"extensions":[{"Id":[1,2.5]}]}"#),
+            field("number 2.5", "extensions.0.Id.1", "int")
+        );
+        assert_eq!(
+            err(r#"{"extensions":{}}"#),
+            field("object", "extensions", "[]pkix.Extension")
+        );
+        // Extension checks come after every JSON error, and are not JSON errors.
+        let e =
+            CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}],"CN":1}"#).unwrap_err();
+        assert!(matches!(e, CsrError::Json(_)), "{e}");
+        let e = CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}]}"#).unwrap_err();
+        assert!(matches!(e, CsrError::InvalidExtension(_)), "{e}");
+        assert_eq!(e.to_string(), "invalid extension id [1]");
+        let r = CertificateRequest::from_json(
+            br#"{"extensions":[{"Id":[1,2,3],"critical":true,"Value":"AQI="}],"names":[{"OID":{"1.2":"a","1.3":null,"1.2":"b"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.extensions[0].oid.to_string(), "1.2.3");
+        assert!(r.extensions[0].critical);
+        assert_eq!(r.extensions[0].value, [1, 2]);
+        assert_eq!(
+            r.names[0].oid,
+            [
+                ("1.2".to_string(), "b".to_string()),
+                ("1.3".to_string(), String::new())
+            ]
+        );
+    }
+
+    #[test]
     fn type_errors_use_go_wording() {
         let e = CertificateRequest::from_json(br#"{"CN":1}"#).unwrap_err();
         assert!(e.to_string().contains("cannot unmarshal number"), "{e}");
