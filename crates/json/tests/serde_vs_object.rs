@@ -105,10 +105,10 @@ fn reference(v: &Value) -> (Request, Vec<String>) {
         .unwrap_or_default();
     // Go's ParseUint refuses any sign, `-0` too; `Object::integer` is ParseInt's.
     for v in o.values("level") {
-        if let Value::Number(text) = v {
-            if text.starts_with('-') {
-                errors.push(o.number_error("level", text, "uint8").to_string());
-            }
+        if let Value::Number(text) = v
+            && text.starts_with('-')
+        {
+            errors.push(o.number_error("level", text, "uint8").to_string());
         }
     }
     req.level = ok(&mut errors, o.integer("level", "uint8", 0, 255))
