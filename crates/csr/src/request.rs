@@ -129,6 +129,7 @@ pub struct CertificateRequest {
     #[serde(deserialize_with = "cfssl_json::de::nil_as_default")]
     pub key: KeyRequest,
     /// `ca`
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
     pub ca: Option<CaConfig>,
     /// `serialnumber`: the subject serialNumber attribute.
     #[serde(rename = "serialnumber")]
@@ -398,6 +399,15 @@ mod tests {
         let e =
             CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}],"CN":1}"#).unwrap_err();
         assert!(matches!(e, CsrError::Json(_)), "{e}");
+        // A value a later null discards is still decoded, as in Go.
+        assert_eq!(
+            err(r#"{"ca":{"pathlen":"1"},"ca":null}"#),
+            field("string", "ca.pathlen", "int")
+        );
+        assert_eq!(
+            err(r#"{"key":5,"key":null}"#),
+            field("number", "key", "csr.KeyRequest")
+        );
         let e = CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}]}"#).unwrap_err();
         assert!(matches!(e, CsrError::InvalidExtension(_)), "{e}");
         assert_eq!(e.to_string(), "invalid extension id [1]");

@@ -26,7 +26,7 @@
 //! | a newtype struct | its serde name (`#[serde(rename = "time.Duration")] struct D(i64)`, also the way to say `int64`) |
 //! | `Vec<T>` | `[]` + T's Go type (`[]string`, `[]csr.Name`) |
 //! | a map | `map[string]` + the value's Go type |
-//! | `Option<T>` | T's (a pointer field reports its element type, like Go); `*T` inside slices and maps |
+//! | `Option<T>`, [`pointer`] | T's (a pointer field reports its element type, like Go); `*T` inside slices and maps |
 //!
 //! The element type of a slice or map is needed only for an error; it is found then by
 //! running the element's `Deserialize` against a probe that records which type it asks
@@ -53,11 +53,13 @@
 //!   Fields are visited in the order their first key appears, so with several errors the
 //!   first in the document is reported, as Go does.
 //!
-//! Not expressible: values Go decodes and then throws away (an object or scalar before a
-//! `null` that resets its pointer, elements of a repeated array beyond the last one's
-//! length) are not type-checked here, because serde can decode a value only into the one
-//! place its caller asks for. Go would report a type error in them. `#[serde(flatten)]`
-//! and internally tagged enums go through `deserialize_any` and lose the Go key rules.
+//! Not expressible through serde's own visitors: values Go decodes and then throws away
+//! (a value before a `null` that resets a plain `Option`, a slice or a map; elements of a
+//! repeated array beyond the last one's length) are not type-checked, because those
+//! visitors decode once, into the value they return; Go would report a type error in them.
+//! For pointers, [`pointer`] (and [`nil_as_default`]) decode every run like Go.
+//! `#[serde(flatten)]` and internally tagged enums go through `deserialize_any` and lose
+//! the Go key rules.
 //!
 //! ```
 //! use serde::Deserialize;
@@ -214,8 +216,44 @@ pub fn from_slice<T: DeserializeOwned>(input: &[u8], go_type: &str) -> Result<T,
     from_value(&value, go_type)
 }
 
+/// The serde name [`pointer`] asks for; [`Slot`] answers it with the runs of values.
+const POINTER: &str = "$cfssl_json::de::pointer";
+
+/// A Go pointer field (`*T`) decoded exactly like Go: every run of values between `null`s
+/// is decoded in document order (so a type error in a value a later `null` discards is
+/// still reported), and the result is the last run's (`None` when the last value is `null`).
+///
+/// A plain `Option<T>` gives the same value but cannot decode the discarded runs (serde's
+/// `Option` visitor decodes once); use this where Go's error matters, as
+/// `#[serde(deserialize_with = "cfssl_json::de::pointer")]`. With other deserializers it is
+/// a plain `Option<T>`.
+pub fn pointer<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Pointer<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Pointer<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a Go pointer")
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            Option::<T>::deserialize(d)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut runs: A) -> Result<Option<T>, A::Error> {
+            let mut last = None;
+            while let Some(run) = runs.next_element::<Option<T>>()? {
+                last = run;
+            }
+            Ok(last)
+        }
+    }
+    deserializer.deserialize_newtype_struct(POINTER, Pointer(PhantomData))
+}
+
 /// For a Go pointer field that the caller pre-sets to a default (cfssl's `key`, pre-set
-/// to `csr.NewKeyRequest()`): decodes as `Option<T>` (objects since the last `null` merge
+/// to `csr.NewKeyRequest()`): decodes as [`pointer`] (objects since the last `null` merge
 /// into `T::default()`) and treats nil as the default.
 ///
 /// Use as `#[serde(deserialize_with = "cfssl_json::de::nil_as_default")]`.
@@ -224,7 +262,7 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+    Ok(pointer(deserializer)?.unwrap_or_default())
 }
 
 /// A Go `map[string]V` kept in document order (Go's maps have none; cfssl's output then
@@ -545,6 +583,9 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if name == POINTER {
+            return visitor.visit_seq(Runs::new(self));
+        }
         let mut ctx = self.ctx;
         ctx.named = Some(name.to_string());
         visitor.visit_newtype_struct(Slot {
@@ -689,6 +730,51 @@ fn probe_map_type<'de, V: Visitor<'de>>(visitor: V) -> String {
         .err()
         .and_then(|e| e.probed_type().map(str::to_string));
     format!("map[string]{}", value.as_deref().unwrap_or("interface {}"))
+}
+
+/// The runs of non-null values between `null`s, for [`pointer`]: each is decoded as an
+/// `Option<T>`, and an empty last run (the values end with `null`) gives `None`.
+struct Runs<'de> {
+    runs: std::vec::IntoIter<Vec<&'de Value>>,
+    ctx: Ctx,
+}
+
+impl<'de> Runs<'de> {
+    fn new(slot: Slot<'de>) -> Self {
+        let mut runs = vec![Vec::new()];
+        for v in slot.values {
+            if v.is_null() {
+                runs.push(Vec::new());
+            } else if let Some(run) = runs.last_mut() {
+                run.push(v);
+            }
+        }
+        let last = runs.pop().unwrap_or_default();
+        runs.retain(|run| !run.is_empty());
+        runs.push(last);
+        Runs {
+            runs: runs.into_iter(),
+            ctx: slot.ctx,
+        }
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for Runs<'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some(values) = self.runs.next() else {
+            return Ok(None);
+        };
+        seed.deserialize(Slot {
+            values,
+            ctx: self.ctx.clone(),
+        })
+        .map(Some)
+    }
 }
 
 /// Element *i* of repeated arrays, for `i < len` (the last array's length).

@@ -23,6 +23,7 @@ struct Request {
     hosts: Vec<String>,
     #[serde(deserialize_with = "cfssl_json::de::nil_as_default")]
     key: Key,
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
     ca: Option<Ca>,
     #[serde(rename = "serialnumber")]
     serial_number: String,
@@ -115,6 +116,24 @@ fn reference(v: &Value) -> (Request, Vec<String>) {
         .flatten()
         .and_then(|n| u8::try_from(n).ok())
         .unwrap_or_default();
+    // Go (and `de::pointer`) decode objects that a later null discards; `Object::object`
+    // only checks their kind, so check their fields one object at a time.
+    for (field, go_type, fields) in [
+        ("key", "csr.KeyRequest", KEY_FIELDS),
+        ("ca", "csr.CAConfig", CA_FIELDS),
+    ] {
+        for v in o.values(field).filter(|v| v.as_object().is_some()) {
+            if let Some(Some(sub)) = ok(&mut errors, o.nested(field, v, go_type, fields)) {
+                for f in fields {
+                    match *f {
+                        "size" | "pathlen" => drop(ok(&mut errors, sub.int(f))),
+                        "pathlenzero" => drop(ok(&mut errors, sub.bool(f))),
+                        _ => drop(ok(&mut errors, sub.string(f))),
+                    }
+                }
+            }
+        }
+    }
     if let Some(key) = ok(&mut errors, o.object("key", "csr.KeyRequest", KEY_FIELDS)).flatten() {
         if let Some(algo) = ok(&mut errors, key.string("algo")).flatten() {
             req.key.algo = algo;
@@ -393,6 +412,9 @@ fn table_agrees_with_object_path() {
         r#"{"ca":{}}"#,
         r#"{"ca":{"pathlen":1},"CA":{"expiry":"1h"}}"#,
         r#"{"delegation_enabled":"yes"}"#,
+        r#"{"key":5,"key":null}"#,
+        r#"{"ca":{"pathlen":"x"},"ca":null}"#,
+        r#"{"key":{"size":1.5},"key":null,"key":{"algo":"rsa"}}"#,
     ] {
         assert_eq!(compare(text), Ok(()));
     }
