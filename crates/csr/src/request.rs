@@ -2,33 +2,26 @@
 //! `encoding/json` rules: keys match case-insensitively, unknown keys are ignored, `null`
 //! leaves a value at its default, and `"key"` is merged field by field into the default
 //! `{"algo":"ecdsa","size":256}` (so `{"algo":"rsa"}` asks for RSA-256 and fails, as in cfssl).
+//!
+//! The types below are the Go structs written as `#[derive(Deserialize)]` types and decoded
+//! through [`cfssl_json::from_value`], which supplies Go's key matching, `null` handling and
+//! error texts; each struct's serde name is its Go type (`csr.Name`), which is what the
+//! messages print. One piece stays manual: `extensions` (Go's `[]pkix.Extension`) is
+//! decoded in a second pass into wire types and then checked (object identifier, base64),
+//! because those checks are not JSON errors in cfssl and must not pre-empt a JSON error
+//! elsewhere in the document.
 
 use base64::Engine as _;
-use cfssl_json::{Object, Value};
+use cfssl_json::Value;
 use const_oid::ObjectIdentifier;
+use serde::Deserialize;
 
 use crate::CsrError;
 use crate::subject::{AttributeValue, ExtraName, SubjectName, oids};
 
-/// The JSON field names of Go's `csr.CertificateRequest`.
-const REQUEST_FIELDS: &[&str] = &[
-    "CN",
-    "names",
-    "hosts",
-    "key",
-    "ca",
-    "serialnumber",
-    "delegation_enabled",
-    "extensions",
-    "crl_url",
-];
-const NAME_FIELDS: &[&str] = &["C", "ST", "L", "O", "OU", "E", "SerialNumber", "OID"];
-const KEY_FIELDS: &[&str] = &["algo", "size"];
-const CA_FIELDS: &[&str] = &["pathlen", "pathlenzero", "expiry", "backdate"];
-const EXTENSION_FIELDS: &[&str] = &["Id", "Critical", "Value"];
-
 /// `{"algo","size"}`: the key to generate (cfssl.md §6).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "csr.KeyRequest", default)]
 pub struct KeyRequest {
     /// `rsa`, `ecdsa` or `ed25519` (case-sensitive).
     pub algo: String,
@@ -59,32 +52,45 @@ impl KeyRequest {
 }
 
 /// One entry of `names` (Go's `csr.Name`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename = "csr.Name", default)]
 pub struct Name {
     /// countryName
+    #[serde(rename = "C")]
     pub c: String,
     /// stateOrProvinceName
+    #[serde(rename = "ST")]
     pub st: String,
     /// localityName
+    #[serde(rename = "L")]
     pub l: String,
     /// organizationName
+    #[serde(rename = "O")]
     pub o: String,
     /// organizationalUnitName
+    #[serde(rename = "OU")]
     pub ou: String,
     /// emailAddress (an extra name, UTF8String when it contains `@`)
+    #[serde(rename = "E")]
     pub e: String,
     /// Ignored by cfssl: only the top-level `serialnumber` is used (cfssl.md §3.1).
+    #[serde(rename = "SerialNumber")]
     pub serial_number: String,
-    /// `{"1.2.3.4": "value"}` extra attributes, in JSON order.
+    /// `{"1.2.3.4": "value"}` extra attributes, in JSON order (Go's `map[string]string`;
+    /// a repeated key replaces the value in place, `null` values are `""`).
+    #[serde(rename = "OID", deserialize_with = "cfssl_json::de::ordered_map")]
     pub oid: Vec<(String, String)>,
 }
 
 /// The `ca` block: only for CA creation (cfssl.md §5.9, §5.10).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename = "csr.CAConfig", default)]
 pub struct CaConfig {
     /// `pathlen`
+    #[serde(rename = "pathlen")]
     pub path_length: i64,
     /// `pathlenzero`: make `pathlen: 0` mean "zero", not "unlimited".
+    #[serde(rename = "pathlenzero")]
     pub path_len_zero: bool,
     /// `expiry`, a Go duration ("" = cfssl's 43800h).
     pub expiry: String,
@@ -104,27 +110,63 @@ pub struct RequestedExtension {
 }
 
 /// cfssl's `csr.CertificateRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Decode it with [`CertificateRequest::from_json`] or [`CertificateRequest::from_value`]:
+/// its `Deserialize` implementation leaves `extensions` empty (they are decoded and checked
+/// in a second pass, see the module docs) and gives Go's semantics only through
+/// [`cfssl_json::from_value`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename = "csr.CertificateRequest", default)]
 pub struct CertificateRequest {
     /// `CN`
+    #[serde(rename = "CN")]
     pub cn: String,
     /// `names`
     pub names: Vec<Name>,
     /// `hosts`
     pub hosts: Vec<String>,
-    /// `key` (merged into the ECDSA P-256 default).
+    /// `key` (merged into the ECDSA P-256 default; `null` means the default).
+    #[serde(deserialize_with = "cfssl_json::de::nil_as_default")]
     pub key: KeyRequest,
     /// `ca`
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
     pub ca: Option<CaConfig>,
     /// `serialnumber`: the subject serialNumber attribute.
+    #[serde(rename = "serialnumber")]
     pub serial_number: String,
     /// `delegation_enabled`
     pub delegation_enabled: bool,
     /// `extensions`
+    #[serde(skip)]
     pub extensions: Vec<RequestedExtension>,
     /// `crl_url`: CRL distribution point of a new root CA.
     pub crl_url: String,
 }
+
+/// The second decoding pass: only `extensions`, as Go's wire types.
+#[derive(Default, Deserialize)]
+#[serde(rename = "csr.CertificateRequest", default)]
+struct ExtensionsJson {
+    extensions: Vec<ExtensionJson>,
+}
+
+/// Go's `pkix.Extension` as it appears in the JSON.
+#[derive(Default, Deserialize)]
+#[serde(rename = "pkix.Extension", default)]
+struct ExtensionJson {
+    #[serde(rename = "Id")]
+    id: ObjectIdentifierJson,
+    #[serde(rename = "Critical")]
+    critical: bool,
+    /// Base64 text, decoded after the JSON pass (`""` decodes to nothing).
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+/// Go's `asn1.ObjectIdentifier` (`[]int`): the newtype's serde name is the Go type.
+#[derive(Default, Deserialize)]
+#[serde(rename = "asn1.ObjectIdentifier")]
+struct ObjectIdentifierJson(Vec<i64>);
 
 impl CertificateRequest {
     /// Decodes the JSON text of a request; errors carry Go's `encoding/json` wording.
@@ -135,57 +177,14 @@ impl CertificateRequest {
 
     /// Decodes an already parsed JSON value.
     pub fn from_value(value: &Value) -> Result<CertificateRequest, CsrError> {
-        let obj = Object::new(value, "csr.CertificateRequest", REQUEST_FIELDS).map_err(json)?;
-        let mut req = CertificateRequest {
-            cn: obj.string("CN").map_err(json)?.unwrap_or_default(),
-            hosts: obj.string_array("hosts").map_err(json)?.unwrap_or_default(),
-            serial_number: obj
-                .string("serialnumber")
-                .map_err(json)?
-                .unwrap_or_default(),
-            delegation_enabled: obj
-                .bool("delegation_enabled")
-                .map_err(json)?
-                .unwrap_or(false),
-            crl_url: obj.string("crl_url").map_err(json)?.unwrap_or_default(),
-            ..Default::default()
-        };
-        if let Some(key) = obj
-            .object("key", "csr.KeyRequest", KEY_FIELDS)
-            .map_err(json)?
-        {
-            if let Some(algo) = key.string("algo").map_err(json)? {
-                req.key.algo = algo;
-            }
-            if let Some(size) = key.int("size").map_err(json)? {
-                req.key.size = size;
-            }
-        }
-        if let Some(ca) = obj.object("ca", "csr.CAConfig", CA_FIELDS).map_err(json)? {
-            req.ca = Some(CaConfig {
-                path_length: ca.int("pathlen").map_err(json)?.unwrap_or(0),
-                path_len_zero: ca.bool("pathlenzero").map_err(json)?.unwrap_or(false),
-                expiry: ca.string("expiry").map_err(json)?.unwrap_or_default(),
-                backdate: ca.string("backdate").map_err(json)?.unwrap_or_default(),
-            });
-        }
-        let names = obj
-            .object_array("names", "[]csr.Name", "csr.Name", NAME_FIELDS)
-            .map_err(json)?;
-        for name in names.unwrap_or_default() {
-            req.names.push(decode_name(&name)?);
-        }
-        let extensions = obj
-            .object_array(
-                "extensions",
-                "[]pkix.Extension",
-                "pkix.Extension",
-                EXTENSION_FIELDS,
-            )
-            .map_err(json)?;
-        for ext in extensions.unwrap_or_default() {
-            req.extensions.push(decode_extension(&ext)?);
-        }
+        const GO_TYPE: &str = "csr.CertificateRequest";
+        let mut req: CertificateRequest = cfssl_json::from_value(value, GO_TYPE).map_err(json)?;
+        let wire: ExtensionsJson = cfssl_json::from_value(value, GO_TYPE).map_err(json)?;
+        req.extensions = wire
+            .extensions
+            .into_iter()
+            .map(RequestedExtension::from_json)
+            .collect::<Result<_, _>>()?;
         Ok(req)
     }
 
@@ -245,78 +244,34 @@ impl CertificateRequest {
     }
 }
 
-fn json(e: cfssl_json::DecodeError) -> CsrError {
+fn json(e: cfssl_json::de::Error) -> CsrError {
     CsrError::Json(e.to_string())
 }
 
-fn decode_name(obj: &Object<'_>) -> Result<Name, CsrError> {
-    let mut oid = Vec::new();
-    for (key, value) in obj
-        .map("OID", "map[string]string")
-        .map_err(json)?
-        .unwrap_or_default()
-    {
-        match value {
-            Value::String(text) => oid.push((key.to_owned(), text.clone())),
-            // Go stores the zero value for a null map element.
-            Value::Null => oid.push((key.to_owned(), String::new())),
-            other => return Err(json(obj.type_error(&format!("OID.{key}"), other, "string"))),
-        }
-    }
-    Ok(Name {
-        c: obj.string("C").map_err(json)?.unwrap_or_default(),
-        st: obj.string("ST").map_err(json)?.unwrap_or_default(),
-        l: obj.string("L").map_err(json)?.unwrap_or_default(),
-        o: obj.string("O").map_err(json)?.unwrap_or_default(),
-        ou: obj.string("OU").map_err(json)?.unwrap_or_default(),
-        e: obj.string("E").map_err(json)?.unwrap_or_default(),
-        serial_number: obj
-            .string("SerialNumber")
-            .map_err(json)?
-            .unwrap_or_default(),
-        oid,
-    })
-}
-
-fn decode_extension(obj: &Object<'_>) -> Result<RequestedExtension, CsrError> {
-    let mut arcs = Vec::new();
-    for (i, arc) in obj
-        .array("Id", "asn1.ObjectIdentifier")
-        .map_err(json)?
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        match arc {
-            Value::Number(text) => match text.parse::<i64>() {
-                Ok(n) => arcs.push(n),
-                Err(_) => return Err(json(obj.number_error(&format!("Id.{i}"), text, "int"))),
-            },
-            Value::Null => arcs.push(0),
-            other => return Err(json(obj.type_error(&format!("Id.{i}"), other, "int"))),
-        }
-    }
-    let dotted = arcs
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(".");
-    let oid = ObjectIdentifier::new(&dotted)
-        .map_err(|_| CsrError::InvalidExtension(format!("invalid extension id [{dotted}]")))?;
-    // Go decodes a []byte field from standard base64 text.
-    let value = match obj.string("Value").map_err(json)? {
-        Some(text) => base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
+impl RequestedExtension {
+    /// Checks a decoded `pkix.Extension`: a valid object identifier, base64 `Value`.
+    fn from_json(ext: ExtensionJson) -> Result<Self, CsrError> {
+        let dotted = ext
+            .id
+            .0
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        let oid = ObjectIdentifier::new(&dotted)
+            .map_err(|_| CsrError::InvalidExtension(format!("invalid extension id [{dotted}]")))?;
+        // Go decodes a []byte field from standard base64 text.
+        let value = base64::engine::general_purpose::STANDARD
+            .decode(ext.value.as_bytes())
             .map_err(|e| {
                 CsrError::InvalidExtension(format!("illegal base64 data in extension Value: {e}"))
-            })?,
-        None => Vec::new(),
-    };
-    Ok(RequestedExtension {
-        oid,
-        critical: obj.bool("Critical").map_err(json)?.unwrap_or(false),
-        value,
-    })
+            })?;
+        Ok(RequestedExtension {
+            oid,
+            critical: ext.critical,
+            value,
+        })
+    }
 }
 
 /// cfssl's `OIDFromString`: split on `.`, each part an integer (`invalid OID part x`).
@@ -389,6 +344,87 @@ mod tests {
         );
         let blank = CertificateRequest::from_json(br#"{"names":[{"C":"US"},{"L":" "}]}"#).unwrap();
         assert!(blank.validate_for_ca().is_err());
+    }
+
+    #[test]
+    fn go_error_texts_through_serde() {
+        let err = |text: &str| {
+            CertificateRequest::from_json(text.as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
+        let field = |value: &str, path: &str, ty: &str| {
+            format!(
+                "json: cannot unmarshal {value} into Go struct field CertificateRequest.{path} of type {ty}"
+            )
+        };
+        assert_eq!(
+            err("[]"),
+            "json: cannot unmarshal array into Go value of type csr.CertificateRequest"
+        );
+        assert_eq!(err(r#"{"hosts":{}}"#), field("object", "hosts", "[]string"));
+        assert_eq!(
+            err(r#"{"names":["US"]}"#),
+            field("string", "names.0", "csr.Name")
+        );
+        assert_eq!(
+            err(r#"{"names":[{"OID":{"1.2.3":1}}]}"#),
+            field("number", "names.0.OID.1.2.3", "string")
+        );
+        assert_eq!(
+            err(r#"{"names":[{"oid":"x"}]}"#),
+            field("string", "names.0.OID", "map[string]string")
+        );
+        assert_eq!(
+            err(r#"{"key":{"size":"1"}}"#),
+            field("string", "key.size", "int")
+        );
+        assert_eq!(
+            err(r#"{"ca":{"pathlen":1e3}}"#),
+            field("number 1e3", "ca.pathlen", "int")
+        );
+        assert_eq!(
+            err(r#"{"extensions":[{"id":"1.2.3"}]}"#),
+            field("string", "extensions.0.Id", "asn1.ObjectIdentifier")
+        );
+        assert_eq!(
+            err(r#"{"extensions":[{"Id":[1,2.5]}]}"#),
+            field("number 2.5", "extensions.0.Id.1", "int")
+        );
+        assert_eq!(
+            err(r#"{"extensions":{}}"#),
+            field("object", "extensions", "[]pkix.Extension")
+        );
+        // Extension checks come after every JSON error, and are not JSON errors.
+        let e =
+            CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}],"CN":1}"#).unwrap_err();
+        assert!(matches!(e, CsrError::Json(_)), "{e}");
+        // A value a later null discards is still decoded, as in Go.
+        assert_eq!(
+            err(r#"{"ca":{"pathlen":"1"},"ca":null}"#),
+            field("string", "ca.pathlen", "int")
+        );
+        assert_eq!(
+            err(r#"{"key":5,"key":null}"#),
+            field("number", "key", "csr.KeyRequest")
+        );
+        let e = CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}]}"#).unwrap_err();
+        assert!(matches!(e, CsrError::InvalidExtension(_)), "{e}");
+        assert_eq!(e.to_string(), "invalid extension id [1]");
+        let r = CertificateRequest::from_json(
+            br#"{"extensions":[{"Id":[1,2,3],"critical":true,"Value":"AQI="}],"names":[{"OID":{"1.2":"a","1.3":null,"1.2":"b"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.extensions[0].oid.to_string(), "1.2.3");
+        assert!(r.extensions[0].critical);
+        assert_eq!(r.extensions[0].value, [1, 2]);
+        assert_eq!(
+            r.names[0].oid,
+            [
+                ("1.2".to_string(), "b".to_string()),
+                ("1.3".to_string(), String::new())
+            ]
+        );
     }
 
     #[test]

@@ -376,7 +376,7 @@ fn parse_go_int(text: &str) -> Option<i64> {
 }
 
 /// Go's key/field match ignoring case (`bytes.EqualFold`), for ASCII field names.
-fn fold_eq(key: &str, field: &str) -> bool {
+pub(crate) fn fold_eq(key: &str, field: &str) -> bool {
     let mut key_chars = key.chars();
     for f in field.chars() {
         let Some(k) = key_chars.next() else {

@@ -4,7 +4,7 @@
 //! Go's `encoding/json` (cfssl.md §3.0). A drop-in replacement must accept the same
 //! documents and fail with the same texts, which a serde-based reader cannot promise
 //! (different error wording, first-key-wins or duplicate rejection, case-sensitive keys,
-//! floats for numbers). This crate has two layers:
+//! floats for numbers). This crate has three layers:
 //!
 //! * [`parse`]: bytes → [`Value`], an RFC 8259 parser that keeps object members in document
 //!   order with duplicates and numbers as literal text, and whose [`SyntaxError`] reads
@@ -14,6 +14,10 @@
 //!   case-insensitive, last key wins, unknown keys ignored) and Go's
 //!   [`DecodeError`] texts (`json: cannot unmarshal number into Go struct field
 //!   CertificateRequest.CN of type string`).
+//! * [`de`]: the same rules and texts behind a serde `Deserializer`, so a Go struct can be
+//!   written once as a `#[derive(Deserialize)]` type and decoded with [`from_value`] or
+//!   [`from_slice`] (Go type names come from serde names: `#[serde(rename =
+//!   "csr.KeyRequest")]`; see the module for the mapping and the limits).
 //!
 //! ```
 //! use cfssl_json::{parse, Object};
@@ -54,6 +58,7 @@
 
 #![deny(missing_docs)]
 
+pub mod de;
 mod decode;
 mod encode;
 mod error;
@@ -62,6 +67,7 @@ mod quote;
 pub mod strconv;
 mod value;
 
+pub use de::{from_slice, from_value};
 pub use decode::Object;
 pub use encode::marshal_string;
 pub use error::{DecodeError, Error, SyntaxError};
