@@ -1,4 +1,4 @@
-//! cfssl's certificate request JSON ("CSRJSON", cfssl.md §3.1), decoded with Go's
+//! cfssl's certificate request JSON ("CSRJSON", docs/cfssl-compat.md §3.1), decoded with Go's
 //! `encoding/json` rules: keys match case-insensitively, unknown keys are ignored, `null`
 //! leaves a value at its default, and `"key"` is merged field by field into the default
 //! `{"algo":"ecdsa","size":256}` (so `{"algo":"rsa"}` asks for RSA-256 and fails, as in cfssl).
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::CsrError;
 use crate::subject::{AttributeValue, ExtraName, SubjectName, oids};
 
-/// `{"algo","size"}`: the key to generate (cfssl.md §6).
+/// `{"algo","size"}`: the key to generate (docs/cfssl-compat.md §6).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename = "csr.KeyRequest", default)]
 pub struct KeyRequest {
@@ -73,7 +73,7 @@ pub struct Name {
     /// emailAddress (an extra name, UTF8String when it contains `@`)
     #[serde(rename = "E")]
     pub e: String,
-    /// Ignored by cfssl: only the top-level `serialnumber` is used (cfssl.md §3.1).
+    /// Ignored by cfssl: only the top-level `serialnumber` is used (docs/cfssl-compat.md §3.1).
     #[serde(rename = "SerialNumber")]
     pub serial_number: String,
     /// `{"1.2.3.4": "value"}` extra attributes, in JSON order (Go's `map[string]string`;
@@ -82,7 +82,7 @@ pub struct Name {
     pub oid: Vec<(String, String)>,
 }
 
-/// The `ca` block: only for CA creation (cfssl.md §5.9, §5.10).
+/// The `ca` block: only for CA creation (docs/cfssl-compat.md §5.9, §5.10).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename = "csr.CAConfig", default)]
 pub struct CaConfig {

@@ -5,7 +5,7 @@ use crate::value::Value;
 
 /// A JSON object seen as a Go struct with a known list of JSON field names.
 ///
-/// Key → field mapping is Go's (cfssl.md §3.0):
+/// Key → field mapping is Go's (docs/cfssl-compat.md §3.0):
 /// * a key equal to a field name maps to it;
 /// * otherwise the first field (in the order given) that matches ignoring ASCII case maps to
 ///   it; like Go's Unicode simple folding, `K` (U+212A KELVIN SIGN) matches `k` and `ſ`
@@ -50,7 +50,7 @@ impl<'a> Object<'a> {
     /// name (`CertificateRequest`) starts every field path in error messages. When the Go
     /// code decodes through a pointer variable (`json.Unmarshal(data, &cfg)` with
     /// `cfg *config.Config`), pass the pointer type (`*config.Config`): the struct part of
-    /// the message is then empty, as observed from cfssl (cfssl.md §3.3.1:
+    /// the message is then empty, as observed from cfssl (docs/cfssl-compat.md §3.3.1:
     /// `Go struct field .signing.default.Expiry`).
     ///
     /// A JSON `null` root decodes to an empty struct (Go: no-op). Any other non-object root

@@ -5,7 +5,7 @@
 //! in declaration order, so the caller decides. (This is not [`Value::to_json`], which
 //! re-creates the raw bytes Go hands to a custom `UnmarshalJSON`, without HTML escaping.)
 //!
-//! cfssl.md §10 "JSON output": HTML-safe escaping (`<` `>` `&` as `\u003c` `\u003e` `\u0026`),
+//! docs/cfssl-compat.md §10 "JSON output": HTML-safe escaping (`<` `>` `&` as `\u003c` `\u003e` `\u0026`),
 //! U+2028/U+2029 escaped, short escapes `\n` `\r` `\t` `\"` `\\` `\b` `\f` (Go ≥ 1.22), other
 //! control characters as `\u00XX` with lower-case hex, everything else (including DEL and
 //! non-ASCII) raw. `MarshalIndent` writes `": "` after keys and keeps empty containers as
@@ -18,7 +18,7 @@ use crate::Value;
 /// Lower-case hex digits, as Go writes them in `\u00XX` escapes.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// `s` as a JSON string literal exactly as Go's `json.Marshal` writes it (cfssl.md §10).
+/// `s` as a JSON string literal exactly as Go's `json.Marshal` writes it (docs/cfssl-compat.md §10).
 /// (Go's `strconv.Quote`, for error texts, is [`crate::go_quote`].)
 ///
 /// ```

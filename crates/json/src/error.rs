@@ -2,7 +2,7 @@
 
 /// A JSON syntax error, displayed exactly as Go's `*json.SyntaxError`
 /// (`invalid character 'b' looking for beginning of object key string`,
-/// `unexpected end of JSON input`, …; cfssl.md §3.0).
+/// `unexpected end of JSON input`, …; docs/cfssl-compat.md §3.0).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct SyntaxError {

@@ -1,7 +1,7 @@
 //! Go `encoding/json`-compatible reading of cfssl's JSON inputs.
 //!
 //! cfssl reads every JSON input (CSR requests, SUBJECT files, signing configurations) with
-//! Go's `encoding/json` (cfssl.md §3.0). A drop-in replacement must accept the same
+//! Go's `encoding/json` (docs/cfssl-compat.md §3.0). A drop-in replacement must accept the same
 //! documents and fail with the same texts, which a serde-based reader cannot promise
 //! (different error wording, first-key-wins or duplicate rejection, case-sensitive keys,
 //! floats for numbers). This crate has three layers:
@@ -34,7 +34,7 @@
 //! # Ok::<(), cfssl_json::Error>(())
 //! ```
 //!
-//! # Rules (Go `encoding/json`, as used by cfssl 1.6.5; cfssl.md §3.0, §7.3 rows 8–10, 44)
+//! # Rules (Go `encoding/json`, as used by cfssl 1.6.5; docs/cfssl-compat.md §3.0, §7.3 rows 8–10, 44)
 //!
 //! * Syntax is checked for the whole document before any decoding, so a syntax error
 //!   anywhere wins over a type error.
@@ -54,7 +54,7 @@
 //!
 //! Output goes the other way: [`Value::to_compact`] and [`Value::to_indented`] write what
 //! Go's `json.Marshal` / `json.MarshalIndent` write, and [`marshal_string`] one string
-//! (cfssl.md §10: HTML-safe escapes, members in the order given).
+//! (docs/cfssl-compat.md §10: HTML-safe escapes, members in the order given).
 
 #![deny(missing_docs)]
 

@@ -20,7 +20,7 @@ pub fn go_quote(s: &str) -> String {
 }
 
 /// Go's `encoding/json` `quoteChar`: how the scanner shows the offending byte in
-/// `invalid character 'x' …` (cfssl.md §3.0, §7.3 rows 8 and 44).
+/// `invalid character 'x' …` (docs/cfssl-compat.md §3.0, §7.3 rows 8 and 44).
 ///
 /// The byte is taken as the code point of the same value (Go converts `byte` to `rune`),
 /// so a UTF-8 lead byte 0xC3 shows as `'Ã'`. `'` becomes `'\''`, `"` stays `'"'`.

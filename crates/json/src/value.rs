@@ -3,7 +3,7 @@
 /// A parsed JSON value.
 ///
 /// Unlike a map-based model this keeps what Go's decoder sees: object members in document
-/// order, duplicates included (Go's struct decoding lets the last one win, cfssl.md §3.0),
+/// order, duplicates included (Go's struct decoding lets the last one win, docs/cfssl-compat.md §3.0),
 /// and numbers as their literal text (Go reports the literal in `cannot unmarshal number
 /// 1.5 into …` and parses integers from the text, so no float rounding may happen first).
 #[derive(Debug, Clone, PartialEq, Eq)]
