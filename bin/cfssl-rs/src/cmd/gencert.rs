@@ -71,6 +71,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                 profile: ctx.flags.get_str("profile").to_owned(),
                 crl_override: (!crl.is_empty()).then(|| crl.to_owned()),
                 max_lifetime: None,
+                usages: None,
             },
             now(),
         )

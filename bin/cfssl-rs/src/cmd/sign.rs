@@ -50,6 +50,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                 profile: ctx.flags.get_str("profile").to_owned(),
                 crl_override: None,
                 max_lifetime: None,
+                usages: None,
             },
             now(),
         )

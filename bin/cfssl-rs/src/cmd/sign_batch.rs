@@ -40,6 +40,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
         profile: ctx.flags.get_str("profile").to_owned(),
         crl_override: None,
         max_lifetime: None,
+        usages: None,
     };
     let results = sign_all(&signer, &template, &csr_files);
 
