@@ -6,9 +6,8 @@
 
 use cfssl_k8s::sign::{check_signable, check_signing_profile, sign};
 
-use super::gencert::log_issued;
 use super::k8s_csr::{k8s_error, read_requests_from};
-use super::support::{local_signer, note_key_mismatch, now, require_ca_flags};
+use super::support::{local_signer, log_issued, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Command, Context};
 use crate::usage;
 
