@@ -10,7 +10,7 @@
 //! * the certificate carries the object's `spec.usages` (what was approved), as the
 //!   kube-controller-manager signer issues them; the `-config` profile supplies
 //!   everything else (expiry, URLs, whitelists), and a profile that issues CA
-//!   certificates is refused, as no Kubernetes signer issues one ([`signing_policy`]);
+//!   certificates is refused, as no Kubernetes signer issues one ([`check_signing_profile`]);
 //! * `spec.expirationSeconds` under 600 is refused, as the API server refuses it
 //!   ([`check_expiration`]);
 //! * `spec.expirationSeconds` caps the life: the certificate ends at the earlier of the
@@ -77,34 +77,24 @@ pub fn check_expiration(object: &CsrObject) -> Result<(), K8sError> {
     }
 }
 
-/// The policy to sign `object` with: `policy` with `profile`'s usages replaced by the
-/// object's `spec.usages`.
+/// Checks that `object` may be signed under `policy`'s `profile`: the profile exists and
+/// does not issue CA certificates, and the object's `spec.usages` are ones the API accepts.
+/// The usages then reach the certificate as a request override ([`sign`] sets
+/// [`SignRequest::usages`]); the policy itself is never cloned and patched.
 ///
 /// # Errors
 /// [`K8sError::Sign`] for an unknown profile (cfssl code 5400), [`K8sError::CaProfile`]
 /// for a profile that issues CA certificates, [`K8sError::Usages`] for usages the API
 /// would not have accepted.
-pub fn signing_policy(
+pub fn check_signing_profile(
     policy: &Config,
     profile: &str,
     object: &CsrObject,
-) -> Result<Config, K8sError> {
+) -> Result<(), K8sError> {
     crate::names::validate_usages(&object.usages)?;
-    let mut policy = policy.clone();
-    policy
+    let chosen = policy
         .profile(profile)
         .map_err(|e| K8sError::Sign(e.into()))?;
-    let chosen = if profile.is_empty() {
-        Some(&mut policy.signing.default)
-    } else {
-        policy.signing.profiles.get_mut(profile)
-    };
-    let Some(chosen) = chosen else {
-        // profile() found it above; a mismatch means the Config changed its lookup.
-        return Err(K8sError::Input(format!(
-            "unknown signing profile {profile:?}"
-        )));
-    };
     if chosen.ca_constraint.is_ca {
         return Err(K8sError::CaProfile(if profile.is_empty() {
             "default".to_owned()
@@ -112,10 +102,7 @@ pub fn signing_policy(
             profile.to_owned()
         }));
     }
-    chosen.usages = object.usages.clone();
-    // The approved spec.usages are the requester's, not cfssl's defaults.
-    chosen.builtin_usages = false;
-    Ok(policy)
+    Ok(())
 }
 
 /// A signed object.
@@ -127,8 +114,10 @@ pub struct Signed {
     pub issued: Issued,
 }
 
-/// Signs an approved object with `signer` (built from [`signing_policy`]) under
-/// `profile`, honouring `spec.expirationSeconds`.
+/// Signs an approved object with `signer` under `profile` (checked by
+/// [`check_signing_profile`]): the certificate carries the object's `spec.usages` and ends
+/// no later than `spec.expirationSeconds` from `now`, both passed to the signer as request
+/// overrides.
 ///
 /// # Errors
 /// [`K8sError::NotAnObject`], [`K8sError::Expiration`] ([`check_expiration`]), or the
@@ -149,6 +138,7 @@ pub fn sign(
             profile: profile.to_owned(),
             crl_override: None,
             max_lifetime: object.expiration_seconds.map(time::Duration::seconds),
+            usages: Some(object.usages.clone()),
         },
         now,
     )?;
@@ -241,24 +231,17 @@ mod tests {
             br#"{"signing":{"default":{"expiry":"8760h","usages":["server auth"]},"profiles":{"ca":{"expiry":"1h","usages":["cert sign"],"ca_constraint":{"is_ca":true}}}}}"#,
         )
         .unwrap();
-        let policy = signing_policy(&base, "", object).unwrap();
-        assert_eq!(
-            policy.signing.default.usages,
-            ["digital signature", "client auth"]
-        );
+        check_signing_profile(&base, "", object).unwrap();
         assert!(matches!(
-            signing_policy(&base, "ca", object),
+            check_signing_profile(&base, "ca", object),
             Err(K8sError::CaProfile(_))
         ));
-        // spec.usages replace cfssl's built-in ones: adjusting them is worth a warning.
-        let builtin = signing_policy(&Config::default_policy(), "", object).unwrap();
-        assert!(!builtin.signing.default.builtin_usages);
         assert!(matches!(
-            signing_policy(&base, "nope", object),
+            check_signing_profile(&base, "nope", object),
             Err(K8sError::Sign(_))
         ));
 
-        let signer = LocalSigner::new(ca, key, policy).unwrap();
+        let signer = LocalSigner::new(ca, key, base).unwrap();
         let now = OffsetDateTime::now_utc();
         let signed = sign(&req, &signer, "", now).unwrap();
         let b64 = signed.object["status"]["certificate"].as_str().unwrap();
@@ -298,8 +281,8 @@ mod tests {
                 br#"{"signing":{"default":{"expiry":"8760h","usages":["server auth"]}}}"#,
             )
             .unwrap();
-            let policy = signing_policy(&base, "", req.object.as_ref().unwrap()).unwrap();
-            let signer = LocalSigner::new(ca, key, policy).unwrap();
+            check_signing_profile(&base, "", req.object.as_ref().unwrap()).unwrap();
+            let signer = LocalSigner::new(ca, key, base).unwrap();
             assert!(matches!(
                 sign(&req, &signer, "", OffsetDateTime::now_utc()),
                 Err(K8sError::Expiration(_))

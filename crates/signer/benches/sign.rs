@@ -70,6 +70,7 @@ fn sign_leaf(bencher: divan::Bencher, ca_kind: &str) {
         profile: String::new(),
         crl_override: None,
         max_lifetime: None,
+        usages: None,
     };
     bencher.bench_local(|| {
         signer

@@ -91,7 +91,14 @@ pub fn self_sign(
     let mut template = template_from_csr(csr, profile);
     let mut warnings = Vec::new();
     template.serial = random_serial()?;
-    fill_from_profile(&mut template, profile, "", &policy.config, &mut warnings)?;
+    fill_from_profile(
+        &mut template,
+        profile,
+        "",
+        None,
+        &policy.config,
+        &mut warnings,
+    )?;
     let validity = validity::compute(&validity_policy(profile, &policy.config, true), now, None)?;
     warnings.extend(validity.warnings);
     template.not_before = validity.not_before;

@@ -48,6 +48,13 @@ pub struct SignRequest {
     /// An upper bound on the certificate's life from `now` (Kubernetes
     /// `spec.expirationSeconds`); the profile's validity applies when it is shorter.
     pub max_lifetime: Option<time::Duration>,
+    /// Usage names that replace the profile's `usages` for this request only (Kubernetes
+    /// `spec.usages`, what the cluster approved). The loaded policy is left as it is: a
+    /// caller changes what one certificate gets through its request, never by cloning
+    /// and patching the configuration. The list is the requester's, so adjusting it to
+    /// the key type is reported even when the profile's own usages are cfssl's built-in
+    /// ones ([`cfssl_config::SigningProfile::has_builtin_usages`]).
+    pub usages: Option<Vec<String>>,
 }
 
 /// Where the request to sign comes from.
@@ -197,6 +204,7 @@ impl LocalSigner {
             &mut template,
             profile,
             &request.profile,
+            request.usages.as_deref(),
             &self.policy,
             &mut warnings,
         )?;
@@ -361,14 +369,19 @@ pub(crate) fn validity_policy(
 }
 
 /// cfssl's `FillTemplate` (docs/cfssl-compat.md §5.2) minus validity, which the caller computes.
+/// `usages_override` replaces the profile's usages ([`SignRequest::usages`]).
 pub(crate) fn fill_from_profile(
     t: &mut Template,
     profile: &SigningProfile,
     profile_name: &str,
+    usages_override: Option<&[String]>,
     policy: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<(), SignError> {
-    let usages = profile.usages();
+    let (usages, builtin_usages) = match usages_override {
+        Some(names) => (cfssl_config::Usages::from_names(names), false),
+        None => (profile.usages(), profile.has_builtin_usages()),
+    };
     // cfssl drops usage strings it does not know without a word; a typo then silently
     // narrows the certificate. Same result, but said.
     for unknown in &usages.unknown {
@@ -381,7 +394,11 @@ pub(crate) fn fill_from_profile(
     }
     t.key_usage = usages.key_usage;
     t.ext_key_usages = usages.ext_key_usages;
-    if let Some(note) = t.adjust_key_usage_to_key(profile) {
+    // Routine for cfssl's built-in usages, worth a warning for anyone else's
+    // ([`Template::adjust_key_usage_to_key`]).
+    if let Some(note) = t.drop_key_encipherment_for_non_rsa()
+        && !builtin_usages
+    {
         warnings.push(note);
     }
     let default = &policy.signing.default;

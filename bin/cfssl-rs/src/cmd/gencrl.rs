@@ -3,15 +3,14 @@
 //! conformant (CRL Number, AKI = issuer SKI; docs/differences.md #14), with a serial list read
 //! strictly (docs/differences.md #16) and an issuer that must be a CA with cRLSign.
 
+use base64::Engine;
+use cfssl_ca::{CaError, GenCrl};
+use cfssl_signer::ParsedCertificate;
+use cfssl_signer::crl;
 use zeroize::Zeroizing;
 
 use super::password::{KeyRole, decode_key};
-use super::support::in_input;
-use base64::Engine;
-use cfssl_signer::ParsedCertificate;
-use cfssl_signer::crl;
-
-use super::support::now;
+use super::support::{in_input, now};
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -21,9 +20,6 @@ pub static COMMAND: Command = Command {
     help: &usage::GENCRL,
     run,
 };
-
-/// cfssl's default CRL lifetime: one week.
-const DEFAULT_SECONDS: i64 = 7 * 24 * 3600;
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     // cfssl reads each file right after popping it, so a missing first file is reported
@@ -39,28 +35,29 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     } else {
         crl::parse_go_int32(&ctx.args.remove(0)).map_err(CliError::plain)?
     };
-    let seconds = if seconds == 0 {
-        DEFAULT_SECONDS
-    } else {
-        seconds
-    };
+    // 0 (or no argument) is cfssl's default, one week.
+    let lifetime = (seconds != 0).then(|| time::Duration::seconds(seconds));
     let ca = ParsedCertificate::from_pem(&cert)
         .map_err(CliError::from)
         .map_err(in_input("the CA certificate", &cert_name))?;
     let key = decode_key(ctx, &Zeroizing::new(key), &key_name, KeyRole::Ca)
         .map_err(in_input("the CA private key", &key_name))?;
-    if !ca.public_key.matches(&key) {
+    let input = GenCrl {
+        serials: String::from_utf8_lossy(&serials).into_owned(),
+        ca,
+        key,
+        lifetime,
+    };
+    let der = cfssl_ca::gencrl(&input, now()).map_err(|e| match e {
         // cfssl signs anyway and produces a CRL that verifies against nothing.
-        return Err(CliError::plain(format!(
+        CaError::CrlKeyMismatch => CliError::plain(format!(
             "the key in {key_name} does not belong to the certificate in {cert_name}"
-        )));
-    }
-    let list = crl::parse_serial_list(&String::from_utf8_lossy(&serials)).map_err(|e| {
-        CliError::plain(format!(
+        )),
+        CaError::SerialList(e) => CliError::plain(format!(
             "in the serial list {serials_name}: {e}; no CRL was made"
-        ))
+        )),
+        other => other.into(),
     })?;
-    let der = crl::build(&list, &ca, &key, now(), time::Duration::seconds(seconds))?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
     ctx.print(&format!("{b64}\n"))
 }

@@ -7,7 +7,7 @@ use cfssl_output::CertOutput;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::initca::request_from_certificate;
 
-use super::support::{hostname_override, make_csr, read_request};
+use super::support::{CliLog, hostname_override, read_request};
 use super::{CliError, Command, Context, read_bytes_spec};
 use crate::usage;
 
@@ -46,7 +46,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if let Some(hosts) = hostname_override(ctx)? {
         request.hosts = hosts;
     }
-    let csr = make_csr(&key, &request)?;
+    let csr = cfssl_ca::csr_for_key(&key, &request, &mut CliLog)?;
     // cfssl echoes the key file verbatim (docs/cfssl-compat.md §1.7.4 step 5).
     let line = CertOutput {
         cert: None,

@@ -1,7 +1,9 @@
 //! `cfssl-rs genkey [-initca] CSRJSON` (docs/cfssl-compat.md §1.7.3): a key and its CSR, or with
 //! `-initca` a whole root CA.
 
-use super::support::{in_input, key_and_csr, print_output, read_request};
+use cfssl_ca::CaError;
+
+use super::support::{CliLog, in_input, print_output, read_request};
 use super::{CliError, Command, Context, gencert};
 use crate::usage;
 
@@ -16,12 +18,11 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let name = ctx.pop_one_positional()?;
     let request = read_request(ctx, &name)?;
     if ctx.flags.get_bool("initca") {
-        return gencert::init_ca(ctx, &request);
+        return gencert::init_ca(ctx, request);
     }
-    if request.ca.is_some() {
-        return Err(cfssl_csr::CsrError::CaNotPermitted.into());
-    }
-    crate::info!("generate received request");
-    let (key, csr) = key_and_csr(&request).map_err(in_input("the request", &name))?;
-    print_output(ctx, None, Some(csr.pem), Some(&key))
+    let new = cfssl_ca::genkey(&request, &mut CliLog).map_err(|e| match e {
+        CaError::Request(e) => in_input("the request", &name)(e.into()),
+        other => other.into(),
+    })?;
+    print_output(ctx, None, Some(new.csr.pem), Some(&new.key))
 }

@@ -4,11 +4,10 @@
 //! /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`. The rules
 //! are `cfssl_k8s::sign`'s.
 
-use cfssl_k8s::sign::{check_signable, sign, signing_policy};
+use cfssl_k8s::sign::{check_signable, check_signing_profile, sign};
 
-use super::gencert::log_issued;
 use super::k8s_csr::{k8s_error, read_requests_from};
-use super::support::{local_signer, note_key_mismatch, now, require_ca_flags};
+use super::support::{local_signer, log_issued, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -44,11 +43,17 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     };
     require_ca_flags(ctx, "")?;
     let profile = ctx.flags.get_str("profile").to_owned();
-    let base = ctx
-        .config
-        .clone()
-        .unwrap_or_else(cfssl_config::Config::default_policy);
-    ctx.config = Some(signing_policy(&base, &profile, object).map_err(k8s_error)?);
+    // The approved usages and the lifetime cap reach the signer as request overrides
+    // (cfssl_k8s::sign::sign); the loaded policy is only checked here, never patched.
+    let default_policy;
+    let policy = match &ctx.config {
+        Some(config) => config,
+        None => {
+            default_policy = cfssl_config::Config::default_policy();
+            &default_policy
+        }
+    };
+    check_signing_profile(policy, &profile, object).map_err(k8s_error)?;
     let signer = local_signer(ctx)?;
     signer
         .check_key()

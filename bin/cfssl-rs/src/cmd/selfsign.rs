@@ -2,11 +2,9 @@
 //! signed by itself. As in cfssl, HOSTNAME is required but the SANs come from the request's
 //! `hosts`.
 
-use cfssl_config::Config;
-use cfssl_signer::selfsign;
+use cfssl_ca::SelfSign;
 
-use super::gencert::log_issued;
-use super::support::{key_and_csr, now, print_output, read_request};
+use super::support::{CliLog, now, print_output, read_request};
 use super::{CliError, Command, Context};
 use crate::usage;
 
@@ -37,31 +35,16 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     let name = ctx.pop_positional()?;
     ctx.reject_extra_positionals()?;
-    let request = read_request(ctx, &name)?;
-    crate::info!("generate received request");
-    let (key, csr) = key_and_csr(&request)?;
-    let (policy, default_expiry) = match &ctx.config {
-        Some(config) => (config.clone(), config.signing.default.expiry),
-        None => {
-            let mut config = Config::default_policy();
-            config.signing.default.expiry = "2190h"
-                .parse()
-                .map_err(|_| CliError::plain("internal error: default selfsign expiry"))?;
-            let expiry = config.signing.default.expiry;
-            (config, expiry)
-        }
+    let input = SelfSign {
+        request: read_request(ctx, &name)?,
+        profile: ctx.flags.get_str("profile").to_owned(),
     };
-    let profile_name = ctx.flags.get_str("profile");
-    let profile = policy.profile(profile_name)?;
-    let issued = selfsign::sign(
-        &csr.verified()?,
-        &key,
-        profile,
-        profile_name,
-        default_expiry,
-        now(),
-    )?;
-    log_issued(&issued);
+    let made = cfssl_ca::selfsign(&input, ctx.config.as_ref(), now(), &mut CliLog)?;
     eprint!("{BANNER}");
-    print_output(ctx, Some(issued.pem), Some(csr.pem), Some(&key))
+    print_output(
+        ctx,
+        Some(made.certificate.pem),
+        Some(made.csr_pem),
+        Some(&made.key),
+    )
 }

@@ -1,11 +1,11 @@
 //! `cfssl-rs sign [-ca -ca-key -config -profile -hostname] CSR [SUBJECT]`
 //! (docs/cfssl-compat.md §1.7.2): a certificate for an existing PKCS#10 request.
 
-use cfssl_signer::{CsrInput, SignRequest, SubjectOverride};
+use cfssl_ca::{CaError, CsrInput, SignRequest};
+use cfssl_signer::SubjectOverride;
 
-use super::gencert::log_issued;
 use super::support::{
-    hostname_override, in_input, local_signer, note_key_mismatch, now, require_ca_flags,
+    CliLog, hostname_override, in_input, local_signer, note_key_mismatch, now, require_ca_flags,
 };
 use super::{CliError, Command, Context, read_file};
 use crate::usage;
@@ -41,29 +41,25 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let csr_pem = ctx.read_input(&csr_name)?;
     require_ca_flags(ctx, "")?;
     let signer = local_signer(ctx)?;
-    let issued = signer
-        .sign(
-            &SignRequest {
-                csr: CsrInput::Pem(csr_pem.clone()),
-                hosts: hostname_override(ctx)?,
-                subject,
-                profile: ctx.flags.get_str("profile").to_owned(),
-                crl_override: None,
-                max_lifetime: None,
-            },
-            now(),
-        )
-        .map_err(|e| {
-            note_key_mismatch(ctx, &e);
-            let about_csr = matches!(e, cfssl_signer::SignError::Csr(_));
-            let e = CliError::from(e);
-            if about_csr {
-                in_input("the certificate request", &csr_name)(e)
-            } else {
-                e
-            }
-        })?;
-    log_issued(&issued);
+    let request = SignRequest {
+        csr: CsrInput::Pem(csr_pem.clone()),
+        hosts: hostname_override(ctx)?,
+        subject,
+        profile: ctx.flags.get_str("profile").to_owned(),
+        ..SignRequest::default()
+    };
+    let issued = cfssl_ca::sign(&signer, &request, now(), &mut CliLog).map_err(|e| {
+        let about_csr = matches!(e, CaError::Sign(cfssl_signer::SignError::Csr(_)));
+        if let CaError::Sign(e) = &e {
+            note_key_mismatch(ctx, e);
+        }
+        let e = CliError::from(e);
+        if about_csr {
+            in_input("the certificate request", &csr_name)(e)
+        } else {
+            e
+        }
+    })?;
     // cfssl echoes the CSR input verbatim as "csr" (docs/cfssl-compat.md §1.7.2 step 6).
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();
     let line = cfssl_output::CertOutput {

@@ -8,10 +8,9 @@
 //! one bad CSR means no file is written and every bad CSR is named.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
+use cfssl_ca::{SignBatch, SignRequest};
 use cfssl_output::{OutputFile, write_files_atomically};
-use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};
 
 use super::support::{hostname_override, local_signer, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Context};
@@ -34,16 +33,31 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
         return Err(CliError::plain(format!("no *.csr file in {dir}")));
     }
     let template = SignRequest {
-        csr: CsrInput::default(),
         hosts: hostname_override(ctx)?,
-        subject: None,
         profile: ctx.flags.get_str("profile").to_owned(),
-        crl_override: None,
-        max_lifetime: None,
+        ..SignRequest::default()
     };
-    let results = sign_all(&signer, &template, &csr_files);
+    // A CSR that cannot be read fails alone, like one that cannot be signed.
+    let read: Vec<Result<Vec<u8>, CliError>> = csr_files
+        .iter()
+        .map(|path| super::read_file(&path.to_string_lossy()).map_err(CliError::from))
+        .collect();
+    let batch = SignBatch {
+        template,
+        csrs: read
+            .iter()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect(),
+    };
+    let mut signed = cfssl_ca::sign_batch(&signer, &batch, now()).into_iter();
+    let results = read.into_iter().map(|r| {
+        r.and_then(|_| match signed.next() {
+            Some(result) => result.map_err(CliError::from),
+            None => Err(CliError::plain("internal error: a CSR was not signed")),
+        })
+    });
 
-    let mut files = Vec::with_capacity(results.len());
+    let mut files = Vec::with_capacity(csr_files.len());
     let mut failures = Vec::new();
     for (path, result) in csr_files.iter().zip(results) {
         match result {
@@ -103,64 +117,4 @@ fn list_csrs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
 fn certificate_name(csr: &Path) -> String {
     let stem = csr.file_stem().map(|s| s.to_string_lossy().into_owned());
     format!("{}.pem", stem.unwrap_or_default())
-}
-
-/// Signs every CSR with as many threads as there are cores; results in input order.
-fn sign_all(
-    signer: &LocalSigner,
-    template: &SignRequest,
-    csr_files: &[PathBuf],
-) -> Vec<Result<Issued, CliError>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(csr_files.len())
-        .max(1);
-    let next = Mutex::new(0usize);
-    let slots: Vec<Mutex<Option<Result<Issued, CliError>>>> =
-        csr_files.iter().map(|_| Mutex::new(None)).collect();
-    let issued_at = now();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = {
-                        let Ok(mut next) = next.lock() else { return };
-                        let index = *next;
-                        *next += 1;
-                        index
-                    };
-                    let (Some(path), Some(slot)) = (csr_files.get(index), slots.get(index)) else {
-                        return;
-                    };
-                    let result = sign_one(signer, template, path, issued_at);
-                    if let Ok(mut slot) = slot.lock() {
-                        *slot = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(CliError::plain("internal error: a signing worker stopped")))
-        })
-        .collect()
-}
-
-fn sign_one(
-    signer: &LocalSigner,
-    template: &SignRequest,
-    path: &Path,
-    issued_at: time::OffsetDateTime,
-) -> Result<Issued, CliError> {
-    let csr_pem = super::read_file(&path.to_string_lossy())?;
-    let request = SignRequest {
-        csr: CsrInput::Pem(csr_pem),
-        ..template.clone()
-    };
-    Ok(signer.sign(&request, issued_at)?)
 }

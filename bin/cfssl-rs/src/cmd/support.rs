@@ -1,14 +1,12 @@
-//! What several commands share: turning library errors into cfssl's output, reading a
-//! request, generating a key with cfssl's log lines (and progress for slow RSA), building
-//! the local signer from `-ca`/`-ca-key`/`-config`, and printing `{"cert","csr","key"}`.
+//! What several commands share: turning library errors into cfssl's output, printing the
+//! workflows' notes as log lines, reading a request, building the local signer from
+//! `-ca`/`-ca-key`/`-config`, and printing `{"cert","csr","key"}`.
 
-use std::sync::mpsc;
-use std::time::Duration;
-
-use cfssl_csr::{CertificateRequest, CsrError, GeneratedCsr};
-use cfssl_keys::{KeyError, KeySpec, PrivateKey};
+use cfssl_ca::{CaError, Note, RequestError};
+use cfssl_csr::{CertificateRequest, CsrError};
+use cfssl_keys::{KeyError, PrivateKey};
 use cfssl_output::CertOutput;
-use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
+use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
 
@@ -50,6 +48,56 @@ impl From<cfssl_config::ConfigError> for CliError {
     }
 }
 
+/// A workflow's error as the lower crate's error would print (a signer's policy
+/// violation logs its detail first, as cfssl does).
+impl From<CaError> for CliError {
+    fn from(e: CaError) -> Self {
+        match e {
+            CaError::Csr(e) => e.into(),
+            CaError::Key(e) => e.into(),
+            CaError::Sign(e) | CaError::SerialList(e) => e.into(),
+            CaError::Config(e) => e.into(),
+            CaError::Request(e) => e.into(),
+            other => coded(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<RequestError> for CliError {
+    fn from(e: RequestError) -> Self {
+        match e {
+            RequestError::Key(e) => e.into(),
+            RequestError::Csr(e) => e.into(),
+        }
+    }
+}
+
+/// Prints a workflow's notes as cfssl's log lines, as they come.
+#[derive(Debug, Default)]
+pub struct CliLog;
+
+impl cfssl_ca::Log for CliLog {
+    fn note(&mut self, note: Note) {
+        match note {
+            Note::Info(text) => crate::info!("{text}"),
+            Note::Warning(text) => crate::warning!("{text}"),
+            Note::Error(text) => crate::error!("{text}"),
+        }
+    }
+}
+
+/// Logs a new certificate's warnings and serial number (for the signer calls that do not
+/// go through a workflow).
+pub fn log_issued(issued: &Issued) {
+    for w in &issued.warnings {
+        crate::warning!("{w}");
+    }
+    crate::info!(
+        "signed certificate with serial number {}",
+        issued.serial_decimal
+    );
+}
+
 /// Reads and decodes the CSRJSON named by the positional argument (`-` = stdin), applying
 /// `-cn` when given.
 pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequest, CliError> {
@@ -84,67 +132,6 @@ pub fn display_name(name: &str) -> String {
         "stdin".into()
     } else {
         name.to_owned()
-    }
-}
-
-/// Generates a key, printing a progress note on stderr when it takes more than a second
-/// (RSA-4096 prime search can take several).
-pub fn generate_key(spec: KeySpec) -> Result<PrivateKey, CliError> {
-    generate_key_noting_after(spec, Duration::from_secs(1))
-}
-
-/// [`generate_key`] with the delay before the progress note as a parameter.
-///
-/// RSA primes are searched on a worker thread while the calling thread waits and, if the
-/// search takes longer than `after`, logs the note itself. Logging from the caller's thread
-/// matters: the caller may hold the stderr lock, and a note written from another thread
-/// would wait for it forever (the hang a benchmark found in RSA-4096 `gencert -initca`).
-/// EC and Ed25519 keys take microseconds and are made inline.
-fn generate_key_noting_after(spec: KeySpec, after: Duration) -> Result<PrivateKey, CliError> {
-    if !matches!(spec, KeySpec::Rsa { .. }) {
-        return Ok(PrivateKey::generate(spec)?);
-    }
-    let (done, result) = mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        // The receiver only goes away if the caller is gone; nothing is left to tell.
-        let _ = done.send(PrivateKey::generate(spec));
-    });
-    let key = match result.recv_timeout(after) {
-        Ok(key) => key,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            crate::info!("still generating the key (RSA prime search can take a few seconds)…");
-            result.recv().map_err(|_| KeyError::GenerationFailed)?
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(KeyError::GenerationFailed),
-    };
-    let _ = worker.join();
-    Ok(key?)
-}
-
-/// cfssl's `ParseRequest` with its log lines: `received CSR`, `generating key: …`, then the
-/// CSR (`encoded CSR`). The caller logs `generate received request` and validates first.
-pub fn key_and_csr(request: &CertificateRequest) -> Result<(PrivateKey, GeneratedCsr), CliError> {
-    crate::info!("received CSR");
-    crate::info!("generating key: {}", request.key.describe());
-    let key = generate_key(request.key.spec()?)?;
-    let csr = make_csr(&key, request)?;
-    Ok((key, csr))
-}
-
-/// Builds the CSR for `request` with `key`, logging as cfssl (`encoded CSR`, or the error).
-pub fn make_csr(key: &PrivateKey, request: &CertificateRequest) -> Result<GeneratedCsr, CliError> {
-    match cfssl_csr::generate(key, request) {
-        Ok(csr) => {
-            for w in &csr.warnings {
-                crate::warning!("{w}");
-            }
-            crate::info!("encoded CSR");
-            Ok(csr)
-        }
-        Err(e) => {
-            crate::error!("failed to generate a CSR: {e}");
-            Err(e.into())
-        }
     }
 }
 
@@ -287,20 +274,4 @@ pub fn hostname_override(ctx: &Context<'_>) -> Result<Option<Vec<String>>, CliEr
 /// Current time.
 pub fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The progress note must not need the stderr lock from another thread: here the caller
-    /// holds it (as `main` may) and the note is due at once.
-    #[test]
-    fn progress_note_while_the_caller_holds_stderr() {
-        let _held = std::io::stderr().lock();
-        let key = generate_key_noting_after(KeySpec::Rsa { bits: 2048 }, Duration::ZERO);
-        assert!(key.is_ok());
-        let key = generate_key_noting_after(KeySpec::EcdsaP256, Duration::ZERO);
-        assert!(key.is_ok());
-    }
 }
