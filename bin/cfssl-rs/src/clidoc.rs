@@ -95,9 +95,9 @@ fn subcommand(c: &Command) -> clap::Command {
             Values::Path => arg.value_hint(ValueHint::FilePath),
             Values::Text => arg,
             Values::OneOf(words) => arg.value_parser(PossibleValuesParser::new(words)),
-            Values::Command => arg.value_parser(PossibleValuesParser::new(
-                COMMANDS.iter().map(|c| c.name),
-            )),
+            Values::Command => {
+                arg.value_parser(PossibleValuesParser::new(COMMANDS.iter().map(|c| c.name)))
+            }
         });
     }
     sub
@@ -137,7 +137,10 @@ mod tests {
         let longs: Vec<&str> = sign
             .map(|s| s.get_arguments().filter_map(|a| a.get_long()).collect())
             .unwrap_or_default();
-        assert!(longs.contains(&"ca-key") && longs.contains(&"batch"), "{longs:?}");
+        assert!(
+            longs.contains(&"ca-key") && longs.contains(&"batch"),
+            "{longs:?}"
+        );
         assert!(!longs.contains(&"remote"), "{longs:?}");
     }
 }

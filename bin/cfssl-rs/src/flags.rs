@@ -197,7 +197,14 @@ pub static COMMON_FLAGS: &[&str] = &["loglevel"];
 /// The flags whose value names a file or directory (completions offer paths for them).
 /// `-ca` and `-ca-key` also take `env:NAME`.
 pub static PATH_FLAGS: &[&str] = &[
-    "cert", "csr", "ca", "ca-key", "key", "config", "password-file", "batch",
+    "cert",
+    "csr",
+    "ca",
+    "ca-key",
+    "key",
+    "config",
+    "password-file",
+    "batch",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then
@@ -630,7 +637,10 @@ mod tests {
                     UNSUPPORTED.iter().all(|u| u.name != *name),
                     "{command}: -{name} is refused"
                 );
-                assert!(!names[..i.min(names.len())].contains(name), "{command}: -{name} twice");
+                assert!(
+                    !names[..i.min(names.len())].contains(name),
+                    "{command}: -{name} twice"
+                );
             }
         }
         for name in PATH_FLAGS {

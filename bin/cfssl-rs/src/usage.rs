@@ -398,7 +398,9 @@ pub static K8S_REVIEW: Help = Help {
 /// `k8s-sign`.
 pub static K8S_SIGN: Help = Help {
     summary: "sign an approved Kubernetes CertificateSigningRequest",
-    synopsis: &["-ca cert -ca-key key [-config config] [-profile profile] [-allow-privileged] CSR-OBJECT"],
+    synopsis: &[
+        "-ca cert -ca-key key [-config config] [-profile profile] [-allow-privileged] CSR-OBJECT",
+    ],
     arguments: &[Argument {
         name: "CSR-OBJECT",
         about: "the object as kubectl get csr NAME -o yaml (or -o json) prints it; '-' reads stdin",
@@ -415,7 +417,9 @@ pub static K8S_SIGN: Help = Help {
 /// `k8s-kubeconfig`.
 pub static K8S_KUBECONFIG: Help = Help {
     summary: "write a kubeconfig with embedded certificates and key",
-    synopsis: &["-cluster NAME -server URL -ca ca.pem -cert cert.pem -key key.pem -user NAME [-context NAME] [-json]"],
+    synopsis: &[
+        "-cluster NAME -server URL -ca ca.pem -cert cert.pem -key key.pem -user NAME [-context NAME] [-json]",
+    ],
     arguments: &[],
     notes: "Prints what kubectl config set-cluster/set-credentials --embed-certs, set-context \
             and use-context\nwrite into an empty file. The output holds the private key: \
@@ -480,20 +484,41 @@ mod tests {
     fn every_flag_a_command_reads_is_described_and_extensions_are_marked() {
         for c in COMMANDS {
             let text = command_usage(c);
-            assert!(text.starts_with(&format!("cfssl-rs {} -- ", c.name)), "{text}");
+            assert!(
+                text.starts_with(&format!("cfssl-rs {} -- ", c.name)),
+                "{text}"
+            );
             let section = flags_section(&text);
             for spec in flags::command_flags(c.name) {
                 let entry = flag_entry(spec);
-                assert!(section.contains(&entry), "{}: -{}\n{text}", c.name, spec.name);
+                assert!(
+                    section.contains(&entry),
+                    "{}: -{}\n{text}",
+                    c.name,
+                    spec.name
+                );
                 assert!(entry.contains(spec.usage.trim_end()));
                 assert_eq!(entry.contains(EXTENSION), spec.extension, "{entry}");
             }
             assert!(section.contains("  -loglevel int\n"), "{text}");
             for u in UNSUPPORTED {
-                assert!(!section.contains(&format!("  -{} ", u.name)), "{}: -{}", c.name, u.name);
-                assert!(!section.contains(&format!("  -{}\n", u.name)), "{}: -{}", c.name, u.name);
+                assert!(
+                    !section.contains(&format!("  -{} ", u.name)),
+                    "{}: -{}",
+                    c.name,
+                    u.name
+                );
+                assert!(
+                    !section.contains(&format!("  -{}\n", u.name)),
+                    "{}: -{}",
+                    c.name,
+                    u.name
+                );
             }
-            assert!(!text.contains("  cfssl ") && !text.contains("\tcfssl "), "{text}");
+            assert!(
+                !text.contains("  cfssl ") && !text.contains("\tcfssl "),
+                "{text}"
+            );
         }
     }
 
@@ -504,7 +529,11 @@ mod tests {
         let long = "x".repeat(100);
         assert_eq!(wrap(&format!("a {long} b")), format!("a\n{long}\nb\n"));
         let words = "word ".repeat(40);
-        assert!(wrap(&words).lines().all(|l| l.len() <= 88 && !l.ends_with(' ')));
+        assert!(
+            wrap(&words)
+                .lines()
+                .all(|l| l.len() <= 88 && !l.ends_with(' '))
+        );
     }
 
     #[test]
@@ -537,7 +566,11 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(listed, sorted);
         assert_eq!(listed.len(), COMMANDS.len());
-        assert!(text.contains("Not implemented (running one says why, and what to use instead): bundle,"));
+        assert!(
+            text.contains(
+                "Not implemented (running one says why, and what to use instead): bundle,"
+            )
+        );
         assert!(text.lines().all(|l| l.len() <= 100), "{text}");
         assert!(!text.contains("Top-level flags"));
     }

@@ -64,13 +64,24 @@ fn top_level_usage_lists_commands_sorted() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
-    for name in ["version", "print-defaults", "gencert", "sign", "help", "completion", "man"] {
+    for name in [
+        "version",
+        "print-defaults",
+        "gencert",
+        "sign",
+        "help",
+        "completion",
+        "man",
+    ] {
         assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
     }
     let text = top_usage();
     assert!(text.starts_with("cfssl-rs -- "), "{text}");
     assert!(!text.contains("Top-level flags:"), "{text}");
-    assert!(text.contains("k8s-csr") && text.contains("(cfssl-rs extension)"), "{text}");
+    assert!(
+        text.contains("k8s-csr") && text.contains("(cfssl-rs extension)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -161,8 +172,17 @@ fn command_help_is_on_stdout_and_exits_0() {
 #[test]
 fn every_command_has_help() {
     let refused = [
-        "remote", "label", "authkey", "db-config", "tls-remote-ca", "mutual-tls-ca",
-        "mutual-tls-cn", "mutual-tls-client-cert", "mutual-tls-client-key", "tls-cert", "tls-key",
+        "remote",
+        "label",
+        "authkey",
+        "db-config",
+        "tls-remote-ca",
+        "mutual-tls-ca",
+        "mutual-tls-cn",
+        "mutual-tls-client-cert",
+        "mutual-tls-client-key",
+        "tls-cert",
+        "tls-key",
     ];
     for name in registered_commands() {
         let text = usage_of(&name);
@@ -171,7 +191,10 @@ fn every_command_has_help() {
             cfssl(&args).code(0).stdout(text.clone()).stderr("");
         }
         assert!(text.contains("\nUsage:\n  cfssl-rs "), "{text}");
-        assert!(!text.contains("  cfssl ") && !text.contains("\tcfssl "), "{text}");
+        assert!(
+            !text.contains("  cfssl ") && !text.contains("\tcfssl "),
+            "{text}"
+        );
         let flags = text.split("\nFlags:\n").nth(1).unwrap_or_default();
         let flags = flags.split("\n\n").next().unwrap_or_default();
         assert!(flags.contains("  -loglevel int\n"), "{name}: {text}");
@@ -185,15 +208,39 @@ fn every_command_has_help() {
 #[test]
 fn commands_list_their_flags() {
     let expect: &[(&str, &[&str])] = &[
-        ("gencert", &["-initca\n        initialise new CA\n", "-renewca\n", "-ca string\n", "-ca-key string\n", "-config string\n", "-profile string\n", "-hostname string\n", "-cn string\n", "-crl string\n"]),
-        ("sign", &["-ca string\n", "-ca-key string\n", "-csr string\n", "-hostname string\n"]),
+        (
+            "gencert",
+            &[
+                "-initca\n        initialise new CA\n",
+                "-renewca\n",
+                "-ca string\n",
+                "-ca-key string\n",
+                "-config string\n",
+                "-profile string\n",
+                "-hostname string\n",
+                "-cn string\n",
+                "-crl string\n",
+            ],
+        ),
+        (
+            "sign",
+            &[
+                "-ca string\n",
+                "-ca-key string\n",
+                "-csr string\n",
+                "-hostname string\n",
+            ],
+        ),
         ("gencsr", &["-key string\n", "-cert string\n"]),
         ("certinfo", &["-cert string\n", "-csr string\n"]),
     ];
     for (command, entries) in expect {
         let text = usage_of(command);
         for entry in *entries {
-            assert!(text.contains(&format!("\n  {entry}")), "{command}: {entry:?}\n{text}");
+            assert!(
+                text.contains(&format!("\n  {entry}")),
+                "{command}: {entry:?}\n{text}"
+            );
         }
     }
     let extensions: &[(&str, &[&str])] = &[
@@ -201,7 +248,10 @@ fn commands_list_their_flags() {
         ("genkey", &["encrypt-key", "password-file"]),
         ("sign", &["batch", "password-file"]),
         ("gencrl", &["password-file"]),
-        ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
+        (
+            "k8s-csr",
+            &["name", "signer", "usages", "expiration", "json"],
+        ),
     ];
     for (command, names) in extensions {
         let text = usage_of(command);
@@ -211,13 +261,22 @@ fn commands_list_their_flags() {
                 .nth(1)
                 .and_then(|rest| rest.split("\n  -").next())
                 .unwrap_or_default();
-            assert!(entry.contains("(cfssl-rs extension)"), "{command} -{name}: {text}");
+            assert!(
+                entry.contains("(cfssl-rs extension)"),
+                "{command} -{name}: {text}"
+            );
         }
     }
     // cfssl's flags are not marked.
     let gencert = usage_of("gencert");
-    let initca = gencert.split("\n  -initca").nth(1).and_then(|r| r.split("\n  -").next());
-    assert!(initca.is_some_and(|e| !e.contains("extension")), "{gencert}");
+    let initca = gencert
+        .split("\n  -initca")
+        .nth(1)
+        .and_then(|r| r.split("\n  -").next());
+    assert!(
+        initca.is_some_and(|e| !e.contains("extension")),
+        "{gencert}"
+    );
 }
 
 #[test]
@@ -225,11 +284,15 @@ fn help_for_unknown_and_unimplemented_commands() {
     cfssl(&["help", "gencrt"])
         .code(1)
         .stdout("")
-        .stderr(predicates::str::contains("Command gencrt is not defined.\nDid you mean gencert?"));
+        .stderr(predicates::str::contains(
+            "Command gencrt is not defined.\nDid you mean gencert?",
+        ));
     cfssl(&["help", "bundle"])
         .code(1)
         .stdout("")
-        .stderr(predicates::str::starts_with("cfssl-rs does not implement `bundle`: "));
+        .stderr(predicates::str::starts_with(
+            "cfssl-rs does not implement `bundle`: ",
+        ));
 }
 
 #[test]
@@ -464,7 +527,11 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
         .args(["--norc", "--noprofile", "-c", &program])
         .output()
         .unwrap_or_else(|e| unreachable!("bash: {e}"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.is_empty())
@@ -473,18 +540,29 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
 }
 
 #[test]
-fn bash_completion_completes_commands_and_single_dash_flags() -> Result<(), Box<dyn std::error::Error>> {
+fn bash_completion_completes_commands_and_single_dash_flags()
+-> Result<(), Box<dyn std::error::Error>> {
     common::require_tool("bash");
     let dir = tempfile::tempdir()?;
     let script = dir.path().join("cfssl-rs.bash");
     std::fs::write(&script, stdout_of(&["completion", "bash"]))?;
-    let syntax = std::process::Command::new("bash").arg("-n").arg(&script).output()?;
-    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()?;
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
 
     let mut generators = bash_complete(&script, &["cfssl-rs", "gen"]);
     generators.sort();
     assert_eq!(generators, ["gencert", "gencrl", "gencsr", "genkey"]);
-    assert_eq!(bash_complete(&script, &["cfssl-rs", "sign", "-ca-"]), ["-ca-key"]);
+    assert_eq!(
+        bash_complete(&script, &["cfssl-rs", "sign", "-ca-"]),
+        ["-ca-key"]
+    );
     let ca = bash_complete(&script, &["cfssl-rs", "sign", "-c"]);
     for flag in ["-ca", "-ca-key", "-config", "-csr"] {
         assert!(ca.iter().any(|c| c == flag), "{flag}: {ca:?}");
@@ -492,7 +570,10 @@ fn bash_completion_completes_commands_and_single_dash_flags() -> Result<(), Box<
     assert!(!ca.iter().any(|c| c.starts_with("--")), "{ca:?}");
     // A refused flag is not offered.
     assert!(bash_complete(&script, &["cfssl-rs", "sign", "-rem"]).is_empty());
-    assert_eq!(bash_complete(&script, &["cfssl-rs", "gencert", "-encrypt"]), ["-encrypt-key"]);
+    assert_eq!(
+        bash_complete(&script, &["cfssl-rs", "gencert", "-encrypt"]),
+        ["-encrypt-key"]
+    );
     let shells = bash_complete(&script, &["cfssl-rs", "completion", "z"]);
     assert_eq!(shells, ["zsh"]);
     Ok(())
@@ -526,7 +607,11 @@ fn man_page_renders() -> Result<(), Box<dyn std::error::Error>> {
         .env("MANPAGER", "cat")
         .env("PAGER", "cat")
         .output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let head: String = text.lines().take(12).collect::<Vec<_>>().join("\n");
     assert!(head.contains("NAME") && head.contains("SYNOPSIS"), "{head}");
@@ -534,7 +619,10 @@ fn man_page_renders() -> Result<(), Box<dyn std::error::Error>> {
     for name in registered_commands() {
         assert!(text.contains(&format!("cfssl-rs {name}")), "{name}");
     }
-    assert!(text.contains("-ca-key") && !text.contains("--ca-key"), "{text}");
+    assert!(
+        text.contains("-ca-key") && !text.contains("--ca-key"),
+        "{text}"
+    );
     assert!(text.contains("-encrypt-key") && text.contains("(cfssl-rs extension)"));
     Ok(())
 }

@@ -72,9 +72,13 @@ pub fn completion(cmd: &Command, shell: Shell) -> String {
     let longs = long_names(&cmd);
     let mut out = Vec::new();
     match shell {
-        Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, &name, &mut out),
+        Shell::Bash => {
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, &name, &mut out)
+        }
         Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, &name, &mut out),
-        Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, &name, &mut out),
+        Shell::Fish => {
+            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, &name, &mut out)
+        }
     }
     let script = String::from_utf8_lossy(&out).into_owned();
     match shell {
@@ -181,7 +185,11 @@ fn long_names(cmd: &Command) -> Vec<String> {
 }
 
 fn collect_longs(cmd: &Command, names: &mut Vec<String>) {
-    names.extend(cmd.get_arguments().filter_map(|a| a.get_long()).map(str::to_owned));
+    names.extend(
+        cmd.get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(str::to_owned),
+    );
     for sub in cmd.get_subcommands() {
         collect_longs(sub, names);
     }
@@ -239,9 +247,24 @@ mod tests {
             .subcommand(
                 Command::new("sign")
                     .about("signs")
-                    .arg(Arg::new("ca").long("ca").help("the CA").action(ArgAction::Set))
-                    .arg(Arg::new("ca-key").long("ca-key").help("its key -- a file").action(ArgAction::Set))
-                    .arg(Arg::new("initca").long("initca").help("a bool").action(ArgAction::SetTrue)),
+                    .arg(
+                        Arg::new("ca")
+                            .long("ca")
+                            .help("the CA")
+                            .action(ArgAction::Set),
+                    )
+                    .arg(
+                        Arg::new("ca-key")
+                            .long("ca-key")
+                            .help("its key -- a file")
+                            .action(ArgAction::Set),
+                    )
+                    .arg(
+                        Arg::new("initca")
+                            .long("initca")
+                            .help("a bool")
+                            .action(ArgAction::SetTrue),
+                    ),
             )
     }
 
@@ -249,10 +272,18 @@ mod tests {
     fn whole_words_only() {
         let names = vec!["ca-key".to_owned(), "ca".to_owned()];
         assert_eq!(
-            rewrite_words("--ca --ca-key --cab x--ca -- \"--ca\" --ca)", &names, "--", "-"),
+            rewrite_words(
+                "--ca --ca-key --cab x--ca -- \"--ca\" --ca)",
+                &names,
+                "--",
+                "-"
+            ),
             "-ca -ca-key --cab x--ca -- \"-ca\" -ca)"
         );
-        assert_eq!(rewrite_words("-l ca -l cab", &names, "-l ", "-o "), "-o ca -l cab");
+        assert_eq!(
+            rewrite_words("-l ca -l cab", &names, "-l ", "-o "),
+            "-o ca -l cab"
+        );
     }
 
     #[test]
@@ -271,7 +302,15 @@ mod tests {
     #[test]
     fn man_page_has_every_command_and_single_dash_flags() {
         let page = man_page(&sample()).unwrap_or_default();
-        for needle in [".TH prog 1", ".SH NAME", ".SH SYNOPSIS", ".SH COMMANDS", ".SS \"prog sign\"", "\\fB\\-ca\\-key\\fR", "its key \\-\\- a file"] {
+        for needle in [
+            ".TH prog 1",
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH COMMANDS",
+            ".SS \"prog sign\"",
+            "\\fB\\-ca\\-key\\fR",
+            "its key \\-\\- a file",
+        ] {
             assert!(page.contains(needle), "{needle}: {page}");
         }
         assert!(!page.contains("\\-\\-ca"), "{page}");
@@ -281,6 +320,12 @@ mod tests {
     fn shells() {
         assert_eq!("fish".parse(), Ok(Shell::Fish));
         let err = "tcsh".parse::<Shell>().map_err(|e| e.to_string());
-        assert_eq!(err, Err("unknown shell \"tcsh\": completion scripts are made for bash, zsh, fish".to_owned()));
+        assert_eq!(
+            err,
+            Err(
+                "unknown shell \"tcsh\": completion scripts are made for bash, zsh, fish"
+                    .to_owned()
+            )
+        );
     }
 }

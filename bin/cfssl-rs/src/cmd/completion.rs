@@ -38,12 +38,17 @@ mod tests {
         for shell in cfssl_clidoc::SHELL_NAMES {
             let (result, out, _) = run_command(&COMMAND, &[shell], b"");
             assert_eq!(result, Ok(()), "{shell}");
-            assert!(out.contains("gencert") && out.contains("ca-key"), "{shell}: {out}");
+            assert!(
+                out.contains("gencert") && out.contains("ca-key"),
+                "{shell}: {out}"
+            );
         }
         let (result, out, _) = run_command(&COMMAND, &["tcsh"], b"");
         assert!(matches!(result, Err(CliError::Usage(m)) if m.contains("bash, zsh, fish")));
         assert_eq!(out, "");
         let (result, _, _) = run_command(&COMMAND, &[], b"");
-        assert!(matches!(result, Err(CliError::Usage(m)) if m.starts_with("completion needs a shell")));
+        assert!(
+            matches!(result, Err(CliError::Usage(m)) if m.starts_with("completion needs a shell"))
+        );
     }
 }

@@ -29,7 +29,10 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if let Some(meant) = unimplemented::suggest(&name) {
         message.push_str(&format!("\nDid you mean {meant}?"));
     }
-    message.push_str(&format!("\nRun `{} help` for the list of commands.", usage::PROGRAM));
+    message.push_str(&format!(
+        "\nRun `{} help` for the list of commands.",
+        usage::PROGRAM
+    ));
     Err(CliError::Usage(message))
 }
 
@@ -65,6 +68,9 @@ mod tests {
             "{result:?}"
         );
         let (result, _, _) = run_command(&COMMAND, &["sign", "gencert"], b"");
-        assert_eq!(result, Err(CliError::Usage(super::super::TOO_MANY_ARGUMENTS.into())));
+        assert_eq!(
+            result,
+            Err(CliError::Usage(super::super::TOO_MANY_ARGUMENTS.into()))
+        );
     }
 }

@@ -29,7 +29,11 @@ mod tests {
         assert_eq!(result, Ok(()));
         assert!(out.contains("\n.TH cfssl-rs 1 "), "{out}");
         for c in crate::cmd::COMMANDS {
-            assert!(out.contains(&format!(".SS \"cfssl-rs {}\"", c.name)), "{}", c.name);
+            assert!(
+                out.contains(&format!(".SS \"cfssl-rs {}\"", c.name)),
+                "{}",
+                c.name
+            );
         }
         assert!(out.contains("\\fB\\-ca\\-key\\fR"));
         assert!(!out.contains("\\fB\\-\\-"), "{out}");
