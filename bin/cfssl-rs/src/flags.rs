@@ -3,7 +3,10 @@
 //! cfssl registers every flag of every command in a single `FlagSet` named `cfssl`
 //! (docs/cfssl-compat.md §1.1 step 4, §1.4), so every subcommand accepts every flag; a command's own
 //! list only decides what its `-h` prints. [`FLAGS`] is that table, verbatim, followed by
-//! the cfssl-rs extension flags.
+//! the cfssl-rs extension flags, each with the description help prints. [`COMMAND_FLAGS`]
+//! says which of them each command reads: help, completions and the man page are all
+//! generated from these two tables (`crate::usage`, `crate::clidoc`), so a flag is described
+//! once.
 //!
 //! Syntax (Go `flag`, docs/cfssl-compat.md §1.1 "Flag syntax"):
 //! * `-name value`, `-name=value`, and the same with `--`;
@@ -43,7 +46,7 @@ pub enum FlagKind {
     Duration,
 }
 
-/// One registered flag: name (without dash), kind, default as Go prints it, usage text.
+/// One registered flag: name (without dash), kind, default as Go prints it, description.
 #[derive(Debug)]
 pub struct FlagSpec {
     /// Name without the leading dash.
@@ -52,8 +55,10 @@ pub struct FlagSpec {
     pub kind: FlagKind,
     /// Default value exactly as Go's `flag.Flag.DefValue` prints it (`96h0m0s`, `8888`).
     pub default: &'static str,
-    /// Usage text, verbatim.
+    /// The description help prints: cfssl's usage text, verbatim, for cfssl's flags.
     pub usage: &'static str,
+    /// A cfssl-rs extension (cfssl has no such flag); help marks it as one.
+    pub extension: bool,
 }
 
 const fn flag(
@@ -67,6 +72,23 @@ const fn flag(
         kind,
         default,
         usage,
+        extension: false,
+    }
+}
+
+/// A cfssl-rs extension flag.
+const fn ext(
+    name: &'static str,
+    kind: FlagKind,
+    default: &'static str,
+    usage: &'static str,
+) -> FlagSpec {
+    FlagSpec {
+        name,
+        kind,
+        default,
+        usage,
+        extension: true,
     }
 }
 
@@ -134,20 +156,91 @@ pub static FLAGS: &[FlagSpec] = &[
     flag("loglevel", Int, "1", "Log level (0 = DEBUG, 5 = FATAL)"),
     flag("disable", Str, "", "endpoints to disable"),
     // cfssl-rs extensions.
-    flag("encrypt-key", Bool, "false", "write the private key encrypted (PKCS#8, scrypt + AES-256-CBC); cfssl-rs extension"),
-    flag("password-file", Str, "", "file holding the key password; cfssl-rs extension"),
-    flag("json", Bool, "false", "print JSON instead of YAML; cfssl-rs extension"),
-    flag("allow-privileged", Bool, "false", "allow requesting privileged Kubernetes identities (such as group system:masters); cfssl-rs extension"),
-    flag("name", Str, "", "name of the Kubernetes object; cfssl-rs extension"),
-    flag("signer", Str, "", "Kubernetes signerName of the CertificateSigningRequest; cfssl-rs extension"),
-    flag("usages", Str, "", "comma-separated key usages requested in the CertificateSigningRequest; cfssl-rs extension"),
-    flag("expiration", Str, "", "requested certificate lifetime, a Go duration such as 8760h; cfssl-rs extension"),
-    flag("cluster", Str, "", "Kubernetes cluster name; cfssl-rs extension"),
-    flag("server", Str, "", "Kubernetes API server URL; cfssl-rs extension"),
-    flag("user", Str, "", "Kubernetes user name; cfssl-rs extension"),
-    flag("batch", Str, "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem; cfssl-rs extension"),
-    flag("context", Str, "", "kubeconfig context name (default USER@CLUSTER); cfssl-rs extension"),
+    ext("encrypt-key", Bool, "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt"),
+    ext("password-file", Str, "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt)"),
+    ext("json", Bool, "false", "print JSON instead of YAML"),
+    ext("allow-privileged", Bool, "false", "allow requesting privileged Kubernetes identities (such as group system:masters)"),
+    ext("name", Str, "", "name of the Kubernetes object"),
+    ext("signer", Str, "", "Kubernetes signerName of the CertificateSigningRequest"),
+    ext("usages", Str, "", "comma-separated key usages requested in the CertificateSigningRequest"),
+    ext("expiration", Str, "", "requested certificate lifetime, a Go duration such as 8760h"),
+    ext("cluster", Str, "", "Kubernetes cluster name"),
+    ext("server", Str, "", "Kubernetes API server URL"),
+    ext("user", Str, "", "Kubernetes user name"),
+    ext("batch", Str, "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem"),
+    ext("context", Str, "", "kubeconfig context name (default USER@CLUSTER)"),
 ];
+
+/// The flags each command reads, in the order its help lists them (every command also
+/// reads [`COMMON_FLAGS`]). This is what `-h`, `help`, the completions and the man page
+/// offer. Every command still accepts every flag of [`FLAGS`], as cfssl's one shared set
+/// does; the ones not listed for it change nothing there (and [`UNSUPPORTED`] ones are
+/// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
+#[rustfmt::skip]
+pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
+    ("certinfo", &["cert", "csr"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "encrypt-key", "password-file"]),
+    ("gencrl", &["password-file"]),
+    ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
+    ("genkey", &["initca", "cn", "encrypt-key", "password-file"]),
+    ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
+    ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
+    ("k8s-review", &["json"]),
+    ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "password-file"]),
+    ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
+    ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "password-file"]),
+];
+
+/// The flags every command reads (cfssl lists `-loglevel` in every command's usage).
+pub static COMMON_FLAGS: &[&str] = &["loglevel"];
+
+/// The flags whose value names a file or directory (completions offer paths for them).
+/// `-ca` and `-ca-key` also take `env:NAME`.
+pub static PATH_FLAGS: &[&str] = &[
+    "cert",
+    "csr",
+    "ca",
+    "ca-key",
+    "key",
+    "config",
+    "password-file",
+    "batch",
+];
+
+/// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then
+/// [`COMMON_FLAGS`].
+pub fn command_flags(command: &str) -> impl Iterator<Item = &'static FlagSpec> {
+    COMMAND_FLAGS
+        .iter()
+        .find(|(name, _)| *name == command)
+        .map_or(&[][..], |(_, names)| *names)
+        .iter()
+        .chain(COMMON_FLAGS)
+        .filter_map(|name| lookup(name))
+}
+
+impl FlagSpec {
+    /// The placeholder help prints after the name, as Go's `flag.PrintDefaults` does
+    /// (`-ca string`, `-port int`); `None` for a bool flag.
+    pub fn placeholder(&self) -> Option<&'static str> {
+        match self.kind {
+            Str => Some("string"),
+            Int => Some("int"),
+            Dur => Some("duration"),
+            Bool => None,
+        }
+    }
+
+    /// Whether help shows the default: Go's rule, every default but the zero value.
+    pub fn shows_default(&self) -> bool {
+        !matches!(self.default, "" | "false" | "0")
+    }
+
+    /// Whether the value names a file ([`PATH_FLAGS`]).
+    pub fn takes_path(&self) -> bool {
+        PATH_FLAGS.contains(&self.name)
+    }
+}
 
 /// A flag of [`FLAGS`] that cfssl reads (so it changes cfssl's result) but cfssl-rs cannot
 /// honour, with why. Given with a non-empty value it is an error naming it; an empty
@@ -529,6 +622,35 @@ mod tests {
             "{:?}",
             f.first_unsupported()
         );
+    }
+
+    #[test]
+    fn command_flag_lists_name_registered_supported_flags() {
+        for (command, names) in COMMAND_FLAGS {
+            assert!(
+                COMMAND_FLAGS.iter().filter(|(c, _)| c == command).count() == 1,
+                "{command} listed twice"
+            );
+            for (i, name) in names.iter().chain(COMMON_FLAGS).enumerate() {
+                assert!(lookup(name).is_some(), "{command}: -{name}");
+                assert!(
+                    UNSUPPORTED.iter().all(|u| u.name != *name),
+                    "{command}: -{name} is refused"
+                );
+                assert!(
+                    !names[..i.min(names.len())].contains(name),
+                    "{command}: -{name} twice"
+                );
+            }
+        }
+        for name in PATH_FLAGS {
+            assert!(lookup(name).is_some_and(|f| f.kind == Str), "-{name}");
+        }
+        let gencert: Vec<&str> = command_flags("gencert").map(|f| f.name).collect();
+        assert_eq!(gencert.first(), Some(&"initca"));
+        assert_eq!(gencert.last(), Some(&"loglevel"));
+        let version: Vec<&str> = command_flags("version").map(|f| f.name).collect();
+        assert_eq!(version, ["loglevel"]);
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //!
 //! This file is the dispatcher (cfssl `cli.Start`, docs/cfssl-compat.md §1.1):
 //! 1. top-level arguments are parsed like Go's empty global flag set: `-h` prints the
-//!    top-level usage (exit 0), any other flag is undefined (exit 2);
+//!    top-level usage on stdout (exit 0), any other flag is undefined (exit 2);
 //! 2. no command → `No command is given.` + usage, exit 1; a cfssl command cfssl-rs does
 //!    not implement → `cfssl-rs does not implement `X`: …`, exit 1; unknown command →
 //!    `Command X is not defined.` (+ `Did you mean Y?` for a likely typo) + usage, exit 1;
 //! 3. the command's arguments are parsed over the one shared flag set ([`flags`]); `-h`
-//!    prints the command's usage (exit 0), a flag error prints Go's message and the usage
-//!    (exit 2);
+//!    prints the command's usage on stdout (exit 0; asked-for help is the output), a flag
+//!    error prints Go's message and the usage on stderr (exit 2);
 //! 4. a flag cfssl-rs cannot honour (remote signer, certificate database, TLS) given
 //!    non-empty is an error naming it, exit 1; `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
 //!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
@@ -20,6 +20,7 @@
 //!
 //! Arguments that are not valid Unicode are converted lossily (U+FFFD).
 
+mod clidoc;
 mod cmd;
 mod flags;
 mod log;
@@ -61,7 +62,7 @@ fn run(
     let command_index = match flags::parse_top_level(args) {
         Ok(index) => index,
         Err(FlagError::Help) => {
-            top_usage(stderr);
+            let _ = usage::write_top_level_usage(stdout, COMMANDS);
             return 0;
         }
         Err(FlagError::Invalid(message)) => {
@@ -93,12 +94,12 @@ fn run(
     let parsed = match flags::parse(rest) {
         Ok(parsed) => parsed,
         Err(FlagError::Help) => {
-            let _ = usage::write_command_usage(stderr, command.help);
+            let _ = usage::write_command_usage(stdout, command);
             return 0;
         }
         Err(FlagError::Invalid(message)) => {
             let _ = writeln!(stderr, "{message}");
-            let _ = usage::write_command_usage(stderr, command.help);
+            let _ = usage::write_command_usage(stderr, command);
             return 2;
         }
     };

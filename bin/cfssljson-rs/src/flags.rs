@@ -53,6 +53,91 @@ const FLAGS: &[(&str, Option<&str>, &str, Option<&str>)] = &[
     ("version", None, "print version and exit", None),
 ];
 
+/// cfssljson-rs described for `completion` and `man` (cfssl-clidoc): the flags of
+/// [`FLAGS`], BASENAME, and the two generator subcommands. Generation only; [`parse`]
+/// parses.
+pub fn clap_command() -> cfssl_clidoc::clap::Command {
+    use cfssl_clidoc::clap::builder::PossibleValuesParser;
+    use cfssl_clidoc::clap::{Arg, ArgAction, Command, ValueHint};
+    let mut cmd = Command::new("cfssljson-rs")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("split cfssl JSON output into certificate, key and CSR files")
+        .long_about(
+            "cfssljson-rs is a drop-in replacement for cfssl's cfssljson: it reads the JSON \
+             that cfssl-rs (or cfssl) prints and writes BASENAME.pem, BASENAME-key.pem, \
+             BASENAME.csr and the other files it holds, all of them or none. An existing \
+             private-key file is never replaced unless -overwrite is given.\n\n\
+             Flags take one dash or two (-bare or --bare) and may come after BASENAME.\n\n\
+             Exit status: 0 on success, 1 on an error, 2 on a bad flag.",
+        )
+        .override_usage(
+            "cfssljson-rs [-bare] [-f FILE] [-stdout] [-overwrite] [BASENAME]\n\
+             cfssljson-rs completion bash|zsh|fish\ncfssljson-rs man",
+        )
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .disable_version_flag(true)
+        .after_help("See also: cfssl-rs(1).");
+    for (name, placeholder, usage, default) in FLAGS {
+        let mut arg = Arg::new(*name).long(*name).help(*usage);
+        arg = match placeholder {
+            None => arg.action(ArgAction::SetTrue),
+            Some(p) => arg
+                .action(ArgAction::Set)
+                .value_name(*p)
+                .value_hint(ValueHint::FilePath),
+        };
+        if let Some(d) = default {
+            arg = arg.default_value(*d);
+        }
+        if *name == "overwrite" {
+            arg = arg.help(format!("{usage} (cfssljson-rs extension)"));
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd.arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .help("print the usage and exit")
+            .action(ArgAction::SetTrue),
+    )
+    .arg(
+        Arg::new("BASENAME")
+            .help("the files' base name (default cert)")
+            .action(ArgAction::Set),
+    )
+    .subcommand(
+        Command::new("completion")
+            .about("print a shell completion script (cfssljson-rs extension)")
+            .arg(
+                Arg::new("SHELL")
+                    .required(true)
+                    .value_parser(PossibleValuesParser::new(cfssl_clidoc::SHELL_NAMES)),
+            ),
+    )
+    .subcommand(Command::new("man").about("print the manual page, roff (cfssljson-rs extension)"))
+}
+
+/// The generator a command line asks for: exactly `completion SHELL` or `man`, nothing
+/// else (so a BASENAME of `man` given with any flag, or after `--`, still names files).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Generate {
+    /// `completion SHELL` (the shell name unchecked).
+    Completion(String),
+    /// `man`.
+    Man,
+}
+
+/// Whether the arguments are exactly `completion SHELL` or `man`.
+pub fn generator(args: &[String]) -> Option<Generate> {
+    match args {
+        [word] if word == "man" => Some(Generate::Man),
+        [word, shell] if word == "completion" => Some(Generate::Completion(shell.clone())),
+        _ => None,
+    }
+}
+
 /// Go's default usage text (`flag.PrintDefaults` under `Usage of NAME:`).
 pub fn usage(program: &str) -> String {
     let mut out = format!("Usage of {program}:\n");
@@ -212,6 +297,25 @@ mod tests {
         for h in ["-h", "-help", "--help", "--h=false"] {
             assert_eq!(parse(&[h.to_owned()]), Parsed::Help);
         }
+    }
+
+    #[test]
+    fn generators() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(generator(&args(&["man"])), Some(Generate::Man));
+        assert_eq!(
+            generator(&args(&["completion", "bash"])),
+            Some(Generate::Completion("bash".into()))
+        );
+        assert_eq!(generator(&args(&["-bare", "man"])), None);
+        assert_eq!(generator(&args(&["--", "man"])), None);
+        assert_eq!(generator(&args(&["completion"])), None);
+        let mut cmd = clap_command();
+        cmd.build();
+        assert!(
+            cmd.get_arguments()
+                .any(|a| a.get_long() == Some("overwrite"))
+        );
     }
 
     #[test]

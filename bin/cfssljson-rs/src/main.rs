@@ -5,6 +5,10 @@
 //! them or none (docs/differences.md #11). Exit status 0 on success, 1 on any error, 2 on a flag
 //! error; it never panics.
 //!
+//! `cfssljson-rs completion bash|zsh|fish` and `cfssljson-rs man` (exactly those words, no
+//! flags) print a completion script or the man page, generated from the flag table; cfssljson
+//! would take `man` or `completion` as BASENAME and wait for JSON on stdin.
+//!
 //! Differences from cfssljson: flags are accepted anywhere, `--flag` too (docs/differences.md #13);
 //! an existing private-key file is never replaced unless `-overwrite` is given (#11); empty
 //! input, a cfssl error object and a non-string field get explanations instead of a JSON
@@ -35,6 +39,9 @@ fn main() -> ExitCode {
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|| NAME.to_owned());
     let args: Vec<String> = argv.map(|a| a.to_string_lossy().into_owned()).collect();
+    if let Some(generate) = flags::generator(&args) {
+        return generate_text(&generate);
+    }
     match flags::parse(&args) {
         Parsed::Help => {
             eprint_text(&flags::usage(&program));
@@ -51,6 +58,25 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// `completion SHELL` and `man`: generated from the flag table by cfssl-clidoc.
+fn generate_text(generate: &flags::Generate) -> ExitCode {
+    let text = match generate {
+        flags::Generate::Completion(shell) => match shell.parse() {
+            Ok(shell) => Ok(cfssl_clidoc::completion(&flags::clap_command(), shell)),
+            Err(e) => Err(format!("{NAME}: {e}")),
+        },
+        flags::Generate::Man => cfssl_clidoc::man_page(&flags::clap_command())
+            .map_err(|e| format!("{NAME}: cannot render the man page: {e}")),
+    };
+    match text.and_then(|t| write_stdout(t.as_bytes())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprint_text(&format!("{message}\n"));
+            ExitCode::FAILURE
+        }
     }
 }
 

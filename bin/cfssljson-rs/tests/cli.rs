@@ -716,3 +716,115 @@ fn help_version_and_flag_errors() {
         );
     assert!(names(d.path()).is_empty());
 }
+
+/// Tests that need an outside tool fail clearly when it is missing (scripts/test installs
+/// them), like cfssl-rs's `require_tool`.
+fn require_tool(tool: &str) {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{tool} is required for this test (install it; scripts/test does)"
+    );
+}
+
+fn generated(args: &[&str]) -> String {
+    let d = tmp();
+    let out = cfssljson(d.path(), args)
+        .output()
+        .unwrap_or_else(|e| unreachable!("spawn: {e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(names(d.path()).is_empty());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn bash_completion_offers_single_dash_flags() {
+    require_tool("bash");
+    let d = tmp();
+    let script = d.path().join("cfssljson-rs.bash");
+    fs::write(&script, generated(&["completion", "bash"])).unwrap();
+    let complete = |words: &str| {
+        let program = format!(
+            r#"source '{}'
+fn=$(complete -p cfssljson-rs | sed -n 's/.*-F \([^ ]*\) .*/\1/p')
+COMP_WORDS=({words})
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+COMP_LINE="${{COMP_WORDS[*]}}"
+COMP_POINT=${{#COMP_LINE}}
+"$fn" cfssljson-rs "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &program])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    assert_eq!(complete("cfssljson-rs -ba"), "-bare\n");
+    assert_eq!(complete("cfssljson-rs -ov"), "-overwrite\n");
+    assert_eq!(complete("cfssljson-rs completion f"), "fish\n");
+    assert!(generated(&["completion", "fish"]).contains("-o bare"));
+    assert!(generated(&["completion", "zsh"]).contains("'-bare["));
+}
+
+#[test]
+fn man_page_renders() {
+    require_tool("man");
+    let d = tmp();
+    let page = d.path().join("cfssljson-rs.1");
+    fs::write(&page, generated(&["man"])).unwrap();
+    let out = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("NAME") && text.contains("SYNOPSIS"), "{text}");
+    assert!(
+        text.contains("-overwrite") && !text.contains("--overwrite"),
+        "{text}"
+    );
+}
+
+/// Only the exact words generate: with a flag, `man` is a BASENAME as in cfssljson.
+#[test]
+fn man_with_a_flag_is_a_basename() {
+    let d = tmp();
+    cfssljson(d.path(), &["-bare", "-stdout", "man"])
+        .write_stdin(fixture("server-genkey.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BEGIN"));
+    cfssljson(d.path(), &["completion", "tcsh"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bash, zsh, fish"));
+}
