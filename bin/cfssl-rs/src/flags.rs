@@ -8,6 +8,11 @@
 //! generated from these two tables (`crate::usage`, `crate::clidoc`), so a flag is described
 //! once.
 //!
+//! Commands read the values from [`Flags`], one typed field per flag (`ctx.flags.ca_key`,
+//! a `String`; `ctx.flags.initca`, a `bool`), filled once by [`parse`]. The table and the
+//! struct are generated together by one macro (`define_flags!`), so they cannot drift
+//! apart, and a misspelt flag is a compile error: nothing looks a flag's value up by name.
+//!
 //! Syntax (Go `flag`, docs/cfssl-compat.md §1.1 "Flag syntax"):
 //! * `-name value`, `-name=value`, and the same with `--`;
 //! * bool flags only as `-name` or `-name=<bool>` (Go `strconv.ParseBool`);
@@ -92,84 +97,145 @@ const fn ext(
     }
 }
 
+/// A flag's Rust type, from its [`FlagKind`] (`Dur` is `FlagKind::Duration`).
+macro_rules! flag_type {
+    (Str) => {
+        String
+    };
+    (Int) => {
+        i64
+    };
+    (Bool) => {
+        bool
+    };
+    (Dur) => {
+        time::Duration
+    };
+}
+
+/// Generates, from one line per flag, both the table [`FLAGS`] (what help, completions
+/// and the man page read) and the typed struct [`Flags`] (what commands read): so a flag
+/// has a field of the type its kind says, and a misspelt field does not compile.
+macro_rules! define_flags {
+    ($( $which:ident $field:ident $name:literal : $kind:ident = $default:literal, $usage:literal; )*) => {
+        /// Every flag: cfssl's `registerFlags` (docs/cfssl-compat.md §1.4, verbatim, same
+        /// order), then ours.
+        pub static FLAGS: &[FlagSpec] = &[ $( $which($name, $kind, $default, $usage), )* ];
+
+        /// Every flag's value, typed, filled once by [`parse`]: one field per entry of
+        /// [`FLAGS`], named after it (`-ca-key` is `ca_key`). Every cfssl flag is here,
+        /// as every command accepts every flag; the ones no cfssl-rs command reads are
+        /// never read.
+        #[allow(dead_code)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Flags {
+            $(
+                #[doc = concat!("`-", $name, "` (default `", $default, "`): ", $usage)]
+                pub $field: flag_type!($kind),
+            )*
+        }
+
+        impl Flags {
+            /// Every field at its type's zero value (not the flag defaults).
+            fn zero() -> Self {
+                Self { $( $field: Default::default(), )* }
+            }
+
+            /// Parses `raw` into the field of the flag called `name`; `None` if there is
+            /// no such flag.
+            fn assign(&mut self, name: &str, raw: &str) -> Option<Result<(), ValueError>> {
+                match name {
+                    $( $name => Some(FlagValue::parse(raw).map(|v| self.$field = v)), )*
+                    _ => None,
+                }
+            }
+        }
+
+        /// Each flag's name and its field's name, for the test that they correspond.
+        #[cfg(test)]
+        const FIELDS: &[(&str, &str)] = &[ $( ($name, stringify!($field)), )* ];
+    };
+}
+
 use FlagKind::{Bool, Duration as Dur, Int, Str};
 
-/// Every flag: cfssl's `registerFlags` (docs/cfssl-compat.md §1.4, verbatim, same order), then ours.
-#[rustfmt::skip]
-pub static FLAGS: &[FlagSpec] = &[
-    flag("hostname", Str, "", "Hostname for the cert, could be a comma-separated hostname list"),
-    flag("cert", Str, "", "Client certificate that contains the public key"),
-    flag("csr", Str, "", "Certificate signature request file for new public key"),
-    flag("ca", Str, "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'"),
-    flag("ca-key", Str, "", "CA private key -- accepts '[file:]fname' or 'env:varname'"),
-    flag("tls-cert", Str, "", "Other endpoint CA to set up TLS protocol"),
-    flag("tls-key", Str, "", "Other endpoint CA private key"),
-    flag("mutual-tls-ca", Str, "", "Mutual TLS - require clients be signed by this CA "),
-    flag("mutual-tls-cn", Str, "", "Mutual TLS - regex for whitelist of allowed client CNs"),
-    flag("tls-remote-ca", Str, "", "CAs to trust for remote TLS requests"),
-    flag("mutual-tls-client-cert", Str, "", "Mutual TLS - client certificate to call remote instance requiring client certs"),
-    flag("mutual-tls-client-key", Str, "", "Mutual TLS - client key to call remote instance requiring client certs"),
-    flag("key", Str, "", "private key for the certificate"),
-    flag("intermediates", Str, "", "intermediate certs"),
-    flag("ca-bundle", Str, "", "path to root certificate store"),
-    flag("int-bundle", Str, "", "path to intermediate certificate store"),
-    flag("address", Str, "127.0.0.1", "Address to bind"),
-    flag("port", Int, "8888", "Port to bind"),
-    flag("min-tls-version", Str, "", "Minimum version of TLS to use, defaults to 1.0"),
-    flag("config", Str, "", "path to configuration file"),
-    flag("profile", Str, "", "signing profile to use"),
-    flag("initca", Bool, "false", "initialise new CA"),
-    flag("renewca", Bool, "false", "re-generate a CA certificate from existing CA certificate/key"),
-    flag("int-dir", Str, "", "specify intermediates directory"),
-    flag("flavor", Str, "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force."),
-    flag("metadata", Str, "", "Metadata file for root certificate presence. The content of the file is a json dictionary (k,v): each key k is SHA-1 digest of a root certificate while value v is a list of key store filenames."),
-    flag("domain", Str, "", "remote server domain name"),
-    flag("ip", Str, "", "remote server ip"),
-    flag("remote", Str, "", "remote CFSSL server"),
-    flag("label", Str, "", "key label to use in remote CFSSL server"),
-    flag("authkey", Str, "", "key to authenticate requests to remote CFSSL server"),
-    flag("responder", Str, "", "Certificate for OCSP responder"),
-    flag("responder-key", Str, "", "private key for OCSP responder certificate"),
-    flag("status", Str, "good", "Status of the certificate: good, revoked, unknown"),
-    flag("reason", Str, "0", "Reason code for revocation"),
-    flag("revoked-at", Str, "now", "Date of revocation (YYYY-MM-DD)"),
-    flag("interval", Dur, "96h0m0s", "Interval between OCSP updates (default: 96h)"),
-    flag("list", Bool, "false", "list possible scanners"),
-    flag("family", Str, "", "scanner family regular expression"),
-    flag("scanner", Str, "", "scanner regular expression"),
-    flag("timeout", Dur, "5m0s", "duration (ns, us, ms, s, m, h) to scan each host before timing out"),
-    flag("csv", Str, "", "file containing CSV of hosts"),
-    flag("num-workers", Int, "10", "number of workers to use for scan"),
-    flag("max-hosts", Int, "100", "maximum number of hosts to scan"),
-    flag("responses", Str, "", "file to load OCSP responses from"),
-    flag("path", Str, "/", "Path on which the server will listen"),
-    flag("crl", Str, "", "CRL URL Override"),
-    flag("password", Str, "0", "Password for accessing PKCS #12 data passed to bundler"),
-    flag("usage", Str, "", "usage of private key"),
-    flag("pgp-private", Str, "", "file to load a PGP Private key decryption"),
-    flag("pgp-name", Str, "", "PGP public key name, can be a comma-separated  key name list"),
-    flag("serial", Str, "", "certificate serial number"),
-    flag("cn", Str, "", "certificate common name (CN)"),
-    flag("aki", Str, "", "certificate issuer (authority) key identifier"),
-    flag("db-config", Str, "", "certificate db configuration file"),
-    flag("expiry", Dur, "168h0m0s", "time from now after which the CRL will expire (default: one week)"),
-    flag("loglevel", Int, "1", "Log level (0 = DEBUG, 5 = FATAL)"),
-    flag("disable", Str, "", "endpoints to disable"),
+// Every flag: cfssl's `registerFlags` (docs/cfssl-compat.md §1.4, verbatim, same order), then
+// ours. One line per flag: `flag`/`ext`, the field, the name, the kind, the default as Go
+// prints it, the description. It generates both [`FLAGS`] and [`Flags`].
+define_flags! {
+    flag hostname "hostname": Str = "", "Hostname for the cert, could be a comma-separated hostname list";
+    flag cert "cert": Str = "", "Client certificate that contains the public key";
+    flag csr "csr": Str = "", "Certificate signature request file for new public key";
+    flag ca "ca": Str = "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'";
+    flag ca_key "ca-key": Str = "", "CA private key -- accepts '[file:]fname' or 'env:varname'";
+    flag tls_cert "tls-cert": Str = "", "Other endpoint CA to set up TLS protocol";
+    flag tls_key "tls-key": Str = "", "Other endpoint CA private key";
+    flag mutual_tls_ca "mutual-tls-ca": Str = "", "Mutual TLS - require clients be signed by this CA ";
+    flag mutual_tls_cn "mutual-tls-cn": Str = "", "Mutual TLS - regex for whitelist of allowed client CNs";
+    flag tls_remote_ca "tls-remote-ca": Str = "", "CAs to trust for remote TLS requests";
+    flag mutual_tls_client_cert "mutual-tls-client-cert": Str = "", "Mutual TLS - client certificate to call remote instance requiring client certs";
+    flag mutual_tls_client_key "mutual-tls-client-key": Str = "", "Mutual TLS - client key to call remote instance requiring client certs";
+    flag key "key": Str = "", "private key for the certificate";
+    flag intermediates "intermediates": Str = "", "intermediate certs";
+    flag ca_bundle "ca-bundle": Str = "", "path to root certificate store";
+    flag int_bundle "int-bundle": Str = "", "path to intermediate certificate store";
+    flag address "address": Str = "127.0.0.1", "Address to bind";
+    flag port "port": Int = "8888", "Port to bind";
+    flag min_tls_version "min-tls-version": Str = "", "Minimum version of TLS to use, defaults to 1.0";
+    flag config "config": Str = "", "path to configuration file";
+    flag profile "profile": Str = "", "signing profile to use";
+    flag initca "initca": Bool = "false", "initialise new CA";
+    flag renewca "renewca": Bool = "false", "re-generate a CA certificate from existing CA certificate/key";
+    flag int_dir "int-dir": Str = "", "specify intermediates directory";
+    flag flavor "flavor": Str = "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force.";
+    flag metadata "metadata": Str = "", "Metadata file for root certificate presence. The content of the file is a json dictionary (k,v): each key k is SHA-1 digest of a root certificate while value v is a list of key store filenames.";
+    flag domain "domain": Str = "", "remote server domain name";
+    flag ip "ip": Str = "", "remote server ip";
+    flag remote "remote": Str = "", "remote CFSSL server";
+    flag label "label": Str = "", "key label to use in remote CFSSL server";
+    flag authkey "authkey": Str = "", "key to authenticate requests to remote CFSSL server";
+    flag responder "responder": Str = "", "Certificate for OCSP responder";
+    flag responder_key "responder-key": Str = "", "private key for OCSP responder certificate";
+    flag status "status": Str = "good", "Status of the certificate: good, revoked, unknown";
+    flag reason "reason": Str = "0", "Reason code for revocation";
+    flag revoked_at "revoked-at": Str = "now", "Date of revocation (YYYY-MM-DD)";
+    flag interval "interval": Dur = "96h0m0s", "Interval between OCSP updates (default: 96h)";
+    flag list "list": Bool = "false", "list possible scanners";
+    flag family "family": Str = "", "scanner family regular expression";
+    flag scanner "scanner": Str = "", "scanner regular expression";
+    flag timeout "timeout": Dur = "5m0s", "duration (ns, us, ms, s, m, h) to scan each host before timing out";
+    flag csv "csv": Str = "", "file containing CSV of hosts";
+    flag num_workers "num-workers": Int = "10", "number of workers to use for scan";
+    flag max_hosts "max-hosts": Int = "100", "maximum number of hosts to scan";
+    flag responses "responses": Str = "", "file to load OCSP responses from";
+    flag path "path": Str = "/", "Path on which the server will listen";
+    flag crl "crl": Str = "", "CRL URL Override";
+    flag password "password": Str = "0", "Password for accessing PKCS #12 data passed to bundler";
+    flag usage "usage": Str = "", "usage of private key";
+    flag pgp_private "pgp-private": Str = "", "file to load a PGP Private key decryption";
+    flag pgp_name "pgp-name": Str = "", "PGP public key name, can be a comma-separated  key name list";
+    flag serial "serial": Str = "", "certificate serial number";
+    flag cn "cn": Str = "", "certificate common name (CN)";
+    flag aki "aki": Str = "", "certificate issuer (authority) key identifier";
+    flag db_config "db-config": Str = "", "certificate db configuration file";
+    flag expiry "expiry": Dur = "168h0m0s", "time from now after which the CRL will expire (default: one week)";
+    flag loglevel "loglevel": Int = "1", "Log level (0 = DEBUG, 5 = FATAL)";
+    flag disable "disable": Str = "", "endpoints to disable";
     // cfssl-rs extensions.
-    ext("encrypt-key", Bool, "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt"),
-    ext("password-file", Str, "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt)"),
-    ext("json", Bool, "false", "print JSON instead of YAML"),
-    ext("allow-privileged", Bool, "false", "allow requesting privileged Kubernetes identities (such as group system:masters)"),
-    ext("name", Str, "", "name of the Kubernetes object"),
-    ext("signer", Str, "", "Kubernetes signerName of the CertificateSigningRequest"),
-    ext("usages", Str, "", "comma-separated key usages requested in the CertificateSigningRequest"),
-    ext("expiration", Str, "", "requested certificate lifetime, a Go duration such as 8760h"),
-    ext("cluster", Str, "", "Kubernetes cluster name"),
-    ext("server", Str, "", "Kubernetes API server URL"),
-    ext("user", Str, "", "Kubernetes user name"),
-    ext("batch", Str, "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem"),
-    ext("context", Str, "", "kubeconfig context name (default USER@CLUSTER)"),
-];
+    ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
+    ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt)";
+    ext json "json": Bool = "false", "print JSON instead of YAML";
+    ext allow_privileged "allow-privileged": Bool = "false", "allow requesting privileged Kubernetes identities (such as group system:masters)";
+    ext name "name": Str = "", "name of the Kubernetes object";
+    ext signer "signer": Str = "", "Kubernetes signerName of the CertificateSigningRequest";
+    ext usages "usages": Str = "", "comma-separated key usages requested in the CertificateSigningRequest";
+    ext expiration "expiration": Str = "", "requested certificate lifetime, a Go duration such as 8760h";
+    ext cluster "cluster": Str = "", "Kubernetes cluster name";
+    ext server "server": Str = "", "Kubernetes API server URL";
+    ext user "user": Str = "", "Kubernetes user name";
+    ext batch "batch": Str = "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem";
+    ext context "context": Str = "", "kubeconfig context name (default USER@CLUSTER)";
+}
 
 /// The flags each command reads, in the order its help lists them (every command also
 /// reads [`COMMON_FLAGS`]). This is what `-h`, `help`, the completions and the man page
@@ -245,10 +311,12 @@ impl FlagSpec {
 /// A flag of [`FLAGS`] that cfssl reads (so it changes cfssl's result) but cfssl-rs cannot
 /// honour, with why. Given with a non-empty value it is an error naming it; an empty
 /// value counts as not given, as in cfssl (`-remote ""` is local signing there too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Unsupported {
     /// Name without the leading dash.
     pub name: &'static str,
+    /// Its value in [`Flags`].
+    pub value: fn(&Flags) -> &str,
     /// Why it cannot be honoured, and what to do.
     pub reason: &'static str,
 }
@@ -270,34 +338,22 @@ const SERVE: &str = "has no `serve` (the network half is not built yet); sign of
 /// those change nothing where cfssl-rs accepts them, as in cfssl, and stay accepted.
 #[rustfmt::skip]
 pub static UNSUPPORTED: &[Unsupported] = &[
-    Unsupported { name: "db-config", reason: "does not record certificates in a database yet, so nothing would be recorded; drop -db-config and keep the certificate files cfssljson writes" },
-    Unsupported { name: "remote", reason: REMOTE },
-    Unsupported { name: "label", reason: "has no remote signer to pick a key label on: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
-    Unsupported { name: "authkey", reason: "has no remote signer to authenticate to: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
-    Unsupported { name: "tls-remote-ca", reason: REMOTE },
-    Unsupported { name: "mutual-tls-client-cert", reason: REMOTE },
-    Unsupported { name: "mutual-tls-client-key", reason: REMOTE },
-    Unsupported { name: "mutual-tls-ca", reason: SERVE },
-    Unsupported { name: "mutual-tls-cn", reason: SERVE },
-    Unsupported { name: "tls-cert", reason: SERVE },
-    Unsupported { name: "tls-key", reason: SERVE },
+    Unsupported { name: "db-config", value: |f| &f.db_config, reason: "does not record certificates in a database yet, so nothing would be recorded; drop -db-config and keep the certificate files cfssljson writes" },
+    Unsupported { name: "remote", value: |f| &f.remote, reason: REMOTE },
+    Unsupported { name: "label", value: |f| &f.label, reason: "has no remote signer to pick a key label on: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
+    Unsupported { name: "authkey", value: |f| &f.authkey, reason: "has no remote signer to authenticate to: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
+    Unsupported { name: "tls-remote-ca", value: |f| &f.tls_remote_ca, reason: REMOTE },
+    Unsupported { name: "mutual-tls-client-cert", value: |f| &f.mutual_tls_client_cert, reason: REMOTE },
+    Unsupported { name: "mutual-tls-client-key", value: |f| &f.mutual_tls_client_key, reason: REMOTE },
+    Unsupported { name: "mutual-tls-ca", value: |f| &f.mutual_tls_ca, reason: SERVE },
+    Unsupported { name: "mutual-tls-cn", value: |f| &f.mutual_tls_cn, reason: SERVE },
+    Unsupported { name: "tls-cert", value: |f| &f.tls_cert, reason: SERVE },
+    Unsupported { name: "tls-key", value: |f| &f.tls_key, reason: SERVE },
 ];
 
 /// The registered flag called `name`, if any.
 pub fn lookup(name: &str) -> Option<&'static FlagSpec> {
     FLAGS.iter().find(|f| f.name == name)
-}
-
-fn index_of(name: &str) -> Option<usize> {
-    FLAGS.iter().position(|f| f.name == name)
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Str(String),
-    Int(i64),
-    Bool(bool),
-    Duration(time::Duration),
 }
 
 /// Why parsing stopped.
@@ -311,101 +367,24 @@ pub enum FlagError {
     Invalid(String),
 }
 
-/// The flag values after parsing, with typed getters by name.
-///
-/// Getters take the flag's name without the dash. Asking for an unregistered name or
-/// the wrong kind is a programming error: it trips a debug assertion and otherwise
-/// returns the type's zero value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedFlags {
-    values: Vec<Value>,
-    set: Vec<bool>,
-}
-
-impl Default for ParsedFlags {
+impl Default for Flags {
+    /// Every flag at its default value.
     fn default() -> Self {
-        Self::new()
+        let mut flags = Self::zero();
+        for spec in FLAGS {
+            // Every default parses (tested), so this sets every field.
+            let _ = flags.assign(spec.name, spec.default);
+        }
+        flags
     }
 }
 
-impl ParsedFlags {
-    /// Every flag at its default value, none marked as set.
-    pub fn new() -> Self {
-        let values = FLAGS
-            .iter()
-            .map(|f| parse_value(f.kind, f.default).unwrap_or(Value::Str(String::new())))
-            .collect();
-        Self {
-            values,
-            set: vec![false; FLAGS.len()],
-        }
-    }
-
-    fn value(&self, name: &str) -> Option<&Value> {
-        let value = index_of(name).and_then(|i| self.values.get(i));
-        debug_assert!(value.is_some(), "flag -{name} is not registered");
-        value
-    }
-
-    /// A string flag's value (default `""` unless the table says otherwise).
-    pub fn get_str(&self, name: &str) -> &str {
-        match self.value(name) {
-            Some(Value::Str(s)) => s,
-            other => {
-                debug_assert!(other.is_none(), "flag -{name} is not a string flag");
-                ""
-            }
-        }
-    }
-
-    /// A bool flag's value.
-    pub fn get_bool(&self, name: &str) -> bool {
-        match self.value(name) {
-            Some(Value::Bool(b)) => *b,
-            other => {
-                debug_assert!(other.is_none(), "flag -{name} is not a bool flag");
-                false
-            }
-        }
-    }
-
-    /// An int flag's value.
-    pub fn get_int(&self, name: &str) -> i64 {
-        match self.value(name) {
-            Some(Value::Int(i)) => *i,
-            other => {
-                debug_assert!(other.is_none(), "flag -{name} is not an int flag");
-                0
-            }
-        }
-    }
-
-    /// A duration flag's value (may be negative, as in Go). Only `crl -expiry` and the
-    /// server commands have duration flags, and cfssl-rs runs neither.
-    #[cfg(test)]
-    pub fn get_duration(&self, name: &str) -> time::Duration {
-        match self.value(name) {
-            Some(Value::Duration(d)) => *d,
-            other => {
-                debug_assert!(other.is_none(), "flag -{name} is not a duration flag");
-                time::Duration::ZERO
-            }
-        }
-    }
-
-    /// Whether the flag appeared on the command line (even if set to its default).
-    #[cfg(test)]
-    pub fn was_set(&self, name: &str) -> bool {
-        let i = index_of(name);
-        debug_assert!(i.is_some(), "flag -{name} is not registered");
-        i.and_then(|i| self.set.get(i).copied()).unwrap_or(false)
-    }
-
+impl Flags {
     /// The first [`UNSUPPORTED`] flag given with a non-empty value.
     pub fn first_unsupported(&self) -> Option<Unsupported> {
         UNSUPPORTED
             .iter()
-            .find(|u| !self.get_str(u.name).is_empty())
+            .find(|u| !(u.value)(self).is_empty())
             .copied()
     }
 
@@ -414,24 +393,18 @@ impl ParsedFlags {
     /// # Errors
     /// Go's message for an unknown flag or a value of the wrong syntax.
     pub fn set(&mut self, name: &str, raw: &str) -> Result<(), FlagError> {
-        let (Some(i), Some(spec)) = (index_of(name), lookup(name)) else {
-            return Err(FlagError::Invalid(format!(
-                "flag provided but not defined: -{name}"
-            )));
-        };
-        let value = parse_value(spec.kind, raw).map_err(|reason| {
-            let quoted = go_quote(raw);
-            FlagError::Invalid(if spec.kind == Bool {
-                format!("invalid boolean value {quoted} for -{name}: {reason}")
-            } else {
-                format!("invalid value {quoted} for flag -{name}: {reason}")
+        let undefined = || FlagError::Invalid(format!("flag provided but not defined: -{name}"));
+        let spec = lookup(name).ok_or_else(undefined)?;
+        self.assign(name, raw)
+            .ok_or_else(undefined)?
+            .map_err(|reason| {
+                let quoted = go_quote(raw);
+                FlagError::Invalid(if spec.kind == Bool {
+                    format!("invalid boolean value {quoted} for -{name}: {reason}")
+                } else {
+                    format!("invalid value {quoted} for flag -{name}: {reason}")
+                })
             })
-        })?;
-        if let (Some(slot), Some(set)) = (self.values.get_mut(i), self.set.get_mut(i)) {
-            *slot = value;
-            *set = true;
-        }
-        Ok(())
     }
 }
 
@@ -451,15 +424,34 @@ impl fmt::Display for ValueError {
     }
 }
 
-fn parse_value(kind: FlagKind, raw: &str) -> Result<Value, ValueError> {
-    match kind {
-        Str => Ok(Value::Str(raw.to_owned())),
-        Bool => parse_go_bool(raw).map(Value::Bool).ok_or(ValueError::Parse),
-        Int => parse_go_int(raw).map(Value::Int),
-        Dur => raw
-            .parse::<GoDuration>()
-            .map(|d| Value::Duration(d.as_time_duration()))
-            .map_err(|_| ValueError::Parse),
+/// A flag value type: parsed from the command line as Go's `flag` package does.
+trait FlagValue: Sized {
+    fn parse(raw: &str) -> Result<Self, ValueError>;
+}
+
+impl FlagValue for String {
+    fn parse(raw: &str) -> Result<Self, ValueError> {
+        Ok(raw.to_owned())
+    }
+}
+
+impl FlagValue for bool {
+    fn parse(raw: &str) -> Result<Self, ValueError> {
+        parse_go_bool(raw).ok_or(ValueError::Parse)
+    }
+}
+
+impl FlagValue for i64 {
+    fn parse(raw: &str) -> Result<Self, ValueError> {
+        parse_go_int(raw)
+    }
+}
+
+impl FlagValue for time::Duration {
+    fn parse(raw: &str) -> Result<Self, ValueError> {
+        raw.parse::<GoDuration>()
+            .map(|d| d.as_time_duration())
+            .map_err(|_| ValueError::Parse)
     }
 }
 
@@ -484,7 +476,7 @@ fn parse_go_int(s: &str) -> Result<i64, ValueError> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
     /// Flag values.
-    pub flags: ParsedFlags,
+    pub flags: Flags,
     /// Positional arguments, in order.
     pub positionals: Vec<String>,
 }
@@ -495,7 +487,7 @@ pub struct Parsed {
 /// [`FlagError::Help`] for `-h`/`-help`; [`FlagError::Invalid`] with Go's message
 /// otherwise.
 pub fn parse(args: &[String]) -> Result<Parsed, FlagError> {
-    let mut flags = ParsedFlags::new();
+    let mut flags = Flags::default();
     let mut positionals = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -595,7 +587,47 @@ mod tests {
     fn table_names_are_unique_and_defaults_parse() {
         for (i, f) in FLAGS.iter().enumerate() {
             assert!(FLAGS[..i].iter().all(|g| g.name != f.name), "{}", f.name);
-            assert!(parse_value(f.kind, f.default).is_ok(), "{}", f.name);
+            assert_eq!(
+                Flags::zero().assign(f.name, f.default),
+                Some(Ok(())),
+                "{}",
+                f.name
+            );
+        }
+    }
+
+    /// The table and the struct come from one macro; this checks the field names follow
+    /// the flag names, and that setting a flag by name reaches its own field.
+    #[test]
+    fn every_flag_has_its_own_field() {
+        assert_eq!(FIELDS.len(), FLAGS.len());
+        for ((name, field), spec) in FIELDS.iter().zip(FLAGS) {
+            assert_eq!(*name, spec.name);
+            assert_eq!(name.replace('-', "_"), *field);
+        }
+        for spec in FLAGS {
+            let raw = match spec.kind {
+                Str => "x",
+                Int => "7",
+                Bool => "true",
+                Dur => "3s",
+            };
+            let mut f = Flags::default();
+            f.set(spec.name, raw)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let changed = FLAGS
+                .iter()
+                .filter(|other| {
+                    let mut g = f.clone();
+                    g.set(other.name, other.default)
+                        .unwrap_or_else(|e| unreachable!("{e}"));
+                    g != f
+                })
+                .map(|other| other.name)
+                .collect::<Vec<_>>();
+            if spec.default != raw {
+                assert_eq!(changed, [spec.name]);
+            }
         }
     }
 
@@ -609,10 +641,16 @@ mod tests {
                 u.name
             );
         }
-        let mut f = ParsedFlags::new();
-        assert_eq!(f.first_unsupported(), None);
+        for u in UNSUPPORTED {
+            let mut f = Flags::default();
+            f.set(u.name, "v").unwrap_or_else(|e| unreachable!("{e}"));
+            assert_eq!((u.value)(&f), "v", "{}", u.name);
+            assert_eq!(f.first_unsupported().map(|u| u.name), Some(u.name));
+        }
+        let mut f = Flags::default();
+        assert!(f.first_unsupported().is_none());
         f.set("remote", "").unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(f.first_unsupported(), None);
+        assert!(f.first_unsupported().is_none());
         f.set("label", "k").unwrap_or_else(|e| unreachable!("{e}"));
         f.set("db-config", "db.json")
             .unwrap_or_else(|e| unreachable!("{e}"));
@@ -655,16 +693,16 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let f = ParsedFlags::new();
-        assert_eq!(f.get_int("port"), 8888);
-        assert_eq!(f.get_int("loglevel"), 1);
-        assert_eq!(f.get_str("address"), "127.0.0.1");
-        assert_eq!(f.get_str("ca"), "");
-        assert!(!f.get_bool("initca"));
-        assert_eq!(f.get_duration("interval"), time::Duration::hours(96));
-        assert_eq!(f.get_duration("timeout"), time::Duration::minutes(5));
-        assert_eq!(f.get_duration("expiry"), time::Duration::hours(168));
-        assert!(!f.was_set("ca"));
+        let f = Flags::default();
+        assert_eq!(f.port, 8888);
+        assert_eq!(f.loglevel, 1);
+        assert_eq!(f.address, "127.0.0.1");
+        assert_eq!(f.ca, "");
+        assert!(!f.initca);
+        assert_eq!(f.interval, time::Duration::hours(96));
+        assert_eq!(f.timeout, time::Duration::minutes(5));
+        assert_eq!(f.expiry, time::Duration::hours(168));
+        assert_eq!(f.flavor, "ubiquitous");
     }
 
     #[test]
@@ -681,11 +719,10 @@ mod tests {
             "y",
         ]))
         .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(p.flags.get_str("ca"), "a");
-        assert_eq!(p.flags.get_str("ca-key"), "b");
-        assert_eq!(p.flags.get_str("config"), "c");
-        assert!(p.flags.get_bool("initca"));
-        assert!(p.flags.was_set("initca"));
+        assert_eq!(p.flags.ca, "a");
+        assert_eq!(p.flags.ca_key, "b");
+        assert_eq!(p.flags.config, "c");
+        assert!(p.flags.initca);
         assert_eq!(p.positionals, args(&["x", "-", "y"]));
     }
 
@@ -693,8 +730,8 @@ mod tests {
     fn double_dash_ends_flags_and_last_wins() {
         let p = parse(&args(&["-ca=1", "-ca", "2", "--", "-initca", "--"]))
             .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(p.flags.get_str("ca"), "2");
-        assert!(!p.flags.get_bool("initca"));
+        assert_eq!(p.flags.ca, "2");
+        assert!(!p.flags.initca);
         assert_eq!(p.positionals, args(&["-initca", "--"]));
     }
 
@@ -716,11 +753,11 @@ mod tests {
         ] {
             let p =
                 parse(&args(&[&format!("-initca={v}")])).unwrap_or_else(|e| unreachable!("{e}"));
-            assert_eq!(p.flags.get_bool("initca"), want, "{v}");
+            assert_eq!(p.flags.initca, want, "{v}");
         }
         // `-initca false`: `false` is a positional.
         let p = parse(&args(&["-initca", "false"])).unwrap_or_else(|e| unreachable!("{e}"));
-        assert!(p.flags.get_bool("initca"));
+        assert!(p.flags.initca);
         assert_eq!(p.positionals, args(&["false"]));
         assert_eq!(
             invalid(&["-initca=yes"]),
@@ -817,10 +854,14 @@ mod tests {
             ("1\u{b5}s", ns(1000)),
             ("2562047h47m16.854775807s", ns(i64::MAX)),
         ] {
-            assert_eq!(parse_value(Dur, raw), Ok(Value::Duration(want)), "{raw}");
+            assert_eq!(time::Duration::parse(raw), Ok(want), "{raw}");
         }
         for raw in ["", "1", "1y", "1h ", "2562047h47m16.854775808s"] {
-            assert_eq!(parse_value(Dur, raw), Err(ValueError::Parse), "{raw:?}");
+            assert_eq!(
+                time::Duration::parse(raw),
+                Err(ValueError::Parse),
+                "{raw:?}"
+            );
         }
     }
 

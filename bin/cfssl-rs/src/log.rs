@@ -6,7 +6,7 @@
 //! INFO). The threshold is process-wide and set once, right after flag parsing.
 //!
 //! ```ignore
-//! log::set_level(ctx.flags.get_int("loglevel"));
+//! log::set_level(ctx.flags.loglevel);
 //! log::info!("signed certificate with serial number {serial}"); // or crate::info!
 //! ```
 

@@ -109,11 +109,11 @@ fn run(
         return refused.exit_code();
     }
 
-    log::set_level(parsed.flags.get_int("loglevel"));
+    log::set_level(parsed.flags.loglevel);
     // Determine the local UTC offset while the process is still single-threaded.
     log::init_local_offset();
 
-    let config_path = parsed.flags.get_str("config");
+    let config_path = parsed.flags.config.as_str();
     let config = if config_path.is_empty() {
         None
     } else {

@@ -17,8 +17,8 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let cert = ctx.flags.get_str("cert").to_owned();
-    let csr = ctx.flags.get_str("csr").to_owned();
+    let cert = ctx.flags.cert.clone();
+    let csr = ctx.flags.csr.clone();
     if !cert.is_empty() {
         let bytes = if cert == "-" {
             ctx.read_input("-")?
@@ -43,15 +43,15 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             .to_indented("  ");
         return ctx.print(&format!("{json}\n"));
     }
-    if !ctx.flags.get_str("domain").is_empty() {
+    if !ctx.flags.domain.is_empty() {
         return Err(CliError::plain(
             "certinfo -domain needs the network; cfssl-rs works offline. Fetch the certificate \
              (e.g. `openssl s_client -connect host:443 </dev/null | openssl x509 > cert.pem`) \
              and use -cert",
         ));
     }
-    if !ctx.flags.get_str("serial").is_empty() {
-        if ctx.flags.get_str("db-config").is_empty() {
+    if !ctx.flags.serial.is_empty() {
+        if ctx.flags.db_config.is_empty() {
             return Err(CliError::plain(
                 "need DB config file (provide with -db-config)",
             ));

@@ -20,13 +20,13 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    if ctx.flags.get_bool("renewca") {
+    if ctx.flags.renewca {
         return renew_ca(ctx);
     }
     let name = ctx.pop_one_positional()?;
     let request = read_request(ctx, &name)?;
-    if ctx.flags.get_bool("initca") {
-        if !ctx.flags.get_str("ca").is_empty() {
+    if ctx.flags.initca {
+        if !ctx.flags.ca.is_empty() {
             // docs/differences.md #6: cfssl ignores -ca here and silently makes a new root.
             return Err(CliError::plain(
                 "gencert -initca makes a self-signed root and does not use -ca. To make an \
@@ -36,7 +36,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                  a root with an existing key, drop -ca and keep -ca-key.",
             ));
         }
-        let ca_key = ctx.flags.get_str("ca-key").to_owned();
+        let ca_key = ctx.flags.ca_key.clone();
         if !ca_key.is_empty() {
             return rekey_root(ctx, request, &ca_key);
         }
@@ -49,10 +49,8 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input = GenCert {
         request,
         hosts: hostname_override(ctx)?,
-        profile: ctx.flags.get_str("profile").to_owned(),
-        crl_override: Some(ctx.flags.get_str("crl"))
-            .filter(|crl| !crl.is_empty())
-            .map(str::to_owned),
+        profile: ctx.flags.profile.clone(),
+        crl_override: Some(ctx.flags.crl.clone()).filter(|crl| !crl.is_empty()),
     };
     require_ca_flags(ctx, "a ")?;
     // The two halves of cfssl_ca::gencert: cfssl loads the CA only after making the key.
@@ -115,8 +113,8 @@ fn rekey_root(
 fn renew_ca(ctx: &mut Context<'_>) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CA cert and key");
     let result = (|| {
-        let certificate = load_ca_cert(ctx.flags.get_str("ca"))?;
-        let key = load_key(ctx, ctx.flags.get_str("ca-key"), "ca-key")?;
+        let certificate = load_ca_cert(&ctx.flags.ca)?;
+        let key = load_key(ctx, &ctx.flags.ca_key, "ca-key")?;
         let input = Renew { certificate, key };
         Ok::<_, CliError>(cfssl_ca::renew(&input, now(), &mut CliLog)?)
     })();

@@ -19,7 +19,7 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let key_spec = ctx.flags.get_str("key").to_owned();
+    let key_spec = ctx.flags.key.clone();
     if key_spec.is_empty() {
         return Err(CliError::Usage(
             "private key file is required through '-key', please check with usage".into(),
@@ -28,7 +28,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let key_text = read_bytes_spec(&key_spec)?;
     let key = decode_key(ctx, &key_text, &key_spec, KeyRole::Other)
         .map_err(in_input("the private key", &key_spec))?;
-    let cert_spec = ctx.flags.get_str("cert").to_owned();
+    let cert_spec = ctx.flags.cert.clone();
     let mut request = if cert_spec.is_empty() {
         let name = ctx.pop_one_positional()?;
         read_request(ctx, &name)?

@@ -17,7 +17,7 @@ pub static COMMAND: Command = Command {
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let name = ctx.pop_one_positional()?;
     let request = read_request(ctx, &name)?;
-    if ctx.flags.get_bool("initca") {
+    if ctx.flags.initca {
         return gencert::init_ca(ctx, request);
     }
     let new = cfssl_ca::genkey(&request, &mut CliLog).map_err(|e| match e {

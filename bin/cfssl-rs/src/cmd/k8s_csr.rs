@@ -17,8 +17,8 @@ pub static COMMAND: Command = Command {
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let csr_name = ctx.pop_one_positional()?;
-    let name = ctx.flags.get_str("name").to_owned();
-    let signer = ctx.flags.get_str("signer").to_owned();
+    let name = ctx.flags.name.clone();
+    let signer = ctx.flags.signer.clone();
     if name.is_empty() {
         return Err(CliError::Usage(
             "k8s-csr needs the object's name (-name NAME)".into(),
@@ -29,18 +29,18 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "k8s-csr needs a signer (-signer), e.g. kubernetes.io/kube-apiserver-client".into(),
         ));
     }
-    let usages = match ctx.flags.get_str("usages") {
+    let usages = match ctx.flags.usages.as_str() {
         "" => None,
         list => Some(parse_usages(list)),
     };
-    let expiration = match ctx.flags.get_str("expiration") {
+    let expiration = match ctx.flags.expiration.as_str() {
         "" => None,
         text => Some(parse_expiration(text).map_err(k8s_error)?),
     };
     let csr_pem = ctx.read_input(&csr_name)?;
     let manifest =
         CsrManifest::new(&name, &signer, &csr_pem, usages, expiration).map_err(k8s_error)?;
-    let text = if ctx.flags.get_bool("json") {
+    let text = if ctx.flags.json {
         manifest.to_json()
     } else {
         manifest.to_yaml()

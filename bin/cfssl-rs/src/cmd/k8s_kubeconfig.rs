@@ -17,22 +17,30 @@ pub static COMMAND: Command = Command {
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     ctx.reject_extra_positionals()?;
-    for flag in ["cluster", "server", "ca", "cert", "key", "user"] {
-        if ctx.flags.get_str(flag).is_empty() {
+    let f = &ctx.flags;
+    for (flag, value) in [
+        ("cluster", &f.cluster),
+        ("server", &f.server),
+        ("ca", &f.ca),
+        ("cert", &f.cert),
+        ("key", &f.key),
+        ("user", &f.user),
+    ] {
+        if value.is_empty() {
             return Err(CliError::Usage(format!(
                 "k8s-kubeconfig needs -{flag} (see cfssl-rs k8s-kubeconfig -h)"
             )));
         }
     }
-    let ca_pem = read_bytes_spec(ctx.flags.get_str("ca"))?;
-    let cert_pem = read_bytes_spec(ctx.flags.get_str("cert"))?;
-    let key_pem = read_bytes_spec(ctx.flags.get_str("key"))?;
-    let context = ctx.flags.get_str("context");
+    let ca_pem = read_bytes_spec(&ctx.flags.ca)?;
+    let cert_pem = read_bytes_spec(&ctx.flags.cert)?;
+    let key_pem = read_bytes_spec(&ctx.flags.key)?;
+    let context = ctx.flags.context.as_str();
     let kubeconfig = build(&KubeconfigRequest {
-        cluster: ctx.flags.get_str("cluster"),
-        server: ctx.flags.get_str("server"),
+        cluster: &ctx.flags.cluster,
+        server: &ctx.flags.server,
         ca_pem: &ca_pem,
-        user: ctx.flags.get_str("user"),
+        user: &ctx.flags.user,
         cert_pem: &cert_pem,
         key_pem: &key_pem,
         context: (!context.is_empty()).then_some(context),
@@ -41,7 +49,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     for warning in &kubeconfig.warnings {
         crate::warning!("{warning}");
     }
-    let text = if ctx.flags.get_bool("json") {
+    let text = if ctx.flags.json {
         kubeconfig.to_json()
     } else {
         kubeconfig.to_yaml()

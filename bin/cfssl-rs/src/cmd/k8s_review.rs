@@ -20,7 +20,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input = ctx.read_input(&input_name)?;
     let requests = read_requests_from(&input, &input_name)?;
     let reviews: Vec<_> = requests.iter().map(review).collect();
-    let text = if ctx.flags.get_bool("json") {
+    let text = if ctx.flags.json {
         let values: Vec<_> = reviews.iter().map(|r| r.to_value()).collect();
         // One request: one object; a List: an array.
         let value = match <[serde_json::Value; 1]>::try_from(values) {

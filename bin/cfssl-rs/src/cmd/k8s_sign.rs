@@ -29,8 +29,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         )));
     }
     let request = requests.remove(0);
-    let review =
-        check_signable(&request, ctx.flags.get_bool("allow-privileged")).map_err(k8s_error)?;
+    let review = check_signable(&request, ctx.flags.allow_privileged).map_err(k8s_error)?;
     for finding in &review.findings {
         crate::warning!(
             "signing despite [{}] {} (-allow-privileged)",
@@ -42,7 +41,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         return Err(k8s_error(cfssl_k8s::K8sError::NotAnObject));
     };
     require_ca_flags(ctx, "")?;
-    let profile = ctx.flags.get_str("profile").to_owned();
+    let profile = ctx.flags.profile.clone();
     // The approved usages and the lifetime cap reach the signer as request overrides
     // (cfssl_k8s::sign::sign); the loaded policy is only checked here, never patched.
     let default_policy;

@@ -19,7 +19,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use crate::flags::ParsedFlags;
+use crate::flags::Flags;
 use crate::usage::Help;
 
 pub mod certinfo;
@@ -92,7 +92,7 @@ pub fn find(name: &str) -> Option<&'static Command> {
 ///
 /// # Errors
 /// `-NAME: REASON` for the first such flag given with a non-empty value.
-pub fn refuse_unsupported_flags(command: &Command, flags: &ParsedFlags) -> Result<(), CliError> {
+pub fn refuse_unsupported_flags(command: &Command, flags: &Flags) -> Result<(), CliError> {
     if std::ptr::eq(command, &crl::COMMAND) {
         return Ok(());
     }
@@ -281,7 +281,7 @@ fn env_bytes(name: &str) -> Vec<u8> {
 /// are not log lines (e.g. `selfsign`'s warning banner).
 pub struct Context<'io> {
     /// Every flag of the shared set.
-    pub flags: ParsedFlags,
+    pub flags: Flags,
     /// Positional arguments not consumed yet, in order.
     pub args: Vec<String>,
     /// The `-config` file, loaded before the command ran; `None` without `-config`.
@@ -315,7 +315,7 @@ pub const TOO_MANY_ARGUMENTS: &str = "too many arguments are provided, please ch
 impl<'io> Context<'io> {
     /// A context over the given streams.
     pub fn new(
-        flags: ParsedFlags,
+        flags: Flags,
         args: Vec<String>,
         config: Option<Config>,
         stdin: &'io mut dyn Read,
@@ -475,7 +475,7 @@ pub(crate) mod tests {
         let mut input: &[u8] = b"";
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let mut ctx = Context::new(
-            ParsedFlags::new(),
+            Flags::default(),
             vec!["a".into(), "b".into()],
             None,
             &mut input,
@@ -509,7 +509,7 @@ pub(crate) mod tests {
         let mut input: &[u8] = b"from stdin";
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let mut ctx = Context::new(
-            ParsedFlags::new(),
+            Flags::default(),
             vec![],
             None,
             &mut input,

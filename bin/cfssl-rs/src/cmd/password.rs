@@ -72,7 +72,7 @@ pub fn key_pem_for_output(
     ctx: &Context<'_>,
     key: &PrivateKey,
 ) -> Result<Zeroizing<String>, CliError> {
-    if !ctx.flags.get_bool("encrypt-key") {
+    if !ctx.flags.encrypt_key {
         return Ok(key.to_pem());
     }
     let password = password_for_new_key(ctx)?;
@@ -141,7 +141,7 @@ fn password_for_new_key(ctx: &Context<'_>) -> Result<Zeroizing<Vec<u8>>, CliErro
 
 /// `-password-file FILE`: its first line, without the line ending.
 fn from_file(ctx: &Context<'_>) -> Result<Option<Zeroizing<Vec<u8>>>, CliError> {
-    let path = ctx.flags.get_str("password-file");
+    let path = ctx.flags.password_file.as_str();
     if path.is_empty() {
         return Ok(None);
     }

@@ -29,7 +29,7 @@ in production.
 ";
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    if ctx.flags.get_str("hostname").is_empty() && !ctx.flags.get_bool("initca") {
+    if ctx.flags.hostname.is_empty() && !ctx.flags.initca {
         // cfssl pops HOSTNAME and never uses it.
         ctx.pop_positional()?;
     }
@@ -37,7 +37,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     ctx.reject_extra_positionals()?;
     let input = SelfSign {
         request: read_request(ctx, &name)?,
-        profile: ctx.flags.get_str("profile").to_owned(),
+        profile: ctx.flags.profile.clone(),
     };
     let made = cfssl_ca::selfsign(&input, ctx.config.as_ref(), now(), &mut CliLog)?;
     eprint!("{BANNER}");

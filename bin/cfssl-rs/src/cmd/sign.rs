@@ -18,11 +18,11 @@ pub static COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let batch = ctx.flags.get_str("batch").to_owned();
+    let batch = ctx.flags.batch.clone();
     if !batch.is_empty() {
         return super::sign_batch::run(ctx, &batch);
     }
-    let csr_flag = ctx.flags.get_str("csr").to_owned();
+    let csr_flag = ctx.flags.csr.clone();
     let csr_name = if csr_flag.is_empty() {
         ctx.pop_positional()?
     } else {
@@ -45,7 +45,7 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         csr: CsrInput::Pem(csr_pem.clone()),
         hosts: hostname_override(ctx)?,
         subject,
-        profile: ctx.flags.get_str("profile").to_owned(),
+        profile: ctx.flags.profile.clone(),
         ..SignRequest::default()
     };
     let issued = cfssl_ca::sign(&signer, &request, now(), &mut CliLog).map_err(|e| {

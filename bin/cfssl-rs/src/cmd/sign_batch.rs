@@ -17,7 +17,7 @@ use super::{CliError, Context};
 
 /// Runs the batch; `dir` is the `-batch` value.
 pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
-    if !ctx.args.is_empty() || !ctx.flags.get_str("csr").is_empty() {
+    if !ctx.args.is_empty() || !ctx.flags.csr.is_empty() {
         return Err(CliError::Usage(
             "-batch signs the *.csr files of a directory and takes no CSR argument".into(),
         ));
@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
     }
     let template = SignRequest {
         hosts: hostname_override(ctx)?,
-        profile: ctx.flags.get_str("profile").to_owned(),
+        profile: ctx.flags.profile.clone(),
         ..SignRequest::default()
     };
     // A CSR that cannot be read fails alone, like one that cannot be signed.

@@ -109,7 +109,7 @@ pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequ
             other => other.into(),
         }
     })?;
-    let cn = ctx.flags.get_str("cn");
+    let cn = ctx.flags.cn.as_str();
     if !cn.is_empty() {
         request.cn = cn.to_owned();
     }
@@ -195,11 +195,11 @@ pub fn load_ca_cert(spec: &str) -> Result<ParsedCertificate, CliError> {
 /// The local signer from `-ca`, `-ca-key` and the policy (`-config`, else cfssl's default).
 /// cfssl checks the key before the certificate when a config is given (docs/cfssl-compat.md §1.7.1).
 pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
-    let ca_key_spec = ctx.flags.get_str("ca-key");
+    let ca_key_spec = ctx.flags.ca_key.as_str();
     if ca_key_spec.is_empty() {
         return Err(CliError::cfssl(2000, "Unknown private key error"));
     }
-    let ca = load_ca_cert(ctx.flags.get_str("ca"))?;
+    let ca = load_ca_cert(&ctx.flags.ca)?;
     let key = load_key(ctx, ca_key_spec, "ca-key")?;
     let policy = match &ctx.config {
         Some(config) => config.clone(),
@@ -214,8 +214,8 @@ pub fn note_key_mismatch(ctx: &Context<'_>, e: &SignError) {
     if matches!(e, SignError::KeyMismatch) {
         crate::error!(
             "the CA private key {} does not belong to the CA certificate {}",
-            ctx.flags.get_str("ca-key"),
-            ctx.flags.get_str("ca")
+            &ctx.flags.ca_key,
+            &ctx.flags.ca
         );
     }
 }
@@ -226,12 +226,12 @@ pub fn require_ca_flags(ctx: &Context<'_>, article: &str) -> Result<(), CliError
     if ctx.config.is_some() {
         return Ok(());
     }
-    if ctx.flags.get_str("ca").is_empty() {
+    if ctx.flags.ca.is_empty() {
         return Err(CliError::plain(format!(
             "need {article}CA certificate (provide one with -ca)"
         )));
     }
-    if ctx.flags.get_str("ca-key").is_empty() {
+    if ctx.flags.ca_key.is_empty() {
         return Err(CliError::plain(format!(
             "need {article}CA key (provide one with -ca-key)"
         )));
@@ -260,7 +260,7 @@ pub fn print_output(
 /// item (`a,,b`, `a,`, `,`) is refused (1300): cfssl makes it an empty dNSName, which
 /// matches nothing and is a typo, not a request.
 pub fn hostname_override(ctx: &Context<'_>) -> Result<Option<Vec<String>>, CliError> {
-    let h = ctx.flags.get_str("hostname");
+    let h = ctx.flags.hostname.as_str();
     if h.is_empty() {
         return Ok(None);
     }
