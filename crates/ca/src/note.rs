@@ -1,7 +1,7 @@
 //! What a workflow has to say while it runs: cfssl's INFO, WARNING and ERROR log lines as
 //! data.
 //!
-//! Libraries never print (DESIGN.md). A workflow hands each line to a [`Log`] the moment
+//! Libraries never print (docs/architecture.md). A workflow hands each line to a [`Log`] the moment
 //! cfssl would have logged it, so that the binary can print them in cfssl's order,
 //! interleaved with what it logs itself (a password prompt, a file it could not read), and
 //! a server can collect them. Streaming rather than a list in the result matters in two
