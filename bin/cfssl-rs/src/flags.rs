@@ -89,11 +89,8 @@ const fn ext(
     usage: &'static str,
 ) -> FlagSpec {
     FlagSpec {
-        name,
-        kind,
-        default,
-        usage,
         extension: true,
+        ..flag(name, kind, default, usage)
     }
 }
 

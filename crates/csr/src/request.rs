@@ -362,39 +362,51 @@ mod tests {
             err("[]"),
             "json: cannot unmarshal array into Go value of type csr.CertificateRequest"
         );
-        assert_eq!(err(r#"{"hosts":{}}"#), field("object", "hosts", "[]string"));
-        assert_eq!(
-            err(r#"{"names":["US"]}"#),
-            field("string", "names.0", "csr.Name")
-        );
-        assert_eq!(
-            err(r#"{"names":[{"OID":{"1.2.3":1}}]}"#),
-            field("number", "names.0.OID.1.2.3", "string")
-        );
-        assert_eq!(
-            err(r#"{"names":[{"oid":"x"}]}"#),
-            field("string", "names.0.OID", "map[string]string")
-        );
-        assert_eq!(
-            err(r#"{"key":{"size":"1"}}"#),
-            field("string", "key.size", "int")
-        );
-        assert_eq!(
-            err(r#"{"ca":{"pathlen":1e3}}"#),
-            field("number 1e3", "ca.pathlen", "int")
-        );
-        assert_eq!(
-            err(r#"{"extensions":[{"id":"1.2.3"}]}"#),
-            field("string", "extensions.0.Id", "asn1.ObjectIdentifier")
-        );
-        assert_eq!(
-            err(r#"{"extensions":[{"Id":[1,2.5]}]}"#),
-            field("number 2.5", "extensions.0.Id.1", "int")
-        );
-        assert_eq!(
-            err(r#"{"extensions":{}}"#),
-            field("object", "extensions", "[]pkix.Extension")
-        );
+        // (document, Go's word for the value, JSON path, Go type)
+        let cases = [
+            (r#"{"hosts":{}}"#, "object", "hosts", "[]string"),
+            (r#"{"names":["US"]}"#, "string", "names.0", "csr.Name"),
+            (
+                r#"{"names":[{"OID":{"1.2.3":1}}]}"#,
+                "number",
+                "names.0.OID.1.2.3",
+                "string",
+            ),
+            (
+                r#"{"names":[{"oid":"x"}]}"#,
+                "string",
+                "names.0.OID",
+                "map[string]string",
+            ),
+            (r#"{"key":{"size":"1"}}"#, "string", "key.size", "int"),
+            (
+                r#"{"ca":{"pathlen":1e3}}"#,
+                "number 1e3",
+                "ca.pathlen",
+                "int",
+            ),
+            (
+                r#"{"extensions":[{"id":"1.2.3"}]}"#,
+                "string",
+                "extensions.0.Id",
+                "asn1.ObjectIdentifier",
+            ),
+            (
+                r#"{"extensions":[{"Id":[1,2.5]}]}"#,
+                "number 2.5",
+                "extensions.0.Id.1",
+                "int",
+            ),
+            (
+                r#"{"extensions":{}}"#,
+                "object",
+                "extensions",
+                "[]pkix.Extension",
+            ),
+        ];
+        for (doc, value, path, ty) in cases {
+            assert_eq!(err(doc), field(value, path, ty), "{doc}");
+        }
         // Extension checks come after every JSON error, and are not JSON errors.
         let e =
             CertificateRequest::from_json(br#"{"extensions":[{"Id":[1]}],"CN":1}"#).unwrap_err();
