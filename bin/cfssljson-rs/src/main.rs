@@ -110,7 +110,22 @@ fn emit(doc: &cfssl_output::Value, options: &Options, basename: &str) -> Result<
     if options.stdout {
         write_stdout(&render_stdout(&files))
     } else {
-        write_files_atomically(Path::new("."), &files, options.overwrite).map_err(|e| describe(&e))
+        let written = write_files_atomically(Path::new("."), &files, options.overwrite)
+            .map_err(|e| describe(&e))?;
+        warn_unlocked(&written);
+        Ok(())
+    }
+}
+
+/// The lock that keeps concurrent runs apart could not be taken (the file system cannot
+/// lock): the files are written, but the user must know that nothing excluded another run.
+fn warn_unlocked(written: &cfssl_output::Written) {
+    for dir in &written.unlocked_dirs {
+        eprint_text(&format!(
+            "[WARNING] the file system of {} cannot lock files: written without excluding a \
+             concurrent cfssljson-rs run\n",
+            dir.display()
+        ));
     }
 }
 

@@ -55,7 +55,7 @@ mod error;
 pub use cert::CertOutput;
 pub use cfssl_json::{SyntaxError, Value};
 pub use cfssljson::{
-    CfssljsonError, OutputFile, go_os_error, parse_input, plan_files, render_stdout,
+    CfssljsonError, OutputFile, Written, go_os_error, parse_input, plan_files, render_stdout,
     select_payload, wipe_value, write_files_atomically,
 };
 pub use error::{CfsslError, category, reason};

@@ -90,8 +90,14 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
             failures.join("\n")
         )));
     }
-    write_files_atomically(Path::new(dir), &files, false)
+    let written = write_files_atomically(Path::new(dir), &files, false)
         .map_err(|e| CliError::plain(e.to_string()))?;
+    for unlocked in &written.unlocked_dirs {
+        crate::warning!(
+            "the file system of {} cannot lock files: written without excluding a concurrent run",
+            unlocked.display()
+        );
+    }
     crate::info!("wrote {} certificates to {dir}", files.len());
     Ok(())
 }

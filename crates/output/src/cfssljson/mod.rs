@@ -18,4 +18,4 @@ mod write;
 pub use error::{CfssljsonError, go_os_error};
 pub use input::{parse_input, select_payload, wipe_value};
 pub use plan::{OutputFile, plan_files, render_stdout};
-pub use write::write_files_atomically;
+pub use write::{Written, write_files_atomically};

@@ -44,7 +44,8 @@
 //! removed file then creates or opens the new one. A run killed while holding the lock releases
 //! it (the kernel closes the file) and leaves the empty file behind, which the next run reuses
 //! and removes. Where the file system cannot lock (`ENOLCK`, `EOPNOTSUPP`: some network file
-//! systems), the write goes ahead unlocked, as before the lock existed, and step 2 is skipped.
+//! systems), the write goes ahead unlocked, as before the lock existed, step 2 is skipped, and
+//! the folder is reported in [`Written::unlocked_dirs`] so that the caller warns.
 //!
 //! **Names.** The temporary and backup names do not contain the target's name, so that any
 //! name the file system accepts for the final file works: `.NAME-key.pem.PID.N.tmp` was over
@@ -114,10 +115,18 @@ pub fn write_files_atomically(
     dir: &Path,
     files: &[OutputFile],
     overwrite_keys: bool,
-) -> Result<(), CfssljsonError> {
-    write_with(dir, files, overwrite_keys, &mut |from, to| {
+) -> Result<Written, CfssljsonError> {
+    write_with(dir, files, overwrite_keys, &lock_dir, &mut |from, to| {
         fs::rename(from, to)
     })
+}
+
+/// What [`write_files_atomically`] wants its caller to know about a successful write.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Folders whose file system cannot lock (`ENOLCK`, `EOPNOTSUPP`): the files were written
+    /// without excluding a concurrent run. The caller should say so (cfssljson-rs warns).
+    pub unlocked_dirs: Vec<PathBuf>,
 }
 
 /// A file written to its temporary name, waiting to be moved into place.
@@ -144,18 +153,20 @@ fn write_with(
     dir: &Path,
     files: &[OutputFile],
     overwrite_keys: bool,
+    lock: &dyn Fn(&Path) -> io::Result<Option<DirLock>>,
     rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
-) -> Result<(), CfssljsonError> {
+) -> Result<Written, CfssljsonError> {
     // Steps 1 and 2. The locks are released, and their files removed, when `locks` is dropped:
     // after everything else, whatever the outcome.
     let mut locks = Vec::new();
+    let mut report = Written::default();
     for (parent, first) in target_dirs(dir, files)? {
-        match lock_dir(&parent) {
+        match lock(&parent) {
             Ok(Some(lock)) => {
                 remove_leftovers(&parent);
                 locks.push(lock);
             }
-            Ok(None) => {}
+            Ok(None) => report.unlocked_dirs.push(parent.clone()),
             Err(e) => {
                 let lock = Path::new(first).with_file_name(LOCK_NAME);
                 return Err(CfssljsonError::Lock {
@@ -168,7 +179,7 @@ fn write_with(
     }
     let written = write_locked(dir, files, overwrite_keys, rename);
     drop(locks);
-    written
+    written.map(|()| report)
 }
 
 /// Steps 3 to 6 but the unlocking, with the directories locked.
@@ -689,6 +700,31 @@ mod tests {
 
     const ALL: &str = r#"{"cert":"C2","key":"K2","csr":"R2"}"#;
 
+    /// A file system that cannot lock (some network file systems): the files are written
+    /// all the same, and the folder is reported so that the caller warns; a locking one is
+    /// not reported.
+    #[test]
+    fn a_folder_that_cannot_lock_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let no_lock = |_: &Path| -> io::Result<Option<DirLock>> { Ok(None) };
+        let written = write_with(
+            dir.path(),
+            &files(ALL, "x"),
+            false,
+            &no_lock,
+            &mut |from, to| fs::rename(from, to),
+        )
+        .unwrap();
+        assert_eq!(written.unlocked_dirs, [dir.path().to_path_buf()]);
+        assert_eq!(
+            fs::read_to_string(dir.path().join("x-key.pem")).unwrap(),
+            "K2"
+        );
+        let other = tempfile::tempdir().unwrap();
+        let locked = write_files_atomically(other.path(), &files(ALL, "x"), false).unwrap();
+        assert_eq!(locked, Written::default());
+    }
+
     #[test]
     fn writes_new_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -796,7 +832,8 @@ mod tests {
                 fs::rename(from, to)
             }
         };
-        let err = write_with(dir.path(), &files(ALL, "x"), true, &mut rename).unwrap_err();
+        let err =
+            write_with(dir.path(), &files(ALL, "x"), true, &lock_dir, &mut rename).unwrap_err();
         assert_eq!(calls, 3);
         assert!(err.to_string().contains("x.csr"), "{err}");
         assert!(err.to_string().contains("no space left on device"), "{err}");
@@ -816,7 +853,7 @@ mod tests {
             }
         };
         // Without -overwrite the key goes in by link(2), so only cert and csr use rename.
-        assert!(write_with(dir.path(), &files(ALL, "x"), false, &mut rename).is_err());
+        assert!(write_with(dir.path(), &files(ALL, "x"), false, &lock_dir, &mut rename).is_err());
         assert!(listing(dir.path()).is_empty());
     }
 
@@ -838,7 +875,7 @@ mod tests {
                 fs::rename(from, to)
             }
         };
-        assert!(write_with(dir.path(), &files(ALL, "x"), false, &mut rename).is_err());
+        assert!(write_with(dir.path(), &files(ALL, "x"), false, &lock_dir, &mut rename).is_err());
         let l = listing(dir.path());
         assert_eq!(l.len(), 1, "{l:?}");
         assert_eq!(fs::read_to_string(&cert).unwrap(), "THEIRS");
