@@ -1,7 +1,6 @@
-//! cfssl's log lines on stderr (docs/cfssl-compat.md §1.3, cfssl `log/log.go`).
+//! cfssl's log lines on stderr (docs/cfssl-compat.md §1.3): the line format is
+//! `cfssl_cli::log::format_line`; this decides whether to print and writes.
 //!
-//! A line is `YYYY/MM/DD HH:MM:SS [LEVEL] message` in local time (Go's `log` package with
-//! its default flags), with a newline added only when the message does not end in one.
 //! A message is printed iff its level is at least the `-loglevel` threshold (default 1,
 //! INFO). The threshold is process-wide and set once, right after flag parsing.
 //!
@@ -15,37 +14,7 @@ use std::io::Write;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// cfssl's log levels (`log.LevelDebug` … `log.LevelFatal`). `-loglevel` takes the whole
-/// scale even though no command of ours logs at DEBUG, CRITICAL or FATAL.
-#[allow(dead_code, reason = "cfssl's complete level scale")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// 0
-    Debug = 0,
-    /// 1, the default threshold
-    Info = 1,
-    /// 2
-    Warning = 2,
-    /// 3
-    Error = 3,
-    /// 4
-    Critical = 4,
-    /// 5
-    Fatal = 5,
-}
-
-impl Level {
-    fn tag(self) -> &'static str {
-        match self {
-            Level::Debug => "DEBUG",
-            Level::Info => "INFO",
-            Level::Warning => "WARNING",
-            Level::Error => "ERROR",
-            Level::Critical => "CRITICAL",
-            Level::Fatal => "FATAL",
-        }
-    }
-}
+pub use cfssl_cli::log::{Level, format_line};
 
 static THRESHOLD: AtomicI64 = AtomicI64::new(Level::Info as i64);
 
@@ -57,25 +26,6 @@ pub fn set_level(level: i64) {
 /// Whether a message at `level` would be printed.
 pub fn enabled(level: Level) -> bool {
     level as i64 >= THRESHOLD.load(Ordering::Relaxed)
-}
-
-/// Formats one log line (without deciding whether to print it).
-pub fn format_line(now: time::OffsetDateTime, level: Level, message: &str) -> String {
-    let mut line = format!(
-        "{:04}/{:02}/{:02} {:02}:{:02}:{:02} [{}] {}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        level.tag(),
-        message
-    );
-    if !line.ends_with('\n') {
-        line.push('\n');
-    }
-    line
 }
 
 /// The local UTC offset, looked up once (UTC when it cannot be determined, e.g. when
@@ -155,23 +105,6 @@ pub(crate) use crate::{critical, debug, error, info, warning};
 mod tests {
     use super::*;
 
-    #[test]
-    fn line_format() {
-        let t = time::macros::datetime!(2026-11-23 07:48:07.123 +01:00);
-        assert_eq!(
-            format_line(t, Level::Info, "encoded CSR"),
-            "2026/11/23 07:48:07 [INFO] encoded CSR\n"
-        );
-        assert_eq!(
-            format_line(t, Level::Error, "x\n"),
-            "2026/11/23 07:48:07 [ERROR] x\n"
-        );
-        assert_eq!(
-            format_line(t, Level::Warning, "a\nb"),
-            "2026/11/23 07:48:07 [WARNING] a\nb\n"
-        );
-    }
-
     /// The only test touching the process-wide threshold.
     #[test]
     fn threshold() {
@@ -186,11 +119,5 @@ mod tests {
         // Both macro paths compile; DEBUG is below the threshold, so nothing is printed.
         crate::debug!("hidden {}", 1);
         crate::log::debug!("hidden {}", 2);
-    }
-
-    #[test]
-    fn levels_order() {
-        assert!(Level::Debug < Level::Info && Level::Critical < Level::Fatal);
-        assert_eq!(Level::Fatal as i64, 5);
     }
 }

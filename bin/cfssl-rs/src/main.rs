@@ -20,18 +20,16 @@
 //!
 //! Arguments that are not valid Unicode are converted lossily (U+FFFD).
 
-mod clidoc;
 mod cmd;
-mod flags;
 mod log;
-mod usage;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use cmd::{COMMANDS, Context};
-use flags::FlagError;
+use cfssl_cli::flags::{self, FlagError};
+use cfssl_cli::{COMMANDS, CliError, usage};
+use cmd::Context;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os()
@@ -77,13 +75,14 @@ fn run(
         return 1;
     };
     let name = args.get(index).map_or("", String::as_str);
-    let Some(command) = cmd::find(name) else {
-        if let Some(refused) = cmd::unimplemented::find(name) {
+    let found = cfssl_cli::find(name).and_then(|c| Some((c, cmd::runner(c.name)?)));
+    let Some((command, run)) = found else {
+        if let Some(refused) = cfssl_cli::refused::find(name) {
             let _ = writeln!(stderr, "{refused}");
             return 1;
         }
         let _ = writeln!(stderr, "Command {name} is not defined.");
-        if let Some(meant) = cmd::unimplemented::suggest(name) {
+        if let Some(meant) = cfssl_cli::refused::suggest(name) {
             let _ = writeln!(stderr, "Did you mean {meant}?");
         }
         top_usage(stderr);
@@ -104,7 +103,7 @@ fn run(
         }
     };
 
-    if let Err(refused) = cmd::refuse_unsupported_flags(command, &parsed.flags) {
+    if let Err(refused) = cmd::refuse_unsupported_flags(command.name, &parsed.flags) {
         let _ = writeln!(stderr, "{refused}");
         return refused.exit_code();
     }
@@ -134,11 +133,19 @@ fn run(
         stdout,
         stderr,
     );
-    match (command.run)(&mut ctx) {
+    match run(&mut ctx) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(ctx.stderr, "{e}");
-            e.exit_code()
-        }
+        Err(e) => report(&e, ctx.stderr),
     }
+}
+
+/// Prints a command's error (after the ERROR line cfssl logs first, if any); returns the
+/// exit status.
+fn report(e: &CliError, stderr: &mut dyn Write) -> u8 {
+    if let CliError::AfterLog { log, error } = e {
+        error!("{log}");
+        return report(error, stderr);
+    }
+    let _ = writeln!(stderr, "{e}");
+    e.exit_code()
 }

@@ -6,17 +6,10 @@ use cfssl_certinfo::{certificate_json, csr_json};
 use cfssl_signer::ParsedCertificate;
 
 use super::support::in_input;
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `certinfo` command.
-pub static COMMAND: Command = Command {
-    name: "certinfo",
-    help: &usage::CERTINFO,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let cert = ctx.flags.cert.clone();
     let csr = ctx.flags.csr.clone();
     if !cert.is_empty() {

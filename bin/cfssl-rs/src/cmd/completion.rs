@@ -3,17 +3,10 @@
 
 use cfssl_clidoc::Shell;
 
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `completion` command.
-pub static COMMAND: Command = Command {
-    name: "completion",
-    help: &usage::COMPLETION,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.args.is_empty() {
         return Err(CliError::Usage(format!(
             "completion needs a shell: {}",
@@ -25,7 +18,10 @@ fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let shell: Shell = name
         .parse()
         .map_err(|e: cfssl_clidoc::UnknownShell| CliError::Usage(e.to_string()))?;
-    ctx.print(&cfssl_clidoc::completion(&crate::clidoc::command(), shell))
+    ctx.print(&cfssl_clidoc::completion(
+        &cfssl_cli::docgen::command(),
+        shell,
+    ))
 }
 
 #[cfg(test)]
@@ -36,17 +32,17 @@ mod tests {
     #[test]
     fn shells() {
         for shell in cfssl_clidoc::SHELL_NAMES {
-            let (result, out, _) = run_command(&COMMAND, &[shell], b"");
+            let (result, out, _) = run_command(run, &[shell], b"");
             assert_eq!(result, Ok(()), "{shell}");
             assert!(
                 out.contains("gencert") && out.contains("ca-key"),
                 "{shell}: {out}"
             );
         }
-        let (result, out, _) = run_command(&COMMAND, &["tcsh"], b"");
+        let (result, out, _) = run_command(run, &["tcsh"], b"");
         assert!(matches!(result, Err(CliError::Usage(m)) if m.contains("bash, zsh, fish")));
         assert_eq!(out, "");
-        let (result, _, _) = run_command(&COMMAND, &[], b"");
+        let (result, _, _) = run_command(run, &[], b"");
         assert!(
             matches!(result, Err(CliError::Usage(m)) if m.starts_with("completion needs a shell"))
         );

@@ -1,18 +1,11 @@
 //! `cfssl-rs crl` (docs/cfssl-compat.md §1.7.9): cfssl builds this CRL from its certificate database,
 //! which cfssl-rs (offline, no database) does not have. The command exists so that
 //! `crl -h` shows cfssl's usage and a script gets a clear pointer to `gencrl` instead of
-//! "unknown command" (the text is [`super::unimplemented::CRL`]).
+//! "unknown command" (the text is [`cfssl_cli::refused::CRL`]).
 
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `crl` command.
-pub static COMMAND: Command = Command {
-    name: "crl",
-    help: &usage::CRL,
-    run,
-};
-
-fn run(_ctx: &mut Context<'_>) -> Result<(), CliError> {
-    Err(CliError::plain(super::unimplemented::CRL.to_string()))
+/// Runs the command.
+pub fn run(_ctx: &mut Context<'_>) -> Result<(), CliError> {
+    Err(CliError::plain(cfssl_cli::refused::CRL.to_string()))
 }

@@ -9,17 +9,10 @@ use super::support::{
     CliLog, hostname_override, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch,
     now, print_output, read_request, require_ca_flags,
 };
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `gencert` command.
-pub static COMMAND: Command = Command {
-    name: "gencert",
-    help: &usage::GENCERT,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.flags.renewca {
         return renew_ca(ctx);
     }

@@ -11,17 +11,10 @@ use zeroize::Zeroizing;
 
 use super::password::{KeyRole, decode_key};
 use super::support::{in_input, now};
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `gencrl` command.
-pub static COMMAND: Command = Command {
-    name: "gencrl",
-    help: &usage::GENCRL,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     // cfssl reads each file right after popping it, so a missing first file is reported
     // before a missing second argument.
     let serials_name = ctx.pop_positional()?;

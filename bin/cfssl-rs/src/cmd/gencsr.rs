@@ -7,18 +7,12 @@ use cfssl_output::CertOutput;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::initca::request_from_certificate;
 
+use super::support::read_bytes_spec;
 use super::support::{CliLog, hostname_override, read_request};
-use super::{CliError, Command, Context, read_bytes_spec};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `gencsr` command.
-pub static COMMAND: Command = Command {
-    name: "gencsr",
-    help: &usage::GENCSR,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let key_spec = ctx.flags.key.clone();
     if key_spec.is_empty() {
         return Err(CliError::Usage(

@@ -4,17 +4,10 @@
 use cfssl_ca::CaError;
 
 use super::support::{CliLog, in_input, print_output, read_request};
-use super::{CliError, Command, Context, gencert};
-use crate::usage;
+use super::{CliError, Context, gencert};
 
-/// The `genkey` command.
-pub static COMMAND: Command = Command {
-    name: "genkey",
-    help: &usage::GENKEY,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let name = ctx.pop_one_positional()?;
     let request = read_request(ctx, &name)?;
     if ctx.flags.initca {

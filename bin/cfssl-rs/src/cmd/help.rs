@@ -2,24 +2,19 @@
 //! `cfssl-rs COMMAND -h`), on stdout. cfssl has no such command (its `help` is "not
 //! defined"); a person reaching for it should find the help, not an error.
 
-use super::unimplemented;
-use super::{COMMANDS, CliError, Command, Context};
-use crate::usage;
+use cfssl_cli::refused as unimplemented;
+use cfssl_cli::{COMMANDS, usage};
 
-/// The `help` command.
-pub static COMMAND: Command = Command {
-    name: "help",
-    help: &usage::HELP,
-    run,
-};
+use super::{CliError, Context};
 
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.args.is_empty() {
         return ctx.print(&usage::top_level_usage(COMMANDS));
     }
     let name = ctx.pop_positional()?;
     ctx.reject_extra_positionals()?;
-    if let Some(command) = super::find(&name) {
+    if let Some(command) = cfssl_cli::find(&name) {
         return ctx.print(&usage::command_usage(command));
     }
     if let Some(refused) = unimplemented::find(&name) {
@@ -43,17 +38,17 @@ mod tests {
 
     #[test]
     fn prints_the_list_or_a_command() {
-        let (result, out, _) = run_command(&COMMAND, &[], b"");
+        let (result, out, _) = run_command(run, &[], b"");
         assert_eq!(result, Ok(()));
         assert_eq!(out, usage::top_level_usage(COMMANDS));
-        let (result, out, _) = run_command(&COMMAND, &["sign"], b"");
+        let (result, out, _) = run_command(run, &["sign"], b"");
         assert_eq!(result, Ok(()));
         assert!(out.starts_with("cfssl-rs sign -- "), "{out}");
     }
 
     #[test]
     fn unknown_and_unimplemented() {
-        let (result, out, _) = run_command(&COMMAND, &["gencrt"], b"");
+        let (result, out, _) = run_command(run, &["gencrt"], b"");
         assert_eq!(
             result,
             Err(CliError::Usage(
@@ -62,12 +57,12 @@ mod tests {
             ))
         );
         assert_eq!(out, "");
-        let (result, _, _) = run_command(&COMMAND, &["bundle"], b"");
+        let (result, _, _) = run_command(run, &["bundle"], b"");
         assert!(
             matches!(&result, Err(CliError::Plain(m)) if m.starts_with("cfssl-rs does not implement `bundle`")),
             "{result:?}"
         );
-        let (result, _, _) = run_command(&COMMAND, &["sign", "gencert"], b"");
+        let (result, _, _) = run_command(run, &["sign", "gencert"], b"");
         assert_eq!(
             result,
             Err(CliError::Usage(super::super::TOO_MANY_ARGUMENTS.into()))

@@ -5,17 +5,10 @@
 use cfssl_k8s::manifest::CsrManifest;
 use cfssl_k8s::names::{parse_expiration, parse_usages};
 
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `k8s-csr` command.
-pub static COMMAND: Command = Command {
-    name: "k8s-csr",
-    help: &usage::K8S_CSR,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let csr_name = ctx.pop_one_positional()?;
     let name = ctx.flags.name.clone();
     let signer = ctx.flags.signer.clone();
@@ -54,7 +47,7 @@ pub fn k8s_error(e: cfssl_k8s::K8sError) -> CliError {
     if let cfssl_k8s::K8sError::Sign(sign_error) = e {
         return sign_error.into();
     }
-    super::support::coded(e.code(), e.to_string())
+    cfssl_cli::coded(e.code(), e.to_string())
 }
 
 /// The objects in the input of `k8s-review` / `k8s-sign`, with errors that name the file
@@ -81,7 +74,7 @@ mod tests {
 
     #[test]
     fn needs_name_signer_and_one_csr() {
-        let (r, out, _) = run_command(&COMMAND, &["-signer", "example.com/x", "-"], b"");
+        let (r, out, _) = run_command(run, &["-signer", "example.com/x", "-"], b"");
         assert_eq!(
             r,
             Err(CliError::Usage(
@@ -89,20 +82,20 @@ mod tests {
             ))
         );
         assert!(out.is_empty());
-        let (r, _, _) = run_command(&COMMAND, &["-name", "x", "-"], b"");
+        let (r, _, _) = run_command(run, &["-name", "x", "-"], b"");
         assert!(matches!(r, Err(CliError::Usage(m)) if m.contains("-signer")));
-        let (r, _, _) = run_command(&COMMAND, &["-name", "x", "-signer", "a.b/c"], b"");
+        let (r, _, _) = run_command(run, &["-name", "x", "-signer", "a.b/c"], b"");
         assert_eq!(
             r,
             Err(CliError::Usage(super::super::NOT_ENOUGH_ARGUMENTS.into()))
         );
         let (r, _, _) = run_command(
-            &COMMAND,
+            run,
             &["-name", "x", "-signer", "a.b/c", "-expiration", "5m", "-"],
             b"",
         );
         assert!(matches!(r, Err(CliError::Plain(m)) if m.contains("less than 600 seconds")));
-        let (r, _, _) = run_command(&COMMAND, &["-name", "x", "-signer", "a.b/c", "-"], b"junk");
+        let (r, _, _) = run_command(run, &["-name", "x", "-signer", "a.b/c", "-"], b"junk");
         assert_eq!(r, Err(CliError::cfssl(9002, "CSR Decode failed")));
     }
 }

@@ -5,17 +5,11 @@
 use cfssl_k8s::kubeconfig::{KubeconfigRequest, build};
 
 use super::k8s_csr::k8s_error;
-use super::{CliError, Command, Context, read_bytes_spec};
-use crate::usage;
+use super::support::read_bytes_spec;
+use super::{CliError, Context};
 
-/// The `k8s-kubeconfig` command.
-pub static COMMAND: Command = Command {
-    name: "k8s-kubeconfig",
-    help: &usage::K8S_KUBECONFIG,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     ctx.reject_extra_positionals()?;
     let f = &ctx.flags;
     for (flag, value) in [

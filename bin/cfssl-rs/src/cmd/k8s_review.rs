@@ -5,17 +5,10 @@
 use cfssl_k8s::review::review;
 
 use super::k8s_csr::read_requests_from;
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `k8s-review` command.
-pub static COMMAND: Command = Command {
-    name: "k8s-review",
-    help: &usage::K8S_REVIEW,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input_name = ctx.pop_one_positional()?;
     let input = ctx.read_input(&input_name)?;
     let requests = read_requests_from(&input, &input_name)?;

@@ -8,17 +8,10 @@ use cfssl_k8s::sign::{check_signable, check_signing_profile, sign};
 
 use super::k8s_csr::{k8s_error, read_requests_from};
 use super::support::{local_signer, log_issued, note_key_mismatch, now, require_ca_flags};
-use super::{CliError, Command, Context};
-use crate::usage;
+use super::{CliError, Context};
 
-/// The `k8s-sign` command.
-pub static COMMAND: Command = Command {
-    name: "k8s-sign",
-    help: &usage::K8S_SIGN,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let input_name = ctx.pop_one_positional()?;
     let input = ctx.read_input(&input_name)?;
     let mut requests = read_requests_from(&input, &input_name)?;

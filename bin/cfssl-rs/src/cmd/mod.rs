@@ -15,12 +15,20 @@
 // src/flags.rs: list the flags it reads in COMMAND_FLAGS.
 //! ```
 
+//! The commands' entry points ([`runner`]) and what every command gets: [`Context`].
+//!
+//! A command is a module with `pub fn run(&mut Context) -> Result<(), CliError>`; its name,
+//! help and flags are data in `cfssl_cli` ([`cfssl_cli::COMMANDS`],
+//! [`cfssl_cli::flags::COMMAND_FLAGS`]). Adding one: its [`cfssl_cli::usage::Help`] and
+//! entry in `cfssl_cli::COMMANDS`, its flags in `COMMAND_FLAGS`, a module here and a line
+//! in [`runner`].
+
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::flags::Flags;
-use crate::usage::Help;
+use cfssl_cli::flags::Flags;
+pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
 pub mod certinfo;
 pub mod completion;
@@ -35,65 +43,51 @@ pub mod k8s_kubeconfig;
 pub mod k8s_review;
 pub mod k8s_sign;
 pub mod man;
+pub mod password;
 pub mod print_defaults;
 pub mod selfsign;
 pub mod sign;
-pub mod version;
-
-/// Every command; the top-level usage lists them sorted by name. `help`, `completion` and
-/// `man` are ours (issue 12): help, completions and the man page, all generated from the
-/// flag table.
-pub static COMMANDS: &[&Command] = &[
-    &certinfo::COMMAND,
-    &completion::COMMAND,
-    &crl::COMMAND,
-    &gencert::COMMAND,
-    &gencrl::COMMAND,
-    &gencsr::COMMAND,
-    &genkey::COMMAND,
-    &help::COMMAND,
-    &k8s_csr::COMMAND,
-    &k8s_kubeconfig::COMMAND,
-    &k8s_review::COMMAND,
-    &k8s_sign::COMMAND,
-    &man::COMMAND,
-    &print_defaults::COMMAND,
-    &selfsign::COMMAND,
-    &sign::COMMAND,
-    &version::COMMAND,
-];
-
-pub mod password;
 pub mod sign_batch;
 pub mod support;
-pub mod unimplemented;
+pub mod version;
 
-/// One subcommand of `cfssl-rs`.
-#[derive(Debug)]
-pub struct Command {
-    /// The name typed on the command line.
-    pub name: &'static str,
-    /// What `-h` prints.
-    pub help: &'static Help,
-    /// The entry point; runs after flags are parsed, `-loglevel` applied and `-config`
-    /// loaded. An error is printed as `<text>\n` on stderr and exits 1 (docs/cfssl-compat.md §7.2).
-    pub run: fn(&mut Context<'_>) -> Result<(), CliError>,
-}
+/// A command's entry point; runs after flags are parsed, `-loglevel` applied and `-config`
+/// loaded. An error is printed as `<text>\n` on stderr and exits 1 (docs/cfssl-compat.md §7.2).
+pub type Run = fn(&mut Context<'_>) -> Result<(), CliError>;
 
-/// The command named `name`.
-pub fn find(name: &str) -> Option<&'static Command> {
-    COMMANDS.iter().copied().find(|c| c.name == name)
+/// The entry point of the command called `name` (every name of [`cfssl_cli::COMMANDS`]).
+pub fn runner(name: &str) -> Option<Run> {
+    Some(match name {
+        "certinfo" => certinfo::run,
+        "completion" => completion::run,
+        "crl" => crl::run,
+        "gencert" => gencert::run,
+        "gencrl" => gencrl::run,
+        "gencsr" => gencsr::run,
+        "genkey" => genkey::run,
+        "help" => help::run,
+        "k8s-csr" => k8s_csr::run,
+        "k8s-kubeconfig" => k8s_kubeconfig::run,
+        "k8s-review" => k8s_review::run,
+        "k8s-sign" => k8s_sign::run,
+        "man" => man::run,
+        "print-defaults" => print_defaults::run,
+        "selfsign" => selfsign::run,
+        "sign" => sign::run,
+        "version" => version::run,
+        _ => return None,
+    })
 }
 
 /// Refuses a flag that would change the result in cfssl but that cfssl-rs cannot honour
-/// ([`crate::flags::UNSUPPORTED`]), on every command: its presence means the user expects
-/// a remote signer, a certificate database or TLS, which silence would betray. `crl`
-/// is skipped: it refuses itself with a pointer to `gencrl`, which helps more.
+/// ([`cfssl_cli::flags::UNSUPPORTED`]), on every command: its presence means the user
+/// expects a remote signer, a certificate database or TLS, which silence would betray.
+/// `crl` is skipped: it refuses itself with a pointer to `gencrl`, which helps more.
 ///
 /// # Errors
 /// `-NAME: REASON` for the first such flag given with a non-empty value.
-pub fn refuse_unsupported_flags(command: &Command, flags: &Flags) -> Result<(), CliError> {
-    if std::ptr::eq(command, &crl::COMMAND) {
+pub fn refuse_unsupported_flags(command: &str, flags: &Flags) -> Result<(), CliError> {
+    if command == "crl" {
         return Ok(());
     }
     match flags.first_unsupported() {
@@ -117,163 +111,6 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
 }
 
 // ---------------------------------------------------------------------------------------
-
-/// Why a command failed. Every variant prints as `<text>\n` on stderr and exits 1
-/// (cfssl `Start`: `fmt.Fprintln(os.Stderr, err)`, docs/cfssl-compat.md §7.2), except
-/// [`CliError::Flagged`], which exits 2 ([`CliError::exit_code`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CliError {
-    /// A cfssl error (`errors.Error`), printed as `{"code":…,"message":…}` with Go's JSON
-    /// escaping (docs/cfssl-compat.md §7.1).
-    #[error("{}", cfssl_json(*code, message))]
-    Cfssl {
-        /// category + reason, e.g. 2400.
-        code: u32,
-        /// The message, unescaped.
-        message: String,
-    },
-    /// A plain error text (OS, JSON decoding, `errors.New` strings).
-    #[error("{0}")]
-    Plain(String),
-    /// A command-line misuse found by the command (wrong number of arguments, a missing
-    /// required flag); printed like [`CliError::Plain`].
-    #[error("{0}")]
-    Usage(String),
-    /// A check found something and the command's result is "no" (`k8s-review`): its
-    /// report is already on stdout; this summary goes to stderr and the exit status is 2.
-    #[error("{0}")]
-    Flagged(String),
-}
-
-impl CliError {
-    /// A cfssl error with this code and message.
-    pub fn cfssl(code: u32, message: impl Into<String>) -> Self {
-        CliError::Cfssl {
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// A plain error text.
-    pub fn plain(message: impl Into<String>) -> Self {
-        CliError::Plain(message.into())
-    }
-
-    /// The process exit status for this error: 2 for [`CliError::Flagged`], else 1.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Flagged(_) => 2,
-            _ => 1,
-        }
-    }
-}
-
-impl From<InputError> for CliError {
-    fn from(e: InputError) -> Self {
-        CliError::Plain(e.to_string())
-    }
-}
-
-impl From<cfssl_output::CfsslError> for CliError {
-    fn from(e: cfssl_output::CfsslError) -> Self {
-        CliError::Cfssl {
-            code: e.code,
-            message: e.message,
-        }
-    }
-}
-
-/// `{"code":N,"message":"…"}` as Go's `json.Marshal` writes cfssl's `errors.Error`
-/// (HTML-safe escaping, docs/cfssl-compat.md §7.1).
-pub fn cfssl_json(code: u32, message: &str) -> String {
-    format!(
-        "{{\"code\":{code},\"message\":{}}}",
-        cfssl_json::marshal_string(message)
-    )
-}
-
-/// A failure to read an input, worded like Go's `*os.PathError` or cfssl's
-/// `helpers.ReadBytes` (docs/cfssl-compat.md §1.2).
-#[derive(Debug, thiserror::Error)]
-pub enum InputError {
-    /// An OS error: `open missing.csr: no such file or directory`,
-    /// `read x: is a directory`.
-    #[error("{op} {path}: {}", go_errno_text(source))]
-    Os {
-        /// `open` or `read`.
-        op: &'static str,
-        /// The path as given (`/dev/stdin` for `-`).
-        path: String,
-        /// The OS error.
-        source: io::Error,
-    },
-    /// `helpers.ReadBytes` with a prefix other than `env:` or `file:`.
-    #[error("unknown prefix: {0}")]
-    UnknownPrefix(String),
-}
-
-/// Go's text for an OS error: the C library's message with a lower-case first letter
-/// (Go's `syscall.Errno` table), e.g. `no such file or directory`.
-fn go_errno_text(e: &io::Error) -> String {
-    let text = match e.raw_os_error() {
-        Some(code) => {
-            let full = io::Error::from_raw_os_error(code).to_string();
-            let suffix = format!(" (os error {code})");
-            full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
-        }
-        None => e.to_string(),
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text,
-    }
-}
-
-/// Go `os.ReadFile(path)`: `open` errors and `read` errors are told apart.
-///
-/// # Errors
-/// [`InputError::Os`] with op `open` or `read`.
-pub fn read_file(path: &str) -> Result<Vec<u8>, InputError> {
-    let os = |op, source| InputError::Os {
-        op,
-        path: path.to_owned(),
-        source,
-    };
-    let mut file = std::fs::File::open(path).map_err(|e| os("open", e))?;
-    let mut data = Vec::new();
-    file.read_to_end(&mut data).map_err(|e| os("read", e))?;
-    Ok(data)
-}
-
-/// cfssl `helpers.ReadBytes(spec)` (docs/cfssl-compat.md §1.2): split at the first `:`; no `:` → the
-/// file; `env:NAME` → the variable's value (empty if unset); `file:PATH` → the file; any
-/// other prefix → `unknown prefix: <prefix>` (so `C:\x` fails, and `-` is a file named `-`).
-///
-/// # Errors
-/// [`InputError`] as described.
-pub fn read_bytes_spec(spec: &str) -> Result<Vec<u8>, InputError> {
-    match spec.split_once(':') {
-        None => read_file(spec),
-        Some(("env", name)) => Ok(env_bytes(name)),
-        Some(("file", path)) => read_file(path),
-        Some((prefix, _)) => Err(InputError::UnknownPrefix(prefix.to_owned())),
-    }
-}
-
-fn env_bytes(name: &str) -> Vec<u8> {
-    // Go's Getenv gives "" for an unset variable or an invalid name.
-    if name.is_empty() || name.contains(['=', '\0']) {
-        return Vec::new();
-    }
-    match std::env::var_os(name) {
-        None => Vec::new(),
-        #[cfg(unix)]
-        Some(v) => std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str()).to_vec(),
-        #[cfg(not(unix))]
-        Some(v) => v.to_string_lossy().into_owned().into_bytes(),
-    }
-}
 
 /// What a command works with: parsed flags, positionals, the loaded config and the
 /// process's standard streams (buffers in unit tests). Results go to `stdout`; log lines
@@ -401,11 +238,12 @@ impl<'io> Context<'io> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::cmd::support::read_bytes_spec;
 
     /// Runs `command` in-process with `args` (flags and positionals) and `stdin`;
     /// returns the result and what went to stdout and stderr.
     pub(crate) fn run_command(
-        command: &Command,
+        run: Run,
         args: &[&str],
         stdin: &[u8],
     ) -> (Result<(), CliError>, String, String) {
@@ -429,7 +267,7 @@ pub(crate) mod tests {
             &mut out,
             &mut err,
         );
-        let result = (command.run)(&mut ctx);
+        let result = run(&mut ctx);
         (
             result,
             String::from_utf8_lossy(&out).into_owned(),
@@ -438,36 +276,11 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn registry_is_unique() {
-        for (i, c) in COMMANDS.iter().enumerate() {
-            assert!(COMMANDS[..i].iter().all(|d| d.name != c.name), "{}", c.name);
-            assert!(std::ptr::eq(
-                find(c.name).map_or(std::ptr::null(), |f| f),
-                *c
-            ));
+    fn every_command_has_an_entry_point() {
+        for c in cfssl_cli::COMMANDS {
+            assert!(runner(c.name).is_some(), "{}", c.name);
         }
-        assert!(find("bogus").is_none());
-    }
-
-    #[test]
-    fn command_flag_lists_name_commands() {
-        for (name, _) in crate::flags::COMMAND_FLAGS {
-            assert!(find(name).is_some(), "{name}");
-        }
-    }
-
-    #[test]
-    fn cfssl_error_json_escaping() {
-        assert_eq!(
-            CliError::cfssl(9003, "a<b>&\"c\\\n\u{1}\u{8}\u{c}\u{2028}é").to_string(),
-            r#"{"code":9003,"message":"a\u003cb\u003e\u0026\"c\\\n\u0001\b\f\u2028é"}"#
-        );
-        assert_eq!(CliError::plain("x").to_string(), "x");
-        let wrapped = cfssl_output::CfsslError::wrap(2000, 400, "RSA key is too weak");
-        assert_eq!(
-            CliError::from(wrapped).to_string(),
-            r#"{"code":2400,"message":"RSA key is too weak"}"#
-        );
+        assert!(runner("bogus").is_none());
     }
 
     #[test]

@@ -5,15 +5,7 @@
 //! `list`, or any unknown TYPE, prints the list of types and succeeds. A missing TYPE is
 //! the usual `not enough arguments…` error. Further arguments are ignored.
 
-use super::{CliError, Command, Context};
-use crate::usage;
-
-/// The `print-defaults` command.
-pub static COMMAND: Command = Command {
-    name: "print-defaults",
-    help: &usage::PRINT_DEFAULTS,
-    run,
-};
+use super::{CliError, Context};
 
 /// The templates, in the order `list` prints them (cfssl's map order is random).
 /// The fixture files are cfssl 1.6.5's exact stdout, final empty line included.
@@ -22,7 +14,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("csr", include_str!("../print-defaults-csr.json")),
 ];
 
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let kind = ctx.pop_positional()?;
     match DEFAULTS.iter().find(|(name, _)| *name == kind) {
         Some((_, text)) => ctx.print(text),
@@ -48,7 +41,7 @@ mod tests {
     #[test]
     fn list_and_unknown_print_the_list() {
         for kind in ["list", "bogus", "CSR"] {
-            let (result, out, _) = run_command(&COMMAND, &[kind, "extra"], b"");
+            let (result, out, _) = run_command(run, &[kind, "extra"], b"");
             assert_eq!(result, Ok(()));
             assert_eq!(out, LIST);
         }
@@ -57,7 +50,7 @@ mod tests {
     #[test]
     fn templates_end_with_an_empty_line() {
         for kind in ["csr", "config"] {
-            let (result, out, _) = run_command(&COMMAND, &[kind], b"");
+            let (result, out, _) = run_command(run, &[kind], b"");
             assert_eq!(result, Ok(()));
             assert!(
                 out.starts_with("{\n    \"") && out.ends_with("}\n\n"),
@@ -68,7 +61,7 @@ mod tests {
 
     #[test]
     fn missing_type() {
-        let (result, out, _) = run_command(&COMMAND, &[], b"");
+        let (result, out, _) = run_command(run, &[], b"");
         assert_eq!(
             result,
             Err(CliError::Usage(crate::cmd::NOT_ENOUGH_ARGUMENTS.into()))

@@ -5,15 +5,7 @@
 use cfssl_ca::SelfSign;
 
 use super::support::{CliLog, now, print_output, read_request};
-use super::{CliError, Command, Context};
-use crate::usage;
-
-/// The `selfsign` command.
-pub static COMMAND: Command = Command {
-    name: "selfsign",
-    help: &usage::SELFSIGN,
-    run,
-};
+use super::{CliError, Context};
 
 /// cfssl's warning banner, printed on stderr after the certificate is made.
 const BANNER: &str = "*** WARNING ***
@@ -28,7 +20,8 @@ in production.
 
 ";
 
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.flags.hostname.is_empty() && !ctx.flags.initca {
         // cfssl pops HOSTNAME and never uses it.
         ctx.pop_positional()?;

@@ -7,17 +7,10 @@ use cfssl_signer::SubjectOverride;
 use super::support::{
     CliLog, hostname_override, in_input, local_signer, note_key_mismatch, now, require_ca_flags,
 };
-use super::{CliError, Command, Context, read_file};
-use crate::usage;
+use super::{CliError, Context, read_file};
 
-/// The `sign` command.
-pub static COMMAND: Command = Command {
-    name: "sign",
-    help: &usage::SIGN,
-    run,
-};
-
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let batch = ctx.flags.batch.clone();
     if !batch.is_empty() {
         return super::sign_batch::run(ctx, &batch);

@@ -2,75 +2,16 @@
 //! workflows' notes as log lines, reading a request, building the local signer from
 //! `-ca`/`-ca-key`/`-config`, and printing `{"cert","csr","key"}`.
 
-use cfssl_ca::{CaError, Note, RequestError};
+use cfssl_ca::Note;
 use cfssl_csr::{CertificateRequest, CsrError};
-use cfssl_keys::{KeyError, PrivateKey};
+use cfssl_keys::PrivateKey;
 use cfssl_output::CertOutput;
 use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
 
 use super::password::{KeyRole, decode_key, key_pem_for_output};
-use super::{CliError, Context, read_bytes_spec};
-
-/// A library error as cfssl prints it: `{"code":…}` JSON when it has a code, else text.
-pub fn coded(code: Option<u32>, message: String) -> CliError {
-    match code {
-        Some(code) => CliError::cfssl(code, message),
-        None => CliError::plain(message),
-    }
-}
-
-impl From<CsrError> for CliError {
-    fn from(e: CsrError) -> Self {
-        coded(e.code(), e.to_string())
-    }
-}
-
-impl From<KeyError> for CliError {
-    fn from(e: KeyError) -> Self {
-        coded(e.code(), e.to_string())
-    }
-}
-
-impl From<SignError> for CliError {
-    fn from(e: SignError) -> Self {
-        if let SignError::PolicyViolation(detail) = &e {
-            crate::error!("{detail}");
-        }
-        coded(e.code(), e.to_string())
-    }
-}
-
-impl From<cfssl_config::ConfigError> for CliError {
-    fn from(e: cfssl_config::ConfigError) -> Self {
-        coded(e.code(), e.to_string())
-    }
-}
-
-/// A workflow's error as the lower crate's error would print (a signer's policy
-/// violation logs its detail first, as cfssl does).
-impl From<CaError> for CliError {
-    fn from(e: CaError) -> Self {
-        match e {
-            CaError::Csr(e) => e.into(),
-            CaError::Key(e) => e.into(),
-            CaError::Sign(e) | CaError::SerialList(e) => e.into(),
-            CaError::Config(e) => e.into(),
-            CaError::Request(e) => e.into(),
-            other => coded(other.code(), other.to_string()),
-        }
-    }
-}
-
-impl From<RequestError> for CliError {
-    fn from(e: RequestError) -> Self {
-        match e {
-            RequestError::Key(e) => e.into(),
-            RequestError::Csr(e) => e.into(),
-        }
-    }
-}
+use super::{CliError, Context, InputError, read_file};
 
 /// Prints a workflow's notes as cfssl's log lines, as they come.
 #[derive(Debug, Default)]
@@ -138,7 +79,7 @@ pub fn display_name(name: &str) -> String {
 /// Reads a private key given as `-ca-key`/`-key` (cfssl's `helpers.ReadBytes` syntax).
 pub fn load_key(ctx: &Context<'_>, spec: &str, flag: &str) -> Result<PrivateKey, CliError> {
     let bytes = Zeroizing::new(read_bytes_spec(spec).map_err(|e| match e {
-        super::InputError::Os { .. } if flag == "ca-key" => CliError::cfssl(1001, e.to_string()),
+        InputError::Os { .. } if flag == "ca-key" => CliError::cfssl(1001, e.to_string()),
         other => other.into(),
     })?);
     let role = if flag == "ca-key" {
@@ -274,4 +215,33 @@ pub fn hostname_override(ctx: &Context<'_>) -> Result<Option<Vec<String>>, CliEr
 /// Current time.
 pub fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
+}
+
+/// cfssl `helpers.ReadBytes(spec)` (docs/cfssl-compat.md §1.2): split at the first `:`; no `:` → the
+/// file; `env:NAME` → the variable's value (empty if unset); `file:PATH` → the file; any
+/// other prefix → `unknown prefix: <prefix>` (so `C:\x` fails, and `-` is a file named `-`).
+///
+/// # Errors
+/// [`InputError`] as described.
+pub fn read_bytes_spec(spec: &str) -> Result<Vec<u8>, InputError> {
+    match spec.split_once(':') {
+        None => read_file(spec),
+        Some(("env", name)) => Ok(env_bytes(name)),
+        Some(("file", path)) => read_file(path),
+        Some((prefix, _)) => Err(InputError::UnknownPrefix(prefix.to_owned())),
+    }
+}
+
+fn env_bytes(name: &str) -> Vec<u8> {
+    // Go's Getenv gives "" for an unset variable or an invalid name.
+    if name.is_empty() || name.contains(['=', '\0']) {
+        return Vec::new();
+    }
+    match std::env::var_os(name) {
+        None => Vec::new(),
+        #[cfg(unix)]
+        Some(v) => std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str()).to_vec(),
+        #[cfg(not(unix))]
+        Some(v) => v.to_string_lossy().into_owned().into_bytes(),
+    }
 }

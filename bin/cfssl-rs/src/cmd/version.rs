@@ -1,19 +1,12 @@
 //! `cfssl-rs version` (docs/cfssl-compat.md §1.7.10): prints the version and the runtime, ignores
 //! its arguments.
 
-use super::{CliError, Command, Context};
-use crate::usage;
-
-/// The `version` command.
-pub static COMMAND: Command = Command {
-    name: "version",
-    help: &usage::VERSION,
-    run,
-};
+use super::{CliError, Context};
 
 /// cfssl prints `Version: 1.6.5` / `Runtime: go1.27.3`; we print our own version and,
 /// honestly, that this is the Rust implementation.
-fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     ctx.print(&format!(
         "Version: {}\nRuntime: rust\n",
         env!("CARGO_PKG_VERSION")
@@ -27,7 +20,7 @@ mod tests {
 
     #[test]
     fn prints_version_and_ignores_args() {
-        let (result, out, err) = run_command(&COMMAND, &["a", "-ca", "b"], b"");
+        let (result, out, err) = run_command(run, &["a", "-ca", "b"], b"");
         assert_eq!(result, Ok(()));
         assert_eq!(
             out,

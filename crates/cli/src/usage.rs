@@ -16,9 +16,9 @@
 
 use std::io::{self, Write};
 
-use crate::cmd::Command;
-use crate::cmd::unimplemented::UNIMPLEMENTED;
+use crate::Command;
 use crate::flags::{self, UNSUPPORTED};
+use crate::refused::UNIMPLEMENTED;
 
 /// The program name help, completions and the man page use.
 pub const PROGRAM: &str = "cfssl-rs";
@@ -172,13 +172,13 @@ fn wrap(paragraph: &str) -> String {
 ///
 /// # Errors
 /// Only the writer's.
-pub fn write_top_level_usage(w: &mut dyn Write, commands: &[&Command]) -> io::Result<()> {
+pub fn write_top_level_usage(w: &mut dyn Write, commands: &[Command]) -> io::Result<()> {
     w.write_all(top_level_usage(commands).as_bytes())
 }
 
 /// The top-level help text.
-pub fn top_level_usage(commands: &[&Command]) -> String {
-    let mut sorted: Vec<&Command> = commands.to_vec();
+pub fn top_level_usage(commands: &[Command]) -> String {
+    let mut sorted: Vec<&Command> = commands.iter().collect();
     sorted.sort_unstable_by_key(|c| c.name);
     let width = sorted.iter().map(|c| c.name.len()).max().unwrap_or(0);
     let mut out = format!(
@@ -470,7 +470,7 @@ pub static MAN: Help = Help {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::COMMANDS;
+    use crate::COMMANDS;
 
     /// The Flags section of a help text.
     fn flags_section(text: &str) -> &str {

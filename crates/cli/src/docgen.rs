@@ -10,10 +10,10 @@
 use cfssl_clidoc::clap::builder::PossibleValuesParser;
 use cfssl_clidoc::clap::{self, Arg, ArgAction, ValueHint};
 
-use crate::cmd::unimplemented::UNIMPLEMENTED;
-use crate::cmd::{COMMANDS, Command};
 use crate::flags::{self, FlagKind, FlagSpec, UNSUPPORTED};
+use crate::refused::UNIMPLEMENTED;
 use crate::usage::{ABOUT, PROGRAM, Values};
+use crate::{COMMANDS, Command};
 
 /// The whole program, for the generators.
 pub fn command() -> clap::Command {

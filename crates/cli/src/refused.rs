@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::COMMANDS;
+use crate::COMMANDS;
 
 /// A cfssl command that cfssl-rs refuses, with why and what to use instead.
 #[derive(Debug)]
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn refused_names_are_not_commands_and_cover_cfssl() {
         for u in UNIMPLEMENTED {
-            assert!(super::super::find(u.name).is_none(), "{}", u.name);
+            assert!(crate::find(u.name).is_none(), "{}", u.name);
         }
         // cfssl 1.6.5's 19 commands (docs/cfssl-compat.md §1.1): each is implemented or refused.
         for name in [
@@ -210,7 +210,7 @@ mod tests {
             "revoke",
         ] {
             assert!(
-                super::super::find(name).is_some() || find(name).is_some(),
+                crate::find(name).is_some() || find(name).is_some(),
                 "{name}"
             );
         }
