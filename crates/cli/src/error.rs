@@ -212,3 +212,15 @@ impl From<RequestError> for CliError {
         }
     }
 }
+
+/// A `cfssl_k8s` error: cfssl's `{"code":…}` JSON when the CSR parser or the signer gave
+/// one, else the text.
+impl From<cfssl_k8s::K8sError> for CliError {
+    fn from(e: cfssl_k8s::K8sError) -> Self {
+        match e {
+            cfssl_k8s::K8sError::Sign(e) => e.into(),
+            cfssl_k8s::K8sError::Workflow(e) => (*e).into(),
+            other => coded(other.code(), other.to_string()),
+        }
+    }
+}

@@ -125,6 +125,9 @@ pub enum K8sError {
     /// The signer's error.
     #[error(transparent)]
     Sign(#[from] cfssl_signer::SignError),
+    /// A workflow error other than the signer's.
+    #[error(transparent)]
+    Workflow(Box<cfssl_ca::CaError>),
     /// Bad kubeconfig inputs.
     #[error("{0}")]
     Kubeconfig(String),
@@ -137,6 +140,7 @@ impl K8sError {
         match self {
             K8sError::Csr(e) => e.code(),
             K8sError::Sign(e) => e.code(),
+            K8sError::Workflow(e) => e.code(),
             _ => None,
         }
     }

@@ -17,6 +17,7 @@
 //!   profile's expiry and `now + expirationSeconds` (and never after the CA,
 //!   docs/differences.md #1).
 
+use cfssl_ca::{CaError, Log, Note};
 use cfssl_config::Config;
 use cfssl_signer::{CsrInput, Issued, LocalSigner, SignRequest};
 use serde_json::Value;
@@ -114,34 +115,46 @@ pub struct Signed {
     pub issued: Issued,
 }
 
-/// Signs an approved object with `signer` under `profile` (checked by
-/// [`check_signing_profile`]): the certificate carries the object's `spec.usages` and ends
-/// no later than `spec.expirationSeconds` from `now`, both passed to the signer as request
-/// overrides.
+/// `k8s-sign`, the whole workflow: refuses what must not be signed ([`check_signable`];
+/// findings allowed by `allow_privileged` become warnings in `log`), checks the profile
+/// against the signer's policy ([`check_signing_profile`]) and the CA key against the CA
+/// certificate, then signs through [`cfssl_ca::sign`] with the object's `spec.usages` and
+/// `spec.expirationSeconds` as request overrides — the loaded policy is never patched. The
+/// certificate's notes (warnings, cfssl's serial-number line) go to `log` as for `sign`.
 ///
 /// # Errors
-/// [`K8sError::NotAnObject`], [`K8sError::Expiration`] ([`check_expiration`]), or the
-/// signer's error as [`K8sError::Sign`].
+/// Those of [`check_signable`] and [`check_signing_profile`], and the signer's as
+/// [`K8sError::Sign`] (a CA key that is not the certificate's: `SignError::KeyMismatch`).
 pub fn sign(
     request: &CsrRequest,
     signer: &LocalSigner,
     profile: &str,
+    allow_privileged: bool,
     now: OffsetDateTime,
+    log: &mut dyn Log,
 ) -> Result<Signed, K8sError> {
+    let review = check_signable(request, allow_privileged)?;
+    for finding in &review.findings {
+        log.note(Note::Warning(format!(
+            "signing despite [{}] {} (-allow-privileged)",
+            finding.check.id(),
+            finding.reason
+        )));
+    }
     let object = request.object.as_ref().ok_or(K8sError::NotAnObject)?;
-    check_expiration(object)?;
-    let issued = signer.sign(
-        &SignRequest {
-            csr: CsrInput::Pem(request.csr_pem.clone()),
-            hosts: None,
-            subject: None,
-            profile: profile.to_owned(),
-            crl_override: None,
-            max_lifetime: object.expiration_seconds.map(time::Duration::seconds),
-            usages: Some(object.usages.clone()),
-        },
-        now,
-    )?;
+    check_signing_profile(signer.policy(), profile, object)?;
+    signer.check_key()?;
+    let overrides = SignRequest {
+        csr: CsrInput::Pem(request.csr_pem.clone()),
+        profile: profile.to_owned(),
+        max_lifetime: object.expiration_seconds.map(time::Duration::seconds),
+        usages: Some(object.usages.clone()),
+        ..SignRequest::default()
+    };
+    let issued = cfssl_ca::sign(signer, &overrides, now, log).map_err(|e| match e {
+        CaError::Sign(e) => K8sError::Sign(e),
+        other => K8sError::Workflow(Box::new(other)),
+    })?;
     Ok(Signed {
         object: object.with_certificate(&issued.pem),
         issued,
@@ -243,7 +256,15 @@ mod tests {
 
         let signer = LocalSigner::new(ca, key, base).unwrap();
         let now = OffsetDateTime::now_utc();
-        let signed = sign(&req, &signer, "", now).unwrap();
+        let mut log = Vec::new();
+        let signed = sign(&req, &signer, "", false, now, &mut log).unwrap();
+        assert_eq!(
+            log.last(),
+            Some(&Note::Info(format!(
+                "signed certificate with serial number {}",
+                signed.issued.serial_decimal
+            )))
+        );
         let b64 = signed.object["status"]["certificate"].as_str().unwrap();
         let pem = base64::engine::general_purpose::STANDARD
             .decode(b64)
@@ -284,7 +305,14 @@ mod tests {
             check_signing_profile(&base, "", req.object.as_ref().unwrap()).unwrap();
             let signer = LocalSigner::new(ca, key, base).unwrap();
             assert!(matches!(
-                sign(&req, &signer, "", OffsetDateTime::now_utc()),
+                sign(
+                    &req,
+                    &signer,
+                    "",
+                    false,
+                    OffsetDateTime::now_utc(),
+                    &mut cfssl_ca::Discard
+                ),
                 Err(K8sError::Expiration(_))
             ));
         }

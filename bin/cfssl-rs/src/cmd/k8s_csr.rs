@@ -28,43 +28,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     };
     let expiration = match ctx.flags.expiration.as_str() {
         "" => None,
-        text => Some(parse_expiration(text).map_err(k8s_error)?),
+        text => Some(parse_expiration(text)?),
     };
     let csr_pem = ctx.read_input(&csr_name)?;
-    let manifest =
-        CsrManifest::new(&name, &signer, &csr_pem, usages, expiration).map_err(k8s_error)?;
+    let manifest = CsrManifest::new(&name, &signer, &csr_pem, usages, expiration)?;
     let text = if ctx.flags.json {
         manifest.to_json()
     } else {
         manifest.to_yaml()
     };
     ctx.print(&text)
-}
-
-/// A `cfssl_k8s` error as cfssl-rs prints it: cfssl's `{"code":…}` JSON when the CSR
-/// parser or signer gave one, else the text.
-pub fn k8s_error(e: cfssl_k8s::K8sError) -> CliError {
-    if let cfssl_k8s::K8sError::Sign(sign_error) = e {
-        return sign_error.into();
-    }
-    cfssl_cli::coded(e.code(), e.to_string())
-}
-
-/// The objects in the input of `k8s-review` / `k8s-sign`, with errors that name the file
-/// (`-` is stdin): a decoding error says which input, a CSR error is preceded by an
-/// `[ERROR] in …` line as other commands do.
-pub fn read_requests_from(
-    input: &[u8],
-    input_name: &str,
-) -> Result<Vec<cfssl_k8s::object::CsrRequest>, CliError> {
-    use super::support::{display_name, in_input};
-    use cfssl_k8s::K8sError;
-    cfssl_k8s::object::read_requests(input).map_err(|e| match e {
-        K8sError::Input(_) | K8sError::Yaml(_) => {
-            CliError::plain(format!("{e} (in {})", display_name(input_name)))
-        }
-        other => in_input("CertificateSigningRequest input", input_name)(k8s_error(other)),
-    })
 }
 
 #[cfg(test)]

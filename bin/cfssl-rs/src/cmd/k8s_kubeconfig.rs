@@ -4,7 +4,6 @@
 
 use cfssl_k8s::kubeconfig::{KubeconfigRequest, build};
 
-use super::k8s_csr::k8s_error;
 use super::support::read_bytes_spec;
 use super::{CliError, Context};
 
@@ -38,8 +37,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         cert_pem: &cert_pem,
         key_pem: &key_pem,
         context: (!context.is_empty()).then_some(context),
-    })
-    .map_err(k8s_error)?;
+    })?;
     for warning in &kubeconfig.warnings {
         crate::warning!("{warning}");
     }

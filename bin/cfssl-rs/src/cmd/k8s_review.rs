@@ -4,7 +4,7 @@
 
 use cfssl_k8s::review::review;
 
-use super::k8s_csr::read_requests_from;
+use super::support::read_requests_from;
 use super::{CliError, Context};
 
 /// Runs the command.

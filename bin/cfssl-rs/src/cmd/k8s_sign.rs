@@ -2,12 +2,12 @@
 //! (cfssl-rs extension): signs an approved CertificateSigningRequest object with the local
 //! signer and prints it with `status.certificate` set, for `kubectl replace --raw
 //! /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`. The rules
-//! are `cfssl_k8s::sign`'s.
+//! and the workflow are `cfssl_k8s::sign`'s.
 
-use cfssl_k8s::sign::{check_signable, check_signing_profile, sign};
+use cfssl_k8s::K8sError;
 
-use super::k8s_csr::{k8s_error, read_requests_from};
-use super::support::{local_signer, log_issued, note_key_mismatch, now, require_ca_flags};
+use super::support::read_requests_from;
+use super::support::{CliLog, local_signer, note_key_mismatch, now, require_ca_flags};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -22,36 +22,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         )));
     }
     let request = requests.remove(0);
-    let review = check_signable(&request, ctx.flags.allow_privileged).map_err(k8s_error)?;
-    for finding in &review.findings {
-        crate::warning!(
-            "signing despite [{}] {} (-allow-privileged)",
-            finding.check.id(),
-            finding.reason
-        );
-    }
-    let Some(object) = request.object.as_ref() else {
-        return Err(k8s_error(cfssl_k8s::K8sError::NotAnObject));
-    };
+    // Refuse an unsignable object before reading the CA key (and asking for its password).
+    cfssl_k8s::sign::check_signable(&request, ctx.flags.allow_privileged)?;
     require_ca_flags(ctx, "")?;
-    let profile = ctx.flags.profile.clone();
-    // The approved usages and the lifetime cap reach the signer as request overrides
-    // (cfssl_k8s::sign::sign); the loaded policy is only checked here, never patched.
-    let default_policy;
-    let policy = match &ctx.config {
-        Some(config) => config,
-        None => {
-            default_policy = cfssl_config::Config::default_policy();
-            &default_policy
-        }
-    };
-    check_signing_profile(policy, &profile, object).map_err(k8s_error)?;
     let signer = local_signer(ctx)?;
-    signer
-        .check_key()
-        .inspect_err(|e| note_key_mismatch(ctx, e))?;
-    let signed = sign(&request, &signer, &profile, now()).map_err(k8s_error)?;
-    log_issued(&signed.issued);
+    let profile = &ctx.flags.profile;
+    let allow = ctx.flags.allow_privileged;
+    let signed = cfssl_k8s::sign::sign(&request, &signer, profile, allow, now(), &mut CliLog)
+        .inspect_err(|e| {
+            if let K8sError::Sign(e) = e {
+                note_key_mismatch(ctx, e);
+            }
+        })?;
     let mut text = serde_json::to_string_pretty(&signed.object).unwrap_or_default();
     text.push('\n');
     ctx.print(&text)

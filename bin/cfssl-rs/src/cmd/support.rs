@@ -6,7 +6,7 @@ use cfssl_ca::Note;
 use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_keys::PrivateKey;
 use cfssl_output::CertOutput;
-use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
+use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
 
@@ -25,18 +25,6 @@ impl cfssl_ca::Log for CliLog {
             Note::Error(text) => crate::error!("{text}"),
         }
     }
-}
-
-/// Logs a new certificate's warnings and serial number (for the signer calls that do not
-/// go through a workflow).
-pub fn log_issued(issued: &Issued) {
-    for w in &issued.warnings {
-        crate::warning!("{w}");
-    }
-    crate::info!(
-        "signed certificate with serial number {}",
-        issued.serial_decimal
-    );
 }
 
 /// Reads and decodes the CSRJSON named by the positional argument (`-` = stdin), applying
@@ -244,4 +232,20 @@ fn env_bytes(name: &str) -> Vec<u8> {
         #[cfg(not(unix))]
         Some(v) => v.to_string_lossy().into_owned().into_bytes(),
     }
+}
+
+/// The objects in the input of `k8s-review` / `k8s-sign`, with errors that name the file
+/// (`-` is stdin): a decoding error says which input, a CSR error is preceded by an
+/// `[ERROR] in …` line as other commands do.
+pub fn read_requests_from(
+    input: &[u8],
+    input_name: &str,
+) -> Result<Vec<cfssl_k8s::object::CsrRequest>, CliError> {
+    use cfssl_k8s::K8sError;
+    cfssl_k8s::object::read_requests(input).map_err(|e| match e {
+        K8sError::Input(_) | K8sError::Yaml(_) => {
+            CliError::plain(format!("{e} (in {})", display_name(input_name)))
+        }
+        other => in_input("CertificateSigningRequest input", input_name)(other.into()),
+    })
 }
