@@ -1,19 +1,10 @@
 //! `cfssl-rs`: a drop-in replacement for Cloudflare's `cfssl` 1.6.5 command line.
 //!
-//! This file is the dispatcher (cfssl `cli.Start`, docs/cfssl-compat.md §1.1):
-//! 1. top-level arguments are parsed like Go's empty global flag set: `-h` prints the
-//!    top-level usage on stdout (exit 0), any other flag is undefined (exit 2);
-//! 2. no command → `No command is given.` + usage, exit 1; a cfssl command cfssl-rs does
-//!    not implement → `cfssl-rs does not implement `X`: …`, exit 1; unknown command →
-//!    `Command X is not defined.` (+ `Did you mean Y?` for a likely typo) + usage, exit 1;
-//! 3. the command's arguments are parsed over the one shared flag set ([`flags`]); `-h`
-//!    prints the command's usage on stdout (exit 0; asked-for help is the output), a flag
-//!    error prints Go's message and the usage on stderr (exit 2);
-//! 4. a flag cfssl-rs cannot honour (remote signer, certificate database, TLS) given
-//!    non-empty is an error naming it, exit 1; `-loglevel` is applied; a non-empty `-config` is loaded for every command, and a
-//!    failure prints `Failed to load config file: <err>` with no newline, exit 1;
-//! 5. the command runs; an error prints `<err>\n`, exit 1 (docs/cfssl-compat.md §7.2); a `k8s-review`
-//!    that flags a request exits 2 (`CliError::Flagged`).
+//! This file reads the command line (`cfssl_cli::invocation`: help, unknown and refused
+//! commands, flag errors), applies `-loglevel`, loads a non-empty `-config` (a failure
+//! prints `Failed to load config file: <err>` with no newline, exit 1), runs the command,
+//! and prints its error as `<err>\n`, exit 1 (docs/cfssl-compat.md §7.2; a `k8s-review`
+//! that flags a request exits 2).
 //!
 //! Results go to stdout, diagnostics to stderr. Nothing costly happens before the
 //! arguments are parsed.
@@ -27,8 +18,8 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use cfssl_cli::flags::{self, FlagError};
-use cfssl_cli::{COMMANDS, CliError, usage};
+use cfssl_cli::CliError;
+use cfssl_cli::invocation::{self, Invocation};
 use cmd::Context;
 
 fn main() -> ExitCode {
@@ -53,60 +44,27 @@ fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
-    // Writes to stderr that fail have nowhere to be reported; they are ignored throughout.
-    let top_usage = |stderr: &mut dyn Write| {
-        let _ = usage::write_top_level_usage(stderr, COMMANDS);
-    };
-    let command_index = match flags::parse_top_level(args) {
-        Ok(index) => index,
-        Err(FlagError::Help) => {
-            let _ = usage::write_top_level_usage(stdout, COMMANDS);
+    // Writes to stdout and stderr that fail have nowhere to be reported; ignored throughout.
+    let (command, parsed) = match invocation::parse(args) {
+        Invocation::Run { command, parsed } => (command, *parsed),
+        Invocation::Help(text) => {
+            let _ = stdout.write_all(text.as_bytes());
             return 0;
         }
-        Err(FlagError::Invalid(message)) => {
-            let _ = writeln!(stderr, "{message}");
-            top_usage(stderr);
-            return 2;
+        Invocation::Fail { text, status } => {
+            let _ = stderr.write_all(text.as_bytes());
+            return status;
         }
     };
-    let Some(index) = command_index else {
-        let _ = writeln!(stderr, "No command is given.");
-        top_usage(stderr);
+    let Some(run) = cmd::runner(command.name) else {
+        // Every command has an entry point (tested); this is only for completeness.
+        let _ = writeln!(
+            stderr,
+            "cfssl-rs: command {} has no entry point",
+            command.name
+        );
         return 1;
     };
-    let name = args.get(index).map_or("", String::as_str);
-    let found = cfssl_cli::find(name).and_then(|c| Some((c, cmd::runner(c.name)?)));
-    let Some((command, run)) = found else {
-        if let Some(refused) = cfssl_cli::refused::find(name) {
-            let _ = writeln!(stderr, "{refused}");
-            return 1;
-        }
-        let _ = writeln!(stderr, "Command {name} is not defined.");
-        if let Some(meant) = cfssl_cli::refused::suggest(name) {
-            let _ = writeln!(stderr, "Did you mean {meant}?");
-        }
-        top_usage(stderr);
-        return 1;
-    };
-
-    let rest = args.get(index + 1..).unwrap_or_default();
-    let parsed = match flags::parse(rest) {
-        Ok(parsed) => parsed,
-        Err(FlagError::Help) => {
-            let _ = usage::write_command_usage(stdout, command);
-            return 0;
-        }
-        Err(FlagError::Invalid(message)) => {
-            let _ = writeln!(stderr, "{message}");
-            let _ = usage::write_command_usage(stderr, command);
-            return 2;
-        }
-    };
-
-    if let Err(refused) = cmd::refuse_unsupported_flags(command.name, &parsed.flags) {
-        let _ = writeln!(stderr, "{refused}");
-        return refused.exit_code();
-    }
 
     log::set_level(parsed.flags.loglevel);
     // Determine the local UTC offset while the process is still single-threaded.

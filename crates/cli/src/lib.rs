@@ -28,9 +28,11 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod args;
 pub mod docgen;
 mod error;
 pub mod flags;
+pub mod invocation;
 pub mod log;
 pub mod refused;
 pub mod usage;

@@ -13,8 +13,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             cfssl_clidoc::SHELL_NAMES.join(", ")
         )));
     }
-    let name = ctx.pop_positional()?;
-    ctx.reject_extra_positionals()?;
+    let name = ctx.args.pop()?;
+    ctx.args.reject_extra()?;
     let shell: Shell = name
         .parse()
         .map_err(|e: cfssl_clidoc::UnknownShell| CliError::Usage(e.to_string()))?;

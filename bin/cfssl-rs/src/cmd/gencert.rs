@@ -16,7 +16,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.flags.renewca {
         return renew_ca(ctx);
     }
-    let name = ctx.pop_one_positional()?;
+    let name = ctx.args.pop_only()?;
     let request = read_request(ctx, &name)?;
     if ctx.flags.initca {
         if !ctx.flags.ca.is_empty() {

@@ -17,16 +17,15 @@ use super::{CliError, Context};
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     // cfssl reads each file right after popping it, so a missing first file is reported
     // before a missing second argument.
-    let serials_name = ctx.pop_positional()?;
+    let serials_name = ctx.args.pop()?;
     let serials = ctx.read_input(&serials_name)?;
-    let cert_name = ctx.pop_positional()?;
+    let cert_name = ctx.args.pop()?;
     let cert = ctx.read_input(&cert_name)?;
-    let key_name = ctx.pop_positional()?;
+    let key_name = ctx.args.pop()?;
     let key = ctx.read_input(&key_name)?;
-    let seconds = if ctx.args.is_empty() {
-        0
-    } else {
-        crl::parse_go_int32(&ctx.args.remove(0)).map_err(CliError::plain)?
+    let seconds = match ctx.args.pop_optional() {
+        None => 0,
+        Some(text) => crl::parse_go_int32(&text).map_err(CliError::plain)?,
     };
     // 0 (or no argument) is cfssl's default, one week.
     let lifetime = (seconds != 0).then(|| time::Duration::seconds(seconds));

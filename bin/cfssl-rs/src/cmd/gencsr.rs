@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         .map_err(in_input("the private key", &key_spec))?;
     let cert_spec = ctx.flags.cert.clone();
     let mut request = if cert_spec.is_empty() {
-        let name = ctx.pop_one_positional()?;
+        let name = ctx.args.pop_only()?;
         read_request(ctx, &name)?
     } else {
         if !ctx.args.is_empty() {

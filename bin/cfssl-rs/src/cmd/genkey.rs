@@ -8,7 +8,7 @@ use super::{CliError, Context, gencert};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let name = ctx.pop_one_positional()?;
+    let name = ctx.args.pop_only()?;
     let request = read_request(ctx, &name)?;
     if ctx.flags.initca {
         return gencert::init_ca(ctx, request);

@@ -12,8 +12,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.args.is_empty() {
         return ctx.print(&usage::top_level_usage(COMMANDS));
     }
-    let name = ctx.pop_positional()?;
-    ctx.reject_extra_positionals()?;
+    let name = ctx.args.pop()?;
+    ctx.args.reject_extra()?;
     if let Some(command) = cfssl_cli::find(&name) {
         return ctx.print(&usage::command_usage(command));
     }
@@ -65,7 +65,7 @@ mod tests {
         let (result, _, _) = run_command(run, &["sign", "gencert"], b"");
         assert_eq!(
             result,
-            Err(CliError::Usage(super::super::TOO_MANY_ARGUMENTS.into()))
+            Err(CliError::Usage(cfssl_cli::args::TOO_MANY_ARGUMENTS.into()))
         );
     }
 }

@@ -9,7 +9,7 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let csr_name = ctx.pop_one_positional()?;
+    let csr_name = ctx.args.pop_only()?;
     let name = ctx.flags.name.clone();
     let signer = ctx.flags.signer.clone();
     if name.is_empty() {
@@ -60,7 +60,9 @@ mod tests {
         let (r, _, _) = run_command(run, &["-name", "x", "-signer", "a.b/c"], b"");
         assert_eq!(
             r,
-            Err(CliError::Usage(super::super::NOT_ENOUGH_ARGUMENTS.into()))
+            Err(CliError::Usage(
+                cfssl_cli::args::NOT_ENOUGH_ARGUMENTS.into()
+            ))
         );
         let (r, _, _) = run_command(
             run,

@@ -9,7 +9,7 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    ctx.reject_extra_positionals()?;
+    ctx.args.reject_extra()?;
     let f = &ctx.flags;
     for (flag, value) in [
         ("cluster", &f.cluster),

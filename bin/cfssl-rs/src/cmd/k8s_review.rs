@@ -9,7 +9,7 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let input_name = ctx.pop_one_positional()?;
+    let input_name = ctx.args.pop_only()?;
     let input = ctx.read_input(&input_name)?;
     let requests = read_requests_from(&input, &input_name)?;
     let reviews: Vec<_> = requests.iter().map(review).collect();

@@ -5,7 +5,7 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    ctx.reject_extra_positionals()?;
+    ctx.args.reject_extra()?;
     let page = cfssl_clidoc::man_page(&cfssl_cli::docgen::command())
         .map_err(|e| CliError::plain(format!("cannot render the man page: {e}")))?;
     ctx.print(&page)

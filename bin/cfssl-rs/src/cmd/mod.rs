@@ -1,20 +1,3 @@
-//! The commands, their registry, and what every command gets: [`Context`] and [`CliError`].
-//!
-//! A command is a module with a `pub static COMMAND: Command` (name, [`Help`], entry
-//! point), listed once in [`COMMANDS`]. cfssl's model (`cli/cli.go` `Command`): usage
-//! text + flag list + main function; the flags themselves live in the one shared set of
-//! [`crate::flags`], which also lists the flags each command reads
-//! ([`crate::flags::COMMAND_FLAGS`]).
-//!
-//! Adding a command:
-//! ```ignore
-//! // src/cmd/genkey.rs
-//! pub static COMMAND: Command = Command { name: "genkey", help: &usage::GENKEY, run };
-//! fn run(ctx: &mut Context<'_>) -> Result<(), CliError> { … }
-//! // src/cmd/mod.rs: add `pub mod genkey;` and `&genkey::COMMAND` to COMMANDS;
-// src/flags.rs: list the flags it reads in COMMAND_FLAGS.
-//! ```
-
 //! The commands' entry points ([`runner`]) and what every command gets: [`Context`].
 //!
 //! A command is a module with `pub fn run(&mut Context) -> Result<(), CliError>`; its name,
@@ -27,6 +10,7 @@ use std::fmt;
 use std::io::{Read, Write};
 use std::path::Path;
 
+use cfssl_cli::args::Positionals;
 use cfssl_cli::flags::Flags;
 pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
@@ -79,23 +63,6 @@ pub fn runner(name: &str) -> Option<Run> {
     })
 }
 
-/// Refuses a flag that would change the result in cfssl but that cfssl-rs cannot honour
-/// ([`cfssl_cli::flags::UNSUPPORTED`]), on every command: its presence means the user
-/// expects a remote signer, a certificate database or TLS, which silence would betray.
-/// `crl` is skipped: it refuses itself with a pointer to `gencrl`, which helps more.
-///
-/// # Errors
-/// `-NAME: REASON` for the first such flag given with a non-empty value.
-pub fn refuse_unsupported_flags(command: &str, flags: &Flags) -> Result<(), CliError> {
-    if command == "crl" {
-        return Ok(());
-    }
-    match flags.first_unsupported() {
-        Some(refused) => Err(CliError::Usage(refused.to_string())),
-        None => Ok(()),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Configuration loading (docs/cfssl-compat.md §1.1 step 5, §3.3.2).
 //
@@ -120,7 +87,7 @@ pub struct Context<'io> {
     /// Every flag of the shared set.
     pub flags: Flags,
     /// Positional arguments not consumed yet, in order.
-    pub args: Vec<String>,
+    pub args: Positionals,
     /// The `-config` file, loaded before the command ran; `None` without `-config`.
     pub config: Option<Config>,
     /// Standard input (`-` inputs).
@@ -141,19 +108,11 @@ impl fmt::Debug for Context<'_> {
     }
 }
 
-/// cfssl `cli.PopFirstArgument`'s message.
-pub const NOT_ENOUGH_ARGUMENTS: &str =
-    "not enough arguments are supplied --- please refer to the usage";
-/// Message of `gencert`/`genkey`/`gencsr` for a second positional.
-pub const ONLY_ONE_ARGUMENT: &str = "only one argument is accepted, please check with usage";
-/// Message of `sign`/`selfsign` for surplus positionals.
-pub const TOO_MANY_ARGUMENTS: &str = "too many arguments are provided, please check with usage";
-
 impl<'io> Context<'io> {
     /// A context over the given streams.
     pub fn new(
         flags: Flags,
-        args: Vec<String>,
+        args: impl Into<Positionals>,
         config: Option<Config>,
         stdin: &'io mut dyn Read,
         stdout: &'io mut dyn Write,
@@ -161,47 +120,11 @@ impl<'io> Context<'io> {
     ) -> Self {
         Self {
             flags,
-            args,
+            args: args.into(),
             config,
             stdin,
             stdout,
             stderr,
-        }
-    }
-
-    /// Removes and returns the first positional (cfssl `cli.PopFirstArgument`).
-    ///
-    /// # Errors
-    /// `not enough arguments are supplied --- please refer to the usage`.
-    pub fn pop_positional(&mut self) -> Result<String, CliError> {
-        if self.args.is_empty() {
-            return Err(CliError::Usage(NOT_ENOUGH_ARGUMENTS.to_owned()));
-        }
-        Ok(self.args.remove(0))
-    }
-
-    /// Pops the one positional a command takes (`gencert`, `genkey`, `gencsr`).
-    ///
-    /// # Errors
-    /// None left: `not enough arguments…`; more than one: `only one argument is accepted,
-    /// please check with usage`.
-    pub fn pop_one_positional(&mut self) -> Result<String, CliError> {
-        let arg = self.pop_positional()?;
-        if !self.args.is_empty() {
-            return Err(CliError::Usage(ONLY_ONE_ARGUMENT.to_owned()));
-        }
-        Ok(arg)
-    }
-
-    /// Fails if positionals remain (`sign`, `selfsign`).
-    ///
-    /// # Errors
-    /// `too many arguments are provided, please check with usage`.
-    pub fn reject_extra_positionals(&self) -> Result<(), CliError> {
-        if self.args.is_empty() {
-            Ok(())
-        } else {
-            Err(CliError::Usage(TOO_MANY_ARGUMENTS.to_owned()))
         }
     }
 
@@ -248,7 +171,7 @@ pub(crate) mod tests {
         stdin: &[u8],
     ) -> (Result<(), CliError>, String, String) {
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        let parsed = match crate::flags::parse(&args) {
+        let parsed = match cfssl_cli::flags::parse(&args) {
             Ok(p) => p,
             Err(e) => {
                 return (
@@ -281,34 +204,6 @@ pub(crate) mod tests {
             assert!(runner(c.name).is_some(), "{}", c.name);
         }
         assert!(runner("bogus").is_none());
-    }
-
-    #[test]
-    fn positional_helpers() {
-        let mut input: &[u8] = b"";
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut ctx = Context::new(
-            Flags::default(),
-            vec!["a".into(), "b".into()],
-            None,
-            &mut input,
-            &mut out,
-            &mut err,
-        );
-        assert_eq!(
-            ctx.reject_extra_positionals(),
-            Err(CliError::Usage(TOO_MANY_ARGUMENTS.into()))
-        );
-        assert_eq!(
-            ctx.pop_one_positional(),
-            Err(CliError::Usage(ONLY_ONE_ARGUMENT.into()))
-        );
-        assert_eq!(ctx.pop_one_positional(), Ok("b".into()));
-        assert_eq!(
-            ctx.pop_positional(),
-            Err(CliError::Usage(NOT_ENOUGH_ARGUMENTS.into()))
-        );
-        assert_eq!(ctx.reject_extra_positionals(), Ok(()));
     }
 
     #[test]

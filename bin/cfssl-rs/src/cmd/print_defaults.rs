@@ -16,7 +16,7 @@ const DEFAULTS: &[(&str, &str)] = &[
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let kind = ctx.pop_positional()?;
+    let kind = ctx.args.pop()?;
     match DEFAULTS.iter().find(|(name, _)| *name == kind) {
         Some((_, text)) => ctx.print(text),
         None => {
@@ -64,7 +64,9 @@ mod tests {
         let (result, out, _) = run_command(run, &[], b"");
         assert_eq!(
             result,
-            Err(CliError::Usage(crate::cmd::NOT_ENOUGH_ARGUMENTS.into()))
+            Err(CliError::Usage(
+                cfssl_cli::args::NOT_ENOUGH_ARGUMENTS.into()
+            ))
         );
         assert_eq!(out, "");
     }

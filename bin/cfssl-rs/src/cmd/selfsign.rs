@@ -24,10 +24,10 @@ in production.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if ctx.flags.hostname.is_empty() && !ctx.flags.initca {
         // cfssl pops HOSTNAME and never uses it.
-        ctx.pop_positional()?;
+        ctx.args.pop()?;
     }
-    let name = ctx.pop_positional()?;
-    ctx.reject_extra_positionals()?;
+    let name = ctx.args.pop()?;
+    ctx.args.reject_extra()?;
     let input = SelfSign {
         request: read_request(ctx, &name)?,
         profile: ctx.flags.profile.clone(),

@@ -17,16 +17,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     let csr_flag = ctx.flags.csr.clone();
     let csr_name = if csr_flag.is_empty() {
-        ctx.pop_positional()?
+        ctx.args.pop()?
     } else {
         csr_flag
     };
-    let subject_file = if ctx.args.is_empty() {
-        None
-    } else {
-        Some(ctx.args.remove(0))
-    };
-    ctx.reject_extra_positionals()?;
+    let subject_file = ctx.args.pop_optional();
+    ctx.args.reject_extra()?;
     let subject = match subject_file {
         Some(path) => Some(SubjectOverride::from_json(&read_file(&path)?)?),
         None => None,

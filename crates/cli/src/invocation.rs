@@ -1,0 +1,145 @@
+//! What one `cfssl-rs` command line asks for, decided before anything runs (cfssl
+//! `cli.Start`, docs/cfssl-compat.md §1.1):
+//! 1. the top-level arguments are parsed like Go's empty global flag set: `-h` is the
+//!    top-level help (stdout, exit 0), any other flag is undefined (exit 2);
+//! 2. no command → `No command is given.` + usage, exit 1; a cfssl command cfssl-rs does
+//!    not implement → `cfssl-rs does not implement `X`: …`, exit 1; an unknown command →
+//!    `Command X is not defined.` (+ `Did you mean Y?` for a likely typo) + usage, exit 1;
+//! 3. the command's arguments are parsed over the one shared flag set ([`crate::flags`]):
+//!    `-h` is the command's help (stdout, exit 0); a flag error prints Go's message and
+//!    the usage on stderr, exit 2;
+//! 4. a flag cfssl-rs cannot honour ([`crate::flags::UNSUPPORTED`]) given non-empty is an
+//!    error naming it, exit 1.
+
+use crate::flags::{self, FlagError, Parsed};
+use crate::{COMMANDS, Command, refused, usage};
+
+/// The outcome of reading the command line.
+#[derive(Debug)]
+pub enum Invocation {
+    /// Run `command` with these flags and positionals.
+    Run {
+        /// The command.
+        command: &'static Command,
+        /// Its flags and positionals.
+        parsed: Box<Parsed>,
+    },
+    /// Asked-for help: print `text` on stdout, exit 0.
+    Help(String),
+    /// Print `text` on stderr, exit with `status`.
+    Fail {
+        /// What to print (ends with a newline).
+        text: String,
+        /// The exit status.
+        status: u8,
+    },
+}
+
+fn fail(text: String, status: u8) -> Invocation {
+    Invocation::Fail { text, status }
+}
+
+/// Reads the arguments after the program name.
+pub fn parse(args: &[String]) -> Invocation {
+    let top_usage = || usage::top_level_usage(COMMANDS);
+    let index = match flags::parse_top_level(args) {
+        Ok(Some(index)) => index,
+        Ok(None) => return fail(format!("No command is given.\n{}", top_usage()), 1),
+        Err(FlagError::Help) => return Invocation::Help(top_usage()),
+        Err(FlagError::Invalid(message)) => return fail(format!("{message}\n{}", top_usage()), 2),
+    };
+    let name = args.get(index).map_or("", String::as_str);
+    let Some(command) = crate::find(name) else {
+        if let Some(refused) = refused::find(name) {
+            return fail(format!("{refused}\n"), 1);
+        }
+        let mut text = format!("Command {name} is not defined.\n");
+        if let Some(meant) = refused::suggest(name) {
+            text.push_str(&format!("Did you mean {meant}?\n"));
+        }
+        text.push_str(&top_usage());
+        return fail(text, 1);
+    };
+    let rest = args.get(index + 1..).unwrap_or_default();
+    let parsed = match flags::parse(rest) {
+        Ok(parsed) => parsed,
+        Err(FlagError::Help) => return Invocation::Help(usage::command_usage(command)),
+        Err(FlagError::Invalid(message)) => {
+            return fail(format!("{message}\n{}", usage::command_usage(command)), 2);
+        }
+    };
+    // `crl` refuses itself with a pointer to `gencrl`, which helps more.
+    if command.name != "crl"
+        && let Some(refused) = parsed.flags.first_unsupported()
+    {
+        return fail(format!("{refused}\n"), 1);
+    }
+    Invocation::Run {
+        command,
+        parsed: Box::new(parsed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(args: &[&str]) -> (String, u8) {
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        match parse(&args) {
+            Invocation::Run { command, .. } => (format!("run {}", command.name), 0),
+            Invocation::Help(text) => (text, 0),
+            Invocation::Fail { text, status } => (text, status),
+        }
+    }
+
+    #[test]
+    fn each_outcome() {
+        assert_eq!(
+            outcome(&["sign", "-ca", "x", "a.csr"]),
+            ("run sign".into(), 0)
+        );
+        assert_eq!(outcome(&["--", "sign"]), ("run sign".into(), 0));
+        let (text, status) = outcome(&[]);
+        assert!(
+            text.starts_with("No command is given.\ncfssl-rs -- "),
+            "{text}"
+        );
+        assert_eq!(status, 1);
+        let (text, status) = outcome(&["-h"]);
+        assert_eq!((text, status), (usage::top_level_usage(COMMANDS), 0));
+        let (text, status) = outcome(&["-x", "sign"]);
+        assert!(
+            text.starts_with("flag provided but not defined: -x\n"),
+            "{text}"
+        );
+        assert_eq!(status, 2);
+        let (text, status) = outcome(&["gencrt"]);
+        assert!(
+            text.starts_with("Command gencrt is not defined.\nDid you mean gencert?\n"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
+        let (text, status) = outcome(&["serve"]);
+        assert!(
+            text.starts_with("cfssl-rs does not implement `serve`: "),
+            "{text}"
+        );
+        assert_eq!(status, 1);
+        let (text, status) = outcome(&["sign", "-h"]);
+        assert_eq!(
+            (text, status),
+            (usage::command_usage(crate::find("sign").unwrap()), 0)
+        );
+        let (text, status) = outcome(&["sign", "-port", "x"]);
+        assert!(
+            text.starts_with("invalid value \"x\" for flag -port: parse error\ncfssl-rs sign -- "),
+            "{text}"
+        );
+        assert_eq!(status, 2);
+        let (text, status) = outcome(&["sign", "-remote", "h:1"]);
+        assert!(text.starts_with("-remote: cfssl-rs "), "{text}");
+        assert_eq!(status, 1);
+        assert_eq!(outcome(&["crl", "-db-config", "x"]), ("run crl".into(), 0));
+    }
+}
