@@ -626,3 +626,49 @@ fn man_page_renders() -> Result<(), Box<dyn std::error::Error>> {
     assert!(text.contains("-encrypt-key") && text.contains("(cfssl-rs extension)"));
     Ok(())
 }
+
+#[test]
+fn missing_and_surplus_arguments_of_the_small_commands() {
+    let not_enough = "not enough arguments are supplied --- please refer to the usage\n";
+    cfssl(&["help", "sign", "gencert"])
+        .code(1)
+        .stdout("")
+        .stderr("too many arguments are provided, please check with usage\n");
+    cfssl(&["print-defaults"])
+        .code(1)
+        .stdout("")
+        .stderr(not_enough);
+    cfssl(&["completion"])
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::starts_with("completion needs a shell"));
+    cfssl(&["k8s-csr", "-signer", "example.com/x", "-"])
+        .code(1)
+        .stdout("")
+        .stderr("k8s-csr needs the object's name (-name NAME)\n");
+    cfssl(&["k8s-csr", "-name", "x", "-"])
+        .code(1)
+        .stderr(predicates::str::contains("-signer"));
+    cfssl(&["k8s-csr", "-name", "x", "-signer", "a.b/c"])
+        .code(1)
+        .stderr(not_enough);
+    cfssl(&[
+        "k8s-csr",
+        "-name",
+        "x",
+        "-signer",
+        "a.b/c",
+        "-expiration",
+        "5m",
+        "-",
+    ])
+    .code(1)
+    .stderr(predicates::str::contains("less than 600 seconds"));
+    cargo_bin_cmd!("cfssl-rs")
+        .args(["k8s-csr", "-name", "x", "-signer", "a.b/c", "-"])
+        .write_stdin("junk")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("{\"code\":9002,\"message\":\"CSR Decode failed\"}\n");
+}

@@ -35,6 +35,7 @@ pub mod flags;
 pub mod invocation;
 pub mod log;
 pub mod refused;
+pub mod resolve;
 pub mod usage;
 
 pub use error::{CliError, InputError, cfssl_json, coded, go_errno_text, read_file};

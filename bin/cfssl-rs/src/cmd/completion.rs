@@ -23,28 +23,3 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         shell,
     ))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cmd::tests::run_command;
-
-    #[test]
-    fn shells() {
-        for shell in cfssl_clidoc::SHELL_NAMES {
-            let (result, out, _) = run_command(run, &[shell], b"");
-            assert_eq!(result, Ok(()), "{shell}");
-            assert!(
-                out.contains("gencert") && out.contains("ca-key"),
-                "{shell}: {out}"
-            );
-        }
-        let (result, out, _) = run_command(run, &["tcsh"], b"");
-        assert!(matches!(result, Err(CliError::Usage(m)) if m.contains("bash, zsh, fish")));
-        assert_eq!(out, "");
-        let (result, _, _) = run_command(run, &[], b"");
-        assert!(
-            matches!(result, Err(CliError::Usage(m)) if m.starts_with("completion needs a shell"))
-        );
-    }
-}

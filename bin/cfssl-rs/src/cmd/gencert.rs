@@ -6,8 +6,8 @@ use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew};
 use cfssl_csr::{CertificateRequest, CsrError};
 
 use super::support::{
-    CliLog, hostname_override, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch,
-    now, print_output, read_request, require_ca_flags,
+    CliLog, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch, now, print_output,
+    read_request,
 };
 use super::{CliError, Context};
 
@@ -41,11 +41,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     let input = GenCert {
         request,
-        hosts: hostname_override(ctx)?,
+        hosts: cfssl_cli::resolve::hostnames(&ctx.flags)?,
         profile: ctx.flags.profile.clone(),
         crl_override: Some(ctx.flags.crl.clone()).filter(|crl| !crl.is_empty()),
     };
-    require_ca_flags(ctx, "a ")?;
+    cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "a ")?;
     // The two halves of cfssl_ca::gencert: cfssl loads the CA only after making the key.
     let new = cfssl_ca::genkey(&input.request_with_hosts(), &mut CliLog).map_err(|e| {
         let request_error = matches!(e, CaError::Request(_));

@@ -9,9 +9,10 @@ use cfssl_signer::ParsedCertificate;
 use cfssl_signer::crl;
 use zeroize::Zeroizing;
 
-use super::password::{KeyRole, decode_key};
+use super::password::decode_key;
 use super::support::{in_input, now};
 use super::{CliError, Context};
+use cfssl_cli::resolve::KeyRole;
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {

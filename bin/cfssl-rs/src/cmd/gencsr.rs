@@ -1,14 +1,15 @@
 //! `cfssl-rs gencsr -key KEY (CSRJSON | -cert CERT)` (docs/cfssl-compat.md §1.7.4): a CSR for an
 //! existing key, from a request or from an existing certificate's subject and hosts.
 
-use super::password::{KeyRole, decode_key};
+use super::password::decode_key;
 use super::support::in_input;
+use cfssl_cli::resolve::KeyRole;
 use cfssl_output::CertOutput;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::initca::request_from_certificate;
 
 use super::support::read_bytes_spec;
-use super::support::{CliLog, hostname_override, read_request};
+use super::support::{CliLog, read_request};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -37,7 +38,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             .map_err(in_input("the certificate", &cert_spec))?;
         request_from_certificate(&cert)
     };
-    if let Some(hosts) = hostname_override(ctx)? {
+    if let Some(hosts) = cfssl_cli::resolve::hostnames(&ctx.flags)? {
         request.hosts = hosts;
     }
     let csr = cfssl_ca::csr_for_key(&key, &request, &mut CliLog)?;

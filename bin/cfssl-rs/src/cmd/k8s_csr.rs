@@ -39,38 +39,3 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     };
     ctx.print(&text)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cmd::tests::run_command;
-
-    #[test]
-    fn needs_name_signer_and_one_csr() {
-        let (r, out, _) = run_command(run, &["-signer", "example.com/x", "-"], b"");
-        assert_eq!(
-            r,
-            Err(CliError::Usage(
-                "k8s-csr needs the object's name (-name NAME)".into()
-            ))
-        );
-        assert!(out.is_empty());
-        let (r, _, _) = run_command(run, &["-name", "x", "-"], b"");
-        assert!(matches!(r, Err(CliError::Usage(m)) if m.contains("-signer")));
-        let (r, _, _) = run_command(run, &["-name", "x", "-signer", "a.b/c"], b"");
-        assert_eq!(
-            r,
-            Err(CliError::Usage(
-                cfssl_cli::args::NOT_ENOUGH_ARGUMENTS.into()
-            ))
-        );
-        let (r, _, _) = run_command(
-            run,
-            &["-name", "x", "-signer", "a.b/c", "-expiration", "5m", "-"],
-            b"",
-        );
-        assert!(matches!(r, Err(CliError::Plain(m)) if m.contains("less than 600 seconds")));
-        let (r, _, _) = run_command(run, &["-name", "x", "-signer", "a.b/c", "-"], b"junk");
-        assert_eq!(r, Err(CliError::cfssl(9002, "CSR Decode failed")));
-    }
-}

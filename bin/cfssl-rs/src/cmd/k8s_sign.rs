@@ -7,7 +7,7 @@
 use cfssl_k8s::K8sError;
 
 use super::support::read_requests_from;
-use super::support::{CliLog, local_signer, note_key_mismatch, now, require_ca_flags};
+use super::support::{CliLog, local_signer, note_key_mismatch, now};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let request = requests.remove(0);
     // Refuse an unsignable object before reading the CA key (and asking for its password).
     cfssl_k8s::sign::check_signable(&request, ctx.flags.allow_privileged)?;
-    require_ca_flags(ctx, "")?;
+    cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
     let profile = &ctx.flags.profile;
     let allow = ctx.flags.allow_privileged;

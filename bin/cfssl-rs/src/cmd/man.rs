@@ -10,25 +10,3 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         .map_err(|e| CliError::plain(format!("cannot render the man page: {e}")))?;
     ctx.print(&page)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cmd::tests::run_command;
-
-    #[test]
-    fn renders_one_page_with_every_command() {
-        let (result, out, _) = run_command(run, &[], b"");
-        assert_eq!(result, Ok(()));
-        assert!(out.contains("\n.TH cfssl-rs 1 "), "{out}");
-        for c in cfssl_cli::COMMANDS {
-            assert!(
-                out.contains(&format!(".SS \"cfssl-rs {}\"", c.name)),
-                "{}",
-                c.name
-            );
-        }
-        assert!(out.contains("\\fB\\-ca\\-key\\fR"));
-        assert!(!out.contains("\\fB\\-\\-"), "{out}");
-    }
-}

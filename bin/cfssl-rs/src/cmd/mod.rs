@@ -159,44 +159,9 @@ impl<'io> Context<'io> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::cmd::support::read_bytes_spec;
-
-    /// Runs `command` in-process with `args` (flags and positionals) and `stdin`;
-    /// returns the result and what went to stdout and stderr.
-    pub(crate) fn run_command(
-        run: Run,
-        args: &[&str],
-        stdin: &[u8],
-    ) -> (Result<(), CliError>, String, String) {
-        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        let parsed = match cfssl_cli::flags::parse(&args) {
-            Ok(p) => p,
-            Err(e) => {
-                return (
-                    Err(CliError::plain(e.to_string())),
-                    String::new(),
-                    String::new(),
-                );
-            }
-        };
-        let (mut input, mut out, mut err) = (stdin, Vec::new(), Vec::new());
-        let mut ctx = Context::new(
-            parsed.flags,
-            parsed.positionals,
-            None,
-            &mut input,
-            &mut out,
-            &mut err,
-        );
-        let result = run(&mut ctx);
-        (
-            result,
-            String::from_utf8_lossy(&out).into_owned(),
-            String::from_utf8_lossy(&err).into_owned(),
-        )
-    }
 
     #[test]
     fn every_command_has_an_entry_point() {

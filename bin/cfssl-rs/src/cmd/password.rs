@@ -14,19 +14,12 @@
 use cfssl_keys::{KeyError, PrivateKey};
 use zeroize::Zeroizing;
 
+use cfssl_cli::resolve::{
+    KEY_PASSWORD_VARIABLE as KEY_VARIABLE, KeyRole, decryption_error, first_line, no_password,
+    password_variables,
+};
+
 use super::{CliError, Context};
-
-/// Whose key is being read: a CA key prefers cfssl's own variable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRole {
-    /// `-ca-key`, the `gencrl` KEY argument.
-    Ca,
-    /// `-key` (gencsr).
-    Other,
-}
-
-const CA_VARIABLE: &str = "CFSSL_CA_PK_PASSWORD";
-const KEY_VARIABLE: &str = "CFSSL_KEY_PASSWORD";
 
 /// Decodes a private key read from `source` (a file name, `-` or `env:NAME`, for messages),
 /// asking for the password only when the key is encrypted.
@@ -44,27 +37,7 @@ pub fn decode_key(
         other => return Ok(other?),
     }
     let password = password_for_reading(ctx, source, role)?;
-    PrivateKey::from_pem_with_password(pem, &password).map_err(|e| match e {
-        KeyError::WrongPassword => CliError::plain(format!(
-            "wrong password for the encrypted private key in {source}"
-        )),
-        KeyError::Encrypted => CliError::plain(format!(
-            "the private key in {source} uses OpenSSL's legacy PEM encryption \
-             (Proc-Type: 4,ENCRYPTED), which cfssl-rs does not read; convert it with \
-             `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`"
-        )),
-        KeyError::UnsupportedEncryption(_) | KeyError::InvalidEncryptionParameters(_) => {
-            CliError::cfssl(
-                2100,
-                format!(
-                    "the private key in {source} uses key encryption that cfssl-rs cannot \
-                     read: {e}; re-encrypt it with \
-                     `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD -out NEW`"
-                ),
-            )
-        }
-        other => other.into(),
-    })
+    PrivateKey::from_pem_with_password(pem, &password).map_err(|e| decryption_error(e, source))
 }
 
 /// The PEM to print for a new key: encrypted with a new password when `-encrypt-key` is set.
@@ -87,25 +60,12 @@ fn password_for_reading(
     if let Some(password) = from_file(ctx)? {
         return Ok(password);
     }
-    let variables: &[&str] = match role {
-        KeyRole::Ca => &[CA_VARIABLE, KEY_VARIABLE],
-        KeyRole::Other => &[KEY_VARIABLE],
-    };
+    let variables = password_variables(role);
     if let Some(password) = variables.iter().find_map(|v| from_environment(v)) {
         return Ok(password);
     }
-    prompt(&format!("Password for the private key in {source}: ")).ok_or_else(|| {
-        // cfssl's code for an encrypted key it cannot read (2100), with a message that says
-        // what to do.
-        CliError::cfssl(
-            2100,
-            format!(
-                "the private key in {source} is encrypted and no password was given: use \
-             -password-file FILE or set {} (there is no terminal to ask on)",
-                variables.join(" or ")
-            ),
-        )
-    })
+    prompt(&format!("Password for the private key in {source}: "))
+        .ok_or_else(|| no_password(source, role))
 }
 
 fn password_for_new_key(ctx: &Context<'_>) -> Result<Zeroizing<Vec<u8>>, CliError> {
@@ -149,9 +109,7 @@ fn from_file(ctx: &Context<'_>) -> Result<Option<Zeroizing<Vec<u8>>>, CliError> 
         super::read_file(path)
             .map_err(|e| CliError::plain(format!("cannot read the password file: {e}")))?,
     );
-    let line = content.split(|&b| b == b'\n').next().unwrap_or_default();
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    Ok(Some(Zeroizing::new(line.to_vec())))
+    Ok(Some(Zeroizing::new(first_line(&content).to_vec())))
 }
 
 fn from_environment(variable: &str) -> Option<Zeroizing<Vec<u8>>> {

@@ -4,9 +4,7 @@
 use cfssl_ca::{CaError, CsrInput, SignRequest};
 use cfssl_signer::SubjectOverride;
 
-use super::support::{
-    CliLog, hostname_override, in_input, local_signer, note_key_mismatch, now, require_ca_flags,
-};
+use super::support::{CliLog, in_input, local_signer, note_key_mismatch, now};
 use super::{CliError, Context, read_file};
 
 /// Runs the command.
@@ -28,11 +26,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         None => None,
     };
     let csr_pem = ctx.read_input(&csr_name)?;
-    require_ca_flags(ctx, "")?;
+    cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
     let request = SignRequest {
         csr: CsrInput::Pem(csr_pem.clone()),
-        hosts: hostname_override(ctx)?,
+        hosts: cfssl_cli::resolve::hostnames(&ctx.flags)?,
         subject,
         profile: ctx.flags.profile.clone(),
         ..SignRequest::default()

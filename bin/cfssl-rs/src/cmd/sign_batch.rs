@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use cfssl_ca::{SignBatch, SignRequest};
 use cfssl_output::{OutputFile, write_files_atomically};
 
-use super::support::{hostname_override, local_signer, note_key_mismatch, now, require_ca_flags};
+use super::support::{local_signer, note_key_mismatch, now};
 use super::{CliError, Context};
 
 /// Runs the batch; `dir` is the `-batch` value.
@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
             "-batch signs the *.csr files of a directory and takes no CSR argument".into(),
         ));
     }
-    require_ca_flags(ctx, "")?;
+    cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
     // Once here rather than once per CSR when the signatures fail to verify.
     signer
@@ -33,7 +33,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
         return Err(CliError::plain(format!("no *.csr file in {dir}")));
     }
     let template = SignRequest {
-        hosts: hostname_override(ctx)?,
+        hosts: cfssl_cli::resolve::hostnames(&ctx.flags)?,
         profile: ctx.flags.profile.clone(),
         ..SignRequest::default()
     };

@@ -10,8 +10,9 @@ use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
 
-use super::password::{KeyRole, decode_key, key_pem_for_output};
+use super::password::{decode_key, key_pem_for_output};
 use super::{CliError, Context, InputError, read_file};
+use cfssl_cli::resolve::KeyRole;
 
 /// Prints a workflow's notes as cfssl's log lines, as they come.
 #[derive(Debug, Default)]
@@ -34,7 +35,10 @@ pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequ
     let mut request = CertificateRequest::from_json(&bytes).map_err(|e| {
         // Name the file: cfssl's bare decoder message leaves users guessing.
         match e {
-            CsrError::Json(m) => CliError::plain(format!("{m} (in {})", display_name(name))),
+            CsrError::Json(m) => CliError::plain(format!(
+                "{m} (in {})",
+                cfssl_cli::resolve::display_name(name)
+            )),
             other => other.into(),
         }
     })?;
@@ -50,17 +54,8 @@ pub fn read_request(ctx: &mut Context<'_>, name: &str) -> Result<CertificateRequ
 /// file was wrong.
 pub fn in_input<'a>(what: &'a str, name: &'a str) -> impl FnOnce(CliError) -> CliError + 'a {
     move |e| {
-        crate::error!("in {what} {}", display_name(name));
+        crate::error!("in {what} {}", cfssl_cli::resolve::display_name(name));
         e
-    }
-}
-
-/// `-` is shown as "stdin".
-pub fn display_name(name: &str) -> String {
-    if name == "-" {
-        "stdin".into()
-    } else {
-        name.to_owned()
     }
 }
 
@@ -149,25 +144,6 @@ pub fn note_key_mismatch(ctx: &Context<'_>, e: &SignError) {
     }
 }
 
-/// docs/differences.md #5: cfssl logs "need a CA …" and exits 0 when `-ca`/`-ca-key` are
-/// missing without `-config`; we exit 1 with the same words.
-pub fn require_ca_flags(ctx: &Context<'_>, article: &str) -> Result<(), CliError> {
-    if ctx.config.is_some() {
-        return Ok(());
-    }
-    if ctx.flags.ca.is_empty() {
-        return Err(CliError::plain(format!(
-            "need {article}CA certificate (provide one with -ca)"
-        )));
-    }
-    if ctx.flags.ca_key.is_empty() {
-        return Err(CliError::plain(format!(
-            "need {article}CA key (provide one with -ca-key)"
-        )));
-    }
-    Ok(())
-}
-
 /// Prints cfssl's `{"cert","csr","key"}` line.
 pub fn print_output(
     ctx: &mut Context<'_>,
@@ -183,21 +159,6 @@ pub fn print_output(
     };
     let line = out.to_json_line();
     ctx.print(&line)
-}
-
-/// `-hostname a,b` → `Some(["a","b"])` (no trimming, as cfssl); empty → `None`. An empty
-/// item (`a,,b`, `a,`, `,`) is refused (1300): cfssl makes it an empty dNSName, which
-/// matches nothing and is a typo, not a request.
-pub fn hostname_override(ctx: &Context<'_>) -> Result<Option<Vec<String>>, CliError> {
-    let h = ctx.flags.hostname.as_str();
-    if h.is_empty() {
-        return Ok(None);
-    }
-    let hosts: Vec<String> = h.split(',').map(str::to_owned).collect();
-    if let Some(i) = hosts.iter().position(String::is_empty) {
-        return Err(CsrError::EmptyHostname { position: i + 1 }.into());
-    }
-    Ok(Some(hosts))
 }
 
 /// Current time.
@@ -243,9 +204,10 @@ pub fn read_requests_from(
 ) -> Result<Vec<cfssl_k8s::object::CsrRequest>, CliError> {
     use cfssl_k8s::K8sError;
     cfssl_k8s::object::read_requests(input).map_err(|e| match e {
-        K8sError::Input(_) | K8sError::Yaml(_) => {
-            CliError::plain(format!("{e} (in {})", display_name(input_name)))
-        }
+        K8sError::Input(_) | K8sError::Yaml(_) => CliError::plain(format!(
+            "{e} (in {})",
+            cfssl_cli::resolve::display_name(input_name)
+        )),
         other => in_input("CertificateSigningRequest input", input_name)(other.into()),
     })
 }

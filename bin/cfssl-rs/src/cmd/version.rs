@@ -12,20 +12,3 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         env!("CARGO_PKG_VERSION")
     ))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cmd::tests::run_command;
-
-    #[test]
-    fn prints_version_and_ignores_args() {
-        let (result, out, err) = run_command(run, &["a", "-ca", "b"], b"");
-        assert_eq!(result, Ok(()));
-        assert_eq!(
-            out,
-            format!("Version: {}\nRuntime: rust\n", env!("CARGO_PKG_VERSION"))
-        );
-        assert_eq!(err, "");
-    }
-}
