@@ -130,12 +130,33 @@ macro_rules! define_flags {
                 #[doc = concat!("`-", $name, "` (default `", $default, "`): ", $usage)]
                 pub $field: flag_type!($kind),
             )*
+            /// Which flags the command line set, for the few commands whose meaning
+            /// depends on it (`db list -status`: no filter unless given).
+            pub given: Given,
+        }
+
+        /// One `bool` per flag: whether the command line set it (even to its default).
+        #[allow(dead_code)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Given {
+            $(
+                #[doc = concat!("`-", $name, "` was given.")]
+                pub $field: bool,
+            )*
         }
 
         impl Flags {
             /// Every field at its type's zero value (not the flag defaults).
             fn zero() -> Self {
-                Self { $( $field: Default::default(), )* }
+                Self { $( $field: Default::default(), )* given: Given::default() }
+            }
+
+            /// Records that the flag called `name` was given.
+            fn mark_given(&mut self, name: &str) {
+                match name {
+                    $( $name => self.given.$field = true, )*
+                    _ => {}
+                }
             }
 
             /// Parses `raw` into the field of the flag called `name`; `None` if there is
@@ -232,6 +253,8 @@ define_flags! {
     ext user "user": Str = "", "Kubernetes user name";
     ext batch "batch": Str = "", "sign every DIR/*.csr in parallel, writing DIR/NAME.pem";
     ext context "context": Str = "", "kubeconfig context name (default USER@CLUSTER)";
+    ext expiring "expiring": Str = "", "list only certificates that expire within this time (e.g. 30d, 720h) and exit 1 if there are any";
+    ext ca_label "ca-label": Str = "", "list only certificates recorded with this CA label";
 }
 
 /// The flags each command reads, in the order its help lists them (every command also
@@ -392,6 +415,7 @@ impl Flags {
     pub fn set(&mut self, name: &str, raw: &str) -> Result<(), FlagError> {
         let undefined = || FlagError::Invalid(format!("flag provided but not defined: -{name}"));
         let spec = lookup(name).ok_or_else(undefined)?;
+        self.mark_given(name);
         self.assign(name, raw)
             .ok_or_else(undefined)?
             .map_err(|reason| {
@@ -618,6 +642,8 @@ mod tests {
                     let mut g = f.clone();
                     g.set(other.name, other.default)
                         .unwrap_or_else(|e| unreachable!("{e}"));
+                    // Only the values count here; `given` is tested on its own.
+                    g.given = f.given.clone();
                     g != f
                 })
                 .map(|other| other.name)
@@ -626,6 +652,18 @@ mod tests {
                 assert_eq!(changed, [spec.name]);
             }
         }
+    }
+
+    #[test]
+    fn given_records_what_the_command_line_set() {
+        let args: Vec<String> = ["-status", "good", "-loglevel=1"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let parsed = parse(&args).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(parsed.flags.given.status && parsed.flags.given.loglevel);
+        assert!(!parsed.flags.given.reason && !Flags::default().given.status);
+        assert_eq!(parsed.flags.status, Flags::default().status);
     }
 
     #[test]
