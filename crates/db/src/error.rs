@@ -1,0 +1,121 @@
+//! [`DbError`]: every way loading a db-config or talking to the certificate database fails.
+
+use std::path::PathBuf;
+
+/// cfssl's `PolicyError` + `InvalidPolicy` (docs/cfssl-compat.md §7.1): db-config problems.
+const INVALID_POLICY: u32 = 5200;
+/// cfssl's `CertStoreError` + `Unknown`: any error the database driver returns.
+const CERT_STORE_UNKNOWN: u32 = 11000;
+/// cfssl's `CertStoreError` + `InsertionFailed`.
+const CERT_STORE_INSERTION_FAILED: u32 = 11100;
+/// cfssl's `CertStoreError` + `RecordNotFound`.
+const CERT_STORE_RECORD_NOT_FOUND: u32 = 11200;
+
+/// A refused db-config or a failed database operation.
+///
+/// `Display` is the bare message cfssl prints (docs/cfssl-lifecycle.md §1.1, §1.4), without
+/// the `{"code":…,"message":…}` envelope; [`DbError::code`] gives the code, or `None` where
+/// cfssl prints plain text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// An empty db-config path.
+    #[error("invalid path")]
+    EmptyPath,
+    /// The db-config file could not be read.
+    #[error("could not read configuration file")]
+    ReadConfig {
+        /// The path given.
+        path: PathBuf,
+        /// Why (cfssl does not show it).
+        #[source]
+        source: std::io::Error,
+    },
+    /// Go's `encoding/json` would reject the db-config (its error text).
+    #[error("failed to unmarshal configuration: {0}")]
+    ConfigJson(String),
+    /// `driver` or `data_source` is empty or missing.
+    #[error("invalid db configuration")]
+    InvalidConfig,
+    /// A driver other than `sqlite3`, `postgres` and `mysql` (Go's `database/sql` text).
+    #[error("sql: unknown driver \"{driver}\" (forgotten import?)")]
+    UnknownDriver {
+        /// The driver named in the db-config.
+        driver: String,
+    },
+    /// A mysql data source go-sql-driver would not parse (its `invalid DSN: …` text); like
+    /// the unknown driver, cfssl reports it when opening, as plain text.
+    #[error("invalid DSN: {reason}")]
+    InvalidDsn {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Any error from the database or its driver; the message is the driver's text.
+    #[error("{message}")]
+    Driver {
+        /// The driver's message (`no such table: certificates`, `UNIQUE constraint failed: …`).
+        message: String,
+    },
+    /// A stored value that cannot be read back as the column's type.
+    #[error("sql: Scan error on column {column:?}: {reason}")]
+    Decode {
+        /// The column.
+        column: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An insert reported no row written.
+    #[error("failed to insert the certificate record")]
+    CertificateNotInserted,
+    /// An OCSP insert reported no row written.
+    #[error("failed to insert the OCSP record")]
+    OcspNotInserted,
+    /// `revoke` matched no row.
+    #[error("failed to revoke the certificate: certificate not found")]
+    CertificateNotFound,
+    /// `update_ocsp` matched no row.
+    #[error("failed to update the OCSP record")]
+    OcspNotFound,
+    /// An update changed more than one row.
+    #[error("{rows} rows are affected, should be 1 row")]
+    TooManyRows {
+        /// How many rows it changed.
+        rows: u64,
+    },
+    /// `init` on a database that already has tables (cfssl-rs's own `db init`).
+    #[error("the database is not empty (tables: {}); refusing to create the certdb schema in it", .tables.join(", "))]
+    NotEmpty {
+        /// The tables found.
+        tables: Vec<String>,
+    },
+}
+
+impl DbError {
+    /// cfssl's numeric error code, or `None` where cfssl prints the message as plain text.
+    pub fn code(&self) -> Option<u32> {
+        match self {
+            DbError::EmptyPath
+            | DbError::ReadConfig { .. }
+            | DbError::ConfigJson(_)
+            | DbError::InvalidConfig => Some(INVALID_POLICY),
+            DbError::UnknownDriver { .. }
+            | DbError::InvalidDsn { .. }
+            | DbError::NotEmpty { .. } => None,
+            DbError::Driver { .. } | DbError::Decode { .. } | DbError::TooManyRows { .. } => {
+                Some(CERT_STORE_UNKNOWN)
+            }
+            DbError::CertificateNotInserted | DbError::OcspNotInserted => {
+                Some(CERT_STORE_INSERTION_FAILED)
+            }
+            DbError::CertificateNotFound | DbError::OcspNotFound => {
+                Some(CERT_STORE_RECORD_NOT_FOUND)
+            }
+        }
+    }
+
+    pub(crate) fn driver(message: impl std::fmt::Display) -> Self {
+        DbError::Driver {
+            message: message.to_string(),
+        }
+    }
+}
