@@ -41,6 +41,9 @@ pub enum CaError {
     /// A line of `gencrl`'s serial list that is not a serial number (docs/differences.md #16).
     #[error(transparent)]
     SerialList(SignError),
+    /// The certificate database (cfssl's 5200, 11000, 11100, 11200).
+    #[error(transparent)]
+    Db(#[from] cfssl_db::DbError),
 }
 
 /// Why the key or the CSR of a new certificate request could not be made.
@@ -76,6 +79,7 @@ impl CaError {
             CaError::Request(e) => e.code(),
             CaError::InvalidCaRequest { .. } => CsrError::MissingSubject.code(),
             CaError::CrlKeyMismatch => None,
+            CaError::Db(e) => e.code(),
         }
     }
 }

@@ -78,6 +78,7 @@ mod crl;
 mod error;
 mod issue;
 mod keygen;
+pub mod ledger;
 pub mod note;
 mod root;
 mod selfsign;
@@ -93,6 +94,7 @@ pub use selfsign::{DEFAULT_EXPIRY as SELFSIGN_DEFAULT_EXPIRY, SelfSign, selfsign
 // The types the inputs and results are made of, so that a caller needs only this crate.
 pub use cfssl_config::Config;
 pub use cfssl_csr::{CertificateRequest, GeneratedCsr};
+pub use cfssl_db::{CertificateRecord, Db, DbConfig, DbError, ListFilter};
 pub use cfssl_keys::PrivateKey;
 pub use cfssl_signer::{CsrInput, Issued, LocalSigner, ParsedCertificate, SignRequest};
 

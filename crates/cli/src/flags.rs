@@ -264,18 +264,26 @@ define_flags! {
 /// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
-    ("certinfo", &["cert", "csr"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "encrypt-key", "password-file"]),
+    ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file"]),
     ("gencrl", &["password-file"]),
     ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
     ("genkey", &["initca", "cn", "encrypt-key", "password-file"]),
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
-    ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "password-file"]),
+    ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
-    ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "password-file"]),
+    ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
 ];
+
+/// Whether `command` reads `-db-config` (its [`COMMAND_FLAGS`] entry lists it). Given to
+/// any other command it is refused: the user expects something recorded or read.
+pub fn reads_db_config(command: &str) -> bool {
+    COMMAND_FLAGS
+        .iter()
+        .any(|(name, flags)| *name == command && flags.contains(&"db-config"))
+}
 
 /// The flags every command reads (cfssl lists `-loglevel` in every command's usage).
 pub static COMMON_FLAGS: &[&str] = &["loglevel"];
@@ -291,6 +299,10 @@ pub static PATH_FLAGS: &[&str] = &[
     "config",
     "password-file",
     "batch",
+    "db-config",
+    "responder",
+    "responder-key",
+    "responses",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then
@@ -358,9 +370,8 @@ const SERVE: &str = "has no `serve` (the network half is not built yet); sign of
 /// those change nothing where cfssl-rs accepts them, as in cfssl, and stay accepted.
 #[rustfmt::skip]
 pub static UNSUPPORTED: &[Unsupported] = &[
-    Unsupported { name: "db-config", value: |f| &f.db_config, reason: "does not record certificates in a database yet, so nothing would be recorded; drop -db-config and keep the certificate files cfssljson writes" },
     Unsupported { name: "remote", value: |f| &f.remote, reason: REMOTE },
-    Unsupported { name: "label", value: |f| &f.label, reason: "has no remote signer to pick a key label on: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
+    Unsupported { name: "label", value: |f| if f.db_config.is_empty() { &f.label } else { "" }, reason: "uses -label only as the CA label of the certificate database row, so it needs -db-config; picking a key on a remote signer is not built yet" },
     Unsupported { name: "authkey", value: |f| &f.authkey, reason: "has no remote signer to authenticate to: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
     Unsupported { name: "tls-remote-ca", value: |f| &f.tls_remote_ca, reason: REMOTE },
     Unsupported { name: "mutual-tls-client-cert", value: |f| &f.mutual_tls_client_cert, reason: REMOTE },
@@ -687,14 +698,16 @@ mod tests {
         f.set("remote", "").unwrap_or_else(|e| unreachable!("{e}"));
         assert!(f.first_unsupported().is_none());
         f.set("label", "k").unwrap_or_else(|e| unreachable!("{e}"));
-        f.set("db-config", "db.json")
-            .unwrap_or_else(|e| unreachable!("{e}"));
         let refused = f.first_unsupported().map(|u| u.to_string());
         assert!(
-            refused.is_some_and(|m| m.starts_with("-db-config: cfssl-rs does not record")),
+            refused.is_some_and(|m| m.starts_with("-label: cfssl-rs uses -label only")),
             "{:?}",
             f.first_unsupported()
         );
+        // With a database, -label is the row's CA label.
+        f.set("db-config", "db.json")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(f.first_unsupported().is_none());
     }
 
     #[test]

@@ -74,6 +74,16 @@ pub fn parse(args: &[String]) -> Invocation {
     {
         return fail(format!("{refused}\n"), 1);
     }
+    if !parsed.flags.db_config.is_empty() && !flags::reads_db_config(command.name) {
+        return fail(
+            format!(
+                "-db-config: `{}` neither records nor reads certificates in a database; \
+                 drop -db-config\n",
+                command.name
+            ),
+            1,
+        );
+    }
     Invocation::Run {
         command,
         parsed: Box::new(parsed),
@@ -141,5 +151,15 @@ mod tests {
         assert!(text.starts_with("-remote: cfssl-rs "), "{text}");
         assert_eq!(status, 1);
         assert_eq!(outcome(&["crl", "-db-config", "x"]), ("run crl".into(), 0));
+        assert_eq!(
+            outcome(&["sign", "-db-config", "x", "-label", "L"]),
+            ("run sign".into(), 0)
+        );
+        let (text, status) = outcome(&["selfsign", "-db-config", "x"]);
+        assert!(
+            text.starts_with("-db-config: `selfsign` neither records"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
     }
 }

@@ -294,10 +294,14 @@ pub static SELFSIGN: Help = Help {
 /// `certinfo`.
 pub static CERTINFO: Help = Help {
     summary: "output certinfo about the given cert",
-    synopsis: &["-cert file", "-csr file"],
+    synopsis: &[
+        "-cert file",
+        "-csr file",
+        "-db-config db.json -serial SERIAL -aki AKI",
+    ],
     arguments: &[],
-    notes: "Reading a certificate from a server (-domain) or from cfssl's database (-serial) \
-            is not implemented:\nfetch the certificate with openssl s_client and use -cert.",
+    notes: "Reading a certificate from a server (-domain) is not implemented: fetch the \
+            certificate with openssl s_client and use -cert.",
     extension: false,
 };
 
@@ -346,12 +350,88 @@ pub static GENCRL: Help = Help {
 
 /// `crl`.
 pub static CRL: Help = Help {
-    summary: "not implemented (it needs cfssl's certificate database): use gencrl",
-    synopsis: &[""],
+    summary: "generate a CRL from the certificate database",
+    synopsis: &["-db-config db.json -ca ca.pem -ca-key ca-key.pem [-expiry 168h]"],
     arguments: &[],
-    notes: "List the revoked serial numbers in a file and run `cfssl-rs gencrl SERIALS \
-            CA-CERT CA-KEY [SECONDS]`.",
+    notes: "Lists every revoked, unexpired certificate of the database that this CA issued \
+            (cfssl lists every CA's), with its revocation date and reason; prints the CRL \
+            as one line of base64 DER.",
     extension: false,
+};
+
+/// `revoke`.
+pub static REVOKE: Help = Help {
+    summary: "revoke a certificate in the certificate database",
+    synopsis: &["-db-config db.json -serial SERIAL -aki AKI [-reason REASON]"],
+    arguments: &[],
+    notes: "SERIAL is decimal and AKI lower-case hex, as cfssl stores them (cfssl-rs also \
+            accepts the AKI with colons or upper case). REASON is a name (keyCompromise, \
+            superseded, …) or a code 1-9. Then run ocsprefresh and crl to publish it.",
+    extension: false,
+};
+
+/// `ocspsign`.
+pub static OCSPSIGN: Help = Help {
+    summary: "sign an OCSP response for one certificate",
+    synopsis: &[
+        "-ca ca.pem -responder ocsp.pem -responder-key ocsp-key.pem -cert leaf.pem [-status good|revoked|unknown] [-reason R] [-revoked-at YYYY-MM-DD] [-interval 96h]",
+    ],
+    arguments: &[],
+    notes: "Prints {\"ocspResponse\":\"<base64 DER>\"}; cfssljson-rs -bare NAME writes \
+            NAME-response.der.",
+    extension: false,
+};
+
+/// `ocsprefresh`.
+pub static OCSPREFRESH: Help = Help {
+    summary: "sign fresh OCSP responses for every unexpired certificate in the database",
+    synopsis: &[
+        "-db-config db.json -ca ca.pem -responder ocsp.pem -responder-key ocsp-key.pem [-interval 96h]",
+    ],
+    arguments: &[],
+    notes: "Certificates of other CAs in the same database are skipped with a warning \
+            (cfssl stops at the first).",
+    extension: false,
+};
+
+/// `ocspdump`.
+pub static OCSPDUMP: Help = Help {
+    summary: "print the database's unexpired OCSP responses, one base64 line each",
+    synopsis: &["-db-config db.json"],
+    arguments: &[],
+    notes: "The output is the -responses file of ocspserve.",
+    extension: false,
+};
+
+/// `ocspserve`.
+pub static OCSPSERVE: Help = Help {
+    summary: "answer OCSP requests over HTTP from the database or a responses file",
+    synopsis: &[
+        "-db-config db.json [-address 127.0.0.1] [-port 8888] [-path /]",
+        "-responses responses.txt [-address 127.0.0.1] [-port 8888] [-path /]",
+    ],
+    arguments: &[],
+    notes: "RFC 6960 over HTTP GET (base64 request in the path) and POST. Stops on \
+            SIGINT or SIGTERM.",
+    extension: false,
+};
+
+/// `db`.
+pub static DB: Help = Help {
+    summary: "create or inspect a certificate database",
+    synopsis: &[
+        "init -db-config db.json",
+        "list -db-config db.json [-expiring 30d] [-status good|revoked] [-ca-label L] [-json]",
+    ],
+    arguments: &[Argument {
+        name: "ACTION",
+        about: "init: create cfssl's tables in an empty database; list: the certificates",
+        values: Values::OneOf(&["init", "list"]),
+    }],
+    notes: "list exits 1 when a listed certificate expires within -expiring or outlives \
+            the CA certificate that issued it (when that CA is in the database too): \
+            for cron and monitoring.",
+    extension: true,
 };
 
 /// `version`.

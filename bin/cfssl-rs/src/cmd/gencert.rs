@@ -6,8 +6,8 @@ use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew};
 use cfssl_csr::{CertificateRequest, CsrError};
 
 use super::support::{
-    CliLog, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch, now, print_output,
-    read_request,
+    CliLog, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch, now, open_db,
+    print_output, read_request, record_issued,
 };
 use super::{CliError, Context};
 
@@ -57,12 +57,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         }
     })?;
     let signer = local_signer(ctx)?;
+    let mut db = open_db(ctx)?;
     let issued = cfssl_ca::sign_new_csr(&signer, &input, &new.csr, now(), &mut CliLog)
         .inspect_err(|e| {
             if let CaError::Sign(e) = e {
                 note_key_mismatch(ctx, e);
             }
         })?;
+    record_issued(ctx, db.as_mut(), &[&issued])?;
     print_output(ctx, Some(issued.pem), Some(new.csr.pem), Some(&new.key))
 }
 

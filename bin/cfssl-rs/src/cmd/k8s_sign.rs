@@ -7,7 +7,7 @@
 use cfssl_k8s::K8sError;
 
 use super::support::read_requests_from;
-use super::support::{CliLog, local_signer, note_key_mismatch, now};
+use super::support::{CliLog, local_signer, note_key_mismatch, now, open_db, record_issued};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -26,6 +26,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     cfssl_k8s::sign::check_signable(&request, ctx.flags.allow_privileged)?;
     cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
+    let mut db = open_db(ctx)?;
     let profile = &ctx.flags.profile;
     let allow = ctx.flags.allow_privileged;
     let signed = cfssl_k8s::sign::sign(&request, &signer, profile, allow, now(), &mut CliLog)
@@ -34,6 +35,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                 note_key_mismatch(ctx, e);
             }
         })?;
+    record_issued(ctx, db.as_mut(), &[&signed.issued])?;
     let mut text = serde_json::to_string_pretty(&signed.object).unwrap_or_default();
     text.push('\n');
     ctx.print(&text)

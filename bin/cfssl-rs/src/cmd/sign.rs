@@ -4,7 +4,9 @@
 use cfssl_ca::{CaError, CsrInput, SignRequest};
 use cfssl_signer::SubjectOverride;
 
-use super::support::{CliLog, in_input, local_signer, note_key_mismatch, now};
+use super::support::{
+    CliLog, in_input, local_signer, note_key_mismatch, now, open_db, record_issued,
+};
 use super::{CliError, Context, read_file};
 
 /// Runs the command.
@@ -28,6 +30,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let csr_pem = ctx.read_input(&csr_name)?;
     cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
+    let mut db = open_db(ctx)?;
     let request = SignRequest {
         csr: CsrInput::Pem(csr_pem.clone()),
         hosts: cfssl_cli::resolve::hostnames(&ctx.flags)?,
@@ -47,6 +50,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             e
         }
     })?;
+    record_issued(ctx, db.as_mut(), &[&issued])?;
     // cfssl echoes the CSR input verbatim as "csr" (docs/cfssl-compat.md §1.7.2 step 6).
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();
     let line = cfssl_output::CertOutput {

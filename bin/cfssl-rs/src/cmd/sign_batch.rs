@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use cfssl_ca::{SignBatch, SignRequest};
 use cfssl_output::{OutputFile, write_files_atomically};
 
-use super::support::{local_signer, note_key_mismatch, now};
+use super::support::{local_signer, note_key_mismatch, now, open_db, record_issued};
 use super::{CliError, Context};
 
 /// Runs the batch; `dir` is the `-batch` value.
@@ -24,6 +24,7 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
     }
     cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "")?;
     let signer = local_signer(ctx)?;
+    let mut db = open_db(ctx)?;
     // Once here rather than once per CSR when the signatures fail to verify.
     signer
         .check_key()
@@ -59,25 +60,27 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
 
     let mut files = Vec::with_capacity(csr_files.len());
     let mut failures = Vec::new();
+    let mut issued = Vec::with_capacity(csr_files.len());
     for (path, result) in csr_files.iter().zip(results) {
         match result {
-            Ok(issued) => {
+            Ok(certificate) => {
                 // Policy warnings are the same for every CSR: logged once (the log dedupes).
-                for w in &issued.warnings {
+                for w in &certificate.warnings {
                     crate::warning!("{w}");
                 }
                 crate::info!(
                     "{}: signed certificate with serial number {}",
                     path.display(),
-                    issued.serial_decimal
+                    certificate.serial_decimal
                 );
                 files.push(OutputFile {
                     name: certificate_name(path),
-                    contents: issued.pem.into_bytes(),
+                    contents: certificate.pem.clone().into_bytes(),
                     mode: 0o644,
                     is_private_key: false,
                     binary: false,
                 });
+                issued.push(certificate);
             }
             Err(e) => failures.push(format!("{}: {e}", path.display())),
         }
@@ -90,6 +93,8 @@ pub fn run(ctx: &mut Context<'_>, dir: &str) -> Result<(), CliError> {
             failures.join("\n")
         )));
     }
+    // The rows first, in one transaction: no certificate file without its row.
+    record_issued(ctx, db.as_mut(), &issued.iter().collect::<Vec<_>>())?;
     let written = write_files_atomically(Path::new(dir), &files, false)
         .map_err(|e| CliError::plain(e.to_string()))?;
     for unlocked in &written.unlocked_dirs {

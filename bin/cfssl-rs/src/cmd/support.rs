@@ -6,7 +6,7 @@ use cfssl_ca::Note;
 use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_keys::PrivateKey;
 use cfssl_output::CertOutput;
-use cfssl_signer::{LocalSigner, ParsedCertificate, SignError};
+use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
 
@@ -210,4 +210,37 @@ pub fn read_requests_from(
         )),
         other => in_input("CertificateSigningRequest input", input_name)(other.into()),
     })
+}
+
+/// The certificate database of `-db-config`, if given (docs/cfssl-lifecycle.md §1.1: the
+/// file is loaded here, the connection is made by the first query).
+pub fn open_db(ctx: &Context<'_>) -> Result<Option<cfssl_ca::Db>, CliError> {
+    let path = ctx.flags.db_config.as_str();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let config = cfssl_ca::DbConfig::load(path).map_err(cfssl_ca::CaError::from)?;
+    Ok(Some(
+        cfssl_ca::Db::open(&config).map_err(cfssl_ca::CaError::from)?,
+    ))
+}
+
+/// Records new certificates in the `-db-config` database, if any, before they are printed
+/// or written: if the rows cannot be written, nothing is handed out (docs/cfssl-lifecycle.md §2).
+pub fn record_issued(
+    ctx: &Context<'_>,
+    db: Option<&mut cfssl_ca::Db>,
+    issued: &[&Issued],
+) -> Result<(), CliError> {
+    let Some(db) = db else {
+        return Ok(());
+    };
+    cfssl_ca::ledger::record(db, issued, &ctx.flags.label)?;
+    for certificate in issued {
+        crate::debug!(
+            "saved certificate with serial number {}",
+            certificate.serial_decimal
+        );
+    }
+    Ok(())
 }
