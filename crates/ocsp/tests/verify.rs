@@ -27,7 +27,8 @@ fn request(cn: &str, spec: KeySpec) -> (cfssl_csr::CertificateRequest, PrivateKe
         KeySpec::Ed25519 => ("ed25519", 0),
         other => panic!("{other:?}"),
     };
-    let json = format!(r#"{{"CN":"{cn}","hosts":["{cn}"],"key":{{"algo":"{algo}","size":{size}}}}}"#);
+    let json =
+        format!(r#"{{"CN":"{cn}","hosts":["{cn}"],"key":{{"algo":"{algo}","size":{size}}}}}"#);
     let request = cfssl_csr::CertificateRequest::from_json(json.as_bytes()).unwrap();
     (request, PrivateKey::generate(spec).unwrap())
 }
@@ -57,7 +58,10 @@ fn issue(
             OffsetDateTime::now_utc(),
         )
         .unwrap();
-    (ParsedCertificate::from_pem(issued.pem.as_bytes()).unwrap(), key)
+    (
+        ParsedCertificate::from_pem(issued.pem.as_bytes()).unwrap(),
+        key,
+    )
 }
 
 fn clone_key(key: &PrivateKey) -> PrivateKey {
@@ -71,8 +75,8 @@ fn generated_pki(spec: KeySpec) -> Pki {
         .verified()
         .unwrap();
     let policy = cfssl_signer::initca::ca_policy(&request, true).unwrap();
-    let root = cfssl_signer::initca::self_sign(&csr, &ca_key, &policy, OffsetDateTime::now_utc())
-        .unwrap();
+    let root =
+        cfssl_signer::initca::self_sign(&csr, &ca_key, &policy, OffsetDateTime::now_utc()).unwrap();
     let ca = ParsedCertificate::from_pem(root.pem.as_bytes()).unwrap();
     let (responder, responder_key) = issue(&ca, &ca_key, "ocsp", "ocsp.example.com", spec);
     let (leaf1, _) = issue(&ca, &ca_key, "", "one.example.com", spec);
@@ -140,8 +144,18 @@ fn check(pki: &Pki, openssl_verifies: bool) {
             (&revoked_path, &leaf2, "leaf2.pem: revoked"),
         ] {
             let text = openssl(&[
-                "ocsp", "-respin", resp, "-resp_text", "-issuer", &ca, "-VAfile", &responder,
-                "-CAfile", &ca, "-cert", leaf,
+                "ocsp",
+                "-respin",
+                resp,
+                "-resp_text",
+                "-issuer",
+                &ca,
+                "-VAfile",
+                &responder,
+                "-CAfile",
+                &ca,
+                "-cert",
+                leaf,
             ]);
             assert!(text.contains("Response verify OK"), "{text}");
             let shown = text.replace(&format!("{}/", d.display()), "");
@@ -229,10 +243,7 @@ if resp.certificate_status == ocsp.OCSPCertStatus.REVOKED:
             assert_eq!(field("cert_status"), status);
             assert_eq!(field("serial"), serial(&pki.leaves[leaf]));
             assert_eq!(field("hash"), "sha1");
-            assert_eq!(
-                field("key_hash"),
-                hex(&pki.ca.public_key.subject_key_id())
-            );
+            assert_eq!(field("key_hash"), hex(&pki.ca.public_key.subject_key_id()));
             assert_eq!(field("this"), iso(this_update));
             assert_eq!(field("next"), iso(this_update + time::Duration::hours(96)));
             assert_eq!(field("produced"), iso(now));
