@@ -161,7 +161,9 @@ fn issuer_mismatch_self_responder_and_reason_zero() {
         .sign(&OcspSignRequest::new(&cert("leaf1.pem"), status), CFSSL_NOW)
         .unwrap();
     assert_eq!(basic(&der).certs, None);
-    assert!((355..=356).contains(&der.len()), "{}", der.len());
+    // 356 with cfssl's 71-byte signature; an ECDSA signature's DER is usually 70 to 72
+    // bytes, rarely shorter (r or s with leading zero bytes).
+    assert!((350..=357).contains(&der.len()), "{}", der.len());
     let parsed = parse_response(&der).unwrap();
     assert_eq!(parsed.next_update, Some(datetime!(2026-12-06 05:00:00 UTC)));
     assert_eq!(
