@@ -13,11 +13,62 @@ pub enum ParseIntError {
 impl ParseIntError {
     /// Go's full message for input `s`: `strconv.ParseInt: parsing "s": invalid syntax`.
     pub fn message(self, s: &str) -> String {
+        self.message_from("ParseInt", s)
+    }
+
+    /// Go's message when the function `func` (`ParseInt`, `Atoi`) failed on `s`.
+    pub fn message_from(self, func: &str, s: &str) -> String {
         let what = match self {
             ParseIntError::Syntax => "invalid syntax",
             ParseIntError::Range => "value out of range",
         };
-        format!("strconv.ParseInt: parsing {}: {what}", crate::go_quote(s))
+        format!("strconv.{func}: parsing {}: {what}", crate::go_quote(s))
+    }
+}
+
+/// Go `strconv.Atoi(s)` on a 64-bit platform: an optional sign and decimal digits only (no
+/// base prefix, no `_`, no spaces), fitting an `int64`. Errors name `Atoi`:
+/// `ParseIntError::Syntax.message_from("Atoi", s)`.
+///
+/// ```
+/// use cfssl_json::strconv::{ParseIntError, atoi};
+/// assert_eq!(atoi("+7"), Ok(7));
+/// assert_eq!(atoi("-0"), Ok(0));
+/// assert_eq!(atoi("0x1"), Err(ParseIntError::Syntax));
+/// assert_eq!(atoi("1_0"), Err(ParseIntError::Syntax));
+/// assert_eq!(atoi("9223372036854775808"), Err(ParseIntError::Range));
+/// assert_eq!(atoi("-9223372036854775808"), Ok(i64::MIN));
+/// assert_eq!(atoi("99999999999999999999x"), Err(ParseIntError::Range));
+/// assert_eq!(
+///     ParseIntError::Syntax.message_from("Atoi", "bogus"),
+///     r#"strconv.Atoi: parsing "bogus": invalid syntax"#
+/// );
+/// ```
+pub fn atoi(s: &str) -> Result<i64, ParseIntError> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return Err(ParseIntError::Syntax);
+    }
+    // Go scans left to right and stops at the first problem: a bad character or an overflow.
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return Err(ParseIntError::Syntax);
+        }
+        n = n
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(u64::from(b - b'0')))
+            .ok_or(ParseIntError::Range)?;
+    }
+    let limit: u64 = 1 << 63;
+    match (neg, n) {
+        (true, n) if n <= limit => Ok((n as i64).wrapping_neg()),
+        (false, n) if n < limit => Ok(n as i64),
+        _ => Err(ParseIntError::Range),
     }
 }
 

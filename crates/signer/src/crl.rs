@@ -127,16 +127,7 @@ fn parse_serial(text: &str) -> Result<RevokedSerial, BadSerial> {
     } else {
         from_decimal_digits(text)?
     };
-    let magnitude: Vec<u8> = magnitude.into_iter().skip_while(|b| *b == 0).collect();
-    let Some(first) = magnitude.first() else {
-        return Err(BadSerial::Zero);
-    };
-    // DER needs a leading zero octet when the top bit is set.
-    let der_len = magnitude.len() + usize::from(first & 0x80 != 0);
-    if der_len > 20 {
-        return Err(BadSerial::TooLong);
-    }
-    Ok(RevokedSerial { magnitude })
+    RevokedSerial::from_magnitude(&magnitude)
 }
 
 /// Big-endian bytes of a hexadecimal digit string.
@@ -190,6 +181,27 @@ fn from_decimal_digits(digits: &str) -> Result<Vec<u8>, BadSerial> {
 }
 
 impl RevokedSerial {
+    /// A serial from its decimal text, as cfssl's certdb stores it (docs/cfssl-lifecycle.md
+    /// §1.3): digits only, positive, at most 20 octets.
+    pub fn from_decimal(text: &str) -> Result<RevokedSerial, BadSerial> {
+        RevokedSerial::from_magnitude(&from_decimal_digits(text)?)
+    }
+
+    /// A serial from its big-endian magnitude (leading zeros allowed): positive, at most 20
+    /// octets as a DER INTEGER.
+    pub fn from_magnitude(magnitude: &[u8]) -> Result<RevokedSerial, BadSerial> {
+        let magnitude: Vec<u8> = magnitude.iter().copied().skip_while(|b| *b == 0).collect();
+        let Some(first) = magnitude.first() else {
+            return Err(BadSerial::Zero);
+        };
+        // DER needs a leading zero octet when the top bit is set.
+        let der_len = magnitude.len() + usize::from(first & 0x80 != 0);
+        if der_len > 20 {
+            return Err(BadSerial::TooLong);
+        }
+        Ok(RevokedSerial { magnitude })
+    }
+
     /// DER INTEGER (minimal, positive).
     pub fn to_der(&self) -> Vec<u8> {
         w::unsigned_integer(&self.magnitude)
@@ -230,11 +242,87 @@ pub fn parse_go_int32(s: &str) -> Result<i64, String> {
     cfssl_json::strconv::parse_int(trimmed, 32).map_err(|e| e.message(trimmed))
 }
 
+/// One revoked certificate of a CRL built from cfssl's certdb (`cfssl crl`,
+/// docs/cfssl-lifecycle.md §4):
+///
+/// ```text
+/// SEQUENCE  {
+///      userCertificate         CertificateSerialNumber,
+///      revocationDate          Time,
+///      crlEntryExtensions      Extensions OPTIONAL }
+/// ```
+/// (RFC 5280 §5.1.2.6), with the reasonCode entry extension of RFC 5280 §5.3.1 when the
+/// reason is not 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrlEntry {
+    /// The certificate's serial.
+    pub serial: RevokedSerial,
+    /// When it was revoked (the row's `revoked_at`); whole seconds are written.
+    pub revoked_at: OffsetDateTime,
+    /// The RFC 5280 CRLReason code (the row's `reason`). 0 (unspecified) is left out, as
+    /// RFC 5280 §5.3.1 recommends; 7 and codes outside 0..=10 are refused, since RFC 5280
+    /// defines none and relying parties reject the CRL.
+    pub reason: i32,
+}
+
+/// `id-ce-cRLReasons` (RFC 5280 §5.3.1), the reasonCode entry extension.
+const ID_CE_CRL_REASONS: const_oid::ObjectIdentifier = const_oid::db::rfc5280::ID_CE_CRL_REASONS;
+
+/// ENUMERATED (X.680 §8.4), not in `der_writer` because only the reason code uses it.
+const ENUMERATED: u8 = 0x0a;
+
+impl CrlEntry {
+    /// The entry's DER.
+    fn to_der(&self) -> Result<Vec<u8>, SignError> {
+        let serial = self.serial.to_der();
+        let date = w::time(self.revoked_at);
+        if self.reason == 0 {
+            return Ok(w::sequence(&[&serial, &date]));
+        }
+        if !(1..=10).contains(&self.reason) || self.reason == 7 {
+            return Err(SignError::Input(format!(
+                "revocation reason {} of serial {} is not an RFC 5280 CRLReason (0-6, 8-10)",
+                self.reason,
+                crate::certificate::decimal(self.serial.magnitude())
+            )));
+        }
+        let reason = w::tlv(ENUMERATED, &[self.reason as u8]);
+        let extension = x::ext(ID_CE_CRL_REASONS, false, reason).to_der();
+        Ok(w::sequence(&[&serial, &date, &w::sequence(&[&extension])]))
+    }
+}
+
 /// Builds and signs the CRL. `lifetime` is the time to nextUpdate (cfssl: TIME seconds,
 /// default one week); a non-positive lifetime is refused. `crl_number` should grow with each
 /// CRL the CA issues: the CLI uses thisUpdate's Unix time.
+///
+/// Every serial is revoked as of thisUpdate, without a reason: `gencrl`'s CRL
+/// (docs/cfssl-compat.md §1.7.8). [`build_with_entries`] takes dates and reasons.
 pub fn build(
     serials: &[RevokedSerial],
+    ca: &ParsedCertificate,
+    key: &PrivateKey,
+    now: OffsetDateTime,
+    lifetime: Duration,
+) -> Result<Vec<u8>, SignError> {
+    let this_update = now.replace_nanosecond(0).unwrap_or(now);
+    let entries: Vec<CrlEntry> = serials
+        .iter()
+        .map(|serial| CrlEntry {
+            serial: serial.clone(),
+            revoked_at: this_update,
+            reason: 0,
+        })
+        .collect();
+    build_with_entries(&entries, ca, key, now, lifetime)
+}
+
+/// Like [`build`], for entries that carry their own revocationDate and reason: the CRL of
+/// `cfssl crl` from the certdb (docs/cfssl-lifecycle.md §4), with the same conformance fixes
+/// as `gencrl` (docs/differences.md #14). Unlike cfssl, which drops the reason, a non-zero
+/// reason is written as the entry's reasonCode (RFC 5280 §5.3.1).
+pub fn build_with_entries(
+    entries: &[CrlEntry],
     ca: &ParsedCertificate,
     key: &PrivateKey,
     now: OffsetDateTime,
@@ -250,10 +338,10 @@ pub fn build(
     let next_update = this_update
         .checked_add(lifetime)
         .ok_or_else(|| SignError::InvalidValidity("CRL lifetime out of range".into()))?;
-    let revoked: Vec<Vec<u8>> = serials
+    let revoked: Vec<Vec<u8>> = entries
         .iter()
-        .map(|s| w::sequence(&[&s.to_der(), &w::time(this_update)]))
-        .collect();
+        .map(CrlEntry::to_der)
+        .collect::<Result<_, _>>()?;
     let revoked_refs: Vec<&[u8]> = revoked.iter().map(Vec::as_slice).collect();
     let revoked_seq = if revoked.is_empty() {
         Vec::new()
