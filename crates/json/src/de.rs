@@ -98,6 +98,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -199,15 +200,51 @@ pub fn from_value<'de, T: Deserialize<'de>>(value: &'de Value, go_type: &str) ->
     } else {
         go_type.rsplit('.').next().unwrap_or(go_type).to_string()
     };
+    let mismatches = Mismatches::default();
     let ctx = Ctx {
         struct_name: Rc::from(struct_name),
+        mismatches: Rc::clone(&mismatches),
         path: String::new(),
         named: Some(go_type.trim_start_matches('*').to_string()),
     };
-    T::deserialize(Slot {
+    let decoded = T::deserialize(Slot {
         values: vec![value],
         ctx,
-    })
+    });
+    let first = first_in_document(value, mismatches.take());
+    match decoded {
+        // An error that stops Go's decoder (a custom `UnmarshalJSON`'s) wins over the
+        // recorded mismatches, as in Go's `unmarshal`.
+        Err(e) if !matches!(e.0, Kind::Decode(_)) => Err(e),
+        Err(e) => Err(first.unwrap_or(e)),
+        Ok(v) => first.map_or(Ok(v), Err),
+    }
+}
+
+fn address(v: &Value) -> usize {
+    std::ptr::from_ref(v) as usize
+}
+
+/// The recorded mismatch whose value comes first in the document (Go decodes in document
+/// order and returns its first `UnmarshalTypeError`; we visit a struct's fields in the
+/// order of their first key, so a repeated key can be visited early).
+fn first_in_document(root: &Value, mut found: Vec<(usize, Error)>) -> Option<Error> {
+    if found.len() <= 1 {
+        return found.pop().map(|(_, e)| e);
+    }
+    // Pre-order walk: the position of a value in the text.
+    let mut todo = vec![root];
+    while let Some(v) = todo.pop() {
+        if let Some(i) = found.iter().position(|(a, _)| *a == address(v)) {
+            return Some(found.swap_remove(i).1);
+        }
+        match v {
+            Value::Array(items) => todo.extend(items.iter().rev()),
+            Value::Object(members) => todo.extend(members.iter().rev().map(|(_, m)| m)),
+            _ => {}
+        }
+    }
+    found.into_iter().next().map(|(_, e)| e)
 }
 
 /// [`crate::parse`] then [`from_value`]: a syntax error anywhere wins over type errors.
@@ -250,6 +287,76 @@ where
         }
     }
     deserializer.deserialize_newtype_struct(POINTER, Pointer(PhantomData))
+}
+
+/// The serde name [`every_value`] asks for.
+const EVERY_VALUE: &str = "$cfssl_json::de::every_value";
+/// The serde name [`RawJson`] asks for.
+const RAW_JSON: &str = "$cfssl_json::de::raw_json";
+
+/// The serde name of a marker field that makes a struct see keys whose values are all
+/// `null`.
+///
+/// Normally such a field is not passed to the derive code, so it keeps its default (Go's
+/// no-op). A Go type with its own `UnmarshalJSON` is handed `null` too, and may fail on
+/// it (zlint's `LintStatus`, cfssl's `OID`): a struct holding such a field declares
+/// `#[serde(rename = "$cfssl_json::de::keep_null_keys")] _keep_null_keys: ()`. Only for
+/// structs whose defaults are the fields' own defaults (an all-`null` field then decodes
+/// to `""`, `0`, `false`, `None`, empty).
+pub const KEEP_NULL_KEYS: &str = "$cfssl_json::de::keep_null_keys";
+
+/// Every value given for one Go destination (the keys of a struct field, in document
+/// order, `null`s included), each decoded on its own as `T`: what a Go type with its own
+/// `UnmarshalJSON` or `UnmarshalText` sees, since Go calls it once per value. Write that
+/// type's `Deserialize` with it (each `T` may be a [`RawJson`]). With other deserializers,
+/// the one value.
+pub fn every_value<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Every<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Every<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the values of a Go field")
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            T::deserialize(d).map(|v| vec![v])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut values: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = values.next_element()? {
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_newtype_struct(EVERY_VALUE, Every(PhantomData))
+}
+
+/// The JSON text of a value, as Go hands it to an `UnmarshalJSON` method (re-encoded, see
+/// [`Value::to_json`]; `null` when there is none). Only [`from_value`] provides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawJson(pub String);
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = RawJson;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the JSON text of a value (cfssl_json::from_value only)")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawJson, E> {
+                Ok(RawJson(text.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<RawJson, E> {
+                Ok(RawJson(text))
+            }
+        }
+        deserializer.deserialize_newtype_struct(RAW_JSON, Text)
+    }
 }
 
 /// For a Go pointer field that the caller pre-sets to a default (cfssl's `key`, pre-set
@@ -295,11 +402,17 @@ where
     deserializer.deserialize_map(Ordered(PhantomData))
 }
 
+/// Type mismatches seen so far, with the address of the offending value (to find the
+/// first one in document order at the end).
+type Mismatches = Rc<RefCell<Vec<(usize, Error)>>>;
+
 /// Where a value sits, for messages.
 #[derive(Debug, Clone)]
 struct Ctx {
     /// Short name of the root struct (`CertificateRequest`, or empty for a pointer root).
     struct_name: Rc<str>,
+    /// Shared by the whole decoding: Go records a mismatch and goes on.
+    mismatches: Mismatches,
     /// Dotted JSON path from the root; empty at the root.
     path: String,
     /// The Go type named by the caller (root) or by a newtype's serde name, which replaces
@@ -316,9 +429,15 @@ impl Ctx {
         };
         Ctx {
             struct_name: Rc::clone(&self.struct_name),
+            mismatches: Rc::clone(&self.mismatches),
             path,
             named: None,
         }
+    }
+
+    /// Go's `saveError`: remembers a type mismatch found at `found`; decoding goes on.
+    fn mismatch(&self, found: &Value, error: Error) {
+        self.mismatches.borrow_mut().push((address(found), error));
     }
 
     fn go_type(&self, deduced: &str) -> String {
@@ -370,7 +489,7 @@ fn parse_integer(text: &str, min: i128, max: i128) -> Option<i128> {
 }
 
 impl<'de> Slot<'de> {
-    /// The last non-null value accepted by `accept`; a type error for the first rejected one.
+    /// The last non-null value accepted by `accept`; the others are recorded as mismatches.
     fn last_scalar(
         &self,
         deduced: &str,
@@ -381,25 +500,29 @@ impl<'de> Slot<'de> {
             if v.is_null() {
                 continue;
             }
-            if !accept(v) {
-                return Err(self.ctx.type_error(v, deduced));
+            if accept(v) {
+                out = Some(v);
+            } else {
+                self.ctx.mismatch(v, self.ctx.type_error(v, deduced));
             }
-            out = Some(v);
         }
         Ok(out)
     }
 
-    /// A Go integer of type `deduced` with values in `min..=max` (0 when all are `null`).
+    /// A Go integer of type `deduced` with values in `min..=max` (0 when all are `null`);
+    /// other values are recorded as mismatches.
     fn integer(&self, deduced: &str, min: i128, max: i128) -> Result<i128, Error> {
         let mut out = 0;
         for &v in &self.values {
             match v {
                 Value::Null => {}
-                Value::Number(text) => {
-                    out = parse_integer(text, min, max)
-                        .ok_or_else(|| self.ctx.number_error(text, deduced))?;
-                }
-                other => return Err(self.ctx.type_error(other, deduced)),
+                Value::Number(text) => match parse_integer(text, min, max) {
+                    Some(n) => out = n,
+                    None => self.ctx.mismatch(v, self.ctx.number_error(text, deduced)),
+                },
+                other => self
+                    .ctx
+                    .mismatch(other, self.ctx.type_error(other, deduced)),
             }
         }
         Ok(out)
@@ -411,21 +534,32 @@ impl<'de> Slot<'de> {
         for &v in &self.values {
             match v {
                 Value::Null => {}
-                Value::Number(text) => {
-                    out = finite(text).ok_or_else(|| self.ctx.number_error(text, deduced))?;
-                }
-                other => return Err(self.ctx.type_error(other, deduced)),
+                Value::Number(text) => match finite(text) {
+                    Some(f) => out = f,
+                    None => self.ctx.mismatch(v, self.ctx.number_error(text, deduced)),
+                },
+                other => self
+                    .ctx
+                    .mismatch(other, self.ctx.type_error(other, deduced)),
             }
         }
         Ok(out)
     }
 
-    /// The first value that is neither `null` nor accepted by `is_kind`.
-    fn first_mismatch(&self, is_kind: impl Fn(&Value) -> bool) -> Option<&'de Value> {
-        self.values
-            .iter()
-            .copied()
-            .find(|v| !v.is_null() && !is_kind(v))
+    /// Splits the values into those of the wanted kind (and `null`s) and the mismatches,
+    /// which Go skips.
+    fn split_kind(self, is_kind: impl Fn(&Value) -> bool) -> (Slot<'de>, Vec<&'de Value>) {
+        let (ok, bad) = self
+            .values
+            .into_iter()
+            .partition(|v| v.is_null() || is_kind(v));
+        (
+            Slot {
+                values: ok,
+                ctx: self.ctx,
+            },
+            bad,
+        )
     }
 
     /// The values after the last one for which `resets` holds.
@@ -469,7 +603,12 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                 } else {
                     match text.parse::<f64>() {
                         Ok(f) if f.is_finite() => visitor.visit_f64(f),
-                        _ => Err(self.ctx.number_error(text, "float64")),
+                        _ => {
+                            let last = self.values.last().copied().unwrap_or(&Value::Null);
+                            self.ctx
+                                .mismatch(last, self.ctx.number_error(text, "float64"));
+                            visitor.visit_unit()
+                        }
                     }
                 }
             }
@@ -478,6 +617,7 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                 arrays: vec![items.as_slice()],
                 len: items.len(),
                 next: 0,
+                unnamed_mismatches: Vec::new(),
                 ctx: self.ctx,
             }),
             Value::Object(members) => visitor.visit_map(Entries {
@@ -569,11 +709,16 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         visitor.visit_unit()
     }
 
+    /// A Go interface type with methods (`auth.Provider`): only `null` decodes into it,
+    /// anything else is a mismatch naming the unit struct's serde name.
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        for &v in self.values.iter().filter(|v| !v.is_null()) {
+            self.ctx.mismatch(v, self.ctx.type_error(v, name));
+        }
         visitor.visit_unit()
     }
 
@@ -583,8 +728,19 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if name == POINTER {
-            return visitor.visit_seq(Runs::new(self));
+        match name {
+            POINTER => return visitor.visit_seq(Runs::new(self)),
+            EVERY_VALUE => {
+                return visitor.visit_seq(EachValue {
+                    values: self.values.into_iter(),
+                    ctx: self.ctx,
+                });
+            }
+            RAW_JSON => {
+                let last = self.values.last().copied().unwrap_or(&Value::Null);
+                return visitor.visit_string(last.to_json());
+            }
+            _ => {}
         }
         let mut ctx = self.ctx;
         ctx.named = Some(name.to_string());
@@ -596,26 +752,34 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// A Go slice: `null` and `[]` reset it; elements of repeated arrays are decoded into
     /// the same element, the length is the last array's.
+    ///
+    /// A mismatch is recorded once the slice's Go type is known: from the serde name of a
+    /// newtype, else from the element type the visitor's last `next_element` call asks for.
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Array(_))) {
-            let go_type = match self.ctx.named.clone() {
-                Some(named) => named,
-                None => probe_seq_type(visitor),
-            };
-            return Err(self.ctx.error(bad.type_word().to_string(), go_type));
-        }
-        let arrays: Vec<&'de [Value]> = self
+        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Array(_)));
+        let arrays: Vec<&'de [Value]> = slot
             .since_last(|v| v.as_array().is_none_or(<[Value]>::is_empty))
             .iter()
             .filter_map(|v| v.as_array())
             .collect();
         let len = arrays.last().map_or(0, |a| a.len());
-        visitor.visit_seq(Elements {
+        let mut elements = Elements {
             arrays,
             len,
             next: 0,
-            ctx: self.ctx,
-        })
+            unnamed_mismatches: Vec::new(),
+            ctx: slot.ctx,
+        };
+        match elements.ctx.named.clone() {
+            Some(named) => {
+                for v in bad {
+                    let e = elements.ctx.error(v.type_word().to_string(), named.clone());
+                    elements.ctx.mismatch(v, e);
+                }
+            }
+            None => elements.unnamed_mismatches = bad,
+        }
+        visitor.visit_seq(elements)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -637,15 +801,26 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// A Go map: `null` resets it; repeated objects add to it; every entry is decoded on
     /// its own, in document order (the visitor decides what a repeated key does).
+    ///
+    /// A mismatch needs the map's Go type: without a newtype naming it, probing the value
+    /// type uses up the visitor, so decoding stops there (name map types that share a
+    /// struct with Go types having their own `UnmarshalJSON`).
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Object(_))) {
-            let go_type = match self.ctx.named.clone() {
-                Some(named) => named,
-                None => probe_map_type(visitor),
+        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Object(_)));
+        if let Some(&first) = bad.first() {
+            let Some(named) = slot.ctx.named.clone() else {
+                let e = slot
+                    .ctx
+                    .error(first.type_word().to_string(), probe_map_type(visitor));
+                slot.ctx.mismatch(first, e.clone());
+                return Err(e);
             };
-            return Err(self.ctx.error(bad.type_word().to_string(), go_type));
+            for v in bad {
+                slot.ctx
+                    .mismatch(v, slot.ctx.error(v.type_word().to_string(), named.clone()));
+            }
         }
-        let members = self
+        let members = slot
             .since_last(Value::is_null)
             .iter()
             .filter_map(|v| v.as_object())
@@ -655,7 +830,7 @@ impl<'de> Deserializer<'de> for Slot<'de> {
             members,
             next: 0,
             pending: None,
-            ctx: self.ctx,
+            ctx: slot.ctx,
         })
     }
 
@@ -667,28 +842,32 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Object(_))) {
-            return Err(self.ctx.type_error(bad, name));
+        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Object(_)));
+        for v in bad {
+            slot.ctx.mismatch(v, slot.ctx.type_error(v, name));
         }
+        let keep_null = fields.contains(&KEEP_NULL_KEYS);
+        let fields = || fields.iter().filter(|f| **f != KEEP_NULL_KEYS);
         // For each field, its values in document order; fields in order of first key.
         let mut groups: Vec<(&'static str, Vec<&'de Value>)> = Vec::new();
-        let members = self.values.iter().filter_map(|v| v.as_object()).flatten();
+        let members = slot.values.iter().filter_map(|v| v.as_object()).flatten();
         for (key, value) in members {
-            let field = fields
-                .iter()
+            let field = fields()
                 .find(|f| **f == key)
-                .or_else(|| fields.iter().find(|f| fold_eq(key, f)));
+                .or_else(|| fields().find(|f| fold_eq(key, f)));
             let Some(&field) = field else { continue };
             match groups.iter_mut().find(|(f, _)| *f == field) {
                 Some((_, values)) => values.push(value),
                 None => groups.push((field, vec![value])),
             }
         }
-        groups.retain(|(_, values)| values.iter().any(|v| !v.is_null()));
+        if !keep_null {
+            groups.retain(|(_, values)| values.iter().any(|v| !v.is_null()));
+        }
         visitor.visit_map(Fields {
             groups: groups.into_iter(),
             pending: None,
-            ctx: self.ctx,
+            ctx: slot.ctx,
         })
     }
 
@@ -699,6 +878,16 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        // No neutral variant to go on with: a mismatch stops here.
+        if let Some(&bad) = self
+            .values
+            .iter()
+            .find(|v| !matches!(v, Value::Null | Value::String(_)))
+        {
+            let e = self.ctx.type_error(bad, name);
+            self.ctx.mismatch(bad, e.clone());
+            return Err(e);
+        }
         match self.last_scalar(name, |v| matches!(v, Value::String(_)))? {
             Some(Value::String(s)) => visitor.visit_enum(s.as_str().into_deserializer()),
             _ => visitor.visit_enum("".into_deserializer()),
@@ -777,12 +966,56 @@ impl<'de> de::SeqAccess<'de> for Runs<'de> {
     }
 }
 
+/// Each value of a slot on its own, for [`every_value`].
+struct EachValue<'de> {
+    values: std::vec::IntoIter<&'de Value>,
+    ctx: Ctx,
+}
+
+impl<'de> de::SeqAccess<'de> for EachValue<'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some(value) = self.values.next() else {
+            return Ok(None);
+        };
+        seed.deserialize(Slot {
+            values: vec![value],
+            ctx: self.ctx.clone(),
+        })
+        .map(Some)
+    }
+}
+
 /// Element *i* of repeated arrays, for `i < len` (the last array's length).
 struct Elements<'de> {
     arrays: Vec<&'de [Value]>,
     len: usize,
     next: usize,
+    /// Non-arrays given for the slice, to record once the element type is known.
+    unnamed_mismatches: Vec<&'de Value>,
     ctx: Ctx,
+}
+
+impl Elements<'_> {
+    /// Records the pending mismatches as `[]element`.
+    fn record_mismatches(&mut self, element: Option<&str>) {
+        let go_type = format!("[]{}", element.unwrap_or("interface {}"));
+        for v in std::mem::take(&mut self.unnamed_mismatches) {
+            let e = self.ctx.error(v.type_word().to_string(), go_type.clone());
+            self.ctx.mismatch(v, e);
+        }
+    }
+}
+
+impl Drop for Elements<'_> {
+    /// A visitor that stopped before the end never asked for the element type.
+    fn drop(&mut self) {
+        self.record_mismatches(None);
+    }
 }
 
 impl<'de> de::SeqAccess<'de> for Elements<'de> {
@@ -793,6 +1026,11 @@ impl<'de> de::SeqAccess<'de> for Elements<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         if self.next >= self.len {
+            if !self.unnamed_mismatches.is_empty() {
+                // The last call's seed names the element type (see `Probe`).
+                let probed = seed.deserialize(Probe).err();
+                self.record_mismatches(probed.as_ref().and_then(Error::probed_type));
+            }
             return Ok(None);
         }
         let i = self.next;
