@@ -53,11 +53,15 @@
 //!   Fields are visited in the order their first key appears, so with several errors the
 //!   first in the document is reported, as Go does.
 //!
-//! Not expressible through serde's own visitors: values Go decodes and then throws away
-//! (a value before a `null` that resets a plain `Option`, a slice or a map; elements of a
-//! repeated array beyond the last one's length) are not type-checked, because those
-//! visitors decode once, into the value they return; Go would report a type error in them.
-//! For pointers, [`pointer`] (and [`nil_as_default`]) decode every run like Go.
+//! * Like Go, a type mismatch is recorded and decoding goes on; an error raised by a
+//!   `Deserialize` implementation (a Go `UnmarshalJSON`, see [`every_value`], [`RawJson`])
+//!   stops it and wins; otherwise the mismatch first in the document is returned.
+//!
+//! Not expressible through serde's own visitors: elements Go decodes and then drops (of an
+//! array a later `null` or `[]` resets, or past the last array's length) are type-checked
+//! only when the element type is a Go scalar; a value before a `null` that resets a plain
+//! `Option` of a struct or a map, or a map, is not. For pointers, [`pointer`] (and
+//! [`nil_as_default`]) decode every run like Go.
 //! `#[serde(flatten)]` and internally tagged enums go through `deserialize_any` and lose
 //! the Go key rules.
 //!
@@ -204,6 +208,7 @@ pub fn from_value<'de, T: Deserialize<'de>>(value: &'de Value, go_type: &str) ->
     let ctx = Ctx {
         struct_name: Rc::from(struct_name),
         mismatches: Rc::clone(&mismatches),
+        nil_resets: false,
         path: String::new(),
         named: Some(go_type.trim_start_matches('*').to_string()),
     };
@@ -413,6 +418,10 @@ struct Ctx {
     struct_name: Rc<str>,
     /// Shared by the whole decoding: Go records a mismatch and goes on.
     mismatches: Mismatches,
+    /// Set below an `Option` (a Go pointer), which hands on every value so that scalars
+    /// and slices type-check the ones a later `null` drops; structs and maps then keep
+    /// only the values after the last `null` (see [`Slot::pointee`]).
+    nil_resets: bool,
     /// Dotted JSON path from the root; empty at the root.
     path: String,
     /// The Go type named by the caller (root) or by a newtype's serde name, which replaces
@@ -430,6 +439,7 @@ impl Ctx {
         Ctx {
             struct_name: Rc::clone(&self.struct_name),
             mismatches: Rc::clone(&self.mismatches),
+            nil_resets: false,
             path,
             named: None,
         }
@@ -562,6 +572,18 @@ impl<'de> Slot<'de> {
         )
     }
 
+    /// Below an `Option`: only the values after the last `null` (a Go pointer set to nil
+    /// and allocated afresh).
+    fn pointee(self) -> Slot<'de> {
+        if !self.ctx.nil_resets {
+            return self;
+        }
+        let values = self.since_last(Value::is_null).to_vec();
+        let mut ctx = self.ctx;
+        ctx.nil_resets = false;
+        Slot { values, ctx }
+    }
+
     /// The values after the last one for which `resets` holds.
     fn since_last(&self, resets: impl Fn(&Value) -> bool) -> &[&'de Value] {
         let start = self
@@ -588,7 +610,8 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// Go's `interface{}`: the last value replaces the others (`null` gives unit).
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.values.last().copied().unwrap_or(&Value::Null) {
+        let this = self.pointee();
+        match this.values.last().copied().unwrap_or(&Value::Null) {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(text) => {
@@ -604,9 +627,9 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                     match text.parse::<f64>() {
                         Ok(f) if f.is_finite() => visitor.visit_f64(f),
                         _ => {
-                            let last = self.values.last().copied().unwrap_or(&Value::Null);
-                            self.ctx
-                                .mismatch(last, self.ctx.number_error(text, "float64"));
+                            let last = this.values.last().copied().unwrap_or(&Value::Null);
+                            this.ctx
+                                .mismatch(last, this.ctx.number_error(text, "float64"));
                             visitor.visit_unit()
                         }
                     }
@@ -618,13 +641,14 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                 len: items.len(),
                 next: 0,
                 unnamed_mismatches: Vec::new(),
-                ctx: self.ctx,
+                dropped: Vec::new(),
+                ctx: this.ctx,
             }),
             Value::Object(members) => visitor.visit_map(Entries {
                 members: members.iter().collect(),
                 next: 0,
                 pending: None,
-                ctx: self.ctx,
+                ctx: this.ctx,
             }),
         }
     }
@@ -694,13 +718,14 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// A Go pointer: `null` sets it to nil; values after the last `null` decode into it.
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let live = self.since_last(Value::is_null).to_vec();
-        if live.is_empty() {
+        if self.since_last(Value::is_null).is_empty() {
             visitor.visit_none()
         } else {
+            let mut ctx = self.ctx;
+            ctx.nil_resets = true;
             visitor.visit_some(Slot {
-                values: live,
-                ctx: self.ctx,
+                values: self.values,
+                ctx,
             })
         }
     }
@@ -728,24 +753,25 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        let this = self.pointee();
         match name {
-            POINTER => return visitor.visit_seq(Runs::new(self)),
+            POINTER => return visitor.visit_seq(Runs::new(this)),
             EVERY_VALUE => {
                 return visitor.visit_seq(EachValue {
-                    values: self.values.into_iter(),
-                    ctx: self.ctx,
+                    values: this.values.into_iter(),
+                    ctx: this.ctx,
                 });
             }
             RAW_JSON => {
-                let last = self.values.last().copied().unwrap_or(&Value::Null);
+                let last = this.values.last().copied().unwrap_or(&Value::Null);
                 return visitor.visit_string(last.to_json());
             }
             _ => {}
         }
-        let mut ctx = self.ctx;
+        let mut ctx = this.ctx;
         ctx.named = Some(name.to_string());
         visitor.visit_newtype_struct(Slot {
-            values: self.values,
+            values: this.values,
             ctx,
         })
     }
@@ -757,17 +783,26 @@ impl<'de> Deserializer<'de> for Slot<'de> {
     /// newtype, else from the element type the visitor's last `next_element` call asks for.
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let (slot, bad) = self.split_kind(|v| matches!(v, Value::Array(_)));
-        let arrays: Vec<&'de [Value]> = slot
-            .since_last(|v| v.as_array().is_none_or(<[Value]>::is_empty))
+        let live = slot.since_last(|v| v.as_array().is_none_or(<[Value]>::is_empty));
+        let arrays: Vec<&'de [Value]> = live.iter().filter_map(|v| v.as_array()).collect();
+        let len = arrays.last().map_or(0, |a| a.len());
+        // Elements Go decodes and then drops: of arrays before a reset, and past the end.
+        let reset = slot.values.len() - live.len();
+        let dropped = slot
+            .values
+            .get(..reset)
+            .unwrap_or_default()
             .iter()
             .filter_map(|v| v.as_array())
+            .flat_map(|a| a.iter().enumerate())
+            .chain(arrays.iter().flat_map(|a| a.iter().enumerate().skip(len)))
             .collect();
-        let len = arrays.last().map_or(0, |a| a.len());
         let mut elements = Elements {
             arrays,
             len,
             next: 0,
             unnamed_mismatches: Vec::new(),
+            dropped,
             ctx: slot.ctx,
         };
         match elements.ctx.named.clone() {
@@ -806,7 +841,8 @@ impl<'de> Deserializer<'de> for Slot<'de> {
     /// type uses up the visitor, so decoding stops there (name map types that share a
     /// struct with Go types having their own `UnmarshalJSON`).
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Object(_)));
+        let this = self.pointee();
+        let (slot, bad) = this.split_kind(|v| matches!(v, Value::Object(_)));
         if let Some(&first) = bad.first() {
             let Some(named) = slot.ctx.named.clone() else {
                 let e = slot
@@ -842,7 +878,8 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Object(_)));
+        let this = self.pointee();
+        let (slot, bad) = this.split_kind(|v| matches!(v, Value::Object(_)));
         for v in bad {
             slot.ctx.mismatch(v, slot.ctx.type_error(v, name));
         }
@@ -878,17 +915,18 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        let this = self.pointee();
         // No neutral variant to go on with: a mismatch stops here.
-        if let Some(&bad) = self
+        if let Some(&bad) = this
             .values
             .iter()
             .find(|v| !matches!(v, Value::Null | Value::String(_)))
         {
-            let e = self.ctx.type_error(bad, name);
-            self.ctx.mismatch(bad, e.clone());
+            let e = this.ctx.type_error(bad, name);
+            this.ctx.mismatch(bad, e.clone());
             return Err(e);
         }
-        match self.last_scalar(name, |v| matches!(v, Value::String(_)))? {
+        match this.last_scalar(name, |v| matches!(v, Value::String(_)))? {
             Some(Value::String(s)) => visitor.visit_enum(s.as_str().into_deserializer()),
             _ => visitor.visit_enum("".into_deserializer()),
         }
@@ -997,6 +1035,9 @@ struct Elements<'de> {
     next: usize,
     /// Non-arrays given for the slice, to record once the element type is known.
     unnamed_mismatches: Vec<&'de Value>,
+    /// Elements Go decodes into the slice before they are dropped, with their index:
+    /// type-checked at the end when the element type is a Go scalar (see `check_dropped`).
+    dropped: Vec<(usize, &'de Value)>,
     ctx: Ctx,
 }
 
@@ -1007,6 +1048,41 @@ impl Elements<'_> {
         for v in std::mem::take(&mut self.unnamed_mismatches) {
             let e = self.ctx.error(v.type_word().to_string(), go_type.clone());
             self.ctx.mismatch(v, e);
+        }
+    }
+}
+
+impl<'de> Elements<'de> {
+    /// Records Go's type errors in the dropped elements when the element type is a Go
+    /// scalar (`string`, `bool`, integers, floats, or a pointer to one). Elements of other
+    /// types would need their `Deserialize` once per element, and serde gives one seed per
+    /// element of the result: they are not checked (a documented difference).
+    fn check_dropped(&mut self, element: Option<&str>) {
+        let Some(go_type) = element.map(|t| t.trim_start_matches('*')) else {
+            return;
+        };
+        for (i, v) in std::mem::take(&mut self.dropped) {
+            let slot = Slot {
+                values: vec![v],
+                ctx: self.ctx.child(&i.to_string()),
+            };
+            let ignored = de::IgnoredAny;
+            // Ok or Err: mismatches are recorded by the slot either way.
+            let _ = match go_type {
+                "string" => slot.deserialize_str(ignored),
+                "bool" => slot.deserialize_bool(ignored),
+                "int" => slot.deserialize_i64(ignored),
+                "int32" => slot.deserialize_i32(ignored),
+                "int16" => slot.deserialize_i16(ignored),
+                "int8" => slot.deserialize_i8(ignored),
+                "uint" => slot.deserialize_u64(ignored),
+                "uint32" => slot.deserialize_u32(ignored),
+                "uint16" => slot.deserialize_u16(ignored),
+                "uint8" => slot.deserialize_u8(ignored),
+                "float64" => slot.deserialize_f64(ignored),
+                "float32" => slot.deserialize_f32(ignored),
+                _ => return,
+            };
         }
     }
 }
@@ -1026,10 +1102,12 @@ impl<'de> de::SeqAccess<'de> for Elements<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         if self.next >= self.len {
-            if !self.unnamed_mismatches.is_empty() {
+            if !self.unnamed_mismatches.is_empty() || !self.dropped.is_empty() {
                 // The last call's seed names the element type (see `Probe`).
                 let probed = seed.deserialize(Probe).err();
-                self.record_mismatches(probed.as_ref().and_then(Error::probed_type));
+                let element = probed.as_ref().and_then(Error::probed_type);
+                self.record_mismatches(element);
+                self.check_dropped(element);
             }
             return Ok(None);
         }
