@@ -5,9 +5,14 @@
 /// The key may be written as `env:VAR` (the variable's value) or `file:PATH` (the file's
 /// content, not trimmed: cfssl 1.6.5 reads it as is). Any other text before a `:` is an
 /// error, and the result must be hex (an empty key is accepted, as cfssl 1.6.5 does).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Its `Deserialize` is Go's `config.AuthKey`; Go's semantics come with
+/// [`cfssl_json::from_value`] (use [`crate::Config::from_json`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename = "config.AuthKey", default)]
 pub struct AuthKey {
     /// `type`; only `"standard"` (HMAC-SHA-256) is known.
+    #[serde(rename = "type")]
     pub key_type: String,
     /// `key`, as written.
     pub key: String,

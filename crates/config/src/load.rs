@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use cfssl_json::{DecodeError, Object, Value};
+use cfssl_json::de::RawJson;
 use const_oid::ObjectIdentifier;
+use serde::{Deserialize, Deserializer, de};
 use time::OffsetDateTime;
 
 use crate::auth::AuthKey;
@@ -19,67 +20,261 @@ use crate::{Config, Signing};
 /// `json.Unmarshal(data, &cfg)` with `cfg *config.Config`: the pointer makes Go print an
 /// empty struct name in field errors (`Go struct field .signing.default.Expiry`).
 const CONFIG_TYPE: &str = "*config.Config";
-const CONFIG_FIELDS: &[&str] = &["signing", "ocsp", "auth_keys", "remotes"];
-const SIGNING_FIELDS: &[&str] = &["profiles", "default"];
-const PROFILE_TYPE: &str = "config.SigningProfile";
-/// `config.SigningProfile` in Go declaration order: tagged fields by tag, untagged ones by
-/// Go name (settable too, and first in order wins a case-insensitive match, so `"EXPIRY"`
-/// is `expiry` while `"Expiry"` is the `time.Duration` field; docs/cfssl-compat.md §3.3.1).
-const PROFILE_FIELDS: &[&str] = &[
-    "usages",
-    "issuer_urls",
-    "ocsp_url",
-    "crl_url",
-    "ca_constraint",
-    "ocsp_no_check",
-    "expiry",
-    "backdate",
-    "auth_key",
-    "copy_extensions",
-    "prev_auth_key",
-    "remote",
-    "not_before",
-    "not_after",
-    "name_whitelist",
-    "auth_remote",
-    "ct_log_servers",
-    "allowed_extensions",
-    "cert_store",
-    "lint_error_level",
-    "ignored_lints",
-    "ignored_lint_sources",
-    "Policies",
-    "Expiry",
-    "Backdate",
-    "Provider",
-    "PrevProvider",
-    "RemoteProvider",
-    "RemoteServer",
-    "RemoteCAs",
-    "ClientCert",
-    "CSRWhitelist",
-    "NameWhitelist",
-    "ExtensionWhitelist",
-    "ClientProvidesSerialNumbers",
-    "LintRegistry",
-];
-const CA_FIELDS: &[&str] = &["is_ca", "max_path_len", "max_path_len_zero"];
-const AUTH_REMOTE_FIELDS: &[&str] = &["remote", "auth_key"];
-const POLICY_FIELDS: &[&str] = &["ID", "Qualifiers"];
-const QUALIFIER_FIELDS: &[&str] = &["Type", "Value"];
-const WHITELIST_FIELDS: &[&str] = &[
-    "Subject",
-    "PublicKeyAlgorithm",
-    "PublicKey",
-    "SignatureAlgorithm",
-    "DNSNames",
-    "IPAddresses",
-    "EmailAddresses",
-    "URIs",
-];
-const AUTH_KEY_FIELDS: &[&str] = &["type", "key"];
-/// cfssl's `ocsp/config.Config`, decoded only for its type errors.
-const OCSP_FIELDS: &[&str] = &["CACertFile", "ResponderCertFile", "KeyFile", "Interval"];
+
+// The Go structs, written as `#[derive(Deserialize)]` types and decoded through
+// `cfssl_json::from_value`, which supplies Go's key matching, `null` handling, error texts
+// and error order: a type mismatch is recorded and decoding goes on, while an error from a
+// field's own `UnmarshalJSON` (OID, time, lint level, regexp) stops it, so Go returns the
+// first of the latter if any, else the first mismatch in the document. Field order is Go's
+// declaration order: the first field equal to a key ignoring case takes it.
+
+/// `config.Config` as decoded, before `populate`.
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.Config", default)]
+struct RawConfig {
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
+    signing: Option<RawSigning>,
+    /// cfssl's `ocsp/config.Config`, decoded only for its type errors.
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
+    ocsp: Option<OcspConfig>,
+    auth_keys: AuthKeys,
+    remotes: Remotes,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.Signing", default)]
+struct RawSigning {
+    profiles: Profiles,
+    #[serde(deserialize_with = "cfssl_json::de::pointer")]
+    default: Option<RawProfile>,
+}
+
+/// The map types are named: a mismatch then does not stop decoding (see `cfssl_json::de`).
+#[derive(Default, Deserialize)]
+#[serde(rename = "map[string]*config.SigningProfile")]
+struct Profiles(
+    /// In document order; `None` is a `null` profile.
+    #[serde(deserialize_with = "cfssl_json::de::ordered_map")]
+    Vec<(String, Option<RawProfile>)>,
+);
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "map[string]config.AuthKey")]
+struct AuthKeys(BTreeMap<String, AuthKey>);
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "map[string]string")]
+struct Remotes(BTreeMap<String, String>);
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.Config", rename_all = "PascalCase", default)]
+#[allow(dead_code)] // decoded for Go's type errors only
+struct OcspConfig {
+    #[serde(rename = "CACertFile")]
+    ca_cert_file: String,
+    responder_cert_file: String,
+    key_file: String,
+    interval: Nanos,
+}
+
+/// `config.SigningProfile` as decoded, in Go declaration order: tagged fields by tag,
+/// untagged ones by Go name (settable too, and first in order wins a case-insensitive
+/// match, so `"EXPIRY"` is `expiry` while `"Expiry"` is the `time.Duration` field;
+/// docs/cfssl-compat.md §3.3.1).
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.SigningProfile", default)]
+struct RawProfile {
+    usages: Option<Vec<String>>,
+    issuer_urls: Option<Vec<String>>,
+    ocsp_url: String,
+    crl_url: String,
+    ca_constraint: CaConstraint,
+    ocsp_no_check: bool,
+    expiry: String,
+    backdate: String,
+    auth_key: String,
+    copy_extensions: bool,
+    prev_auth_key: String,
+    remote: String,
+    not_before: GoTime,
+    not_after: GoTime,
+    name_whitelist: String,
+    auth_remote: AuthRemote,
+    ct_log_servers: Vec<String>,
+    allowed_extensions: Vec<Oid>,
+    cert_store: String,
+    lint_error_level: LintLevel,
+    ignored_lints: Vec<String>,
+    ignored_lint_sources: Vec<String>,
+    #[serde(rename = "Policies")]
+    policies: Vec<RawPolicy>,
+    #[serde(rename = "Expiry")]
+    expiry_nanos: Nanos,
+    #[serde(rename = "Backdate")]
+    backdate_nanos: Nanos,
+    #[serde(rename = "Provider")]
+    _provider: Provider,
+    #[serde(rename = "PrevProvider")]
+    _prev_provider: Provider,
+    #[serde(rename = "RemoteProvider")]
+    _remote_provider: Provider,
+    /// Go's untagged `RemoteServer` as written (populate overwrites it for remote profiles).
+    #[serde(rename = "RemoteServer")]
+    remote_server: String,
+    #[serde(rename = "RemoteCAs")]
+    _remote_cas: Option<CertPool>,
+    #[serde(rename = "ClientCert")]
+    _client_cert: Option<Certificate>,
+    #[serde(rename = "CSRWhitelist", deserialize_with = "cfssl_json::de::pointer")]
+    csr_whitelist: Option<CsrWhitelist>,
+    #[serde(rename = "NameWhitelist")]
+    name_whitelist_regex: Regexp,
+    #[serde(rename = "ExtensionWhitelist")]
+    _extension_whitelist: ExtensionWhitelist,
+    #[serde(rename = "ClientProvidesSerialNumbers")]
+    client_provides_serial_numbers: bool,
+    #[serde(rename = "LintRegistry")]
+    _lint_registry: LintRegistry,
+    /// `lint_error_level: null` is an error (zlint's `UnmarshalJSON` sees it).
+    #[serde(rename = "$cfssl_json::de::keep_null_keys")]
+    _keep_null_keys: (),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.AuthRemote", default)]
+struct AuthRemote {
+    remote: String,
+    auth_key: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.CertificatePolicy", default)]
+struct RawPolicy {
+    #[serde(rename = "ID")]
+    id: Oid,
+    #[serde(rename = "Qualifiers")]
+    qualifiers: Vec<RawQualifier>,
+    /// `"ID": null` is an error (cfssl's `OID.UnmarshalJSON` sees it).
+    #[serde(rename = "$cfssl_json::de::keep_null_keys")]
+    _keep_null_keys: (),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "config.CertificatePolicyQualifier", default)]
+struct RawQualifier {
+    #[serde(rename = "Type")]
+    qualifier_type: String,
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+/// Go's `time.Duration` (an `int64` of nanoseconds).
+#[derive(Default, Deserialize)]
+#[serde(rename = "time.Duration")]
+struct Nanos(i64);
+
+/// Go interface fields with methods: only `null` decodes into them.
+#[derive(Default, Deserialize)]
+#[serde(rename = "auth.Provider")]
+struct Provider;
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "lint.Registry")]
+struct LintRegistry;
+
+/// Pointers to foreign structs cfssl never reads from JSON: any object is accepted.
+#[derive(Deserialize)]
+#[serde(rename = "x509.CertPool")]
+struct CertPool {}
+
+#[derive(Deserialize)]
+#[serde(rename = "tls.Certificate")]
+struct Certificate {}
+
+#[derive(Default, Deserialize)]
+#[serde(rename = "map[string]bool")]
+struct ExtensionWhitelist(#[allow(dead_code)] BTreeMap<String, bool>);
+
+/// A Go type with its own `UnmarshalJSON`: called with the JSON text of every value given
+/// for the field, in order; its error stops decoding.
+fn unmarshal_each<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    mut unmarshal: impl FnMut(&str) -> Result<T, String>,
+) -> Result<Vec<T>, D::Error> {
+    cfssl_json::de::every_value::<D, RawJson>(deserializer)?
+        .iter()
+        .map(|RawJson(text)| unmarshal(text).map_err(de::Error::custom))
+        .collect()
+}
+
+/// A `time.Time` field; Go's zero time is unset.
+#[derive(Default)]
+struct GoTime(Option<OffsetDateTime>);
+
+impl<'de> Deserialize<'de> for GoTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut out = None;
+        for t in unmarshal_each(deserializer, unmarshal_json_time)?
+            .into_iter()
+            .flatten()
+        {
+            out = (t != go_zero_time()).then_some(t);
+        }
+        Ok(GoTime(out))
+    }
+}
+
+/// zlint's `LintStatus`.
+#[derive(Default)]
+struct LintLevel(u8);
+
+impl<'de> Deserialize<'de> for LintLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let levels = unmarshal_each(deserializer, lint_status_json)?;
+        Ok(LintLevel(levels.last().copied().unwrap_or_default()))
+    }
+}
+
+/// A Go `asn1.ObjectIdentifier` as cfssl's `OID.UnmarshalJSON` builds it (Go `int` arcs).
+type GoOid = Vec<i64>;
+
+/// cfssl's `config.OID`.
+#[derive(Default)]
+struct Oid(GoOid);
+
+impl<'de> Deserialize<'de> for Oid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let oids = unmarshal_each(deserializer, parse_go_oid)?;
+        Ok(Oid(oids.into_iter().last().unwrap_or_default()))
+    }
+}
+
+/// Go's `*regexp.Regexp`, decoded from a string through `UnmarshalText` (Go ≥ 1.21):
+/// each value is compiled, and a bad one stops decoding.
+#[derive(Default)]
+struct Regexp(Option<regex::Regex>);
+
+impl<'de> Deserialize<'de> for Regexp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "*regexp.Regexp")]
+        struct Named(
+            #[serde(deserialize_with = "cfssl_json::de::every_value")] Vec<Option<String>>,
+        );
+        let mut out = None;
+        for text in Named::deserialize(deserializer)?.0 {
+            out = match text {
+                None => None,
+                Some(s) => Some(regex::Regex::new(&s).map_err(|_| {
+                    de::Error::custom(format!(
+                        "error parsing regexp: invalid regular expression: `{s}`"
+                    ))
+                })?),
+            };
+        }
+        Ok(Regexp(out))
+    }
+}
 
 /// zlint v3.5's lint sources (`lint.LintSource.FromString`, after trimming spaces).
 const LINT_SOURCES: &[&str] = &[
@@ -98,101 +293,11 @@ const LINT_SOURCES: &[&str] = &[
 /// The warning cfssl logs for a remote profile that also carries local settings.
 const SKIPPED_SETTINGS: &str = "The configuration value by \"usages\", \"issuer_urls\", \"ocsp_url\", \"crl_url\", \"ca_constraint\", \"expiry\", \"backdate\", \"not_before\", \"not_after\", \"cert_store\" and \"ct_log_servers\" are skipped";
 
-/// Go's decoding errors. A type mismatch is recorded and decoding goes on; an error from
-/// a field's own `UnmarshalJSON` (OID, time, lint level) stops decoding. So the error Go
-/// returns is the first of the latter if any, else the first of the former.
-#[derive(Default)]
-struct Errors {
-    stop: Option<String>,
-    mismatch: Option<String>,
-}
-
-impl Errors {
-    fn check<T>(&mut self, r: Result<Option<T>, DecodeError>) -> Option<T> {
-        r.unwrap_or_else(|e| {
-            self.mismatch(e);
-            None
-        })
-    }
-
-    fn mismatch(&mut self, e: DecodeError) {
-        self.mismatch.get_or_insert_with(|| e.to_string());
-    }
-
-    fn stop(&mut self, message: String) {
-        self.stop.get_or_insert(message);
-    }
-
-    fn finish(self) -> Result<(), ConfigError> {
-        match self.stop.or(self.mismatch) {
-            Some(message) => Err(ConfigError::Json(message)),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A Go `asn1.ObjectIdentifier` as cfssl's `OID.UnmarshalJSON` builds it (Go `int` arcs).
-type GoOid = Vec<i64>;
-
-/// `config.Config` as decoded, before `populate`.
-struct RawConfig {
-    signing: Option<RawSigning>,
-    auth_keys: BTreeMap<String, AuthKey>,
-    remotes: BTreeMap<String, String>,
-}
-
-struct RawSigning {
-    default: Option<RawProfile>,
-    /// In document order; `None` is a `null` profile.
-    profiles: Vec<(String, Option<RawProfile>)>,
-}
-
-/// `config.SigningProfile` as decoded.
-#[derive(Default)]
-struct RawProfile {
-    usages: Option<Vec<String>>,
-    issuer_urls: Option<Vec<String>>,
-    ocsp_url: String,
-    crl_url: String,
-    ca_constraint: CaConstraint,
-    ocsp_no_check: bool,
-    expiry: String,
-    backdate: String,
-    auth_key: String,
-    copy_extensions: bool,
-    prev_auth_key: String,
-    remote: String,
-    not_before: Option<OffsetDateTime>,
-    not_after: Option<OffsetDateTime>,
-    name_whitelist: String,
-    auth_remote_name: String,
-    auth_remote_key: String,
-    ct_log_servers: Vec<String>,
-    allowed_extensions: Vec<GoOid>,
-    cert_store: String,
-    lint_error_level: u8,
-    ignored_lints: Vec<String>,
-    ignored_lint_sources: Vec<String>,
-    policies: Vec<RawPolicy>,
-    expiry_nanos: i64,
-    backdate_nanos: i64,
-    csr_whitelist: Option<CsrWhitelist>,
-    name_whitelist_regex: Option<regex::Regex>,
-    client_provides_serial_numbers: bool,
-    /// Go's untagged `RemoteServer` as written (populate overwrites it for remote profiles).
-    remote_server: String,
-}
-
-struct RawPolicy {
-    id: GoOid,
-    /// `(Type, Value)` pairs.
-    qualifiers: Vec<(String, String)>,
-}
-
 /// `LoadConfig`: decode, populate every profile, validate.
 pub(crate) fn load(bytes: &[u8]) -> Result<Config, ConfigError> {
     let value = cfssl_json::parse(bytes).map_err(|e| ConfigError::Json(e.to_string()))?;
-    let raw = decode_config(&value)?;
+    let raw: RawConfig = cfssl_json::from_value(&value, CONFIG_TYPE)
+        .map_err(|e| ConfigError::Json(e.to_string()))?;
     let Some(signing) = &raw.signing else {
         return Err(ConfigError::NoSigning);
     };
@@ -201,8 +306,8 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Config, ConfigError> {
         Some(profile) => populate(profile, "", &raw)?,
         None => crate::default_profile(),
     };
-    let mut profiles = Vec::with_capacity(signing.profiles.len());
-    for (name, profile) in &signing.profiles {
+    let mut profiles = Vec::with_capacity(signing.profiles.0.len());
+    for (name, profile) in &signing.profiles.0 {
         let Some(profile) = profile else {
             return Err(ConfigError::NilProfile {
                 profile: name.clone(),
@@ -262,287 +367,10 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Config, ConfigError> {
         .collect();
     Ok(Config {
         signing: Signing { default, profiles },
-        auth_keys: raw.auth_keys,
-        remotes: raw.remotes,
+        auth_keys: raw.auth_keys.0,
+        remotes: raw.remotes.0,
         warnings,
     })
-}
-
-fn decode_config(value: &Value) -> Result<RawConfig, ConfigError> {
-    let root = Object::new(value, CONFIG_TYPE, CONFIG_FIELDS)
-        .map_err(|e| ConfigError::Json(e.to_string()))?;
-    let mut errs = Errors::default();
-
-    let signing = errs
-        .check(root.object("signing", "config.Signing", SIGNING_FIELDS))
-        .map(|obj| decode_signing(&obj, &mut errs));
-
-    if let Some(ocsp) = errs.check(root.object("ocsp", "config.Config", OCSP_FIELDS)) {
-        for field in ["CACertFile", "ResponderCertFile", "KeyFile"] {
-            errs.check(ocsp.string(field));
-        }
-        errs.check(ocsp.integer("Interval", "time.Duration", i64::MIN, i64::MAX));
-    }
-
-    let mut auth_keys = BTreeMap::new();
-    for (name, entry) in errs
-        .check(root.map("auth_keys", "map[string]config.AuthKey"))
-        .unwrap_or_default()
-    {
-        let path = format!("auth_keys.{name}");
-        let key = match root.nested(&path, entry, "config.AuthKey", AUTH_KEY_FIELDS) {
-            Ok(Some(obj)) => AuthKey {
-                key_type: errs.check(obj.string("type")).unwrap_or_default(),
-                key: errs.check(obj.string("key")).unwrap_or_default(),
-            },
-            Ok(None) => AuthKey::default(),
-            Err(e) => {
-                errs.mismatch(e);
-                continue;
-            }
-        };
-        auth_keys.insert(name.to_string(), key);
-    }
-
-    let mut remotes = BTreeMap::new();
-    for (name, entry) in errs
-        .check(root.map("remotes", "map[string]string"))
-        .unwrap_or_default()
-    {
-        match entry {
-            Value::String(s) => {
-                remotes.insert(name.to_string(), s.clone());
-            }
-            Value::Null => {
-                remotes.insert(name.to_string(), String::new());
-            }
-            other => errs.mismatch(root.type_error(&format!("remotes.{name}"), other, "string")),
-        }
-    }
-
-    errs.finish()?;
-    Ok(RawConfig {
-        signing,
-        auth_keys,
-        remotes,
-    })
-}
-
-fn decode_signing(obj: &Object<'_>, errs: &mut Errors) -> RawSigning {
-    let mut profiles = Vec::new();
-    for (name, entry) in errs
-        .check(obj.map("profiles", "map[string]*config.SigningProfile"))
-        .unwrap_or_default()
-    {
-        let path = format!("profiles.{name}");
-        match obj.nested(&path, entry, PROFILE_TYPE, PROFILE_FIELDS) {
-            Ok(profile) => {
-                profiles.push((name.to_string(), profile.map(|p| decode_profile(&p, errs))))
-            }
-            Err(e) => errs.mismatch(e),
-        }
-    }
-    let default = errs
-        .check(obj.object("default", PROFILE_TYPE, PROFILE_FIELDS))
-        .map(|p| decode_profile(&p, errs));
-    RawSigning { default, profiles }
-}
-
-/// Every object given for a Go *value* struct field, in order: unlike a pointer field, a
-/// `null` there is a no-op rather than a reset.
-fn value_structs<'a>(
-    obj: &Object<'a>,
-    field: &str,
-    go_type: &str,
-    fields: &[&str],
-    errs: &mut Errors,
-) -> Vec<Object<'a>> {
-    let mut out = Vec::new();
-    for value in obj.values(field) {
-        match obj.nested(field, value, go_type, fields) {
-            Ok(Some(o)) => out.push(o),
-            Ok(None) => {}
-            Err(e) => errs.mismatch(e),
-        }
-    }
-    out
-}
-
-fn decode_profile(o: &Object<'_>, errs: &mut Errors) -> RawProfile {
-    let mut p = RawProfile {
-        usages: errs.check(o.string_array("usages")),
-        issuer_urls: errs.check(o.string_array("issuer_urls")),
-        ocsp_url: errs.check(o.string("ocsp_url")).unwrap_or_default(),
-        crl_url: errs.check(o.string("crl_url")).unwrap_or_default(),
-        ..RawProfile::default()
-    };
-    for c in value_structs(o, "ca_constraint", "config.CAConstraint", CA_FIELDS, errs) {
-        if let Some(v) = errs.check(c.bool("is_ca")) {
-            p.ca_constraint.is_ca = v;
-        }
-        if let Some(v) = errs.check(c.int("max_path_len")) {
-            p.ca_constraint.max_path_len = v;
-        }
-        if let Some(v) = errs.check(c.bool("max_path_len_zero")) {
-            p.ca_constraint.max_path_len_zero = v;
-        }
-    }
-    p.ocsp_no_check = errs.check(o.bool("ocsp_no_check")).unwrap_or_default();
-    p.expiry = errs.check(o.string("expiry")).unwrap_or_default();
-    p.backdate = errs.check(o.string("backdate")).unwrap_or_default();
-    p.auth_key = errs.check(o.string("auth_key")).unwrap_or_default();
-    p.copy_extensions = errs.check(o.bool("copy_extensions")).unwrap_or_default();
-    p.prev_auth_key = errs.check(o.string("prev_auth_key")).unwrap_or_default();
-    p.remote = errs.check(o.string("remote")).unwrap_or_default();
-    p.not_before = decode_time(o, "not_before", errs);
-    p.not_after = decode_time(o, "not_after", errs);
-    p.name_whitelist = errs.check(o.string("name_whitelist")).unwrap_or_default();
-    for a in value_structs(
-        o,
-        "auth_remote",
-        "config.AuthRemote",
-        AUTH_REMOTE_FIELDS,
-        errs,
-    ) {
-        if let Some(v) = errs.check(a.string("remote")) {
-            p.auth_remote_name = v;
-        }
-        if let Some(v) = errs.check(a.string("auth_key")) {
-            p.auth_remote_key = v;
-        }
-    }
-    p.ct_log_servers = errs
-        .check(o.string_array("ct_log_servers"))
-        .unwrap_or_default();
-    if let Some(items) = errs.check(o.array("allowed_extensions", "[]config.OID")) {
-        p.allowed_extensions = items.iter().filter_map(|v| decode_oid(v, errs)).collect();
-    }
-    p.cert_store = errs.check(o.string("cert_store")).unwrap_or_default();
-    for value in o.values("lint_error_level") {
-        match lint_status(value) {
-            Ok(level) => p.lint_error_level = level,
-            Err(message) => errs.stop(message),
-        }
-    }
-    p.ignored_lints = errs
-        .check(o.string_array("ignored_lints"))
-        .unwrap_or_default();
-    p.ignored_lint_sources = errs
-        .check(o.string_array("ignored_lint_sources"))
-        .unwrap_or_default();
-    let policies = errs.check(o.object_array(
-        "Policies",
-        "[]config.CertificatePolicy",
-        "config.CertificatePolicy",
-        POLICY_FIELDS,
-    ));
-    for policy in policies.unwrap_or_default() {
-        let mut id = GoOid::new();
-        for value in policy.values("ID") {
-            if let Some(oid) = decode_oid(value, errs) {
-                id = oid;
-            }
-        }
-        let qualifiers = errs.check(policy.object_array(
-            "Qualifiers",
-            "[]config.CertificatePolicyQualifier",
-            "config.CertificatePolicyQualifier",
-            QUALIFIER_FIELDS,
-        ));
-        let qualifiers = qualifiers
-            .unwrap_or_default()
-            .iter()
-            .map(|q| {
-                (
-                    errs.check(q.string("Type")).unwrap_or_default(),
-                    errs.check(q.string("Value")).unwrap_or_default(),
-                )
-            })
-            .collect();
-        p.policies.push(RawPolicy { id, qualifiers });
-    }
-    p.expiry_nanos = errs
-        .check(o.integer("Expiry", "time.Duration", i64::MIN, i64::MAX))
-        .unwrap_or_default();
-    p.backdate_nanos = errs
-        .check(o.integer("Backdate", "time.Duration", i64::MIN, i64::MAX))
-        .unwrap_or_default();
-    for field in ["Provider", "PrevProvider", "RemoteProvider"] {
-        reject_non_null(o, field, "auth.Provider", errs);
-    }
-    p.remote_server = errs.check(o.string("RemoteServer")).unwrap_or_default();
-    objects_only(o, "RemoteCAs", "x509.CertPool", errs);
-    objects_only(o, "ClientCert", "tls.Certificate", errs);
-    if let Some(w) = errs.check(o.object("CSRWhitelist", "config.CSRWhitelist", WHITELIST_FIELDS)) {
-        let mut flag = |name: &str| errs.check(w.bool(name)).unwrap_or_default();
-        p.csr_whitelist = Some(CsrWhitelist {
-            subject: flag("Subject"),
-            public_key_algorithm: flag("PublicKeyAlgorithm"),
-            public_key: flag("PublicKey"),
-            signature_algorithm: flag("SignatureAlgorithm"),
-            dns_names: flag("DNSNames"),
-            ip_addresses: flag("IPAddresses"),
-            email_addresses: flag("EmailAddresses"),
-            uris: flag("URIs"),
-        });
-    }
-    for value in o.values("NameWhitelist") {
-        // `*regexp.Regexp` decodes from a string through `UnmarshalText` (Go ≥ 1.21).
-        match value {
-            Value::Null => p.name_whitelist_regex = None,
-            Value::String(s) => match regex::Regex::new(s) {
-                Ok(re) => p.name_whitelist_regex = Some(re),
-                Err(_) => errs.stop(format!(
-                    "error parsing regexp: invalid regular expression: `{s}`"
-                )),
-            },
-            other => errs.mismatch(o.type_error("NameWhitelist", other, "*regexp.Regexp")),
-        }
-    }
-    for (key, value) in errs
-        .check(o.map("ExtensionWhitelist", "map[string]bool"))
-        .unwrap_or_default()
-    {
-        if !matches!(value, Value::Bool(_) | Value::Null) {
-            errs.mismatch(o.type_error(&format!("ExtensionWhitelist.{key}"), value, "bool"));
-        }
-    }
-    p.client_provides_serial_numbers = errs
-        .check(o.bool("ClientProvidesSerialNumbers"))
-        .unwrap_or_default();
-    reject_non_null(o, "LintRegistry", "lint.Registry", errs);
-    p
-}
-
-/// A Go interface field with methods: only `null` decodes into it.
-fn reject_non_null(o: &Object<'_>, field: &str, go_type: &str, errs: &mut Errors) {
-    for value in o.values(field) {
-        if !value.is_null() {
-            errs.mismatch(o.type_error(field, value, go_type));
-        }
-    }
-}
-
-/// A pointer to a foreign struct cfssl never reads from JSON: objects are accepted.
-fn objects_only(o: &Object<'_>, field: &str, go_type: &str, errs: &mut Errors) {
-    for value in o.values(field) {
-        if !matches!(value, Value::Object(_) | Value::Null) {
-            errs.mismatch(o.type_error(field, value, go_type));
-        }
-    }
-}
-
-/// A `time.Time` field: each value through Go's `UnmarshalJSON`; Go's zero time is unset.
-fn decode_time(o: &Object<'_>, field: &str, errs: &mut Errors) -> Option<OffsetDateTime> {
-    let mut out = None;
-    for value in o.values(field) {
-        match unmarshal_json_time(&value.to_json()) {
-            Ok(Some(t)) => out = (t != go_zero_time()).then_some(t),
-            Ok(None) => {}
-            Err(message) => errs.stop(message),
-        }
-    }
-    out
 }
 
 /// Go's zero `time.Time`: January 1, year 1, 00:00:00 UTC (`IsZero`).
@@ -552,8 +380,7 @@ fn go_zero_time() -> OffsetDateTime {
 
 /// zlint's `LintStatus.UnmarshalJSON`: the raw JSON with every `"` removed must be a
 /// status label.
-fn lint_status(value: &Value) -> Result<u8, String> {
-    let raw = value.to_json();
+fn lint_status_json(raw: &str) -> Result<u8, String> {
     Ok(match raw.replace('"', "").as_str() {
         "reserved" => 0,
         "NA" => 1,
@@ -567,13 +394,7 @@ fn lint_status(value: &Value) -> Result<u8, String> {
     })
 }
 
-/// cfssl's `OID.UnmarshalJSON` + `parseObjectIdentifier`; errors stop decoding.
-fn decode_oid(value: &Value, errs: &mut Errors) -> Option<GoOid> {
-    parse_go_oid(&value.to_json())
-        .map_err(|message| errs.stop(message))
-        .ok()
-}
-
+/// cfssl's `OID.UnmarshalJSON` + `parseObjectIdentifier`.
 fn parse_go_oid(raw: &str) -> Result<GoOid, String> {
     let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
         return Err(format!("OID JSON string not wrapped in quotes.{raw}"));
@@ -634,19 +455,19 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         usages: raw.usages.clone().unwrap_or_default(),
         // Written in the user's config, even when the list equals cfssl's default.
         builtin_usages: false,
-        expiry: GoDuration(raw.expiry_nanos),
+        expiry: GoDuration(raw.expiry_nanos.0),
         expiry_text: raw.expiry.clone(),
         backdate: None,
         backdate_text: raw.backdate.clone(),
-        not_before: raw.not_before,
-        not_after: raw.not_after,
+        not_before: raw.not_before.0,
+        not_after: raw.not_after.0,
         ca_constraint: raw.ca_constraint,
         issuer_urls: raw.issuer_urls.clone(),
         ocsp_url: raw.ocsp_url.clone(),
         crl_url: raw.crl_url.clone(),
         ocsp_no_check: raw.ocsp_no_check,
         copy_extensions: raw.copy_extensions,
-        name_whitelist: raw.name_whitelist_regex.clone(),
+        name_whitelist: raw.name_whitelist_regex.0.clone(),
         allowed_extensions: Vec::new(),
         policies: Vec::new(),
         csr_whitelist: raw.csr_whitelist,
@@ -655,16 +476,16 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         remote_server: None,
         auth_key: non_empty(&raw.auth_key),
         prev_auth_key: non_empty(&raw.prev_auth_key),
-        auth_remote_key: non_empty(&raw.auth_remote_key),
+        auth_remote_key: non_empty(&raw.auth_remote.auth_key),
         ct_log_servers: raw.ct_log_servers.clone(),
-        lint_error_level: raw.lint_error_level,
+        lint_error_level: raw.lint_error_level.0,
         ignored_lints: raw.ignored_lints.clone(),
         ignored_lint_sources: raw.ignored_lint_sources.clone(),
         cert_store: raw.cert_store.clone(),
     };
-    let mut backdate = raw.backdate_nanos;
+    let mut backdate = raw.backdate_nanos.0;
 
-    if raw.remote.is_empty() && raw.auth_remote_name.is_empty() {
+    if raw.remote.is_empty() && raw.auth_remote.remote.is_empty() {
         if raw.expiry.is_empty() {
             return Err(ConfigError::EmptyExpiry { profile: profile() });
         }
@@ -683,7 +504,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
                 .map_err(duration("backdate"))?
                 .0;
         }
-        if let (Some(not_before), Some(not_after)) = (raw.not_before, raw.not_after)
+        if let (Some(not_before), Some(not_after)) = (raw.not_before.0, raw.not_after.0)
             && not_after < not_before
         {
             return Err(ConfigError::InvertedValidity {
@@ -693,7 +514,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             });
         }
         for policy in &raw.policies {
-            for (qualifier_type, _) in &policy.qualifiers {
+            for RawQualifier { qualifier_type, .. } in &policy.qualifiers {
                 if !matches!(qualifier_type.as_str(), "" | "id-qt-unotice" | "id-qt-cps") {
                     return Err(ConfigError::PolicyQualifierType {
                         profile: profile(),
@@ -703,15 +524,20 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             }
         }
     } else {
-        if !raw.remote.is_empty() && !raw.auth_remote_name.is_empty() {
+        if !raw.remote.is_empty() && !raw.auth_remote.remote.is_empty() {
             return Err(ConfigError::BothRemotes { profile: profile() });
         }
         let remote = if raw.remote.is_empty() {
-            &raw.auth_remote_name
+            &raw.auth_remote.remote
         } else {
             &raw.remote
         };
-        match cfg.remotes.get(remote).filter(|server| !server.is_empty()) {
+        match cfg
+            .remotes
+            .0
+            .get(remote)
+            .filter(|server| !server.is_empty())
+        {
             Some(server) => p.remote_server = Some(server.clone()),
             None => {
                 return Err(ConfigError::UnknownRemote {
@@ -732,7 +558,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         (&raw.prev_auth_key, |profile, key| {
             ConfigError::UnknownPrevAuthKey { profile, key }
         }),
-        (&raw.auth_remote_key, |profile, key| {
+        (&raw.auth_remote.auth_key, |profile, key| {
             ConfigError::UnknownAuthRemoteKey { profile, key }
         }),
     ];
@@ -740,7 +566,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         if key_name.is_empty() {
             continue;
         }
-        let Some(key) = cfg.auth_keys.get(key_name.as_str()) else {
+        let Some(key) = cfg.auth_keys.0.get(key_name.as_str()) else {
             return Err(unknown(profile(), key_name.clone()));
         };
         if key.key_type != "standard" {
@@ -775,7 +601,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
     }
 
     // cfssl-rs: OIDs a certificate cannot carry are refused now rather than at signing.
-    for oid in &raw.allowed_extensions {
+    for Oid(oid) in &raw.allowed_extensions {
         let encoded = encodable_oid(oid).ok_or_else(|| ConfigError::UnencodableOid {
             profile: profile(),
             what: "allowed extension",
@@ -784,13 +610,17 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         p.allowed_extensions.push(encoded);
     }
     for policy in &raw.policies {
-        let id = encodable_oid(&policy.id).ok_or_else(|| ConfigError::UnencodableOid {
+        let id = encodable_oid(&policy.id.0).ok_or_else(|| ConfigError::UnencodableOid {
             profile: profile(),
             what: "policy ID",
-            oid: dotted(&policy.id),
+            oid: dotted(&policy.id.0),
         })?;
         let mut qualifiers = Vec::new();
-        for (qualifier_type, value) in &policy.qualifiers {
+        for RawQualifier {
+            qualifier_type,
+            value,
+        } in &policy.qualifiers
+        {
             match qualifier_type.as_str() {
                 "id-qt-cps" => qualifiers.push(PolicyQualifier::Cps(value.clone())),
                 "id-qt-unotice" => qualifiers.push(PolicyQualifier::UserNotice(value.clone())),
@@ -815,21 +645,21 @@ fn rfc3339(t: OffsetDateTime) -> String {
 
 /// cfssl's `validProfile` (docs/cfssl-compat.md §3.3.2 step 6); the error says what is missing.
 fn validate(raw: &RawProfile, p: &SigningProfile, is_default: bool) -> Result<(), &'static str> {
-    if raw.auth_remote_name.is_empty() && !raw.auth_remote_key.is_empty() {
+    if raw.auth_remote.remote.is_empty() && !raw.auth_remote.auth_key.is_empty() {
         return Err("auth_remote.auth_key without auth_remote.remote");
     }
     if !raw.remote.is_empty() {
         if p.remote_server.is_none() {
             return Err("remote profile without a remote server");
         }
-        if !raw.auth_remote_name.is_empty() {
+        if !raw.auth_remote.remote.is_empty() {
             return Err("both remote and auth_remote.remote");
         }
-    } else if !raw.auth_remote_name.is_empty() {
+    } else if !raw.auth_remote.remote.is_empty() {
         if p.remote_server.is_none() {
             return Err("auth_remote profile without a remote server");
         }
-        if raw.auth_remote_key.is_empty() {
+        if raw.auth_remote.auth_key.is_empty() {
             return Err("auth_remote profile without auth_remote.auth_key");
         }
     } else if is_default {
@@ -884,7 +714,7 @@ fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(
     };
     const LINT_TUNING: &str =
         "it tunes cfssl's linting before signing, which cfssl-rs does not do yet; remove it";
-    if raw.lint_error_level > 0 {
+    if raw.lint_error_level.0 > 0 {
         return Err(unsupported(
             "lint_error_level",
             "cfssl lints each certificate before signing and refuses it at this level; cfssl-rs \
@@ -919,7 +749,7 @@ fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(
         .policies
         .iter()
         .flat_map(|policy| &policy.qualifiers)
-        .any(|(qualifier_type, _)| qualifier_type.is_empty());
+        .any(|q| q.qualifier_type.is_empty());
     if untyped {
         return Err(unsupported(
             "a Policies.Qualifiers entry without Type",
@@ -938,8 +768,8 @@ fn has_local_config(raw: &RawProfile) -> bool {
         || !raw.expiry.is_empty()
         || !raw.backdate.is_empty()
         || raw.ca_constraint.is_ca
-        || raw.not_before.is_some()
-        || raw.not_after.is_some()
+        || raw.not_before.0.is_some()
+        || raw.not_after.0.is_some()
         || !raw.name_whitelist.is_empty()
         || !raw.ct_log_servers.is_empty()
 }
@@ -947,6 +777,10 @@ fn has_local_config(raw: &RawProfile) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lint_status(value: &cfssl_json::Value) -> Result<u8, String> {
+        lint_status_json(&value.to_json())
+    }
 
     #[test]
     fn go_atoi_matches_strconv() {

@@ -103,7 +103,11 @@ impl SigningProfile {
 }
 
 /// `ca_constraint`: the BasicConstraints of issued certificates (docs/cfssl-compat.md §5.10).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// Its `Deserialize` is Go's `config.CAConstraint`; Go's semantics come with
+/// [`cfssl_json::from_value`] (use [`crate::Config::from_json`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename = "config.CAConstraint", default)]
 pub struct CaConstraint {
     /// `is_ca`.
     pub is_ca: bool,
@@ -139,7 +143,10 @@ pub enum PolicyQualifier {
 }
 
 /// Go's untagged `CSRWhitelist`: which CSR fields may reach the certificate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// Its `Deserialize` is Go's `config.CSRWhitelist` (see [`CaConstraint`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename = "config.CSRWhitelist", rename_all = "PascalCase", default)]
 pub struct CsrWhitelist {
     /// `Subject`.
     pub subject: bool,
@@ -150,11 +157,14 @@ pub struct CsrWhitelist {
     /// `SignatureAlgorithm`.
     pub signature_algorithm: bool,
     /// `DNSNames`.
+    #[serde(rename = "DNSNames")]
     pub dns_names: bool,
     /// `IPAddresses`.
+    #[serde(rename = "IPAddresses")]
     pub ip_addresses: bool,
     /// `EmailAddresses`.
     pub email_addresses: bool,
     /// `URIs`.
+    #[serde(rename = "URIs")]
     pub uris: bool,
 }

@@ -210,6 +210,60 @@ fn a_stopping_error_wins_over_an_earlier_type_error() {
     );
 }
 
+#[test]
+fn type_errors_in_overwritten_arrays_count_like_go() {
+    // Go's decoder fills the field in document order and keeps its first
+    // UnmarshalTypeError (decode.go `saveError`), even when a later duplicate key replaces
+    // or resets the array that held the bad element.
+    let usages = |path: &str, value: &str| {
+        format!(
+            "failed to unmarshal configuration: json: cannot unmarshal {value} into Go struct field .signing.profiles.p.{path} of type string"
+        )
+    };
+    for (usages_json, path, value) in [
+        (
+            r#""usages":["a",5],"usages":["signing"]"#,
+            "usages.1",
+            "number",
+        ),
+        (
+            r#""usages":[5],"usages":null,"usages":["signing"]"#,
+            "usages.0",
+            "number",
+        ),
+        (r#""usages":[true],"usages":[]"#, "usages.0", "bool"),
+        (
+            r#""usages":[{}],"usages":["signing"]"#,
+            "usages.0",
+            "object",
+        ),
+    ] {
+        fails_5200(
+            &with_profile(&format!(r#"{{{usages_json},"expiry":"1h"}}"#)),
+            &usages(path, value),
+        );
+    }
+    // The first error in the document wins, though `usages` is visited first.
+    fails_5200(
+        &with_profile(r#"{"usages":["signing"],"ocsp_url":5,"usages":[true],"expiry":"1h"}"#),
+        "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field .signing.profiles.p.ocsp_url of type string",
+    );
+    // An UnmarshalJSON error still wins over them all.
+    fails_5200(
+        &with_profile(r#"{"usages":[5],"usages":["signing"],"expiry":"1h","not_before":5}"#),
+        r#"failed to unmarshal configuration: parsing time "5" as "\"2006-01-02T15:04:05Z07:00\"": cannot parse "5" as "\"""#,
+    );
+    // `null` reaches the types with their own UnmarshalJSON.
+    fails_5200(
+        &with_profile(r#"{"usages":["signing"],"expiry":"1h","lint_error_level":null}"#),
+        "failed to unmarshal configuration: bad LintStatus JSON value: null",
+    );
+    fails_5200(
+        &with_profile(r#"{"usages":["signing"],"expiry":"1h","Policies":[{"ID":null}]}"#),
+        "failed to unmarshal configuration: OID JSON string not wrapped in quotes.null",
+    );
+}
+
 // ---- §3.3.2 step 3: signing ----------------------------------------------------------
 
 #[test]

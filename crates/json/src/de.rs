@@ -53,11 +53,15 @@
 //!   Fields are visited in the order their first key appears, so with several errors the
 //!   first in the document is reported, as Go does.
 //!
-//! Not expressible through serde's own visitors: values Go decodes and then throws away
-//! (a value before a `null` that resets a plain `Option`, a slice or a map; elements of a
-//! repeated array beyond the last one's length) are not type-checked, because those
-//! visitors decode once, into the value they return; Go would report a type error in them.
-//! For pointers, [`pointer`] (and [`nil_as_default`]) decode every run like Go.
+//! * Like Go, a type mismatch is recorded and decoding goes on; an error raised by a
+//!   `Deserialize` implementation (a Go `UnmarshalJSON`, see [`every_value`], [`RawJson`])
+//!   stops it and wins; otherwise the mismatch first in the document is returned.
+//!
+//! Not expressible through serde's own visitors: elements Go decodes and then drops (of an
+//! array a later `null` or `[]` resets, or past the last array's length) are type-checked
+//! only when the element type is a Go scalar; a value before a `null` that resets a plain
+//! `Option` of a struct or a map, or a map, is not. For pointers, [`pointer`] (and
+//! [`nil_as_default`]) decode every run like Go.
 //! `#[serde(flatten)]` and internally tagged enums go through `deserialize_any` and lose
 //! the Go key rules.
 //!
@@ -98,6 +102,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -199,15 +204,52 @@ pub fn from_value<'de, T: Deserialize<'de>>(value: &'de Value, go_type: &str) ->
     } else {
         go_type.rsplit('.').next().unwrap_or(go_type).to_string()
     };
+    let mismatches = Mismatches::default();
     let ctx = Ctx {
         struct_name: Rc::from(struct_name),
+        mismatches: Rc::clone(&mismatches),
+        nil_resets: false,
         path: String::new(),
         named: Some(go_type.trim_start_matches('*').to_string()),
     };
-    T::deserialize(Slot {
+    let decoded = T::deserialize(Slot {
         values: vec![value],
         ctx,
-    })
+    });
+    let first = first_in_document(value, mismatches.take());
+    match decoded {
+        // An error that stops Go's decoder (a custom `UnmarshalJSON`'s) wins over the
+        // recorded mismatches, as in Go's `unmarshal`.
+        Err(e) if !matches!(e.0, Kind::Decode(_)) => Err(e),
+        Err(e) => Err(first.unwrap_or(e)),
+        Ok(v) => first.map_or(Ok(v), Err),
+    }
+}
+
+fn address(v: &Value) -> usize {
+    std::ptr::from_ref(v) as usize
+}
+
+/// The recorded mismatch whose value comes first in the document (Go decodes in document
+/// order and returns its first `UnmarshalTypeError`; we visit a struct's fields in the
+/// order of their first key, so a repeated key can be visited early).
+fn first_in_document(root: &Value, mut found: Vec<(usize, Error)>) -> Option<Error> {
+    if found.len() <= 1 {
+        return found.pop().map(|(_, e)| e);
+    }
+    // Pre-order walk: the position of a value in the text.
+    let mut todo = vec![root];
+    while let Some(v) = todo.pop() {
+        if let Some(i) = found.iter().position(|(a, _)| *a == address(v)) {
+            return Some(found.swap_remove(i).1);
+        }
+        match v {
+            Value::Array(items) => todo.extend(items.iter().rev()),
+            Value::Object(members) => todo.extend(members.iter().rev().map(|(_, m)| m)),
+            _ => {}
+        }
+    }
+    found.into_iter().next().map(|(_, e)| e)
 }
 
 /// [`crate::parse`] then [`from_value`]: a syntax error anywhere wins over type errors.
@@ -250,6 +292,76 @@ where
         }
     }
     deserializer.deserialize_newtype_struct(POINTER, Pointer(PhantomData))
+}
+
+/// The serde name [`every_value`] asks for.
+const EVERY_VALUE: &str = "$cfssl_json::de::every_value";
+/// The serde name [`RawJson`] asks for.
+const RAW_JSON: &str = "$cfssl_json::de::raw_json";
+
+/// The serde name of a marker field that makes a struct see keys whose values are all
+/// `null`.
+///
+/// Normally such a field is not passed to the derive code, so it keeps its default (Go's
+/// no-op). A Go type with its own `UnmarshalJSON` is handed `null` too, and may fail on
+/// it (zlint's `LintStatus`, cfssl's `OID`): a struct holding such a field declares
+/// `#[serde(rename = "$cfssl_json::de::keep_null_keys")] _keep_null_keys: ()`. Only for
+/// structs whose defaults are the fields' own defaults (an all-`null` field then decodes
+/// to `""`, `0`, `false`, `None`, empty).
+pub const KEEP_NULL_KEYS: &str = "$cfssl_json::de::keep_null_keys";
+
+/// Every value given for one Go destination (the keys of a struct field, in document
+/// order, `null`s included), each decoded on its own as `T`: what a Go type with its own
+/// `UnmarshalJSON` or `UnmarshalText` sees, since Go calls it once per value. Write that
+/// type's `Deserialize` with it (each `T` may be a [`RawJson`]). With other deserializers,
+/// the one value.
+pub fn every_value<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Every<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Every<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the values of a Go field")
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            T::deserialize(d).map(|v| vec![v])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut values: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = values.next_element()? {
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_newtype_struct(EVERY_VALUE, Every(PhantomData))
+}
+
+/// The JSON text of a value, as Go hands it to an `UnmarshalJSON` method (re-encoded, see
+/// [`Value::to_json`]; `null` when there is none). Only [`from_value`] provides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawJson(pub String);
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = RawJson;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the JSON text of a value (cfssl_json::from_value only)")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawJson, E> {
+                Ok(RawJson(text.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<RawJson, E> {
+                Ok(RawJson(text))
+            }
+        }
+        deserializer.deserialize_newtype_struct(RAW_JSON, Text)
+    }
 }
 
 /// For a Go pointer field that the caller pre-sets to a default (cfssl's `key`, pre-set
@@ -295,11 +407,21 @@ where
     deserializer.deserialize_map(Ordered(PhantomData))
 }
 
+/// Type mismatches seen so far, with the address of the offending value (to find the
+/// first one in document order at the end).
+type Mismatches = Rc<RefCell<Vec<(usize, Error)>>>;
+
 /// Where a value sits, for messages.
 #[derive(Debug, Clone)]
 struct Ctx {
     /// Short name of the root struct (`CertificateRequest`, or empty for a pointer root).
     struct_name: Rc<str>,
+    /// Shared by the whole decoding: Go records a mismatch and goes on.
+    mismatches: Mismatches,
+    /// Set below an `Option` (a Go pointer), which hands on every value so that scalars
+    /// and slices type-check the ones a later `null` drops; structs and maps then keep
+    /// only the values after the last `null` (see [`Slot::pointee`]).
+    nil_resets: bool,
     /// Dotted JSON path from the root; empty at the root.
     path: String,
     /// The Go type named by the caller (root) or by a newtype's serde name, which replaces
@@ -316,9 +438,16 @@ impl Ctx {
         };
         Ctx {
             struct_name: Rc::clone(&self.struct_name),
+            mismatches: Rc::clone(&self.mismatches),
+            nil_resets: false,
             path,
             named: None,
         }
+    }
+
+    /// Go's `saveError`: remembers a type mismatch found at `found`; decoding goes on.
+    fn mismatch(&self, found: &Value, error: Error) {
+        self.mismatches.borrow_mut().push((address(found), error));
     }
 
     fn go_type(&self, deduced: &str) -> String {
@@ -370,7 +499,7 @@ fn parse_integer(text: &str, min: i128, max: i128) -> Option<i128> {
 }
 
 impl<'de> Slot<'de> {
-    /// The last non-null value accepted by `accept`; a type error for the first rejected one.
+    /// The last non-null value accepted by `accept`; the others are recorded as mismatches.
     fn last_scalar(
         &self,
         deduced: &str,
@@ -381,25 +510,29 @@ impl<'de> Slot<'de> {
             if v.is_null() {
                 continue;
             }
-            if !accept(v) {
-                return Err(self.ctx.type_error(v, deduced));
+            if accept(v) {
+                out = Some(v);
+            } else {
+                self.ctx.mismatch(v, self.ctx.type_error(v, deduced));
             }
-            out = Some(v);
         }
         Ok(out)
     }
 
-    /// A Go integer of type `deduced` with values in `min..=max` (0 when all are `null`).
+    /// A Go integer of type `deduced` with values in `min..=max` (0 when all are `null`);
+    /// other values are recorded as mismatches.
     fn integer(&self, deduced: &str, min: i128, max: i128) -> Result<i128, Error> {
         let mut out = 0;
         for &v in &self.values {
             match v {
                 Value::Null => {}
-                Value::Number(text) => {
-                    out = parse_integer(text, min, max)
-                        .ok_or_else(|| self.ctx.number_error(text, deduced))?;
-                }
-                other => return Err(self.ctx.type_error(other, deduced)),
+                Value::Number(text) => match parse_integer(text, min, max) {
+                    Some(n) => out = n,
+                    None => self.ctx.mismatch(v, self.ctx.number_error(text, deduced)),
+                },
+                other => self
+                    .ctx
+                    .mismatch(other, self.ctx.type_error(other, deduced)),
             }
         }
         Ok(out)
@@ -411,21 +544,44 @@ impl<'de> Slot<'de> {
         for &v in &self.values {
             match v {
                 Value::Null => {}
-                Value::Number(text) => {
-                    out = finite(text).ok_or_else(|| self.ctx.number_error(text, deduced))?;
-                }
-                other => return Err(self.ctx.type_error(other, deduced)),
+                Value::Number(text) => match finite(text) {
+                    Some(f) => out = f,
+                    None => self.ctx.mismatch(v, self.ctx.number_error(text, deduced)),
+                },
+                other => self
+                    .ctx
+                    .mismatch(other, self.ctx.type_error(other, deduced)),
             }
         }
         Ok(out)
     }
 
-    /// The first value that is neither `null` nor accepted by `is_kind`.
-    fn first_mismatch(&self, is_kind: impl Fn(&Value) -> bool) -> Option<&'de Value> {
-        self.values
-            .iter()
-            .copied()
-            .find(|v| !v.is_null() && !is_kind(v))
+    /// Splits the values into those of the wanted kind (and `null`s) and the mismatches,
+    /// which Go skips.
+    fn split_kind(self, is_kind: impl Fn(&Value) -> bool) -> (Slot<'de>, Vec<&'de Value>) {
+        let (ok, bad) = self
+            .values
+            .into_iter()
+            .partition(|v| v.is_null() || is_kind(v));
+        (
+            Slot {
+                values: ok,
+                ctx: self.ctx,
+            },
+            bad,
+        )
+    }
+
+    /// Below an `Option`: only the values after the last `null` (a Go pointer set to nil
+    /// and allocated afresh).
+    fn pointee(self) -> Slot<'de> {
+        if !self.ctx.nil_resets {
+            return self;
+        }
+        let values = self.since_last(Value::is_null).to_vec();
+        let mut ctx = self.ctx;
+        ctx.nil_resets = false;
+        Slot { values, ctx }
     }
 
     /// The values after the last one for which `resets` holds.
@@ -454,7 +610,8 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// Go's `interface{}`: the last value replaces the others (`null` gives unit).
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.values.last().copied().unwrap_or(&Value::Null) {
+        let this = self.pointee();
+        match this.values.last().copied().unwrap_or(&Value::Null) {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(text) => {
@@ -469,7 +626,12 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                 } else {
                     match text.parse::<f64>() {
                         Ok(f) if f.is_finite() => visitor.visit_f64(f),
-                        _ => Err(self.ctx.number_error(text, "float64")),
+                        _ => {
+                            let last = this.values.last().copied().unwrap_or(&Value::Null);
+                            this.ctx
+                                .mismatch(last, this.ctx.number_error(text, "float64"));
+                            visitor.visit_unit()
+                        }
                     }
                 }
             }
@@ -478,13 +640,15 @@ impl<'de> Deserializer<'de> for Slot<'de> {
                 arrays: vec![items.as_slice()],
                 len: items.len(),
                 next: 0,
-                ctx: self.ctx,
+                unnamed_mismatches: Vec::new(),
+                dropped: Vec::new(),
+                ctx: this.ctx,
             }),
             Value::Object(members) => visitor.visit_map(Entries {
                 members: members.iter().collect(),
                 next: 0,
                 pending: None,
-                ctx: self.ctx,
+                ctx: this.ctx,
             }),
         }
     }
@@ -554,13 +718,14 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// A Go pointer: `null` sets it to nil; values after the last `null` decode into it.
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let live = self.since_last(Value::is_null).to_vec();
-        if live.is_empty() {
+        if self.since_last(Value::is_null).is_empty() {
             visitor.visit_none()
         } else {
+            let mut ctx = self.ctx;
+            ctx.nil_resets = true;
             visitor.visit_some(Slot {
-                values: live,
-                ctx: self.ctx,
+                values: self.values,
+                ctx,
             })
         }
     }
@@ -569,11 +734,16 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         visitor.visit_unit()
     }
 
+    /// A Go interface type with methods (`auth.Provider`): only `null` decodes into it,
+    /// anything else is a mismatch naming the unit struct's serde name.
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        for &v in self.values.iter().filter(|v| !v.is_null()) {
+            self.ctx.mismatch(v, self.ctx.type_error(v, name));
+        }
         visitor.visit_unit()
     }
 
@@ -583,39 +753,68 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if name == POINTER {
-            return visitor.visit_seq(Runs::new(self));
+        let this = self.pointee();
+        match name {
+            POINTER => return visitor.visit_seq(Runs::new(this)),
+            EVERY_VALUE => {
+                return visitor.visit_seq(EachValue {
+                    values: this.values.into_iter(),
+                    ctx: this.ctx,
+                });
+            }
+            RAW_JSON => {
+                let last = this.values.last().copied().unwrap_or(&Value::Null);
+                return visitor.visit_string(last.to_json());
+            }
+            _ => {}
         }
-        let mut ctx = self.ctx;
+        let mut ctx = this.ctx;
         ctx.named = Some(name.to_string());
         visitor.visit_newtype_struct(Slot {
-            values: self.values,
+            values: this.values,
             ctx,
         })
     }
 
     /// A Go slice: `null` and `[]` reset it; elements of repeated arrays are decoded into
     /// the same element, the length is the last array's.
+    ///
+    /// A mismatch is recorded once the slice's Go type is known: from the serde name of a
+    /// newtype, else from the element type the visitor's last `next_element` call asks for.
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Array(_))) {
-            let go_type = match self.ctx.named.clone() {
-                Some(named) => named,
-                None => probe_seq_type(visitor),
-            };
-            return Err(self.ctx.error(bad.type_word().to_string(), go_type));
-        }
-        let arrays: Vec<&'de [Value]> = self
-            .since_last(|v| v.as_array().is_none_or(<[Value]>::is_empty))
+        let (slot, bad) = self.split_kind(|v| matches!(v, Value::Array(_)));
+        let live = slot.since_last(|v| v.as_array().is_none_or(<[Value]>::is_empty));
+        let arrays: Vec<&'de [Value]> = live.iter().filter_map(|v| v.as_array()).collect();
+        let len = arrays.last().map_or(0, |a| a.len());
+        // Elements Go decodes and then drops: of arrays before a reset, and past the end.
+        let reset = slot.values.len() - live.len();
+        let dropped = slot
+            .values
+            .get(..reset)
+            .unwrap_or_default()
             .iter()
             .filter_map(|v| v.as_array())
+            .flat_map(|a| a.iter().enumerate())
+            .chain(arrays.iter().flat_map(|a| a.iter().enumerate().skip(len)))
             .collect();
-        let len = arrays.last().map_or(0, |a| a.len());
-        visitor.visit_seq(Elements {
+        let mut elements = Elements {
             arrays,
             len,
             next: 0,
-            ctx: self.ctx,
-        })
+            unnamed_mismatches: Vec::new(),
+            dropped,
+            ctx: slot.ctx,
+        };
+        match elements.ctx.named.clone() {
+            Some(named) => {
+                for v in bad {
+                    let e = elements.ctx.error(v.type_word().to_string(), named.clone());
+                    elements.ctx.mismatch(v, e);
+                }
+            }
+            None => elements.unnamed_mismatches = bad,
+        }
+        visitor.visit_seq(elements)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -637,15 +836,27 @@ impl<'de> Deserializer<'de> for Slot<'de> {
 
     /// A Go map: `null` resets it; repeated objects add to it; every entry is decoded on
     /// its own, in document order (the visitor decides what a repeated key does).
+    ///
+    /// A mismatch needs the map's Go type: without a newtype naming it, probing the value
+    /// type uses up the visitor, so decoding stops there (name map types that share a
+    /// struct with Go types having their own `UnmarshalJSON`).
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Object(_))) {
-            let go_type = match self.ctx.named.clone() {
-                Some(named) => named,
-                None => probe_map_type(visitor),
+        let this = self.pointee();
+        let (slot, bad) = this.split_kind(|v| matches!(v, Value::Object(_)));
+        if let Some(&first) = bad.first() {
+            let Some(named) = slot.ctx.named.clone() else {
+                let e = slot
+                    .ctx
+                    .error(first.type_word().to_string(), probe_map_type(visitor));
+                slot.ctx.mismatch(first, e.clone());
+                return Err(e);
             };
-            return Err(self.ctx.error(bad.type_word().to_string(), go_type));
+            for v in bad {
+                slot.ctx
+                    .mismatch(v, slot.ctx.error(v.type_word().to_string(), named.clone()));
+            }
         }
-        let members = self
+        let members = slot
             .since_last(Value::is_null)
             .iter()
             .filter_map(|v| v.as_object())
@@ -655,7 +866,7 @@ impl<'de> Deserializer<'de> for Slot<'de> {
             members,
             next: 0,
             pending: None,
-            ctx: self.ctx,
+            ctx: slot.ctx,
         })
     }
 
@@ -667,28 +878,33 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if let Some(bad) = self.first_mismatch(|v| matches!(v, Value::Object(_))) {
-            return Err(self.ctx.type_error(bad, name));
+        let this = self.pointee();
+        let (slot, bad) = this.split_kind(|v| matches!(v, Value::Object(_)));
+        for v in bad {
+            slot.ctx.mismatch(v, slot.ctx.type_error(v, name));
         }
+        let keep_null = fields.contains(&KEEP_NULL_KEYS);
+        let fields = || fields.iter().filter(|f| **f != KEEP_NULL_KEYS);
         // For each field, its values in document order; fields in order of first key.
         let mut groups: Vec<(&'static str, Vec<&'de Value>)> = Vec::new();
-        let members = self.values.iter().filter_map(|v| v.as_object()).flatten();
+        let members = slot.values.iter().filter_map(|v| v.as_object()).flatten();
         for (key, value) in members {
-            let field = fields
-                .iter()
+            let field = fields()
                 .find(|f| **f == key)
-                .or_else(|| fields.iter().find(|f| fold_eq(key, f)));
+                .or_else(|| fields().find(|f| fold_eq(key, f)));
             let Some(&field) = field else { continue };
             match groups.iter_mut().find(|(f, _)| *f == field) {
                 Some((_, values)) => values.push(value),
                 None => groups.push((field, vec![value])),
             }
         }
-        groups.retain(|(_, values)| values.iter().any(|v| !v.is_null()));
+        if !keep_null {
+            groups.retain(|(_, values)| values.iter().any(|v| !v.is_null()));
+        }
         visitor.visit_map(Fields {
             groups: groups.into_iter(),
             pending: None,
-            ctx: self.ctx,
+            ctx: slot.ctx,
         })
     }
 
@@ -699,7 +915,18 @@ impl<'de> Deserializer<'de> for Slot<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match self.last_scalar(name, |v| matches!(v, Value::String(_)))? {
+        let this = self.pointee();
+        // No neutral variant to go on with: a mismatch stops here.
+        if let Some(&bad) = this
+            .values
+            .iter()
+            .find(|v| !matches!(v, Value::Null | Value::String(_)))
+        {
+            let e = this.ctx.type_error(bad, name);
+            this.ctx.mismatch(bad, e.clone());
+            return Err(e);
+        }
+        match this.last_scalar(name, |v| matches!(v, Value::String(_)))? {
             Some(Value::String(s)) => visitor.visit_enum(s.as_str().into_deserializer()),
             _ => visitor.visit_enum("".into_deserializer()),
         }
@@ -777,12 +1004,94 @@ impl<'de> de::SeqAccess<'de> for Runs<'de> {
     }
 }
 
+/// Each value of a slot on its own, for [`every_value`].
+struct EachValue<'de> {
+    values: std::vec::IntoIter<&'de Value>,
+    ctx: Ctx,
+}
+
+impl<'de> de::SeqAccess<'de> for EachValue<'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some(value) = self.values.next() else {
+            return Ok(None);
+        };
+        seed.deserialize(Slot {
+            values: vec![value],
+            ctx: self.ctx.clone(),
+        })
+        .map(Some)
+    }
+}
+
 /// Element *i* of repeated arrays, for `i < len` (the last array's length).
 struct Elements<'de> {
     arrays: Vec<&'de [Value]>,
     len: usize,
     next: usize,
+    /// Non-arrays given for the slice, to record once the element type is known.
+    unnamed_mismatches: Vec<&'de Value>,
+    /// Elements Go decodes into the slice before they are dropped, with their index:
+    /// type-checked at the end when the element type is a Go scalar (see `check_dropped`).
+    dropped: Vec<(usize, &'de Value)>,
     ctx: Ctx,
+}
+
+impl Elements<'_> {
+    /// Records the pending mismatches as `[]element`.
+    fn record_mismatches(&mut self, element: Option<&str>) {
+        let go_type = format!("[]{}", element.unwrap_or("interface {}"));
+        for v in std::mem::take(&mut self.unnamed_mismatches) {
+            let e = self.ctx.error(v.type_word().to_string(), go_type.clone());
+            self.ctx.mismatch(v, e);
+        }
+    }
+}
+
+impl<'de> Elements<'de> {
+    /// Records Go's type errors in the dropped elements when the element type is a Go
+    /// scalar (`string`, `bool`, integers, floats, or a pointer to one). Elements of other
+    /// types would need their `Deserialize` once per element, and serde gives one seed per
+    /// element of the result: they are not checked (a documented difference).
+    fn check_dropped(&mut self, element: Option<&str>) {
+        let Some(go_type) = element.map(|t| t.trim_start_matches('*')) else {
+            return;
+        };
+        for (i, v) in std::mem::take(&mut self.dropped) {
+            let slot = Slot {
+                values: vec![v],
+                ctx: self.ctx.child(&i.to_string()),
+            };
+            let ignored = de::IgnoredAny;
+            // Ok or Err: mismatches are recorded by the slot either way.
+            let _ = match go_type {
+                "string" => slot.deserialize_str(ignored),
+                "bool" => slot.deserialize_bool(ignored),
+                "int" => slot.deserialize_i64(ignored),
+                "int32" => slot.deserialize_i32(ignored),
+                "int16" => slot.deserialize_i16(ignored),
+                "int8" => slot.deserialize_i8(ignored),
+                "uint" => slot.deserialize_u64(ignored),
+                "uint32" => slot.deserialize_u32(ignored),
+                "uint16" => slot.deserialize_u16(ignored),
+                "uint8" => slot.deserialize_u8(ignored),
+                "float64" => slot.deserialize_f64(ignored),
+                "float32" => slot.deserialize_f32(ignored),
+                _ => return,
+            };
+        }
+    }
+}
+
+impl Drop for Elements<'_> {
+    /// A visitor that stopped before the end never asked for the element type.
+    fn drop(&mut self) {
+        self.record_mismatches(None);
+    }
 }
 
 impl<'de> de::SeqAccess<'de> for Elements<'de> {
@@ -793,6 +1102,13 @@ impl<'de> de::SeqAccess<'de> for Elements<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         if self.next >= self.len {
+            if !self.unnamed_mismatches.is_empty() || !self.dropped.is_empty() {
+                // The last call's seed names the element type (see `Probe`).
+                let probed = seed.deserialize(Probe).err();
+                let element = probed.as_ref().and_then(Error::probed_type);
+                self.record_mismatches(element);
+                self.check_dropped(element);
+            }
             return Ok(None);
         }
         let i = self.next;

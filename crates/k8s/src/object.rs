@@ -5,6 +5,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cfssl_csr::ParsedCsr;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::K8sError;
@@ -45,16 +47,21 @@ pub struct CsrObject {
     pub certificate: Option<String>,
 }
 
-/// One `status.conditions` entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One `status.conditions` entry (a field of the wrong type reads as empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct Condition {
     /// `type`: `Approved`, `Denied`, `Failed`, or a custom one.
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub kind: String,
     /// `status`: `True`, `False`, `Unknown` (empty in objects from before v1).
+    #[serde(deserialize_with = "lenient")]
     pub status: String,
     /// `reason`.
+    #[serde(deserialize_with = "lenient")]
     pub reason: String,
     /// `message`.
+    #[serde(deserialize_with = "lenient")]
     pub message: String,
 }
 
@@ -220,45 +227,124 @@ fn from_json_value(value: Value) -> Result<Vec<CsrRequest>, K8sError> {
     }
 }
 
+// The object's fields, as `#[derive(Deserialize)]` types read straight from the JSON value
+// with serde_json: Kubernetes decodes case-sensitively (unlike Go's encoding/json, so
+// cfssl_json's rules do not apply), and the messages are our own. Fields whose value may be
+// of the wrong type are read leniently ([`lenient`], [`Checked`]) so that the caller can
+// ignore it or name the field in its message; nested objects go through [`Obj`], so that
+// an array is never read as a struct.
+
+/// What is read of a CertificateSigningRequest object.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ObjectJson {
+    #[serde(deserialize_with = "lenient")]
+    kind: String,
+    #[serde(deserialize_with = "lenient")]
+    api_version: String,
+    metadata: Obj<MetadataJson>,
+    /// `Some` when the key is there, whatever its value (`null` included).
+    #[serde(deserialize_with = "present")]
+    spec: Option<Obj<SpecJson>>,
+    status: Obj<StatusJson>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct MetadataJson {
+    #[serde(deserialize_with = "lenient")]
+    name: String,
+}
+
+/// `spec`: `None` is absent or `null`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct SpecJson {
+    /// A non-string counts as absent.
+    #[serde(deserialize_with = "lenient")]
+    request: Option<String>,
+    signer_name: Option<Checked<String>>,
+    expiration_seconds: Option<Checked<i64>>,
+    usages: Option<Checked<Vec<Checked<String>>>>,
+    groups: Option<Checked<Vec<Checked<String>>>>,
+    #[serde(deserialize_with = "lenient")]
+    username: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct StatusJson {
+    #[serde(deserialize_with = "lenient")]
+    conditions: Vec<Obj<Condition>>,
+    #[serde(deserialize_with = "lenient")]
+    certificate: Option<String>,
+}
+
+/// A value of type `T`, or of another type (the caller decides what that means).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Checked<T> {
+    Ok(T),
+    Wrong(serde::de::IgnoredAny),
+}
+
+/// A value of the wrong type reads as the default.
+fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+    Ok(match Checked::deserialize(d)? {
+        Checked::Ok(v) => v,
+        Checked::Wrong(_) => T::default(),
+    })
+}
+
+/// A key that is there, whatever its value.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A nested object; anything else (`null`, an array…) reads as the default.
+#[derive(Default)]
+struct Obj<T>(T);
+
+impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            object @ Value::Object(_) => T::deserialize(object)
+                .map(Obj)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Obj(T::default())),
+        }
+    }
+}
+
 fn from_object(raw: Value) -> Result<CsrRequest, K8sError> {
-    let kind = raw.get("kind").and_then(Value::as_str).unwrap_or("");
+    let ObjectJson {
+        kind,
+        api_version,
+        metadata: Obj(MetadataJson { name }),
+        spec,
+        status: Obj(status),
+    } = if raw.is_object() {
+        ObjectJson::deserialize(&raw).map_err(|e| K8sError::Input(e.to_string()))?
+    } else {
+        // A `List` item that is not an object: no kind.
+        ObjectJson::default()
+    };
     if kind != "CertificateSigningRequest" {
         return Err(K8sError::Input(format!(
             "expected a CertificateSigningRequest object, got kind {kind:?}"
         )));
     }
-    let api_version = raw.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     if !api_version.starts_with("certificates.k8s.io/") {
         return Err(K8sError::Input(format!(
             "unexpected apiVersion {api_version:?} for a CertificateSigningRequest (expected certificates.k8s.io/v1)"
         )));
     }
-    let name = raw
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let spec = raw.get("spec").ok_or_else(|| {
-        K8sError::Input(format!("CertificateSigningRequest {name:?} has no spec"))
-    })?;
-    let field = |key: &str| spec.get(key).filter(|v| !v.is_null());
-    let string_list = |key: &str| -> Result<Vec<String>, K8sError> {
-        match field(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|i| {
-                    i.as_str().map(str::to_owned).ok_or_else(|| {
-                        K8sError::Input(format!("spec.{key} of {name:?} holds a non-string"))
-                    })
-                })
-                .collect(),
-            Some(_) => Err(K8sError::Input(format!(
-                "spec.{key} of {name:?} is not a list"
-            ))),
-        }
+    let Some(Obj(spec)) = spec else {
+        return Err(K8sError::Input(format!(
+            "CertificateSigningRequest {name:?} has no spec"
+        )));
     };
-    let request_b64 = field("request").and_then(Value::as_str).ok_or_else(|| {
+    let request_b64 = spec.request.ok_or_else(|| {
         K8sError::Input(format!(
             "CertificateSigningRequest {name:?} has no spec.request"
         ))
@@ -267,56 +353,51 @@ fn from_object(raw: Value) -> Result<CsrRequest, K8sError> {
         .decode(request_b64.trim())
         .map_err(|e| K8sError::Input(format!("spec.request of {name:?} is not base64: {e}")))?;
     let csr = ParsedCsr::from_pem(&csr_pem)?;
-    let signer_name = match field("signerName") {
+    let signer_name = match spec.signer_name {
         None => crate::names::LEGACY_UNKNOWN.to_owned(),
-        Some(v) => v
-            .as_str()
-            .ok_or_else(|| K8sError::Input(format!("spec.signerName of {name:?} is not a string")))?
-            .to_owned(),
+        Some(Checked::Ok(s)) => s,
+        Some(Checked::Wrong(_)) => {
+            return Err(K8sError::Input(format!(
+                "spec.signerName of {name:?} is not a string"
+            )));
+        }
     };
-    let expiration_seconds = match field("expirationSeconds") {
+    let expiration_seconds = match spec.expiration_seconds {
         None => None,
-        Some(v) => Some(v.as_i64().ok_or_else(|| {
-            K8sError::Input(format!(
+        Some(Checked::Ok(n)) => Some(n),
+        Some(Checked::Wrong(_)) => {
+            return Err(K8sError::Input(format!(
                 "spec.expirationSeconds of {name:?} is not an integer"
-            ))
-        })?),
+            )));
+        }
     };
-    let text = |v: &Value, key: &str| {
-        v.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let conditions = match raw.pointer("/status/conditions") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|c| Condition {
-                kind: text(c, "type"),
-                status: text(c, "status"),
-                reason: text(c, "reason"),
-                message: text(c, "message"),
+    let string_list = |key: &str, list: Option<Checked<Vec<Checked<String>>>>| match list {
+        None => Ok(Vec::new()),
+        Some(Checked::Ok(items)) => items
+            .into_iter()
+            .map(|item| match item {
+                Checked::Ok(s) => Ok(s),
+                Checked::Wrong(_) => Err(K8sError::Input(format!(
+                    "spec.{key} of {name:?} holds a non-string"
+                ))),
             })
             .collect(),
-        _ => Vec::new(),
+        Some(Checked::Wrong(_)) => Err(K8sError::Input(format!(
+            "spec.{key} of {name:?} is not a list"
+        ))),
     };
-    let certificate = raw
-        .pointer("/status/certificate")
-        .and_then(Value::as_str)
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned);
-    let usages = string_list("usages")?;
-    let groups = string_list("groups")?;
-    let username = field("username").and_then(Value::as_str).map(str::to_owned);
+    let usages = string_list("usages", spec.usages)?;
+    let groups = string_list("groups", spec.groups)?;
+    let conditions = status.conditions.into_iter().map(|Obj(c)| c).collect();
     let object = CsrObject {
         name,
         signer_name,
         usages,
         expiration_seconds,
-        username,
+        username: spec.username,
         groups,
         conditions,
-        certificate,
+        certificate: status.certificate.filter(|c| !c.is_empty()),
         raw,
     };
     Ok(CsrRequest {
