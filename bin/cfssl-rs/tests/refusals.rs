@@ -13,11 +13,7 @@ const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("info", "certinfo -cert"),
     ("serve", "network half"),
     ("scan", "openssl s_client"),
-    ("ocspsign", "openssl ocsp"),
     ("ocspserve", "network half"),
-    ("ocspdump", "certificate database"),
-    ("ocsprefresh", "certificate database"),
-    ("revoke", "gencrl"),
     ("multirootca", "network half"),
 ];
 
@@ -50,22 +46,6 @@ fn unimplemented_commands_are_not_listed() {
     for (name, _) in UNIMPLEMENTED {
         assert!(!commands.contains(&format!("  {name} ")), "{name} listed");
     }
-}
-
-/// `crl` says what it says in the same form.
-#[test]
-fn crl_refusal_has_the_common_form() {
-    Dir::new()
-        .cfssl(&[
-            "crl",
-            "-db-config",
-            "db.json",
-            "-ca",
-            "ca.pem",
-            "-ca-key",
-            "k.pem",
-        ])
-        .fails_with("cfssl-rs does not implement `crl`: ");
 }
 
 #[test]
@@ -103,9 +83,8 @@ fn unsupported_flags_are_errors_naming_them() {
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
     let before = d.files();
     for (flag, why) in [
-        ("-db-config", "does not record certificates in a database"),
         ("-remote", "remote"),
-        ("-label", "remote"),
+        ("-label", "needs -db-config"),
         ("-authkey", "remote"),
         ("-tls-remote-ca", "remote"),
         ("-mutual-tls-client-cert", "remote"),

@@ -44,6 +44,16 @@ pub enum CaError {
     /// The certificate database (cfssl's 5200, 11000, 11100, 11200).
     #[error(transparent)]
     Db(#[from] cfssl_db::DbError),
+    /// OCSP signing (8100 not issued by this issuer, 8200 invalid status, key errors).
+    #[error(transparent)]
+    Ocsp(#[from] cfssl_ocsp::OcspError),
+    /// A lookup in the database found no row, or several (cfssl's plain texts).
+    #[error("{0}")]
+    Lookup(&'static str),
+    /// A stored value the workflow cannot use (a serial that is not a number, a PEM that
+    /// does not parse).
+    #[error("{0}")]
+    Stored(String),
 }
 
 /// Why the key or the CSR of a new certificate request could not be made.
@@ -80,6 +90,8 @@ impl CaError {
             CaError::InvalidCaRequest { .. } => CsrError::MissingSubject.code(),
             CaError::CrlKeyMismatch => None,
             CaError::Db(e) => e.code(),
+            CaError::Ocsp(e) => e.code(),
+            CaError::Lookup(_) | CaError::Stored(_) => None,
         }
     }
 }

@@ -80,6 +80,7 @@ mod issue;
 mod keygen;
 pub mod ledger;
 pub mod note;
+pub mod revocation;
 mod root;
 mod selfsign;
 
@@ -94,7 +95,7 @@ pub use selfsign::{DEFAULT_EXPIRY as SELFSIGN_DEFAULT_EXPIRY, SelfSign, selfsign
 // The types the inputs and results are made of, so that a caller needs only this crate.
 pub use cfssl_config::Config;
 pub use cfssl_csr::{CertificateRequest, GeneratedCsr};
-pub use cfssl_db::{CertificateRecord, Db, DbConfig, DbError, ListFilter};
+pub use cfssl_db::{CertificateRecord, Db, DbConfig, DbError, ListFilter, STATUS_REVOKED};
 pub use cfssl_keys::PrivateKey;
 pub use cfssl_signer::{CsrInput, Issued, LocalSigner, ParsedCertificate, SignRequest};
 

@@ -266,12 +266,18 @@ define_flags! {
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
     ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file"]),
+    ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file"]),
+    ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
     ("gencrl", &["password-file"]),
     ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
     ("genkey", &["initca", "cn", "encrypt-key", "password-file"]),
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
+    ("ocspdump", &["db-config"]),
+    ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
+    ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
+    ("revoke", &["db-config", "serial", "aki", "reason"]),
     ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
     ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
@@ -719,8 +725,9 @@ mod tests {
             );
             for (i, name) in names.iter().chain(COMMON_FLAGS).enumerate() {
                 assert!(lookup(name).is_some(), "{command}: -{name}");
+                // -label is refused only without -db-config.
                 assert!(
-                    UNSUPPORTED.iter().all(|u| u.name != *name),
+                    *name == "label" || UNSUPPORTED.iter().all(|u| u.name != *name),
                     "{command}: -{name} is refused"
                 );
                 assert!(

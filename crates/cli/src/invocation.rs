@@ -68,10 +68,7 @@ pub fn parse(args: &[String]) -> Invocation {
             return fail(format!("{message}\n{}", usage::command_usage(command)), 2);
         }
     };
-    // `crl` refuses itself with a pointer to `gencrl`, which helps more.
-    if command.name != "crl"
-        && let Some(refused) = parsed.flags.first_unsupported()
-    {
+    if let Some(refused) = parsed.flags.first_unsupported() {
         return fail(format!("{refused}\n"), 1);
     }
     if !parsed.flags.db_config.is_empty() && !flags::reads_db_config(command.name) {

@@ -31,7 +31,6 @@ impl fmt::Display for Unimplemented {
 }
 
 const NETWORK: &str = "the network half of cfssl-rs is not built yet";
-const DATABASE: &str = "it needs cfssl's certificate database, which is not built yet";
 
 const fn entry(
     name: &'static str,
@@ -74,39 +73,11 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
         "use `openssl s_client -connect host:443 </dev/null` (or a TLS scanner such as testssl.sh)",
     ),
     entry(
-        "ocspsign",
-        "OCSP responses are not built yet",
-        "publish revocations as a CRL with `cfssl-rs gencrl`, or sign OCSP responses with `openssl ocsp`",
-    ),
-    entry(
         "ocspserve",
         NETWORK,
         "publish revocations as a CRL with `cfssl-rs gencrl`, or answer OCSP with `openssl ocsp -port`",
     ),
-    entry(
-        "ocspdump",
-        DATABASE,
-        "publish revocations as a CRL with `cfssl-rs gencrl SERIALS CA-CERT CA-KEY`",
-    ),
-    entry(
-        "ocsprefresh",
-        DATABASE,
-        "publish revocations as a CRL with `cfssl-rs gencrl SERIALS CA-CERT CA-KEY`",
-    ),
-    entry(
-        "revoke",
-        DATABASE,
-        "list the revoked serial numbers in a file and publish a CRL with \
-         `cfssl-rs gencrl SERIALS CA-CERT CA-KEY [SECONDS]`",
-    ),
 ];
-
-/// `crl` is registered (so `crl -h` shows cfssl's usage) but refuses to run in this form.
-pub static CRL: Unimplemented = entry(
-    "crl",
-    "it builds the CRL from cfssl's certificate database, which is not built yet",
-    "list the revoked serial numbers in a file and use `cfssl-rs gencrl SERIALS CA-CERT CA-KEY [SECONDS]`",
-);
 
 /// The refused command called `name`.
 pub fn find(name: &str) -> Option<&'static Unimplemented> {

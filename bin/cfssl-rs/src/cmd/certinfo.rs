@@ -1,11 +1,11 @@
 //! `cfssl-rs certinfo -cert FILE | -csr FILE` (docs/cfssl-compat.md §1.7.6): what a certificate or a
-//! CSR holds, as cfssl's JSON. `-domain` and `-serial`/`-aki` need the network or a cert DB
-//! and are refused with a clear message (cfssl-rs is offline).
+//! CSR holds, as cfssl's JSON; `-db-config -serial -aki` shows a recorded certificate.
+//! `-domain` needs the network and is refused with a clear message (cfssl-rs is offline).
 
 use cfssl_certinfo::{certificate_json, csr_json};
 use cfssl_signer::ParsedCertificate;
 
-use super::support::in_input;
+use super::support::{in_input, open_db};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -44,14 +44,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ));
     }
     if !ctx.flags.serial.is_empty() {
-        if ctx.flags.db_config.is_empty() {
+        // docs/cfssl-lifecycle.md §6: the row's PEM, shown like -cert.
+        let Some(mut db) = open_db(ctx)? else {
             return Err(CliError::plain(
                 "need DB config file (provide with -db-config)",
             ));
-        }
-        return Err(CliError::plain(
-            "certinfo -serial needs a certificate database, which cfssl-rs does not support",
-        ));
+        };
+        let row =
+            cfssl_ca::revocation::stored_certificate(&mut db, &ctx.flags.serial, &ctx.flags.aki)?;
+        let parsed = ParsedCertificate::from_pem(row.pem.as_bytes())?;
+        let json = certificate_json(&parsed).to_indented("  ");
+        return ctx.print(&format!("{json}\n"));
     }
     Err(CliError::plain(
         "Must specify certinfo target through -cert, -csr, -domain or -serial + -aki",

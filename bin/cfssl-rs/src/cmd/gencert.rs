@@ -13,6 +13,14 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    if (ctx.flags.initca || ctx.flags.renewca) && !ctx.flags.db_config.is_empty() {
+        // cfssl records only what its signer signs; a self-signed root is not recorded.
+        return Err(CliError::plain(
+            "-db-config: gencert -initca and -renewca make a self-signed root, which cfssl does \
+             not record; drop -db-config (certificates the root signs with sign or gencert -ca \
+             are recorded)",
+        ));
+    }
     if ctx.flags.renewca {
         return renew_ca(ctx);
     }

@@ -17,6 +17,7 @@ pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 pub mod certinfo;
 pub mod completion;
 pub mod crl;
+pub mod db;
 pub mod gencert;
 pub mod gencrl;
 pub mod gencsr;
@@ -27,8 +28,12 @@ pub mod k8s_kubeconfig;
 pub mod k8s_review;
 pub mod k8s_sign;
 pub mod man;
+pub mod ocspdump;
+pub mod ocsprefresh;
+pub mod ocspsign;
 pub mod password;
 pub mod print_defaults;
+pub mod revoke;
 pub mod selfsign;
 pub mod sign;
 pub mod sign_batch;
@@ -45,6 +50,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "certinfo" => certinfo::run,
         "completion" => completion::run,
         "crl" => crl::run,
+        "db" => db::run,
         "gencert" => gencert::run,
         "gencrl" => gencrl::run,
         "gencsr" => gencsr::run,
@@ -55,7 +61,11 @@ pub fn runner(name: &str) -> Option<Run> {
         "k8s-review" => k8s_review::run,
         "k8s-sign" => k8s_sign::run,
         "man" => man::run,
+        "ocspdump" => ocspdump::run,
+        "ocsprefresh" => ocsprefresh::run,
+        "ocspsign" => ocspsign::run,
         "print-defaults" => print_defaults::run,
+        "revoke" => revoke::run,
         "selfsign" => selfsign::run,
         "sign" => sign::run,
         "version" => version::run,

@@ -1,0 +1,72 @@
+//! `cfssl-rs ocspsign -ca CA -responder R -responder-key K -cert C [-status S -reason R
+//! -revoked-at D -interval I]` (docs/cfssl-lifecycle.md §5.1, §5.2): one OCSP response,
+//! printed as `{"ocspResponse":"<base64 DER>"}`.
+
+use base64::Engine;
+use cfssl_ocsp::{CertificateStatus, OcspSignRequest, OcspSigner};
+use cfssl_signer::ParsedCertificate;
+
+use super::revoke::reason_code;
+use super::support::{load_ca_cert, load_key, now};
+use super::{CliError, Context, read_file};
+
+/// Runs the command.
+pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    // cfssl logs each failure at CRITICAL with what it was doing, then prints the error.
+    let critical = |what: &'static str| {
+        move |e: CliError| {
+            crate::critical!("{what}{e}");
+            e
+        }
+    };
+    let cert_pem = read_file(&ctx.flags.cert)
+        .map_err(CliError::from)
+        .map_err(critical("Unable to read certificate: "))?;
+    let certificate = ParsedCertificate::from_pem(&cert_pem)
+        .map_err(CliError::from)
+        .map_err(critical("Unable to parse certificate: "))?;
+    let signer = ocsp_signer(ctx).map_err(critical("Unable to create OCSP signer: "))?;
+    let status = match ctx.flags.status.as_str() {
+        "revoked" => CertificateStatus::Revoked {
+            reason: reason_code(ctx)?,
+            at: revoked_at(&ctx.flags.revoked_at)?,
+        },
+        other => CertificateStatus::from_cfssl(other, now(), 0).map_err(cfssl_ca::CaError::from)?,
+    };
+    let der = signer
+        .sign(&OcspSignRequest::new(&certificate, status), now())
+        .map_err(|e| CliError::from(cfssl_ca::CaError::from(e)))
+        .map_err(critical("Unable to sign OCSP response: "))?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    ctx.print(&format!("{{\"ocspResponse\":\"{b64}\"}}\n"))
+}
+
+/// The OCSP signer of `-ca`, `-responder`, `-responder-key` (else `-key`) and `-interval`.
+pub fn ocsp_signer(ctx: &Context<'_>) -> Result<OcspSigner, CliError> {
+    let issuer = load_ca_cert(&ctx.flags.ca)?;
+    let responder = ParsedCertificate::from_pem(&read_file(&ctx.flags.responder)?)?;
+    let key_spec = if ctx.flags.responder_key.is_empty() {
+        &ctx.flags.key
+    } else {
+        &ctx.flags.responder_key
+    };
+    let key = load_key(ctx, key_spec, "responder-key")?;
+    OcspSigner::new(issuer, responder, key, ctx.flags.interval)
+        .map_err(|e| cfssl_ca::CaError::from(e).into())
+}
+
+/// `-revoked-at`: `now`, or a date `YYYY-MM-DD` (midnight UTC), with cfssl's error texts.
+fn revoked_at(text: &str) -> Result<time::OffsetDateTime, CliError> {
+    if text == "now" {
+        return Ok(now());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| {
+            crate::critical!("Malformed revocation time: {text}");
+            CliError::plain(format!(
+                "-revoked-at {text}: not \"now\" nor a date of the form YYYY-MM-DD (e.g. 2026-12-01)"
+            ))
+        })
+}
