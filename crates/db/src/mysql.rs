@@ -15,7 +15,7 @@
 //! matches a row but changes nothing still counts it. go-sql-driver does not, which makes
 //! cfssl's `revoke` report "certificate not found" for a row revoked again within the same
 //! second with the same reason, and its OCSP upsert try an INSERT (and fail on the primary
-//! key) when the response has not changed.
+//! key) when the response has not changed (docs/cfssl-lifecycle.md §1.5, docs/differences.md #22).
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Params, Value};
