@@ -376,6 +376,26 @@ fn ocsp_writes_and_upserts() {
             .starts_with("UNIQUE constraint failed: ocsp_responses."),
         "{e}"
     );
+    // A body stored as a blob (another writer's choice) reads the same.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE ocsp_responses SET body = CAST(body AS BLOB) WHERE serial_number = ?1",
+        [serial],
+    )
+    .unwrap();
+    let kind: String = conn
+        .query_row(
+            "SELECT typeof(body) FROM ocsp_responses WHERE serial_number = ?1",
+            [serial],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "blob");
+    drop(conn);
+    assert_eq!(db.get_ocsp(serial, AKI).unwrap()[0].body, b"second");
+    // The foreign key to certificates is declared but, as in cfssl, not enforced.
+    db.upsert_ocsp("99", AKI, b"orphan", expiry).unwrap();
+    assert_eq!(db.get_ocsp("99", AKI).unwrap().len(), 1);
 }
 
 #[test]
