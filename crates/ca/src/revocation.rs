@@ -6,7 +6,7 @@
 //! rows under whichever `-ca` it was given, while `ocsprefresh` stops at the first row of
 //! another CA after writing some responses. Here the CRL lists, and `ocsprefresh` signs,
 //! only the rows whose AKI is the CA's key identifier; the others are reported as notes
-//! (docs/differences.md #25).
+//! (docs/differences.md #26).
 
 use cfssl_db::{CertificateRecord, Db};
 use cfssl_keys::PrivateKey;
@@ -21,7 +21,7 @@ use crate::note::{Log, Note};
 
 /// An AKI as cfssl stores it: lower-case hex without separators. cfssl's `revoke` matches
 /// the text as given, so `C3:91:…` silently matches nothing; `certinfo` normalises the
-/// same way we do (docs/cfssl-lifecycle.md §3, §6; docs/differences.md #26).
+/// same way we do (docs/cfssl-lifecycle.md §3, §6; docs/differences.md #27).
 pub fn normalize_key_id(aki: &str) -> String {
     aki.chars()
         .filter(|c| *c != ':')
@@ -70,7 +70,7 @@ pub fn stored_certificate(
 
 /// `crl` from the database: a CRL listing the revoked, unexpired rows of this CA (AKI =
 /// its key identifier), each with its revocation date and reason (docs/differences.md
-/// #24, #25), signed like `gencrl`'s (#14). Rows of other CAs are left out, with a note.
+/// #24, #26), signed like `gencrl`'s (#14). Rows of other CAs are left out, with a note.
 ///
 /// # Errors
 /// The database's, a stored serial that is not a decimal number, or the CRL signer's.

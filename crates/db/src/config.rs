@@ -68,11 +68,16 @@ impl DbConfig {
         Self::from_json(&body)
     }
 
-    /// Parses a db-config document with Go `encoding/json` rules and texts.
+    /// Parses a db-config document with Go `encoding/json` rules and texts. The document
+    /// `null` is `invalid db configuration` (cfssl panics on it: docs/cfssl-lifecycle.md §1.5).
     pub fn from_json(body: &[u8]) -> Result<Self, DbError> {
         let doc = cfssl_json::parse(body).map_err(|e| DbError::ConfigJson(e.to_string()))?;
-        // cfssl decodes into a `*DBConfig` variable (`json.Unmarshal(body, &cfg)`), hence the
-        // pointer type in Go's error paths.
+        // A root that is not an object names the struct type (Go dereferences the pointer
+        // before it looks at the value) ...
+        cfssl_json::Object::new(&doc, "dbconf.DBConfig", &[])
+            .map_err(|e| DbError::ConfigJson(e.to_string()))?;
+        // ... while field errors carry the empty struct name of a `*DBConfig` variable
+        // (`json.Unmarshal(body, &cfg)`).
         let object = cfssl_json::Object::new(&doc, "*dbconf.DBConfig", &["driver", "data_source"])
             .map_err(|e| DbError::ConfigJson(e.to_string()))?;
         let driver = object

@@ -307,7 +307,8 @@ impl Db {
     }
 
     /// Updates the OCSP row, or inserts it when there is none. cfssl does the two steps
-    /// without a transaction; here they share one, so two writers cannot both insert.
+    /// without a transaction; here they share one, so two writers cannot both insert
+    /// (docs/differences.md #25).
     pub fn upsert_ocsp(
         &mut self,
         serial: &str,

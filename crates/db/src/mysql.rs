@@ -15,7 +15,7 @@
 //! matches a row but changes nothing still counts it. go-sql-driver does not, which makes
 //! cfssl's `revoke` report "certificate not found" for a row revoked again within the same
 //! second with the same reason, and its OCSP upsert try an INSERT (and fail on the primary
-//! key) when the response has not changed.
+//! key) when the response has not changed (docs/cfssl-lifecycle.md §1.5, docs/differences.md #25).
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Params, Value};
@@ -131,14 +131,12 @@ impl Dsn {
 
 /// `host:port`, `[v6]:port` or a bare host (port 3306, as go-sql-driver adds it).
 fn split_host_port(addr: &str) -> (String, u16) {
-    if let Some(rest) = addr.strip_prefix('[') {
-        if let Some((host, port)) = rest.split_once(']') {
-            let port = port
-                .strip_prefix(':')
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(3306);
-            return (host.to_string(), port);
-        }
+    if let Some((host, port)) = addr.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+        let port = port
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(3306);
+        return (host.to_string(), port);
     }
     match addr.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') => {

@@ -4,7 +4,8 @@
 //! strings, `timestamptz`, `jsonb`. lib/pq sends a Go string for a `bytea` parameter as text
 //! that postgres then parses as bytea input, so a plain serial or PEM lands as its bytes —
 //! which is what we bind directly. (A DER OCSP body cannot survive lib/pq that way: NUL bytes
-//! are refused in text parameters. We store the bytes, which is what cfssl meant.)
+//! are refused in text parameters. We store the bytes, which is what cfssl meant:
+//! docs/cfssl-lifecycle.md §1.5, docs/differences.md #25.)
 //! Errors read like lib/pq's (`pq: <message>`).
 
 use postgres::types::{ToSql, Type};

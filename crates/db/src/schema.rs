@@ -8,7 +8,8 @@
 //! `ADD COLUMN` to it, so the ALTERs are part of the contract). goose's `goose_db_version`
 //! table and its rows (version 0 when the table is created, then one row per applied
 //! migration) are written too, so that running cfssl's `goose … up` later finds the
-//! database at version 2 and does nothing, instead of failing on existing tables.
+//! database at version 2 and does nothing, instead of failing on existing tables
+//! (docs/cfssl-lifecycle.md §1.5).
 
 use crate::config::Driver;
 

@@ -1,6 +1,6 @@
 //! `cfssl-rs crl -db-config F -ca CERT -ca-key KEY [-expiry 168h]`
 //! (docs/cfssl-lifecycle.md §4): a CRL of this CA's revoked, unexpired certificates in the
-//! database, with their revocation dates and reasons (docs/differences.md #24, #25),
+//! database, with their revocation dates and reasons (docs/differences.md #24, #26),
 //! printed as one line of base64 DER like `gencrl`.
 
 use base64::Engine;

@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let reason = reason_code(ctx)?;
     let aki = cfssl_ca::revocation::normalize_key_id(&ctx.flags.aki);
     if aki != ctx.flags.aki {
-        // docs/differences.md #26: cfssl matches the text as given and finds nothing.
+        // docs/differences.md #27: cfssl matches the text as given and finds nothing.
         crate::warning!(
             "-aki {} read as {aki} (lower-case hex without colons, as the database stores it)",
             ctx.flags.aki
@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
 
 /// The `-reason` code. cfssl's own default, `0`, is refused by cfssl's conversion (only
 /// 1..9 as numbers); without `-reason` we revoke as unspecified instead, and a reason RFC
-/// 5280 leaves unassigned (7) is refused (docs/differences.md #26).
+/// 5280 leaves unassigned (7) is refused (docs/differences.md #27).
 pub fn reason_code(ctx: &Context<'_>) -> Result<i32, CliError> {
     if !ctx.flags.given.reason {
         crate::warning!(
