@@ -788,3 +788,69 @@ fn four_writers_lose_no_row() {
         "1000|1000\n"
     );
 }
+
+/// Debian's cfssl 1.2 on a database cfssl-rs made: cfssl revokes a row cfssl-rs wrote (and
+/// cfssl-rs's CRL lists it with cfssl's reason); a row cfssl 1.2 writes (its older, 8-column
+/// insert: no CN, no issue time) is listed by cfssl-rs.
+#[test]
+fn cfssl_1_2_shares_the_database() {
+    require_tool("cfssl");
+    let d = ledger();
+    let (serial, aki) = leaf(&d, "ours", &[]);
+    let cfssl = |args: &[&str]| common::run("cfssl", d.tmp.path(), args, b"");
+    let r = cfssl(&[
+        "revoke",
+        "-db-config",
+        "db.json",
+        "-serial",
+        &serial,
+        "-aki",
+        &hex_aki(&aki),
+        "-reason",
+        "superseded",
+    ]);
+    assert_eq!(r.code, 0, "cfssl revoke: {}{}", r.stdout, r.stderr);
+    let r = d.cfssl(&[
+        "crl",
+        "-db-config",
+        "db.json",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+    ]);
+    r.ok();
+    use base64::Engine as _;
+    d.write(
+        "crl.der",
+        base64::engine::general_purpose::STANDARD
+            .decode(r.stdout.trim())
+            .unwrap(),
+    );
+    let text = d.openssl(&["crl", "-inform", "DER", "-in", "crl.der", "-noout", "-text"]);
+    assert!(
+        text.stdout
+            .contains(&format!("Serial Number: {}", decimal_to_hex(&serial))),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("Superseded"), "{}", text.stdout);
+    d.write(
+        "theirs.json",
+        r#"{"CN":"theirs.example","hosts":["theirs.example"],"key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let r = cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-db-config",
+        "db.json",
+        "theirs.json",
+    ]);
+    assert_eq!(r.code, 0, "cfssl gencert: {}", r.stderr);
+    let r = d.cfssl(&["db", "list", "-db-config", "db.json", "-json"]);
+    r.ok();
+    assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.stdout);
+}
