@@ -20,16 +20,23 @@ fn sqlite(d: &Dir, query: &str) -> String {
     r.stdout
 }
 
+const ECDSA: &str = r#"{"algo":"ecdsa","size":256}"#;
+
 /// A CA with an empty database, an OCSP responder certificate and a signing config.
 fn ledger() -> Dir {
+    ledger_with(ECDSA)
+}
+
+/// The same with the CA's and the responder's keys of this kind (`key` JSON).
+fn ledger_with(key: &str) -> Dir {
     let d = Dir::new();
-    d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.root_ca("ca", key);
     d.write("db.json", DB_JSON);
     d.write("config.json", CONFIG);
     d.cfssl(&["db", "init", "-db-config", "db.json"]).ok();
     d.write(
         "ocsp.json",
-        r#"{"CN":"OCSP responder","key":{"algo":"ecdsa","size":256}}"#,
+        format!(r#"{{"CN":"OCSP responder","key":{key}}}"#),
     );
     let r = d.cfssl(&[
         "gencert",
@@ -225,7 +232,21 @@ fn a_row_that_cannot_be_written_means_no_certificate() {
 
 #[test]
 fn revoke_then_crl_and_ocsp_agree_with_openssl() {
-    let d = ledger();
+    revoke_then_crl_and_ocsp(ECDSA);
+}
+
+#[test]
+fn rsa_ca_and_responder() {
+    revoke_then_crl_and_ocsp(r#"{"algo":"rsa","size":2048}"#);
+}
+
+#[test]
+fn ed25519_ca_and_responder() {
+    revoke_then_crl_and_ocsp(r#"{"algo":"ed25519"}"#);
+}
+
+fn revoke_then_crl_and_ocsp(key: &str) {
+    let d = ledger_with(key);
     let (good_serial, _) = leaf(&d, "good", &[]);
     let (bad_serial, aki) = leaf(&d, "bad", &[]);
     // cfssl's checks, in cfssl's order.
