@@ -113,3 +113,92 @@ pub fn inventory(
         })
         .collect())
 }
+
+fn date(t: time::OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `db list`'s table for people: one row per certificate, columns aligned, the checks
+/// that failed in the last column (`EXPIRING`, `OUTLIVES-ISSUER`).
+pub fn inventory_table(listed: &[Listed]) -> String {
+    let mut rows = vec![[
+        "SERIAL".to_owned(),
+        "AKI".to_owned(),
+        "LABEL".to_owned(),
+        "STATUS".to_owned(),
+        "NOT AFTER (UTC)".to_owned(),
+        "COMMON NAME".to_owned(),
+        "CHECK".to_owned(),
+    ]];
+    for l in listed {
+        let r = &l.record;
+        let mut check = Vec::new();
+        if l.expiring {
+            check.push("EXPIRING");
+        }
+        if l.outlives_issuer {
+            check.push("OUTLIVES-ISSUER");
+        }
+        let status = if r.status == cfssl_db::STATUS_REVOKED {
+            format!("revoked({})", r.reason)
+        } else {
+            r.status.clone()
+        };
+        rows.push([
+            r.serial_number.clone(),
+            r.authority_key_identifier.clone(),
+            r.ca_label.clone(),
+            status,
+            date(r.expiry),
+            r.common_name.clone(),
+            check.join(","),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+impl Listed {
+    /// `db list -json`'s object for this row (times as `YYYY-MM-DD HH:MM:SS`, UTC).
+    pub fn to_json(&self) -> serde_json::Value {
+        let l = self;
+        let r = &l.record;
+        serde_json::json!({
+            "serial_number": r.serial_number,
+            "authority_key_identifier": r.authority_key_identifier,
+            "ca_label": r.ca_label,
+            "status": r.status,
+            "reason": r.reason,
+            "not_before": r.not_before.map(date),
+            "expiry": date(r.expiry),
+            "revoked_at": (r.status == cfssl_db::STATUS_REVOKED).then(|| date(r.revoked_at)),
+            "common_name": r.common_name,
+            "sans": r.sans,
+            "expiring": l.expiring,
+            "outlives_issuer": l.outlives_issuer,
+        })
+    }
+}
