@@ -26,6 +26,18 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // SIGTERM for a clean shutdown (postgres and mariadbd then stop their own children),
+        // SIGKILL if that takes too long.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -46,11 +58,14 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
-/// `cmd` as an unprivileged user when we are root (postgres refuses to run as root).
+/// `program` as the unprivileged user `nobody` when we are root (postgres refuses to run as
+/// root). setpriv replaces itself with the program, so the child's PID is the server's own
+/// and the guard stops the server itself (runuser forks: killing it left postgres running).
 fn unprivileged(program: &Path) -> Command {
     if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "nobody", "--"]).arg(program);
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(program);
         c
     } else {
         Command::new(program)
