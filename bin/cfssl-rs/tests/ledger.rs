@@ -875,3 +875,71 @@ fn cfssl_1_2_shares_the_database() {
     r.ok();
     assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.stdout);
 }
+
+/// `ocspserve` from the database: openssl asks over HTTP and hears `good`, then, after
+/// `revoke` and `ocsprefresh` (the server reads the database live), `revoked` with the
+/// reason; SIGTERM stops it cleanly.
+#[test]
+fn ocspserve_answers_openssl_from_the_database() {
+    use std::io::{BufRead, BufReader};
+    require_tool("openssl");
+    require_tool("kill");
+    let d = ledger();
+    let (serial, aki) = leaf(&d, "www", &[]);
+    let refresh = || {
+        d.cfssl(&[
+            "ocsprefresh", "-db-config", "db.json", "-ca", "ca.pem", "-responder", "ocsp.pem",
+            "-responder-key", "ocsp-key.pem",
+        ])
+        .ok();
+    };
+    refresh();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
+        .args(["ocspserve", "-db-config", "db.json", "-port", "0"])
+        .current_dir(d.tmp.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut address = String::new();
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("Now listening on ").nth(1) {
+            address = rest.trim().to_owned();
+            break;
+        }
+        line.clear();
+    }
+    assert!(!address.is_empty(), "no address logged");
+    let url = format!("http://{address}");
+    let ask = || {
+        d.openssl(&[
+            "ocsp", "-issuer", "ca.pem", "-cert", "www.pem", "-url", &url, "-CAfile", "ca.pem",
+            "-VAfile", "ocsp.pem",
+        ])
+    };
+    let r = ask();
+    assert!(r.stdout.contains("www.pem: good"), "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("Response verify OK"), "{}", r.stderr);
+    d.cfssl(&["revoke", "-db-config", "db.json", "-serial", &serial, "-aki", &aki, "-reason", "keyCompromise"])
+        .ok();
+    refresh();
+    let r = ask();
+    assert!(r.stdout.contains("www.pem: revoked"), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Reason: keyCompromise"), "{}", r.stdout);
+    // A certificate the database does not know: cfssl's 200 + unauthorized.
+    d.write("other.json", r#"{"CN":"other","hosts":["other.example"]}"#);
+    let o = d.cfssl(&["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "other.json"]);
+    d.save(&o, "cert", "other.pem");
+    let r = d.openssl(&["ocsp", "-issuer", "ca.pem", "-cert", "other.pem", "-url", &url, "-noverify"]);
+    assert!(
+        (r.stdout.clone() + &r.stderr).contains("unauthorized"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let pid = server.id().to_string();
+    common::run("kill", d.tmp.path(), &["-TERM", &pid], b"");
+    let status = server.wait().unwrap();
+    assert!(status.success(), "ocspserve exit: {status:?}");
+}

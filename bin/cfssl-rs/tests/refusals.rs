@@ -13,7 +13,6 @@ const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("info", "certinfo -cert"),
     ("serve", "network half"),
     ("scan", "openssl s_client"),
-    ("ocspserve", "network half"),
     ("multirootca", "network half"),
 ];
 

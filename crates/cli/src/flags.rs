@@ -276,6 +276,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-review", &["json"]),
     ("ocspdump", &["db-config"]),
     ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
+    ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
     ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
     ("revoke", &["db-config", "serial", "aki", "reason"]),
     ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),

@@ -77,6 +77,7 @@ pub static COMMANDS: &[Command] = &[
     command("man", &usage::MAN),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),
+    command("ocspserve", &usage::OCSPSERVE),
     command("ocspsign", &usage::OCSPSIGN),
     command("print-defaults", &usage::PRINT_DEFAULTS),
     command("revoke", &usage::REVOKE),

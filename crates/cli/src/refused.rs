@@ -72,11 +72,6 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
         "it probes remote TLS servers, which an offline tool does not do",
         "use `openssl s_client -connect host:443 </dev/null` (or a TLS scanner such as testssl.sh)",
     ),
-    entry(
-        "ocspserve",
-        NETWORK,
-        "publish revocations as a CRL with `cfssl-rs gencrl`, or answer OCSP with `openssl ocsp -port`",
-    ),
 ];
 
 /// The refused command called `name`.

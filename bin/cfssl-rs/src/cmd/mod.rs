@@ -30,6 +30,7 @@ pub mod k8s_sign;
 pub mod man;
 pub mod ocspdump;
 pub mod ocsprefresh;
+pub mod ocspserve;
 pub mod ocspsign;
 pub mod password;
 pub mod print_defaults;
@@ -63,6 +64,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "man" => man::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
+        "ocspserve" => ocspserve::run,
         "ocspsign" => ocspsign::run,
         "print-defaults" => print_defaults::run,
         "revoke" => revoke::run,
