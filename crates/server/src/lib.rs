@@ -28,7 +28,7 @@
 //!   other paths get Go's `404 page not found`; a bad `%` escape gets Go's `400 Bad
 //!   Request`. Under a mount other than `/`, GET works (docs/differences.md #23).
 //! * Header names go out in Go's canonical spelling (`Cache-Control`, `Etag`) and in the
-//!   responder's order; hyper adds `Date` and `Content-Length` as Go's server does.
+//!   responder's order; `Date` and `Content-Length` follow, as Go's server writes them.
 //! * Log lines (`Registering OCSP responder handler`, `Now listening on …`, the responder's
 //!   `No response found …`) are handed to the caller's [`LogSink`] as
 //!   [`Note`]s; the library never prints.

@@ -2,7 +2,7 @@
 //!
 //! cfssl registers its handlers on Go's default `ServeMux`, so a request that matches no
 //! handler, or whose path does not unescape, gets Go's canned answers. We reproduce their
-//! status, headers and bodies (hyper adds `Date` and `Content-Length`, as Go does).
+//! status, headers and bodies (`Date` and `Content-Length` are added after, as Go does).
 
 use http_body_util::Full;
 use hyper::body::Bytes;

@@ -128,6 +128,40 @@ pub(crate) async fn bind(host: &str, port: u16) -> Result<TcpListener, ServerErr
     })
 }
 
+/// Adds `Date` and `Content-Length` after the handler's headers, as Go's server writes
+/// them (hyper would add them too, but before headers of its own such as `Connection`,
+/// where Go writes them after). A 304 gets no `Content-Length`, as in Go (RFC 9110 §15.4.5).
+fn add_date_and_length(response: &mut Response<Full<Bytes>>) {
+    use hyper::body::Body;
+    use hyper::header::{CONTENT_LENGTH, DATE, HeaderValue};
+    let length = response.body().size_hint().exact();
+    let status = response.status();
+    let headers = response.headers_mut();
+    if !headers.contains_key(DATE) {
+        if let Ok(value) = HeaderValue::from_str(&http_date(time::OffsetDateTime::now_utc())) {
+            headers.insert(DATE, value);
+        }
+    }
+    let body_allowed = !(status.is_informational()
+        || status == hyper::StatusCode::NO_CONTENT
+        || status == hyper::StatusCode::NOT_MODIFIED);
+    if body_allowed && !headers.contains_key(CONTENT_LENGTH) {
+        if let Some(length) = length {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+    }
+}
+
+/// Go's `http.TimeFormat` (RFC 9110 §5.6.7 IMF-fixdate): `Sun, 06 Dec 2026 04:55:01 GMT`.
+fn http_date(now: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    now.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_default()
+}
+
 /// When a byte last moved on a connection, in milliseconds since `start`.
 #[derive(Clone, Debug)]
 struct Activity {
@@ -274,7 +308,11 @@ pub(crate) async fn serve<H, F>(
         let handler = handler.clone();
         let service = service_fn(move |request| {
             let answer = handler(request);
-            async move { Ok::<_, Infallible>(answer.await) }
+            async move {
+                let mut response = answer.await;
+                add_date_and_length(&mut response);
+                Ok::<_, Infallible>(response)
+            }
         });
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
@@ -303,4 +341,22 @@ pub(crate) async fn serve<H, F>(
     drop(listener);
     let _ = tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await;
     connections.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_imf_fixdate() {
+        let t = time::macros::datetime!(2026-12-06 04:55:01.7 UTC);
+        assert_eq!(http_date(t), "Sun, 06 Dec 2026 04:55:01 GMT");
+    }
+
+    #[test]
+    fn hosts_join_like_go() {
+        assert_eq!(join_host_port("127.0.0.1", 8888), "127.0.0.1:8888");
+        assert_eq!(join_host_port("::1", 80), "[::1]:80");
+        assert_eq!(join_host_port("", 8888), ":8888");
+    }
 }
