@@ -137,18 +137,19 @@ fn add_date_and_length(response: &mut Response<Full<Bytes>>) {
     let length = response.body().size_hint().exact();
     let status = response.status();
     let headers = response.headers_mut();
-    if !headers.contains_key(DATE) {
-        if let Ok(value) = HeaderValue::from_str(&http_date(time::OffsetDateTime::now_utc())) {
-            headers.insert(DATE, value);
-        }
+    if !headers.contains_key(DATE)
+        && let Ok(value) = HeaderValue::from_str(&http_date(time::OffsetDateTime::now_utc()))
+    {
+        headers.insert(DATE, value);
     }
     let body_allowed = !(status.is_informational()
         || status == hyper::StatusCode::NO_CONTENT
         || status == hyper::StatusCode::NOT_MODIFIED);
-    if body_allowed && !headers.contains_key(CONTENT_LENGTH) {
-        if let Some(length) = length {
-            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-        }
+    if body_allowed
+        && !headers.contains_key(CONTENT_LENGTH)
+        && let Some(length) = length
+    {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
     }
 }
 
