@@ -409,3 +409,25 @@ fn bind_errors_name_the_address() {
         format!("listen tcp 127.0.0.1:{port}: bind: address already in use")
     );
 }
+
+/// Past `max_connections`, a new client waits (in the accept queue) until a slot frees:
+/// here the silent client holding the only slot is dropped by the header read timeout.
+#[test]
+fn connections_past_the_limit_wait_for_a_slot() {
+    let limits = Limits {
+        max_connections: 1,
+        ..quick_limits()
+    };
+    let server = start(file_source(), "/", limits);
+    let _silent = TcpStream::connect(server.addr).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let answer = exchange(server.addr, &format!("GET /{LEAF1_REQUEST} HTTP/1.1"), b"");
+    assert_eq!(answer.status, 200);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    server.stop().unwrap();
+}
