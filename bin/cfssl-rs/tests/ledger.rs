@@ -888,8 +888,15 @@ fn ocspserve_answers_openssl_from_the_database() {
     let (serial, aki) = leaf(&d, "www", &[]);
     let refresh = || {
         d.cfssl(&[
-            "ocsprefresh", "-db-config", "db.json", "-ca", "ca.pem", "-responder", "ocsp.pem",
-            "-responder-key", "ocsp-key.pem",
+            "ocsprefresh",
+            "-db-config",
+            "db.json",
+            "-ca",
+            "ca.pem",
+            "-responder",
+            "ocsp.pem",
+            "-responder-key",
+            "ocsp-key.pem",
         ])
         .ok();
     };
@@ -919,19 +926,55 @@ fn ocspserve_answers_openssl_from_the_database() {
         ])
     };
     let r = ask();
-    assert!(r.stdout.contains("www.pem: good"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("www.pem: good"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     assert!(r.stderr.contains("Response verify OK"), "{}", r.stderr);
-    d.cfssl(&["revoke", "-db-config", "db.json", "-serial", &serial, "-aki", &aki, "-reason", "keyCompromise"])
-        .ok();
+    d.cfssl(&[
+        "revoke",
+        "-db-config",
+        "db.json",
+        "-serial",
+        &serial,
+        "-aki",
+        &aki,
+        "-reason",
+        "keyCompromise",
+    ])
+    .ok();
     refresh();
     let r = ask();
-    assert!(r.stdout.contains("www.pem: revoked"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("www.pem: revoked"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     assert!(r.stdout.contains("Reason: keyCompromise"), "{}", r.stdout);
     // A certificate the database does not know: cfssl's 200 + unauthorized.
     d.write("other.json", r#"{"CN":"other","hosts":["other.example"]}"#);
-    let o = d.cfssl(&["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "other.json"]);
+    let o = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "other.json",
+    ]);
     d.save(&o, "cert", "other.pem");
-    let r = d.openssl(&["ocsp", "-issuer", "ca.pem", "-cert", "other.pem", "-url", &url, "-noverify"]);
+    let r = d.openssl(&[
+        "ocsp",
+        "-issuer",
+        "ca.pem",
+        "-cert",
+        "other.pem",
+        "-url",
+        &url,
+        "-noverify",
+    ]);
     assert!(
         (r.stdout.clone() + &r.stderr).contains("unauthorized"),
         "{}{}",
