@@ -1515,3 +1515,46 @@ fn etcd_mutual_tls_with_cfssl_rs_certificates() {
     );
     drop(processes);
 }
+
+/// `k8s-sign -db-config`: the certificate handed back in `status.certificate` is the one
+/// recorded, with the object's identity as CN and the CA label of `-label`.
+#[test]
+fn k8s_sign_records_the_certificate() {
+    require_tool("sqlite3");
+    let d = Dir::new();
+    sign_setup(&d);
+    d.write(
+        "db.json",
+        r#"{"driver":"sqlite3","data_source":"certs.db"}"#,
+    );
+    d.cfssl(&["db", "init", "-db-config", "db.json"]).ok();
+    make_csr(&d, "jane", &format!(r#"{{"CN":"jane",{EC}}}"#));
+    let r = d.cfssl(&[
+        "k8s-csr",
+        "-json",
+        "-name",
+        "jane",
+        "-signer",
+        CLIENT_SIGNER,
+        "jane.csr",
+    ]);
+    let mut object = r.json();
+    object["status"] = json!({"conditions": [{"type": "Approved", "status": "True"}]});
+    let r = k8s_sign(
+        &d,
+        &object.to_string(),
+        &["-db-config", "db.json", "-label", "k8s"],
+    );
+    let signed = status_certificate(&d, &r, "jane.pem");
+    let pem = String::from_utf8(b64_field(&signed, "/status/certificate")).unwrap();
+    let rows = tool(
+        &d,
+        "sqlite3",
+        &[
+            "certs.db",
+            "select ca_label, common_name, status, pem from certificates",
+        ],
+        b"",
+    );
+    assert_eq!(rows.stdout, format!("k8s|jane|good|{pem}\n"));
+}
