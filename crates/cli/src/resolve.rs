@@ -125,9 +125,64 @@ pub fn decryption_error(e: KeyError, source: &str) -> CliError {
     }
 }
 
+/// `-revoked-at` of `ocspsign`: `now`, or a date `YYYY-MM-DD` (midnight UTC), as cfssl reads
+/// it (docs/cfssl-lifecycle.md §5.2).
+///
+/// # Errors
+/// Anything else, naming the value.
+pub fn revocation_time(
+    text: &str,
+    now: time::OffsetDateTime,
+) -> Result<time::OffsetDateTime, CliError> {
+    if text == "now" {
+        return Ok(now);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| {
+            CliError::plain(format!(
+                "-revoked-at {text}: not \"now\" nor a date of the form YYYY-MM-DD (e.g. 2026-12-01)"
+            ))
+        })
+}
+
+/// `-expiring` of `db list`: whole days (`30d`) or a Go duration (`720h`).
+///
+/// # Errors
+/// Anything else, naming the value.
+pub fn expiry_window(text: &str) -> Result<time::Duration, CliError> {
+    if let Some(days) = text.strip_suffix('d')
+        && let Ok(days) = days.parse::<u32>()
+    {
+        return Ok(time::Duration::days(i64::from(days)));
+    }
+    text.parse::<cfssl_config::GoDuration>()
+        .map(|d| d.as_time_duration())
+        .map_err(|_| {
+            CliError::Usage(format!(
+                "-expiring {text}: use days (30d) or a Go duration (720h)"
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_windows() {
+        let now = time::macros::datetime!(2026-12-06 12:00 UTC);
+        assert_eq!(revocation_time("now", now), Ok(now));
+        assert_eq!(
+            revocation_time("2026-01-02", now),
+            Ok(time::macros::datetime!(2026-01-02 0:00 UTC))
+        );
+        assert!(revocation_time("2026/01/02", now).is_err());
+        assert_eq!(expiry_window("30d"), Ok(time::Duration::days(30)));
+        assert_eq!(expiry_window("36h"), Ok(time::Duration::hours(36)));
+        assert!(expiry_window("soon").is_err());
+    }
 
     #[test]
     fn hostname_lists() {

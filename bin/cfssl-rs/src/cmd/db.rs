@@ -5,7 +5,6 @@
 
 use cfssl_ca::ListFilter;
 use cfssl_ca::ledger::{Listed, inventory, inventory_table};
-use cfssl_config::GoDuration;
 
 use super::support::{now, open_db};
 use super::{CliError, Context};
@@ -47,7 +46,7 @@ fn list(ctx: &mut Context<'_>, db: &mut cfssl_ca::Db) -> Result<(), CliError> {
     }
     let window = match flags.expiring.as_str() {
         "" => None,
-        text => Some(parse_window(text)?),
+        text => Some(cfssl_cli::resolve::expiry_window(text)?),
     };
     let listed = inventory(db, &filter, window, now())?;
     let text = if flags.json {
@@ -68,20 +67,4 @@ fn list(ctx: &mut Context<'_>, db: &mut cfssl_ca::Db) -> Result<(), CliError> {
         "{expiring} certificate(s) expire within {}, {outliving} outlive their issuer",
         flags.expiring
     )))
-}
-
-/// `-expiring`: a Go duration (`720h`) or whole days (`30d`).
-fn parse_window(text: &str) -> Result<time::Duration, CliError> {
-    if let Some(days) = text.strip_suffix('d')
-        && let Ok(days) = days.parse::<u32>()
-    {
-        return Ok(time::Duration::days(i64::from(days)));
-    }
-    text.parse::<GoDuration>()
-        .map(|d| d.as_time_duration())
-        .map_err(|_| {
-            CliError::Usage(format!(
-                "-expiring {text}: use days (30d) or a Go duration (720h)"
-            ))
-        })
 }

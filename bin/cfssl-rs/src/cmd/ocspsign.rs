@@ -29,7 +29,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let status = match ctx.flags.status.as_str() {
         "revoked" => CertificateStatus::Revoked {
             reason: reason_code(ctx)?,
-            at: revoked_at(&ctx.flags.revoked_at)?,
+            at: cfssl_cli::resolve::revocation_time(&ctx.flags.revoked_at, now()).inspect_err(
+                |_| crate::critical!("Malformed revocation time: {}", ctx.flags.revoked_at),
+            )?,
         },
         other => CertificateStatus::from_cfssl(other, now(), 0).map_err(cfssl_ca::CaError::from)?,
     };
@@ -53,20 +55,4 @@ pub fn ocsp_signer(ctx: &Context<'_>) -> Result<OcspSigner, CliError> {
     let key = load_key(ctx, key_spec, "responder-key")?;
     OcspSigner::new(issuer, responder, key, ctx.flags.interval)
         .map_err(|e| cfssl_ca::CaError::from(e).into())
-}
-
-/// `-revoked-at`: `now`, or a date `YYYY-MM-DD` (midnight UTC), with cfssl's error texts.
-fn revoked_at(text: &str) -> Result<time::OffsetDateTime, CliError> {
-    if text == "now" {
-        return Ok(now());
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, &format)
-        .map(|d| d.midnight().assume_utc())
-        .map_err(|_| {
-            crate::critical!("Malformed revocation time: {text}");
-            CliError::plain(format!(
-                "-revoked-at {text}: not \"now\" nor a date of the form YYYY-MM-DD (e.g. 2026-12-01)"
-            ))
-        })
 }
