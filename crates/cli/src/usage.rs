@@ -137,8 +137,8 @@ fn flag_syntax_note() -> String {
     wrap(&format!(
         "Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which cfssl-rs refuses (no remote signer, certificate \
-         database or TLS server yet).",
+         cfssl does, except {}, which cfssl-rs refuses (no remote signer or TLS server \
+         yet).",
         refused.join(", ")
     ))
 }
