@@ -436,7 +436,7 @@ pub static DB: Help = Help {
 
 /// `key` (our extension): M-of-N backup of a key file.
 pub static KEY: Help = Help {
-    summary: "back a key file up as M-of-N shares, or restore it from M of them",
+    summary: "back a key file up as M-of-N shares, or restore it",
     synopsis: &[
         "split -m M -n N -key KEY -out DIR",
         "combine [-out FILE] SHARE...",
