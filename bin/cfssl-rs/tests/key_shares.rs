@@ -132,6 +132,26 @@ fn the_restored_key_signs_what_the_original_ca_verifies() {
         openssl_fingerprint(&d, "restored.pem")
     );
     assert_eq!(split_fp, logged_fingerprint(&r));
+    // …and the certificate's key gives the same value, without the private key at all.
+    let pubkey = d.openssl(&["x509", "-in", &ca, "-pubkey", "-noout"]);
+    pubkey.ok();
+    d.write("ca-pub.pem", &pubkey.stdout);
+    d.openssl(&[
+        "pkey",
+        "-pubin",
+        "-in",
+        "ca-pub.pem",
+        "-outform",
+        "DER",
+        "-out",
+        "ca-pub.der",
+    ])
+    .ok();
+    let sum = common::run("sha256sum", d.tmp.path(), &["ca-pub.der"], b"");
+    assert_eq!(
+        split_fp,
+        format!("SHA256:{}", sum.stdout.split_whitespace().next().unwrap())
+    );
 
     d.write(
         "leaf.json",

@@ -444,8 +444,7 @@ pub static KEY: Help = Help {
     arguments: &[
         Argument {
             name: "ACTION",
-            about: "split: cut -key into -n share files in -out, any -m of which restore it; \
-                    combine: restore the key from share files",
+            about: "split: write -n shares of -key into -out; combine: restore it from SHAREs",
             values: Values::OneOf(&["split", "combine"]),
         },
         Argument {
