@@ -235,6 +235,7 @@ fn split_parameters_are_checked() {
     split("1", "3", &key).fails_with("the threshold must be at least 2 shares (-m 1)");
     split("3", "256", &key).fails_with("at most 255 shares can be made (-n 256)");
     split("2", "3", &ca).fails_with("not a private key");
+    split("2", "-3", &key).fails_with("the numbers of shares cannot be negative");
     split("2", "3", "missing.pem").fails_with("open missing.pem: no such file or directory");
     assert!(
         !d.path("s").exists(),

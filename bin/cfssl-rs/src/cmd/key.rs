@@ -44,9 +44,13 @@ fn split(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "key split needs -m (shares needed to restore) and -n (shares to make)".into(),
         ));
     }
-    // Out-of-range values are the library's to name; a negative one is its "too small".
-    let threshold = usize::try_from(flags.m).unwrap_or(0);
-    let count = usize::try_from(flags.n).unwrap_or(usize::MAX);
+    // Other out-of-range values are the library's to name.
+    let (Ok(threshold), Ok(count)) = (usize::try_from(flags.m), usize::try_from(flags.n)) else {
+        return Err(CliError::Usage(format!(
+            "-m {} -n {}: the numbers of shares cannot be negative",
+            flags.m, flags.n
+        )));
+    };
     let key_file = Zeroizing::new(super::read_file(&flags.key)?);
     let made = cfssl_shares::split(&key_file, threshold, count).map_err(shares_error)?;
 
