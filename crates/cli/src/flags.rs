@@ -255,6 +255,9 @@ define_flags! {
     ext context "context": Str = "", "kubeconfig context name (default USER@CLUSTER)";
     ext expiring "expiring": Str = "", "list only certificates that expire within this time (e.g. 30d, 720h) and exit 1 if there are any";
     ext ca_label "ca-label": Str = "", "list only certificates recorded with this CA label";
+    ext m "m": Int = "0", "key split: how many shares restore the key (the threshold M, at least 2)";
+    ext n "n": Int = "0", "key split: how many shares to make (N, at most 255)";
+    ext out "out": Str = "", "key split: the directory the shares are written to; key combine: the key file to write (else stdout)";
 }
 
 /// The flags each command reads, in the order its help lists them (every command also
@@ -274,6 +277,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
+    ("key", &["m", "n", "key", "out"]),
     ("ocspdump", &["db-config"]),
     ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
@@ -310,6 +314,7 @@ pub static PATH_FLAGS: &[&str] = &[
     "responder",
     "responder-key",
     "responses",
+    "out",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then

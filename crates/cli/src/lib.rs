@@ -74,6 +74,7 @@ pub static COMMANDS: &[Command] = &[
     command("k8s-kubeconfig", &usage::K8S_KUBECONFIG),
     command("k8s-review", &usage::K8S_REVIEW),
     command("k8s-sign", &usage::K8S_SIGN),
+    command("key", &usage::KEY),
     command("man", &usage::MAN),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),

@@ -434,6 +434,35 @@ pub static DB: Help = Help {
     extension: true,
 };
 
+/// `key` (our extension): M-of-N backup of a key file.
+pub static KEY: Help = Help {
+    summary: "back a key file up as M-of-N shares, or restore it",
+    synopsis: &[
+        "split -m M -n N -key KEY -out DIR",
+        "combine [-out FILE] SHARE...",
+    ],
+    arguments: &[
+        Argument {
+            name: "ACTION",
+            about: "split: write -n shares of -key into -out; combine: restore it from SHAREs",
+            values: Values::OneOf(&["split", "combine"]),
+        },
+        Argument {
+            name: "SHARE",
+            about: "a share file written by key split (combine takes M or more)",
+            values: Values::Path,
+        },
+    ],
+    notes: "Shamir's secret sharing over the key file's bytes as stored: an encrypted key \
+            is split as is and its\npassword stays separate. split writes DIR/NAME-share-I-of-N.txt \
+            (mode 0600, never over an existing file);\ncombine restores the file byte for byte, \
+            to -out (mode 0600, never over an existing file) or stdout.\nBoth log the key's \
+            fingerprint: SHA-256 of its public key's DER SubjectPublicKeyInfo, as printed by\n\
+            openssl pkey -in KEY -pubout -outform DER | sha256sum\n(for an encrypted key, \
+            SHA-256 of the file: sha256sum KEY). See docs/key-shares.md.",
+    extension: true,
+};
+
 /// `version`.
 pub static VERSION: Help = Help {
     summary: "print out the version of cfssl-rs",

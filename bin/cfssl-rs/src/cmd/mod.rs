@@ -27,6 +27,7 @@ pub mod k8s_csr;
 pub mod k8s_kubeconfig;
 pub mod k8s_review;
 pub mod k8s_sign;
+pub mod key;
 pub mod man;
 pub mod ocspdump;
 pub mod ocsprefresh;
@@ -61,6 +62,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "k8s-kubeconfig" => k8s_kubeconfig::run,
         "k8s-review" => k8s_review::run,
         "k8s-sign" => k8s_sign::run,
+        "key" => key::run,
         "man" => man::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
