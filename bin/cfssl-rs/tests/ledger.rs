@@ -211,6 +211,47 @@ fn a_row_that_cannot_be_written_means_no_certificate() {
         "www.json",
     ])
     .fails_with(r#"sql: unknown driver "nosuch" (forgotten import?)"#);
+    // A missing or unparsable db-config, a read-only database: cfssl's codes, nothing printed.
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-db-config",
+        "missing.json",
+        "www.json",
+    ])
+    .fails_with(r#"{"code":5200,"message":"could not read configuration file"}"#);
+    d.write("junk.json", "nonsense");
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-db-config",
+        "junk.json",
+        "www.json",
+    ])
+    .fails_with(r#"{"code":5200,"message":"failed to unmarshal configuration: invalid character"#);
+    d.write("rw.json", DB_JSON);
+    d.cfssl(&["db", "init", "-db-config", "rw.json"]).ok();
+    d.write(
+        "ro.json",
+        r#"{"driver":"sqlite3","data_source":"file:certs.db?mode=ro"}"#,
+    );
+    d.cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-db-config",
+        "ro.json",
+        "www.json",
+    ])
+    .fails_with(r#"{"code":11000,"message":"attempt to write a readonly database"}"#);
     // Commands that record nothing refuse -db-config; so does -initca.
     d.cfssl(&["selfsign", "-db-config", "db.json", "www", "www.json"])
         .fails_with("-db-config: `selfsign` neither records nor reads");
