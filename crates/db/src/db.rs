@@ -158,17 +158,7 @@ impl Db {
                 }
             }
             Ok(())
-        })?;
-        if driver == Driver::Sqlite3 {
-            // A database we create gets sqlite's write-ahead log: one sync per commit instead
-            // of the rollback journal's several, which is what keeps recording a certificate
-            // near a millisecond (bench/run). The log is folded back into the file when the
-            // last connection closes — at the end of every cfssl-rs command — and cfssl's
-            // go-sqlite3 reads such files as they are. A database someone else created keeps
-            // its own journal mode.
-            self.backend()?.batch("PRAGMA journal_mode=WAL")?;
-        }
-        Ok(())
+        })
     }
 
     /// The names of the tables in the database (the current schema for postgres).

@@ -14,9 +14,8 @@
 //! process keeps writing. With the rollback journal every commit syncs (about 14 ms per
 //! single-row transaction on the test machine), so four processes × 250 single inserts keep
 //! the file busy for about 14 s; the timeout is set well above such bursts. The journal mode is left as the file has it (cfssl's files use the
-//! default rollback journal): switching a user's database to WAL would change the files next
-//! to it and is not ours to decide. A database `db init` creates is ours, and starts in WAL
-//! mode (see `Db::init`).
+//! default rollback journal); switching a user's database to WAL would change the files next
+//! to it and is not ours to decide.
 
 use std::time::Duration;
 
