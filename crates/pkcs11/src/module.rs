@@ -108,6 +108,10 @@ pub(crate) fn find_token(
         let info = ctx
             .get_token_info(slot)
             .map_err(|e| token_error("C_GetTokenInfo", e))?;
+        // An uninitialised token (SoftHSM always offers one free slot) holds no keys.
+        if !info.token_initialized() {
+            continue;
+        }
         let label = info.label().trim_end().to_owned();
         seen.push(format!("\"{label}\""));
         let wanted = |want: &Option<String>, have: &str| {
