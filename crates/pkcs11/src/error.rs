@@ -217,3 +217,35 @@ pub(crate) fn describe(err: &cryptoki::error::Error) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_codes() {
+        let err = Pkcs11Error::TokenNotFound {
+            wanted: "token=\"Root CA\"".to_owned(),
+            seen: vec![],
+        };
+        assert_eq!(
+            err.to_string(),
+            "no PKCS#11 token matches token=\"Root CA\"; tokens seen: none"
+        );
+        assert_eq!(err.code(), 2000);
+        let err = Pkcs11Error::NoModule {
+            module_name: Some("opensc".to_owned()),
+        };
+        assert!(err.to_string().contains("module-name=opensc"), "{err}");
+        let mismatch = Pkcs11Error::SignatureCheckFailed {
+            against: ISSUER_KEY,
+            reason: String::new(),
+        };
+        assert_eq!(mismatch.code(), 2300);
+        let fault = Pkcs11Error::SignatureCheckFailed {
+            against: OWN_KEY,
+            reason: String::new(),
+        };
+        assert_eq!(fault.code(), 2000);
+    }
+}

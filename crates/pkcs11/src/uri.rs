@@ -235,10 +235,14 @@ impl Pkcs11Uri {
             }
             "pin-source" => {
                 let text = text_value(name, raw)?;
-                let path = text
-                    .strip_prefix("file://")
-                    .or_else(|| text.strip_prefix("file:"))
-                    .ok_or_else(|| uri_error(name, "only file:PATH is supported"))?;
+                // file:/p and file:///p (RFC 8089 §2); file://host/p names another machine.
+                let path = match text.strip_prefix("file://") {
+                    Some(rest) if rest.starts_with('/') => rest,
+                    Some(_) => return Err(uri_error(name, "file://HOST/… is not supported")),
+                    None => text
+                        .strip_prefix("file:")
+                        .ok_or_else(|| uri_error(name, "only file:PATH is supported"))?,
+                };
                 if path.is_empty() {
                     return Err(uri_error(name, "names no file"));
                 }
@@ -494,6 +498,14 @@ mod tests {
             "pin-source"
         );
         assert_eq!(refused("pkcs11:object=a?module-path=").0, "module-path");
+        assert_eq!(
+            refused("pkcs11:object=a?pin-source=file://host/pin").0,
+            "pin-source"
+        );
+        assert_eq!(
+            parse("pkcs11:object=a?pin-source=file:///etc/pin").pin_source,
+            Some(PinSource::File(PathBuf::from("/etc/pin")))
+        );
         assert_eq!(refused("pkcs11:object=a#frag").0, "#");
     }
 
