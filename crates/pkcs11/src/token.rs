@@ -839,6 +839,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn token_keys_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<TokenKey>();
+    }
+
+    #[test]
     fn digest_info_prefixes_are_the_der_of_rfc8017() {
         // DigestInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }: the prefix plus the
         // digest must parse as a whole SEQUENCE whose last element is the digest.
