@@ -102,7 +102,8 @@ fn tools_available() -> bool {
     false
 }
 
-/// Runs `body` in a child process of this test binary with a fresh token labelled `name`;
+/// Runs `body` in a child process of this test binary with a fresh token; `name` must be the
+/// calling test's function name (the child runs just that test) and labels the token;
 /// `mechanisms` is SoftHSM's `slots.mechanisms` setting (`ALL`, or `-CKM_X,CKM_Y` to remove;
 /// SoftHSM 2.6.1 ignores the first name after the `-`, so the lists start with CKM_MD5, which
 /// no test needs). Token labels are at most 32 bytes: the label is the name cut to that.
@@ -578,5 +579,36 @@ fn a_uri_matching_two_tokens_is_ambiguous() {
             matches!(err, Pkcs11Error::AmbiguousToken { count: 2, .. }),
             "{err}"
         );
+    });
+}
+
+/// Two keys of one token open at once (the second login finds the user logged in), used
+/// from two threads; `library-*` and `slot-id` attributes select or refuse.
+#[test]
+fn two_keys_at_once_and_library_attributes() {
+    with_token("two_keys_at_once_and_library_attributes", "ALL", |t| {
+        let first = t.generate("first", &[1], KeySpec::EcdsaP256).unwrap();
+        let second = t.generate("second", &[2], KeySpec::Ed25519).unwrap();
+        std::thread::scope(|s| {
+            for key in [&first, &second] {
+                s.spawn(move || {
+                    for _ in 0..20 {
+                        key.sign(b"from a thread").unwrap();
+                    }
+                });
+            }
+        });
+
+        let key = t
+            .open(&t.uri("library-manufacturer=SoftHSM;object=first"))
+            .unwrap();
+        assert_eq!(key.label(), "first");
+        let err = t
+            .open(&t.uri("library-manufacturer=Snake%20Oil;object=first"))
+            .unwrap_err();
+        assert!(matches!(err, Pkcs11Error::LibraryMismatch { .. }), "{err}");
+        assert!(err.to_string().contains("module says \"SoftHSM\""), "{err}");
+        let err = t.open(&t.uri("slot-id=12345;object=first")).unwrap_err();
+        assert!(matches!(err, Pkcs11Error::TokenNotFound { .. }), "{err}");
     });
 }
