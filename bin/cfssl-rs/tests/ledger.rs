@@ -1027,3 +1027,73 @@ fn ocspserve_answers_openssl_from_the_database() {
     let status = server.wait().unwrap();
     assert!(status.success(), "ocspserve exit: {status:?}");
 }
+
+/// A database another writer keeps locked beyond the busy timeout (`CFSSL_DB_BUSY_TIMEOUT`):
+/// cfssl's 11000 `database is locked`, no certificate printed, exit 1; once the lock is gone
+/// the same command records and prints.
+#[test]
+fn a_locked_database_beyond_the_timeout_prints_nothing() {
+    use std::io::Write;
+    require_tool("sqlite3");
+    let d = ledger();
+    d.write("w.json", r#"{"CN":"w","hosts":["w.example"]}"#);
+    let mut holder = std::process::Command::new("sqlite3")
+        .arg("certs.db")
+        .current_dir(d.tmp.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = holder.stdin.take().unwrap();
+    stdin.write_all(b"BEGIN IMMEDIATE;\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let sign = |env: &[(&str, &str)]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
+            .args([
+                "gencert",
+                "-ca",
+                "ca.pem",
+                "-ca-key",
+                "ca-key.pem",
+                "-db-config",
+                "db.json",
+                "w.json",
+            ])
+            .current_dir(d.tmp.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = sign(&[("CFSSL_DB_BUSY_TIMEOUT", "500ms")]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains(r#"{"code":11000,"message":"database is locked"}"#),
+        "{stderr}"
+    );
+    let (code, _, stderr) = sign(&[("CFSSL_DB_BUSY_TIMEOUT", "soon")]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("CFSSL_DB_BUSY_TIMEOUT=soon: not a duration"),
+        "{stderr}"
+    );
+    stdin.write_all(b"COMMIT;\n.quit\n").unwrap();
+    drop(stdin);
+    holder.wait().unwrap();
+    let (code, stdout, stderr) = sign(&[("CFSSL_DB_BUSY_TIMEOUT", "500ms")]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("BEGIN CERTIFICATE"));
+    assert_eq!(
+        sqlite(
+            &d,
+            "select count(*) from certificates where common_name = 'w'"
+        ),
+        "1\n"
+    );
+}

@@ -46,6 +46,7 @@ pub struct Db {
     driver: Driver,
     data_source: String,
     mysql_dsn: Option<Dsn>,
+    busy_timeout: std::time::Duration,
     conn: Option<Box<dyn Backend + Send>>,
 }
 
@@ -72,8 +73,16 @@ impl Db {
             driver,
             data_source: config.data_source.clone(),
             mysql_dsn,
+            busy_timeout: crate::sqlite::BUSY_TIMEOUT,
             conn: None,
         })
+    }
+
+    /// How long a sqlite statement waits for another process's lock before failing with
+    /// `database is locked` (default [`crate::sqlite::BUSY_TIMEOUT`]). Takes effect on the
+    /// connection made after the call; the other drivers wait as their servers do.
+    pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) {
+        self.busy_timeout = timeout;
     }
 
     /// The driver.
@@ -90,7 +99,7 @@ impl Db {
     fn backend(&mut self) -> Result<&mut (dyn Backend + Send), DbError> {
         if self.conn.is_none() {
             let conn: Box<dyn Backend + Send> = match self.driver {
-                Driver::Sqlite3 => Box::new(Sqlite::open(&self.data_source)?),
+                Driver::Sqlite3 => Box::new(Sqlite::open(&self.data_source, self.busy_timeout)?),
                 Driver::Postgres => Box::new(Postgres::connect(&self.data_source)?),
                 Driver::Mysql => {
                     let dsn = match &self.mysql_dsn {

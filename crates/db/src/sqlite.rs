@@ -36,13 +36,13 @@ pub(crate) struct Sqlite {
 impl Sqlite {
     /// Opens (creating it when missing, as go-sqlite3 does) the database at `data_source`:
     /// a path relative to the current directory, `:memory:`, or a `file:` URI.
-    pub(crate) fn open(data_source: &str) -> Result<Self, DbError> {
+    pub(crate) fn open(data_source: &str, busy_timeout: Duration) -> Result<Self, DbError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(data_source, flags).map_err(driver_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(driver_error)?;
+        conn.busy_timeout(busy_timeout).map_err(driver_error)?;
         // The bundled sqlite is built with foreign keys on by default; go-sqlite3's is not, and
         // cfssl never turns them on, so an OCSP row for a certificate that is not in the table
         // is accepted (docs/cfssl-lifecycle.md §1.2).

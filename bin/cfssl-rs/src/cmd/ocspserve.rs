@@ -28,7 +28,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     } else if !flags.db_config.is_empty() {
         let config = cfssl_ca::DbConfig::load(&flags.db_config)
             .map_err(|e| CliError::plain(format!("unable to read configuration file: {e}")))?;
-        let db = cfssl_ca::Db::open(&config).map_err(cfssl_ca::CaError::from)?;
+        let mut db = cfssl_ca::Db::open(&config).map_err(cfssl_ca::CaError::from)?;
+        if let Some(timeout) = super::support::db_busy_timeout()? {
+            db.set_busy_timeout(timeout);
+        }
         OcspSource::Db(DbSource::new(db))
     } else {
         return Err(CliError::plain(

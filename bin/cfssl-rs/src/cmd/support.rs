@@ -220,9 +220,33 @@ pub fn open_db(ctx: &Context<'_>) -> Result<Option<cfssl_ca::Db>, CliError> {
         return Ok(None);
     }
     let config = cfssl_ca::DbConfig::load(path).map_err(cfssl_ca::CaError::from)?;
-    Ok(Some(
-        cfssl_ca::Db::open(&config).map_err(cfssl_ca::CaError::from)?,
-    ))
+    let mut db = cfssl_ca::Db::open(&config).map_err(cfssl_ca::CaError::from)?;
+    if let Some(timeout) = db_busy_timeout()? {
+        db.set_busy_timeout(timeout);
+    }
+    Ok(Some(db))
+}
+
+/// `CFSSL_DB_BUSY_TIMEOUT` (a Go duration such as `5s`): how long to wait for another
+/// process's lock on a SQLite database (default 60 s).
+pub fn db_busy_timeout() -> Result<Option<std::time::Duration>, CliError> {
+    const VARIABLE: &str = "CFSSL_DB_BUSY_TIMEOUT";
+    let Some(text) = std::env::var_os(VARIABLE) else {
+        return Ok(None);
+    };
+    let text = text.to_string_lossy();
+    let bad = || {
+        CliError::plain(format!(
+            "{VARIABLE}={text}: not a duration such as 5s or 2m"
+        ))
+    };
+    let duration = text
+        .parse::<cfssl_config::GoDuration>()
+        .map_err(|_| bad())?
+        .as_time_duration();
+    std::time::Duration::try_from(duration)
+        .map(Some)
+        .map_err(|_| bad())
 }
 
 /// Records new certificates in the `-db-config` database, if any, before they are printed
