@@ -958,7 +958,10 @@ fn ocspserve_answers_openssl_from_the_database() {
         }
         line.clear();
     }
-    assert!(!address.is_empty(), "no address logged");
+    if address.is_empty() {
+        let _ = server.kill();
+        panic!("no address logged");
+    }
     let url = format!("http://{address}");
     let ask = || {
         d.openssl(&[
@@ -1026,6 +1029,52 @@ fn ocspserve_answers_openssl_from_the_database() {
     common::run("kill", d.tmp.path(), &["-TERM", &pid], b"");
     let status = server.wait().unwrap();
     assert!(status.success(), "ocspserve exit: {status:?}");
+
+    // The same answers from `ocspdump`'s output served with -responses.
+    let dump = d.cfssl(&["ocspdump", "-db-config", "db.json"]);
+    dump.ok();
+    d.write("responses.txt", &dump.stdout);
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
+        .args(["ocspserve", "-responses", "responses.txt", "-port", "0"])
+        .current_dir(d.tmp.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut address = String::new();
+    let mut line = String::new();
+    let mut log = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 {
+        log.push_str(&line);
+        if let Some(rest) = line.split("Now listening on ").nth(1) {
+            address = rest.trim().to_owned();
+            break;
+        }
+        line.clear();
+    }
+    if !log.contains("Read 1 OCSP responses") || log.matches("Registering OCSP").count() != 1 {
+        let _ = server.kill();
+        panic!("{log}");
+    }
+    let url = format!("http://{address}");
+    let r = d.openssl(&[
+        "ocsp", "-issuer", "ca.pem", "-cert", "www.pem", "-url", &url, "-CAfile", "ca.pem",
+        "-VAfile", "ocsp.pem",
+    ]);
+    assert!(
+        r.stdout.contains("www.pem: revoked"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(r.stderr.contains("Response verify OK"), "{}", r.stderr);
+    common::run(
+        "kill",
+        d.tmp.path(),
+        &["-TERM", &server.id().to_string()],
+        b"",
+    );
+    assert!(server.wait().unwrap().success());
 }
 
 /// A database another writer keeps locked beyond the busy timeout (`CFSSL_DB_BUSY_TIMEOUT`):
@@ -1096,4 +1145,117 @@ fn a_locked_database_beyond_the_timeout_prints_nothing() {
         ),
         "1\n"
     );
+}
+
+/// Bad input to the OCSP and inventory commands: each a clear error, exit 1, nothing on
+/// stdout, and neither the database nor the folder changed.
+#[test]
+fn bad_input_to_the_ocsp_and_db_commands_changes_nothing() {
+    let d = ledger();
+    leaf(&d, "www", &[]);
+    let files = d.files();
+    let rows = || {
+        sqlite(
+            &d,
+            "select count(*) from certificates; select count(*) from ocsp_responses",
+        )
+    };
+    let before = rows();
+    let responder = [
+        "-ca",
+        "ca.pem",
+        "-responder",
+        "ocsp.pem",
+        "-responder-key",
+        "ocsp-key.pem",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        let mut args = vec!["ocspsign"];
+        args.extend_from_slice(&responder);
+        args.extend_from_slice(extra);
+        args
+    };
+    for (args, error) in [
+        (with(&[]), "open : no such file or directory"),
+        (
+            with(&["-cert", "www.pem", "-status", "bogus"]),
+            r#"{"code":8200,"message":"Invalid revocation status"}"#,
+        ),
+        (
+            with(&[
+                "-cert",
+                "www.pem",
+                "-status",
+                "revoked",
+                "-reason",
+                "1",
+                "-revoked-at",
+                "2026/01/02",
+            ]),
+            "-revoked-at 2026/01/02: not \"now\" nor a date",
+        ),
+        (
+            vec!["ocsprefresh", "-db-config", "db.json", "-ca", "ca.pem"],
+            "need responder certificate (provide with -responder)",
+        ),
+        (
+            vec!["ocsprefresh", "-ca", "ca.pem"],
+            "need DB config file (provide with -db-config)",
+        ),
+        (
+            vec!["ocspdump"],
+            "need DB config file (provide with -db-config)",
+        ),
+        (vec!["ocspserve"], "no response file or db-config provided"),
+        (
+            vec!["ocspserve", "-responses", "missing.txt"],
+            "unable to read response file: open missing.txt",
+        ),
+        (
+            vec!["ocspserve", "-db-config", "db.json", "-port", "70000"],
+            "-port 70000: not a TCP port",
+        ),
+        (
+            vec!["ocspserve", "-db-config", "db.json", "extra"],
+            "argument is provided but not defined",
+        ),
+        (
+            vec![
+                "revoke",
+                "-db-config",
+                "db.json",
+                "-serial",
+                "1",
+                "-aki",
+                "ab",
+                "-label",
+                "L",
+            ],
+            "-label: `revoke` records no certificate",
+        ),
+        (
+            vec!["db", "frob", "-db-config", "db.json"],
+            "db: unknown action \"frob\"",
+        ),
+        (
+            vec!["db", "init", "-db-config", "db.json", "-json"],
+            "db init takes only -db-config",
+        ),
+        (
+            vec!["db", "list", "-db-config", "db.json", "-expiring", "soon"],
+            "-expiring soon: use days (30d)",
+        ),
+        (
+            vec!["db", "list", "-db-config", "db.json", "-status", "expired"],
+            "-status expired: use good or revoked",
+        ),
+        (
+            vec!["db", "list"],
+            "need DB config file (provide with -db-config)",
+        ),
+    ] {
+        d.cfssl(&args).fails_with(error);
+    }
+    assert_eq!(rows(), before);
+    assert_eq!(d.files(), files);
 }

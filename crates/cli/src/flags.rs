@@ -288,12 +288,13 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
 ];
 
-/// Whether `command` reads `-db-config` (its [`COMMAND_FLAGS`] entry lists it). Given to
-/// any other command it is refused: the user expects something recorded or read.
-pub fn reads_db_config(command: &str) -> bool {
+/// Whether `command` reads the flag `flag` (its [`COMMAND_FLAGS`] entry lists it). Used
+/// for the flags whose presence promises something — `-db-config` (a record) and `-label`
+/// (the record's CA label) — which are refused where nothing would honour them.
+pub fn reads(command: &str, flag: &str) -> bool {
     COMMAND_FLAGS
         .iter()
-        .any(|(name, flags)| *name == command && flags.contains(&"db-config"))
+        .any(|(name, flags)| *name == command && flags.contains(&flag))
 }
 
 /// The flags every command reads (cfssl lists `-loglevel` in every command's usage).

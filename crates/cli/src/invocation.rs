@@ -71,11 +71,20 @@ pub fn parse(args: &[String]) -> Invocation {
     if let Some(refused) = parsed.flags.first_unsupported() {
         return fail(format!("{refused}\n"), 1);
     }
-    if !parsed.flags.db_config.is_empty() && !flags::reads_db_config(command.name) {
+    if !parsed.flags.db_config.is_empty() && !flags::reads(command.name, "db-config") {
         return fail(
             format!(
                 "-db-config: `{}` neither records nor reads certificates in a database; \
                  drop -db-config\n",
+                command.name
+            ),
+            1,
+        );
+    }
+    if !parsed.flags.label.is_empty() && !flags::reads(command.name, "label") {
+        return fail(
+            format!(
+                "-label: `{}` records no certificate, so there is no CA label to set; drop -label\n",
                 command.name
             ),
             1,
@@ -152,6 +161,12 @@ mod tests {
             outcome(&["sign", "-db-config", "x", "-label", "L"]),
             ("run sign".into(), 0)
         );
+        let (text, status) = outcome(&["revoke", "-db-config", "x", "-label", "L"]);
+        assert!(
+            text.starts_with("-label: `revoke` records no certificate"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
         let (text, status) = outcome(&["selfsign", "-db-config", "x"]);
         assert!(
             text.starts_with("-db-config: `selfsign` neither records"),

@@ -11,23 +11,35 @@ use super::{CliError, Context};
 
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    // The action and its flags are checked before the database is opened.
     let action = ctx.args.pop_only()?;
+    let given = &ctx.flags.given;
+    match action.as_str() {
+        "init" if given.expiring || given.status || given.ca_label || given.json => {
+            return Err(CliError::Usage(
+                "db init takes only -db-config; -expiring, -status, -ca-label and -json are \
+                 for db list"
+                    .into(),
+            ));
+        }
+        "init" | "list" => {}
+        other => {
+            return Err(CliError::Usage(format!(
+                "db: unknown action {other:?}; use `db init` or `db list`"
+            )));
+        }
+    }
     let Some(mut db) = open_db(ctx)? else {
         return Err(CliError::plain(
             "need DB config file (provide with -db-config)",
         ));
     };
-    match action.as_str() {
-        "init" => {
-            db.init().map_err(cfssl_ca::CaError::from)?;
-            crate::info!("created cfssl's certificate database tables");
-            Ok(())
-        }
-        "list" => list(ctx, &mut db),
-        other => Err(CliError::Usage(format!(
-            "db: unknown action {other:?}; use `db init` or `db list`"
-        ))),
+    if action == "list" {
+        return list(ctx, &mut db);
     }
+    db.init().map_err(cfssl_ca::CaError::from)?;
+    crate::info!("created cfssl's certificate database tables");
+    Ok(())
 }
 
 fn list(ctx: &mut Context<'_>, db: &mut cfssl_ca::Db) -> Result<(), CliError> {

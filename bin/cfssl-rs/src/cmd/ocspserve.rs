@@ -15,7 +15,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         return Err(CliError::Usage(NO_ARGUMENTS.into()));
     }
     let flags = &ctx.flags;
+    let port = u16::try_from(flags.port)
+        .map_err(|_| CliError::Usage(format!("-port {}: not a TCP port (0-65535)", flags.port)))?;
     // -responses wins over -db-config, as in cfssl.
+    if !flags.responses.is_empty() && !flags.db_config.is_empty() {
+        crate::warning!(
+            "both -responses and -db-config given: answering from {} only, as cfssl does",
+            flags.responses
+        );
+    }
     let source = if !flags.responses.is_empty() {
         let text = read_file(&flags.responses)
             .map_err(|e| CliError::plain(format!("unable to read response file: {e}")))?;
@@ -39,18 +47,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
              -responses or -db-config flags",
         ));
     };
-    let port = u16::try_from(flags.port)
-        .map_err(|_| CliError::Usage(format!("-port {}: not a TCP port (0-65535)", flags.port)))?;
     let mut config = OcspServeConfig::new(flags.address.clone(), port, source);
     config.path = flags.path.clone();
-    crate::info!("Registering OCSP responder handler");
     run_ocsp_server_blocking(
         config,
         |note| match note.level {
             NoteLevel::Info => crate::info!("{}", note.message),
             NoteLevel::Error => crate::error!("{}", note.message),
         },
-        |address| crate::info!("Now listening on {address}"),
+        // cfssl_server logs `Registering OCSP responder handler` and `Now listening on …`.
+        |_| {},
     )
     .map_err(|e| cfssl_cli::coded(e.code(), e.to_string()))
 }
