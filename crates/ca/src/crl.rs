@@ -3,7 +3,7 @@
 //! docs/differences.md #14), with a serial list read strictly (docs/differences.md #16) and
 //! an issuer that must be a CA with cRLSign.
 
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use cfssl_signer::{ParsedCertificate, crl};
 use time::{Duration, OffsetDateTime};
 
@@ -19,8 +19,8 @@ pub struct GenCrl {
     pub serials: String,
     /// The CA certificate.
     pub ca: ParsedCertificate,
-    /// Its key, decoded.
-    pub key: PrivateKey,
+    /// Its key: a key file's, or a token's.
+    pub key: Box<dyn SigningKey>,
     /// Time to nextUpdate; `None` for [`DEFAULT_LIFETIME`].
     pub lifetime: Option<Duration>,
 }
@@ -32,14 +32,14 @@ pub struct GenCrl {
 /// against nothing), [`CaError::SerialList`] for a bad line, [`CaError::Sign`] for an
 /// issuer without cRLSign or a non-positive lifetime.
 pub fn gencrl(input: &GenCrl, now: OffsetDateTime) -> Result<Vec<u8>, CaError> {
-    if !input.ca.public_key.matches(&input.key) {
+    if !input.ca.public_key.matches(input.key.as_ref()) {
         return Err(CaError::CrlKeyMismatch);
     }
     let serials = crl::parse_serial_list(&input.serials).map_err(CaError::SerialList)?;
     Ok(crl::build(
         &serials,
         &input.ca,
-        &input.key,
+        input.key.as_ref(),
         now,
         input.lifetime.unwrap_or(DEFAULT_LIFETIME),
     )?)

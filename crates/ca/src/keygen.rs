@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cfssl_csr::{CertificateRequest, CsrError, GeneratedCsr};
-use cfssl_keys::{KeyError, KeySpec, PrivateKey};
+use cfssl_keys::{KeyError, KeySpec, PrivateKey, SigningKey};
 
 use crate::note::{Log, Note};
 use crate::{CaError, RequestError};
@@ -58,6 +58,26 @@ pub fn new_key_and_csr(
     Ok(KeyAndCsr { key, csr })
 }
 
+/// [`new_key_and_csr`] with the key made by `make_key` instead (e.g. inside a PKCS#11 token,
+/// where it stays): the same notes, the CSR signed by the new key.
+///
+/// # Errors
+/// The request's key settings, `make_key`'s error, or the CSR.
+pub fn new_key_and_csr_with<K: SigningKey>(
+    request: &CertificateRequest,
+    make_key: impl FnOnce(KeySpec) -> Result<K, KeyError>,
+    log: &mut dyn Log,
+) -> Result<(K, GeneratedCsr), RequestError> {
+    log.note(Note::Info("received CSR".into()));
+    log.note(Note::Info(format!(
+        "generating key: {}",
+        request.key.describe()
+    )));
+    let key = make_key(request.key.spec()?)?;
+    let csr = csr_for_key(&key, request, log)?;
+    Ok((key, csr))
+}
+
 /// The CSR for `request` signed by `key` (`gencsr`, re-keying, renewing).
 ///
 /// Notes: the CSR's warnings (changed hosts), then `encoded CSR`, or cfssl's
@@ -66,7 +86,7 @@ pub fn new_key_and_csr(
 /// # Errors
 /// What [`cfssl_csr::generate`] refuses.
 pub fn csr_for_key(
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     request: &CertificateRequest,
     log: &mut dyn Log,
 ) -> Result<GeneratedCsr, CsrError> {

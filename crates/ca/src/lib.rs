@@ -87,9 +87,9 @@ mod selfsign;
 pub use crl::{DEFAULT_LIFETIME as DEFAULT_CRL_LIFETIME, GenCrl, gencrl};
 pub use error::{CaError, RequestError};
 pub use issue::{GenCert, NO_HOSTS_WARNING, SignBatch, gencert, sign, sign_batch, sign_new_csr};
-pub use keygen::{KeyAndCsr, csr_for_key, genkey, new_key_and_csr};
+pub use keygen::{KeyAndCsr, csr_for_key, genkey, new_key_and_csr, new_key_and_csr_with};
 pub use note::{Discard, Log, Note};
-pub use root::{InitCa, Rekey, Rekeyed, Renew, init_ca, rekey, renew};
+pub use root::{InitCa, Rekey, Rekeyed, Renew, init_ca, init_ca_with_new_key, rekey, renew};
 pub use selfsign::{DEFAULT_EXPIRY as SELFSIGN_DEFAULT_EXPIRY, SelfSign, selfsign};
 
 // The types the inputs and results are made of, so that a caller needs only this crate.

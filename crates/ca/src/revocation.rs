@@ -9,7 +9,7 @@
 //! (docs/differences.md #26).
 
 use cfssl_db::{CertificateRecord, Db};
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use cfssl_ocsp::{CertificateStatus, OcspSignRequest, OcspSigner};
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::crl::{CrlEntry, RevokedSerial, build_with_entries};
@@ -77,7 +77,7 @@ pub fn stored_certificate(
 pub fn crl_from_db(
     db: &mut Db,
     ca: &ParsedCertificate,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     now: OffsetDateTime,
     lifetime: Duration,
     log: &mut dyn Log,

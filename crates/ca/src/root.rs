@@ -4,11 +4,11 @@
 //! request's `ca` block (docs/cfssl-compat.md §5.9–§5.13).
 
 use cfssl_csr::CertificateRequest;
-use cfssl_keys::PrivateKey;
+use cfssl_keys::{KeyError, KeySpec, SigningKey};
 use cfssl_signer::{Issued, ParsedCertificate, initca};
 use time::OffsetDateTime;
 
-use crate::keygen::{KeyAndCsr, csr_for_key, new_key_and_csr};
+use crate::keygen::{KeyAndCsr, csr_for_key, new_key_and_csr, new_key_and_csr_with};
 use crate::note::{self, Log, Note};
 use crate::{CaError, Generated};
 
@@ -25,8 +25,8 @@ pub struct InitCa {
 pub struct Rekey {
     /// The root's subject and `ca` block (its `key` settings are unused).
     pub request: CertificateRequest,
-    /// The root's key, decoded.
-    pub key: PrivateKey,
+    /// The root's key: a key file's, or a token's.
+    pub key: Box<dyn SigningKey>,
 }
 
 /// A re-made root: the certificate and the CSR made with the existing key.
@@ -44,8 +44,8 @@ pub struct Rekeyed {
 pub struct Renew {
     /// The root to renew.
     pub certificate: ParsedCertificate,
-    /// Its key.
-    pub key: PrivateKey,
+    /// Its key: a key file's, or a token's.
+    pub key: Box<dyn SigningKey>,
 }
 
 /// cfssl's `initca.New`: key, CSR and self-signed root.
@@ -81,6 +81,40 @@ pub fn init_ca(
     })
 }
 
+/// `gencert -initca -key-uri pkcs11:…` (and `genkey -initca -key-uri`): a root for a key
+/// made elsewhere, by `make_key`, e.g. inside a PKCS#11 token. Everything [`init_ca`] does, in
+/// the same order: the CA policy (with `ca.backdate` and `crl_url`) and the request are
+/// checked before `make_key` runs, so a bad request makes no key; then the CSR and the root
+/// are signed by the new key. Returns the key with the root.
+///
+/// # Errors
+/// As [`init_ca`]; `make_key`'s error as [`CaError::Request`].
+pub fn init_ca_with_new_key<K: SigningKey>(
+    request: &CertificateRequest,
+    make_key: impl FnOnce(KeySpec) -> Result<K, KeyError>,
+    now: OffsetDateTime,
+    log: &mut dyn Log,
+) -> Result<(K, Rekeyed), CaError> {
+    let policy = initca::ca_policy(request, true)?;
+    for n in &policy.notes {
+        log.note(Note::Info(n.clone()));
+    }
+    log.note(Note::Info("generate received request".into()));
+    request
+        .validate_for_ca()
+        .map_err(|reason| CaError::InvalidCaRequest { reason })?;
+    let (key, csr) = new_key_and_csr_with(request, make_key, log)?;
+    let certificate = initca::self_sign(&csr.verified()?, &key, &policy, now)?;
+    note::issued(log, &certificate);
+    Ok((
+        key,
+        Rekeyed {
+            certificate,
+            csr_pem: csr.pem,
+        },
+    ))
+}
+
 /// A new root certificate for an existing key (cfssl's `initca.NewFromSigner`).
 ///
 /// Notes: the CA policy's notes, those of [`csr_for_key`], then the certificate's warnings
@@ -93,8 +127,8 @@ pub fn rekey(input: &Rekey, now: OffsetDateTime, log: &mut dyn Log) -> Result<Re
     for n in &policy.notes {
         log.note(Note::Info(n.clone()));
     }
-    let csr = csr_for_key(&input.key, &input.request, log)?;
-    let certificate = initca::self_sign(&csr.verified()?, &input.key, &policy, now)?;
+    let csr = csr_for_key(input.key.as_ref(), &input.request, log)?;
+    let certificate = initca::self_sign(&csr.verified()?, input.key.as_ref(), &policy, now)?;
     note::issued(log, &certificate);
     Ok(Rekeyed {
         certificate,
@@ -111,10 +145,10 @@ pub fn rekey(input: &Rekey, now: OffsetDateTime, log: &mut dyn Log) -> Result<Re
 /// A certificate that is not a CA, a key that is not its key (2300), a CSR that cannot be
 /// made, a refused certificate.
 pub fn renew(input: &Renew, now: OffsetDateTime, log: &mut dyn Log) -> Result<Issued, CaError> {
-    let request = initca::renewal_request(&input.certificate, &input.key)?;
+    let request = initca::renewal_request(&input.certificate, input.key.as_ref())?;
     let policy = initca::ca_policy(&request, false)?;
-    let csr = csr_for_key(&input.key, &request, log)?;
-    let certificate = initca::self_sign(&csr.verified()?, &input.key, &policy, now)?;
+    let csr = csr_for_key(input.key.as_ref(), &request, log)?;
+    let certificate = initca::self_sign(&csr.verified()?, input.key.as_ref(), &policy, now)?;
     note::issued(log, &certificate);
     Ok(certificate)
 }

@@ -185,7 +185,7 @@ define_flags! {
     flag cert "cert": Str = "", "Client certificate that contains the public key";
     flag csr "csr": Str = "", "Certificate signature request file for new public key";
     flag ca "ca": Str = "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'";
-    flag ca_key "ca-key": Str = "", "CA private key -- accepts '[file:]fname' or 'env:varname'";
+    flag ca_key "ca-key": Str = "", "CA private key -- accepts '[file:]fname' or 'env:varname'; cfssl-rs: or a pkcs11: URI naming a key in a token";
     flag tls_cert "tls-cert": Str = "", "Other endpoint CA to set up TLS protocol";
     flag tls_key "tls-key": Str = "", "Other endpoint CA private key";
     flag mutual_tls_ca "mutual-tls-ca": Str = "", "Mutual TLS - require clients be signed by this CA ";
@@ -213,7 +213,7 @@ define_flags! {
     flag label "label": Str = "", "key label to use in remote CFSSL server";
     flag authkey "authkey": Str = "", "key to authenticate requests to remote CFSSL server";
     flag responder "responder": Str = "", "Certificate for OCSP responder";
-    flag responder_key "responder-key": Str = "", "private key for OCSP responder certificate";
+    flag responder_key "responder-key": Str = "", "private key for OCSP responder certificate; cfssl-rs: or a pkcs11: URI naming a key in a token";
     flag status "status": Str = "good", "Status of the certificate: good, revoked, unknown";
     flag reason "reason": Str = "0", "Reason code for revocation";
     flag revoked_at "revoked-at": Str = "now", "Date of revocation (YYYY-MM-DD)";
@@ -257,6 +257,7 @@ define_flags! {
     ext ca_label "ca-label": Str = "", "list only certificates recorded with this CA label";
     ext m "m": Int = "0", "key split: how many shares restore the key (the threshold M, at least 2)";
     ext n "n": Int = "0", "key split: how many shares to make (N, at most 255)";
+    ext key_uri "key-uri": Str = "", "make the new private key inside the PKCS#11 token this pkcs11: URI names (object= is its label, id= its CKA_ID); no key is printed or written";
     ext out "out": Str = "", "key split: the directory the shares are written to; key combine: the key file to write (else stdout)";
 }
 
@@ -268,12 +269,12 @@ define_flags! {
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri"]),
     ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file"]),
     ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
     ("gencrl", &["password-file"]),
     ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
-    ("genkey", &["initca", "cn", "encrypt-key", "password-file"]),
+    ("genkey", &["initca", "cn", "encrypt-key", "password-file", "key-uri"]),
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),

@@ -8,7 +8,7 @@
 //! block) — replaced by the DelegationUsage extension when `delegation_enabled` is set,
 //! a cfssl bug kept for compatibility — then the request's own `extensions`.
 
-use cfssl_keys::{PrivateKey, PublicKey};
+use cfssl_keys::{PublicKey, SigningKey};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{ID_CE_BASIC_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME};
 use const_oid::db::rfc5912::ID_EXTENSION_REQ;
@@ -85,7 +85,10 @@ impl GeneratedCsr {
 
 /// Builds and signs the CSR for `request` with `key` (cfssl's `csr.Generate`). The `key`
 /// block of the request is not consulted: the caller made `key` from it (or loaded one).
-pub fn generate(key: &PrivateKey, request: &CertificateRequest) -> Result<GeneratedCsr, CsrError> {
+pub fn generate(
+    key: &dyn SigningKey,
+    request: &CertificateRequest,
+) -> Result<GeneratedCsr, CsrError> {
     let subject = request.subject()?;
     let classified = SubjectAltNames::classify(&request.hosts)?;
     let mut extensions = Vec::new();
@@ -142,7 +145,7 @@ pub fn generate(key: &PrivateKey, request: &CertificateRequest) -> Result<Genera
 
 /// Builds and signs a CSR for an explicit subject and extension list.
 pub fn sign_request(
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     subject: &SubjectName,
     extensions: &[Extension],
 ) -> Result<Vec<u8>, CsrError> {

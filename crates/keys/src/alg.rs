@@ -76,6 +76,27 @@ pub(crate) enum SigAlg {
 }
 
 impl SigAlg {
+    /// cfssl's choice for a key (docs/cfssl-compat.md §5.5): RSA ≥ 4096 bits SHA-512, ≥ 3072
+    /// SHA-384, ≥ 2048 SHA-256, smaller SHA-1; ECDSA with the hash matching the curve.
+    pub(crate) fn for_key(key: crate::KeyAlgorithm) -> SigAlg {
+        use crate::{Curve, KeyAlgorithm};
+        match key {
+            KeyAlgorithm::Rsa { bits } => SigAlg::Rsa(if bits >= 4096 {
+                Hash::Sha512
+            } else if bits >= 3072 {
+                Hash::Sha384
+            } else if bits >= 2048 {
+                Hash::Sha256
+            } else {
+                Hash::Sha1
+            }),
+            KeyAlgorithm::Ecdsa(Curve::P256) => SigAlg::Ecdsa(Hash::Sha256),
+            KeyAlgorithm::Ecdsa(Curve::P384) => SigAlg::Ecdsa(Hash::Sha384),
+            KeyAlgorithm::Ecdsa(Curve::P521) => SigAlg::Ecdsa(Hash::Sha512),
+            KeyAlgorithm::Ed25519 => SigAlg::Ed25519,
+        }
+    }
+
     pub(crate) fn from_oid(oid: &ObjectIdentifier) -> Option<SigAlg> {
         let alg = match *oid {
             SHA1_WITH_RSA => SigAlg::Rsa(Hash::Sha1),

@@ -97,6 +97,15 @@ pub enum KeyError {
     /// An Ed25519 signature did not verify.
     #[error("x509: Ed25519 verification failure")]
     Ed25519Verification,
+    /// A key held outside this process (a PKCS#11 token) failed: `message` names the token,
+    /// the object and the operation; `code` is cfssl's code for it.
+    #[error("{message}")]
+    External {
+        /// cfssl's error code.
+        code: u32,
+        /// What failed, where.
+        message: String,
+    },
 }
 
 impl KeyError {
@@ -122,6 +131,7 @@ impl KeyError {
             | KeyError::InvalidEncryptionParameters(_) => Some(2100),
             KeyError::UnsupportedKeyType => Some(2200),
             KeyError::KeyMismatch => Some(2300),
+            KeyError::External { code, .. } => Some(*code),
             KeyError::UnsupportedAlgorithm
             | KeyError::Encoding
             | KeyError::SigningFailed

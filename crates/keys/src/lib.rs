@@ -33,7 +33,8 @@
 //!   Ed25519 tried in that order. Codes 2002, 2003, 2100, 2200 (docs/cfssl-compat.md §7.1).
 //! * Signature algorithm by key (docs/cfssl-compat.md §5.5): RSA ≥ 4096 SHA-512, ≥ 3072 SHA-384,
 //!   ≥ 2048 SHA-256, below SHA-1, always PKCS#1 v1.5 with NULL parameters; ECDSA with the
-//!   hash matching the curve; Ed25519.
+//!   hash matching the curve; Ed25519. One rule for keys in memory and in tokens
+//!   ([`KeyAlgorithm::signature_algorithm`]); [`SigningKey`] is what signs, wherever the key is.
 //! * Subject key identifier: SHA-1 of the subjectPublicKey bits of the re-encoded public key
 //!   (RFC 5280 §4.2.1.2 method 1; docs/cfssl-compat.md §5.2).
 //! * Secret material is zeroized on drop and never printed (`Debug` shows the key type only);
@@ -48,9 +49,11 @@ mod pem;
 mod private;
 mod public;
 mod rng;
+mod signing;
 mod spec;
 
 pub use error::KeyError;
 pub use private::PrivateKey;
 pub use public::{Curve, KeyAlgorithm, PublicKey};
+pub use signing::SigningKey;
 pub use spec::KeySpec;

@@ -17,9 +17,9 @@ use signature::Signer;
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
-use crate::alg::{Hash, ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SigAlg};
+use crate::alg::{ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SigAlg};
 use crate::public::{Curve, Inner as PublicInner};
-use crate::{KeyError, KeySpec, PublicKey, encrypted, pem, rng};
+use crate::{KeyAlgorithm, KeyError, KeySpec, PublicKey, encrypted, pem, rng};
 
 /// PEM label of a PKCS#1 RSA key (RFC 7468 does not list it; OpenSSL and Go use it).
 const RSA_LABEL: &str = "RSA PRIVATE KEY";
@@ -296,24 +296,14 @@ impl PrivateKey {
     }
 
     fn default_sig_alg(&self) -> SigAlg {
-        match &self.0 {
-            Inner::Rsa(key) => {
-                let bits = key.n().bit_width_vartime();
-                SigAlg::Rsa(if bits >= 4096 {
-                    Hash::Sha512
-                } else if bits >= 3072 {
-                    Hash::Sha384
-                } else if bits >= 2048 {
-                    Hash::Sha256
-                } else {
-                    Hash::Sha1
-                })
-            }
-            Inner::P256(_) => SigAlg::Ecdsa(Hash::Sha256),
-            Inner::P384(_) => SigAlg::Ecdsa(Hash::Sha384),
-            Inner::P521(_) => SigAlg::Ecdsa(Hash::Sha512),
-            Inner::Ed25519(_) => SigAlg::Ed25519,
-        }
+        let algorithm = match self.spec() {
+            KeySpec::Rsa { bits } => KeyAlgorithm::Rsa { bits },
+            KeySpec::EcdsaP256 => KeyAlgorithm::Ecdsa(Curve::P256),
+            KeySpec::EcdsaP384 => KeyAlgorithm::Ecdsa(Curve::P384),
+            KeySpec::EcdsaP521 => KeyAlgorithm::Ecdsa(Curve::P521),
+            KeySpec::Ed25519 => KeyAlgorithm::Ed25519,
+        };
+        SigAlg::for_key(algorithm)
     }
 
     /// Signs `message` with [`PrivateKey::signature_algorithm`] and returns what goes inside

@@ -84,6 +84,16 @@ impl KeyAlgorithm {
             KeyAlgorithm::Ed25519 => "ed25519".to_owned(),
         }
     }
+
+    /// The signature algorithm cfssl signs with for such a key (docs/cfssl-compat.md §5.5):
+    /// RSA ≥ 4096 bits sha512WithRSAEncryption, ≥ 3072 sha384WithRSAEncryption, ≥ 2048
+    /// sha256WithRSAEncryption, smaller sha1WithRSAEncryption (all with NULL parameters);
+    /// ECDSA P-256/384/521 ecdsa-with-SHA256/384/512; Ed25519 (no parameters).
+    ///
+    /// One rule for every [`crate::SigningKey`], wherever its private half lives.
+    pub fn signature_algorithm(&self) -> spki::AlgorithmIdentifierOwned {
+        crate::alg::SigAlg::for_key(*self).identifier()
+    }
 }
 
 #[derive(Clone)]
@@ -289,7 +299,7 @@ impl PublicKey {
     }
 
     /// Whether `key` is the private half of this public key.
-    pub fn matches(&self, key: &crate::PrivateKey) -> bool {
+    pub fn matches(&self, key: &dyn crate::SigningKey) -> bool {
         key.public_key() == *self
     }
 

@@ -2,7 +2,7 @@
 //! byte for byte as docs/cfssl-lifecycle.md §5.1 describes it: the checks in cfssl's order,
 //! then one `BasicOCSPResponse` laid out as Go lays it out.
 
-use cfssl_keys::{KeyAlgorithm, PrivateKey};
+use cfssl_keys::{KeyAlgorithm, SigningKey};
 use cfssl_signer::ParsedCertificate;
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5912::{SHA_1_WITH_RSA_ENCRYPTION, SHA_256_WITH_RSA_ENCRYPTION};
@@ -91,7 +91,7 @@ impl<'a> OcspSignRequest<'a> {
 pub struct OcspSigner {
     issuer: ParsedCertificate,
     responder: ParsedCertificate,
-    key: PrivateKey,
+    key: Box<dyn SigningKey>,
     interval: Duration,
     /// The issuer's subjectPublicKey BIT STRING contents, hashed into issuerKeyHash.
     issuer_key_bits: Vec<u8>,
@@ -109,17 +109,28 @@ impl OcspSigner {
     pub fn new(
         issuer: ParsedCertificate,
         responder: ParsedCertificate,
-        key: PrivateKey,
+        key: impl SigningKey + 'static,
         interval: Duration,
     ) -> Result<OcspSigner, OcspError> {
-        if !responder.public_key.matches(&key) {
+        Self::with_key(issuer, responder, Box::new(key), interval)
+    }
+
+    /// [`OcspSigner::new`] for a key already boxed: a key file's or a token's, chosen at
+    /// run time.
+    pub fn with_key(
+        issuer: ParsedCertificate,
+        responder: ParsedCertificate,
+        key: Box<dyn SigningKey>,
+        interval: Duration,
+    ) -> Result<OcspSigner, OcspError> {
+        if !responder.public_key.matches(key.as_ref()) {
             return Err(OcspError::ResponderKeyMismatch);
         }
         if interval <= Duration::ZERO {
             return Err(OcspError::InvalidInterval(interval));
         }
         let issuer_key_bits = raw_subject_public_key(&issuer.der)?;
-        let signature_algorithm = response_signature_algorithm(&key);
+        let signature_algorithm = response_signature_algorithm(key.as_ref());
         Ok(OcspSigner {
             issuer,
             responder,
@@ -243,7 +254,7 @@ impl OcspSigner {
 /// Go's `x/crypto/ocsp` picks the algorithm from the key alone: RSA is always
 /// sha256WithRSAEncryption (unlike certificates, where the size decides, docs/cfssl-compat.md
 /// §5.5); ECDSA follows the curve; Ed25519 is Ed25519 (docs/cfssl-lifecycle.md §5.1).
-fn response_signature_algorithm(key: &PrivateKey) -> AlgorithmIdentifierOwned {
+fn response_signature_algorithm(key: &dyn SigningKey) -> AlgorithmIdentifierOwned {
     match key.public_key().algorithm() {
         KeyAlgorithm::Rsa { .. } => AlgorithmIdentifierOwned {
             oid: SHA_256_WITH_RSA_ENCRYPTION,

@@ -69,7 +69,9 @@ pub enum Pkcs11Error {
         labels: Vec<String>,
     },
     /// The token needs a PIN and none was given (no `pin-source`, no callback answer).
-    #[error("token \"{token}\" needs a PIN: use pin-source=file:PATH or enter it when asked")]
+    #[error(
+        "token \"{token}\" needs a PIN: use pin-source=file:PATH in the URI, set CFSSL_PKCS11_PIN, or enter it when asked on a terminal"
+    )]
     PinRequired {
         /// The token label.
         token: String,
@@ -134,9 +136,9 @@ pub enum Pkcs11Error {
         count: usize,
     },
     /// Key generation found an object with the label or id already there.
-    #[error("token \"{token}\" already holds an object with {wanted}; choose another label and id")]
+    #[error("token \"{token}\" already holds an object with {wanted}; choose another")]
     ObjectExists {
-        /// The label/id asked for.
+        /// The label or id that is taken.
         wanted: String,
         /// The token label.
         token: String,
@@ -193,6 +195,17 @@ impl Pkcs11Error {
                 ..
             } => 2300,
             _ => 2000,
+        }
+    }
+}
+
+/// Token failures travel through `cfssl_keys::SigningKey` as [`cfssl_keys::KeyError::External`],
+/// keeping their message and cfssl code.
+impl From<Pkcs11Error> for cfssl_keys::KeyError {
+    fn from(e: Pkcs11Error) -> Self {
+        cfssl_keys::KeyError::External {
+            code: e.code(),
+            message: e.to_string(),
         }
     }
 }

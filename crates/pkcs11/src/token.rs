@@ -13,7 +13,7 @@
 use core::fmt;
 use std::sync::Mutex;
 
-use cfssl_keys::{Curve, KeyAlgorithm, KeySpec, PublicKey};
+use cfssl_keys::{Curve, KeyAlgorithm, KeyError, KeySpec, PublicKey};
 use const_oid::ObjectIdentifier;
 use cryptoki::context::Pkcs11;
 use cryptoki::mechanism::eddsa::{EddsaParams, EddsaSignatureScheme};
@@ -251,17 +251,23 @@ impl TokenKey {
         let token = module::find_token(&ctx, uri, &path)?;
         let session = module::open_session(&ctx, &token, uri, access.pin, true)?;
 
-        let wanted = describe_object(Some(new.label), Some(new.id));
-        for template in [
-            vec![Attribute::Label(new.label.as_bytes().to_vec())],
-            vec![Attribute::Id(new.id.to_vec())],
+        // Name only the attribute that is taken: the other may be one the caller made up.
+        for (template, taken) in [
+            (
+                Attribute::Label(new.label.as_bytes().to_vec()),
+                describe_object(Some(new.label), None),
+            ),
+            (
+                Attribute::Id(new.id.to_vec()),
+                describe_object(None, Some(new.id)),
+            ),
         ] {
             let found = session
-                .find_objects(&template)
+                .find_objects(&[template])
                 .map_err(|e| token_error("C_FindObjects", e))?;
             if !found.is_empty() {
                 return Err(Pkcs11Error::ObjectExists {
-                    wanted,
+                    wanted: taken,
                     token: token.label.clone(),
                 });
             }
@@ -410,27 +416,38 @@ impl TokenKey {
     }
 
     /// The signature algorithm cfssl would use with this key (docs/cfssl-compat.md §5.5),
-    /// the same choice as `cfssl_keys::PrivateKey::signature_algorithm`.
+    /// the one rule of `cfssl_keys::KeyAlgorithm::signature_algorithm`.
     pub fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
-        self.default_sig_alg().identifier()
+        self.public.algorithm().signature_algorithm()
     }
 
     fn default_sig_alg(&self) -> SigAlg {
-        match self.public.algorithm() {
-            KeyAlgorithm::Rsa { bits } => SigAlg::Rsa(if bits >= 4096 {
-                Hash::Sha512
-            } else if bits >= 3072 {
-                Hash::Sha384
-            } else if bits >= 2048 {
-                Hash::Sha256
-            } else {
-                Hash::Sha1
-            }),
-            KeyAlgorithm::Ecdsa(Curve::P256) => SigAlg::Ecdsa(Hash::Sha256),
-            KeyAlgorithm::Ecdsa(Curve::P384) => SigAlg::Ecdsa(Hash::Sha384),
-            KeyAlgorithm::Ecdsa(Curve::P521) => SigAlg::Ecdsa(Hash::Sha512),
-            KeyAlgorithm::Ed25519 => SigAlg::Ed25519,
+        let identifier = self.public.algorithm().signature_algorithm();
+        // The identifier comes from the one rule in cfssl-keys, whose OIDs are all known here.
+        SigAlg::from_oid(&identifier.oid).unwrap_or(SigAlg::Ed25519)
+    }
+
+    /// Removes this key pair from the token: both halves (the public key objects with the
+    /// same CKA_LABEL and CKA_ID). For undoing a command that made a key with
+    /// [`TokenKey::generate`] and then failed, so that nothing is left half-made; a key
+    /// opened with [`TokenKey::open`] has a read-only session and cannot be removed.
+    pub fn destroy(self) -> Result<(), Pkcs11Error> {
+        let session = self.lock();
+        let publics = session
+            .find_objects(&[
+                Attribute::Class(ObjectClass::PUBLIC_KEY),
+                Attribute::Label(self.label.as_bytes().to_vec()),
+                Attribute::Id(self.id.clone()),
+            ])
+            .map_err(|e| token_error("C_FindObjects", e))?;
+        for handle in publics {
+            session
+                .destroy_object(handle)
+                .map_err(|e| token_error("C_DestroyObject", e))?;
         }
+        session
+            .destroy_object(self.private)
+            .map_err(|e| token_error("C_DestroyObject", e))
     }
 
     /// Reads the key's protection attributes from the token.
@@ -831,6 +848,50 @@ fn spki_der(
     }
     .to_der()
     .map_err(encode_error)
+}
+
+/// A token key signs wherever a key file's key does (certificates, CSRs, CRLs, OCSP).
+impl cfssl_keys::SigningKey for TokenKey {
+    fn public_key(&self) -> PublicKey {
+        self.public.clone()
+    }
+
+    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
+        TokenKey::signature_algorithm(self)
+    }
+
+    fn sign_with(
+        &self,
+        alg: &AlgorithmIdentifierOwned,
+        message: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
+        TokenKey::sign_with(self, alg, message).map_err(KeyError::from)
+    }
+
+    fn sign_as_issuer(
+        &self,
+        alg: &AlgorithmIdentifierOwned,
+        message: &[u8],
+        issuer_key: &PublicKey,
+    ) -> Result<Vec<u8>, KeyError> {
+        TokenKey::sign_as_issuer(self, alg, message, issuer_key).map_err(|e| {
+            // As for a key file: a key that is not the certificate's is a mismatch, not a fault.
+            if matches!(e, Pkcs11Error::SignatureCheckFailed { .. }) && self.public != *issuer_key {
+                KeyError::KeyMismatch
+            } else {
+                KeyError::from(e)
+            }
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} in token \"{}\" (object \"{}\")",
+            self.public.describe(),
+            self.token_label,
+            self.label
+        )
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_csr::pkcs10::{parse_basic_constraints, pem_encode};
-use cfssl_keys::{PrivateKey, PublicKey};
+use cfssl_keys::{PublicKey, SigningKey};
 use const_oid::db::rfc5280 as oids;
 use der::{Decode, Encode};
 use spki::AlgorithmIdentifierOwned;
@@ -238,10 +238,10 @@ impl TbsCertificate {
 
     /// Signs with `key` (whose algorithm must be `self.signature`) and returns the
     /// `Certificate` DER. The signature is verified with `issuer_key` before it is returned
-    /// (`PrivateKey::sign_as_issuer`): a faulty RSA-CRT or ECDSA computation never leaves the
+    /// (`SigningKey::sign_as_issuer`): a faulty RSA-CRT or ECDSA computation never leaves the
     /// process, and a `key` that is not the issuer's is [`SignError::KeyMismatch`] (cfssl's
     /// 1000, which cfssl too reports when signing).
-    pub fn sign(&self, key: &PrivateKey, issuer_key: &PublicKey) -> Result<Vec<u8>, SignError> {
+    pub fn sign(&self, key: &dyn SigningKey, issuer_key: &PublicKey) -> Result<Vec<u8>, SignError> {
         let tbs = self.to_der()?;
         let signature = key
             .sign_as_issuer(&self.signature, &tbs, issuer_key)

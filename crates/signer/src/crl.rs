@@ -24,7 +24,7 @@
 //! ```
 //! (RFC 5280 §5.1)
 
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use const_oid::db::rfc5280 as oids;
 use der::Encode;
 use time::{Duration, OffsetDateTime};
@@ -301,7 +301,7 @@ impl CrlEntry {
 pub fn build(
     serials: &[RevokedSerial],
     ca: &ParsedCertificate,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     now: OffsetDateTime,
     lifetime: Duration,
 ) -> Result<Vec<u8>, SignError> {
@@ -324,7 +324,7 @@ pub fn build(
 pub fn build_with_entries(
     entries: &[CrlEntry],
     ca: &ParsedCertificate,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     now: OffsetDateTime,
     lifetime: Duration,
 ) -> Result<Vec<u8>, SignError> {
@@ -390,6 +390,7 @@ pub fn build_with_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cfssl_keys::PrivateKey;
 
     /// A root CA (P-256) made as `gencert -initca` makes it, and its key.
     fn root(cn: &str) -> (ParsedCertificate, PrivateKey) {

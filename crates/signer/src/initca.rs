@@ -11,7 +11,7 @@
 
 use cfssl_config::{CaConstraint, Config, GoDuration, SigningProfile};
 use cfssl_csr::{CaConfig, CertificateRequest, Name, VerifiedCsr};
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use time::OffsetDateTime;
 
 use crate::certificate::ParsedCertificate;
@@ -80,7 +80,7 @@ pub fn ca_policy(
 /// Self-signs the root's CSR (cfssl's `local.Signer.Sign` with no CA certificate).
 pub fn self_sign(
     csr: &VerifiedCsr,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     policy: &CaPolicy,
     now: OffsetDateTime,
 ) -> Result<Issued, SignError> {
@@ -172,7 +172,7 @@ pub fn request_from_certificate(cert: &ParsedCertificate) -> CertificateRequest 
 /// the CSR with its own logging.
 pub fn renewal_request(
     cert: &ParsedCertificate,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
 ) -> Result<CertificateRequest, SignError> {
     if !cert.is_ca() {
         return Err(SignError::Input(

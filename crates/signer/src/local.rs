@@ -19,7 +19,7 @@ use cfssl_config::{Config, SigningProfile};
 use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_csr::pkcs10::ID_DELEGATION_USAGE;
 use cfssl_csr::{ParsedCsr, SubjectName, VerifiedCsr};
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use time::OffsetDateTime;
 
 use crate::certificate::{ParsedCertificate, decimal};
@@ -76,7 +76,7 @@ impl Default for CsrInput {
 /// A CA that signs locally.
 pub struct LocalSigner {
     ca: ParsedCertificate,
-    key: PrivateKey,
+    key: Box<dyn SigningKey>,
     policy: Config,
 }
 
@@ -84,14 +84,24 @@ impl LocalSigner {
     /// Builds a signer. The key must be the CA certificate's; like cfssl, a mismatch is
     /// reported when signing ([`SignError::KeyMismatch`], 1000), found by verifying the new
     /// signature with the certificate's key. [`LocalSigner::check_key`] checks it up front.
-    pub fn new(ca: ParsedCertificate, key: PrivateKey, policy: Config) -> Result<Self, SignError> {
-        Ok(LocalSigner { ca, key, policy })
+    pub fn new(
+        ca: ParsedCertificate,
+        key: impl SigningKey + 'static,
+        policy: Config,
+    ) -> Result<Self, SignError> {
+        Ok(Self::with_key(ca, Box::new(key), policy))
+    }
+
+    /// [`LocalSigner::new`] for a key already boxed: a key file's or a token's, chosen at run
+    /// time.
+    pub fn with_key(ca: ParsedCertificate, key: Box<dyn SigningKey>, policy: Config) -> Self {
+        LocalSigner { ca, key, policy }
     }
 
     /// Checks now that the key is the CA certificate's. Costs deriving the public key (an EC
     /// scalar multiplication), which a single `sign` avoids; worth it before a batch.
     pub fn check_key(&self) -> Result<(), SignError> {
-        if self.ca.public_key.matches(&self.key) {
+        if self.ca.public_key.matches(self.key.as_ref()) {
             Ok(())
         } else {
             Err(SignError::KeyMismatch)
@@ -255,7 +265,7 @@ impl LocalSigner {
         let issuer = Issuer {
             subject_der: self.ca.subject_der.clone(),
             subject_key_id: self.ca.subject_key_id.clone(),
-            key: &self.key,
+            key: self.key.as_ref(),
             public_key: &self.ca.public_key,
         };
         template.issue(&issuer, warnings)

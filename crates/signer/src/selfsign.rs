@@ -15,7 +15,7 @@
 
 use cfssl_config::SigningProfile;
 use cfssl_csr::VerifiedCsr;
-use cfssl_keys::PrivateKey;
+use cfssl_keys::SigningKey;
 use time::{Duration, OffsetDateTime};
 
 use crate::extensions as x;
@@ -26,7 +26,7 @@ use crate::{Issued, SignError};
 /// Self-signs `csr` with `key` under `profile` at `now`.
 pub fn sign(
     csr: &VerifiedCsr,
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     profile: &SigningProfile,
     profile_name: &str,
     default_expiry: cfssl_config::GoDuration,

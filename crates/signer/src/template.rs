@@ -11,7 +11,7 @@
 use cfssl_config::{KeyUsageBits, SigningProfile};
 use cfssl_csr::SubjectName;
 use cfssl_csr::hosts::SubjectAltNames;
-use cfssl_keys::{KeyAlgorithm, PrivateKey, PublicKey};
+use cfssl_keys::{KeyAlgorithm, PublicKey, SigningKey};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as oids;
 use der::Decode;
@@ -66,7 +66,7 @@ pub struct Issuer<'a> {
     /// The issuer's subjectKeyIdentifier, if it has one.
     pub subject_key_id: Option<Vec<u8>>,
     /// The signing key.
-    pub key: &'a PrivateKey,
+    pub key: &'a dyn SigningKey,
     /// The issuer's public key (its certificate's, or the new root's own): every signature is
     /// verified with it before it is returned, which also proves that `key` belongs to it.
     pub public_key: &'a PublicKey,

@@ -5,7 +5,7 @@
 
 use base64::Engine;
 
-use super::support::{CliLog, load_ca_cert, load_key, now, open_db};
+use super::support::{CliLog, load_ca_cert, load_signing_key, now, open_db};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -23,9 +23,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         return Err(CliError::plain("no Database specified!"));
     };
     let ca = load_ca_cert(&ctx.flags.ca)?;
-    let key = load_key(ctx, &ctx.flags.ca_key, "ca-key")?;
+    let key = load_signing_key(ctx, &ctx.flags.ca_key, "ca-key")?;
     let lifetime = ctx.flags.expiry;
-    let der = cfssl_ca::revocation::crl_from_db(&mut db, &ca, &key, now(), lifetime, &mut CliLog)?;
+    let der = cfssl_ca::revocation::crl_from_db(
+        &mut db,
+        &ca,
+        key.as_ref(),
+        now(),
+        lifetime,
+        &mut CliLog,
+    )?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
     ctx.print(&format!("{b64}\n"))
 }

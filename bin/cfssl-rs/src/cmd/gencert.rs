@@ -6,9 +6,10 @@ use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew};
 use cfssl_csr::{CertificateRequest, CsrError};
 
 use super::support::{
-    CliLog, in_input, load_ca_cert, load_key, local_signer, note_key_mismatch, now, open_db,
-    print_output, read_request, record_issued,
+    CliLog, in_input, load_ca_cert, load_signing_key, local_signer, note_key_mismatch, now,
+    open_db, print_output, read_request, record_issued,
 };
+use super::token::NewKeyUndo;
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -22,8 +23,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ));
     }
     if ctx.flags.renewca {
+        if !ctx.flags.key_uri.is_empty() {
+            return Err(CliError::plain(
+                "-key-uri makes a new key; gencert -renewca renews a root with its existing key \
+                 (give that key's pkcs11: URI as -ca-key)",
+            ));
+        }
         return renew_ca(ctx);
     }
+    refuse_key_uri_conflicts(ctx)?;
     let name = ctx.args.pop_only()?;
     let request = read_request(ctx, &name)?;
     if ctx.flags.initca {
@@ -38,6 +46,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             ));
         }
         let ca_key = ctx.flags.ca_key.clone();
+        if !ctx.flags.key_uri.is_empty() {
+            if !ca_key.is_empty() {
+                return Err(CliError::plain(
+                    "gencert -initca: -key-uri makes a new key in a token and -ca-key names an \
+                     existing key; give only one",
+                ));
+            }
+            crate::info!("generating a new CA key in a PKCS#11 token and its certificate from CSR");
+            return init_ca_in_token(ctx, request);
+        }
         if !ca_key.is_empty() {
             return rekey_root(ctx, request, &ca_key);
         }
@@ -55,7 +73,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     };
     cfssl_cli::resolve::require_ca(&ctx.flags, ctx.config.is_some(), "a ")?;
     // The two halves of cfssl_ca::gencert: cfssl loads the CA only after making the key.
-    let new = cfssl_ca::genkey(&input.request_with_hosts(), &mut CliLog).map_err(|e| {
+    let in_request = |e: CaError| {
         let request_error = matches!(e, CaError::Request(_));
         let e = CliError::from(e);
         if request_error {
@@ -63,17 +81,67 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         } else {
             e
         }
-    })?;
-    let signer = local_signer(ctx)?;
+    };
+    let request = input.request_with_hosts();
+    let mut undo = NewKeyUndo::default();
+    let (key_file, csr, signer) = if ctx.flags.key_uri.is_empty() {
+        let new = cfssl_ca::genkey(&request, &mut CliLog).map_err(in_request)?;
+        (Some(new.key), new.csr, local_signer(ctx)?)
+    } else {
+        // The CA is loaded first here: a key made in a token for a CA that cannot sign
+        // would stay there.
+        let signer = local_signer(ctx)?;
+        let uri = ctx.flags.key_uri.clone();
+        let (_token_key, csr) =
+            cfssl_ca::new_key_and_csr_with(&request, |spec| undo.generate(&uri, spec), &mut CliLog)
+                .map_err(|e| in_request(e.into()))?;
+        (None, csr, signer)
+    };
     let mut db = open_db(ctx)?;
-    let issued = cfssl_ca::sign_new_csr(&signer, &input, &new.csr, now(), &mut CliLog)
-        .inspect_err(|e| {
+    let issued =
+        cfssl_ca::sign_new_csr(&signer, &input, &csr, now(), &mut CliLog).inspect_err(|e| {
             if let CaError::Sign(e) = e {
                 note_key_mismatch(ctx, e);
             }
         })?;
     record_issued(ctx, db.as_mut(), &[&issued])?;
-    print_output(ctx, Some(issued.pem), Some(new.csr.pem), Some(&new.key))
+    print_output(ctx, Some(issued.pem), Some(csr.pem), key_file.as_ref())?;
+    undo.keep();
+    Ok(())
+}
+
+/// `-key-uri` makes the new key in a token: nothing to encrypt, and no key file to read.
+pub fn refuse_key_uri_conflicts(ctx: &Context<'_>) -> Result<(), CliError> {
+    if ctx.flags.key_uri.is_empty() {
+        return Ok(());
+    }
+    if ctx.flags.encrypt_key {
+        return Err(CliError::plain(
+            "-encrypt-key: a key made in a token with -key-uri never leaves it, so there is no \
+             key file to encrypt; drop one of the two",
+        ));
+    }
+    Ok(())
+}
+
+/// `gencert -initca -key-uri` / `genkey -initca -key-uri`: [`init_ca`] with the key made in a
+/// PKCS#11 token. The certificate and CSR are printed; the key stays in the token.
+pub fn init_ca_in_token(
+    ctx: &mut Context<'_>,
+    request: CertificateRequest,
+) -> Result<(), CliError> {
+    let uri = ctx.flags.key_uri.clone();
+    let mut undo = NewKeyUndo::default();
+    let (_key, root) = cfssl_ca::init_ca_with_new_key(
+        &request,
+        |spec| undo.generate(&uri, spec),
+        now(),
+        &mut CliLog,
+    )
+    .map_err(init_ca_error)?;
+    print_output(ctx, Some(root.certificate.pem), Some(root.csr_pem), None)?;
+    undo.keep();
+    Ok(())
 }
 
 /// cfssl's `initca.New`: key, CSR and self-signed root (`gencert -initca`, `genkey -initca`).
@@ -85,18 +153,25 @@ pub fn init_ca(ctx: &mut Context<'_>, request: CertificateRequest) -> Result<(),
             Some(root.csr_pem),
             Some(&root.key),
         ),
-        Err(CaError::InvalidCaRequest { reason }) => {
+        Err(e) => Err(init_ca_error(e)),
+    }
+}
+
+/// cfssl's log lines and error for a root that could not be made.
+fn init_ca_error(e: CaError) -> CliError {
+    match e {
+        CaError::InvalidCaRequest { reason } => {
             crate::warning!("invalid request: {}", CliError::from(reason));
             let e = CliError::from(CsrError::MissingSubject);
             crate::error!("failed to process request: {e}");
-            Err(e)
+            e
         }
-        Err(CaError::Request(e)) => {
+        CaError::Request(e) => {
             let e = CliError::from(e);
             crate::error!("failed to process request: {e}");
-            Err(e)
+            e
         }
-        Err(e) => Err(e.into()),
+        e => e.into(),
     }
 }
 
@@ -107,7 +182,7 @@ fn rekey_root(
     key_spec: &str,
 ) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CSR and CA key");
-    let key = load_key(ctx, key_spec, "ca-key").inspect_err(|e| crate::error!("{e}"))?;
+    let key = load_signing_key(ctx, key_spec, "ca-key").inspect_err(|e| crate::error!("{e}"))?;
     let root = cfssl_ca::rekey(&Rekey { request, key }, now(), &mut CliLog)?;
     print_output(ctx, Some(root.certificate.pem), Some(root.csr_pem), None)
 }
@@ -117,7 +192,7 @@ fn renew_ca(ctx: &mut Context<'_>) -> Result<(), CliError> {
     crate::info!("re-generate a CA certificate from CA cert and key");
     let result = (|| {
         let certificate = load_ca_cert(&ctx.flags.ca)?;
-        let key = load_key(ctx, &ctx.flags.ca_key, "ca-key")?;
+        let key = load_signing_key(ctx, &ctx.flags.ca_key, "ca-key")?;
         let input = Renew { certificate, key };
         Ok::<_, CliError>(cfssl_ca::renew(&input, now(), &mut CliLog)?)
     })();

@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use cfssl_ca::{CaError, GenCrl};
+use cfssl_keys::SigningKey;
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::crl;
 use zeroize::Zeroizing;
@@ -23,7 +24,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let cert_name = ctx.args.pop()?;
     let cert = ctx.read_input(&cert_name)?;
     let key_name = ctx.args.pop()?;
-    let key = ctx.read_input(&key_name)?;
+    // A pkcs11: URI names a key in a token; anything else is a key file, read now as cfssl does.
+    let key_file = if super::token::is_token_key(&key_name) {
+        None
+    } else {
+        Some(Zeroizing::new(ctx.read_input(&key_name)?))
+    };
     let seconds = match ctx.args.pop_optional() {
         None => 0,
         Some(text) => crl::parse_go_int32(&text).map_err(CliError::plain)?,
@@ -33,8 +39,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let ca = ParsedCertificate::from_pem(&cert)
         .map_err(CliError::from)
         .map_err(in_input("the CA certificate", &cert_name))?;
-    let key = decode_key(ctx, &Zeroizing::new(key), &key_name, KeyRole::Ca)
-        .map_err(in_input("the CA private key", &key_name))?;
+    let key: Box<dyn SigningKey> = match key_file {
+        Some(pem) => Box::new(
+            decode_key(ctx, &pem, &key_name, KeyRole::Ca)
+                .map_err(in_input("the CA private key", &key_name))?,
+        ),
+        None => Box::new(super::token::open_key(&key_name, "gencrl's KEY")?),
+    };
     let input = GenCrl {
         serials: String::from_utf8_lossy(&serials).into_owned(),
         ca,

@@ -10,8 +10,22 @@ use super::{CliError, Context, gencert};
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let name = ctx.args.pop_only()?;
     let request = read_request(ctx, &name)?;
+    gencert::refuse_key_uri_conflicts(ctx)?;
     if ctx.flags.initca {
+        if !ctx.flags.key_uri.is_empty() {
+            return gencert::init_ca_in_token(ctx, request);
+        }
         return gencert::init_ca(ctx, request);
+    }
+    if !ctx.flags.key_uri.is_empty() {
+        let uri = ctx.flags.key_uri.clone();
+        let mut undo = super::token::NewKeyUndo::default();
+        let (_key, csr) =
+            cfssl_ca::new_key_and_csr_with(&request, |spec| undo.generate(&uri, spec), &mut CliLog)
+                .map_err(|e| in_input("the request", &name)(CaError::from(e).into()))?;
+        print_output(ctx, None, Some(csr.pem), None)?;
+        undo.keep();
+        return Ok(());
     }
     let new = cfssl_ca::genkey(&request, &mut CliLog).map_err(|e| match e {
         CaError::Request(e) => in_input("the request", &name)(e.into()),

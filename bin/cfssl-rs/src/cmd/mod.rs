@@ -40,6 +40,7 @@ pub mod selfsign;
 pub mod sign;
 pub mod sign_batch;
 pub mod support;
+pub mod token;
 pub mod version;
 
 /// A command's entry point; runs after flags are parsed, `-loglevel` applied and `-config`

@@ -7,7 +7,7 @@ use cfssl_ocsp::{CertificateStatus, OcspSignRequest, OcspSigner};
 use cfssl_signer::ParsedCertificate;
 
 use super::revoke::reason_code;
-use super::support::{load_ca_cert, load_key, now};
+use super::support::{load_ca_cert, load_signing_key, now};
 use super::{CliError, Context, read_file};
 
 /// Runs the command.
@@ -52,7 +52,7 @@ pub fn ocsp_signer(ctx: &Context<'_>) -> Result<OcspSigner, CliError> {
     } else {
         &ctx.flags.responder_key
     };
-    let key = load_key(ctx, key_spec, "responder-key")?;
-    OcspSigner::new(issuer, responder, key, ctx.flags.interval)
+    let key = load_signing_key(ctx, key_spec, "responder-key")?;
+    OcspSigner::with_key(issuer, responder, key, ctx.flags.interval)
         .map_err(|e| cfssl_ca::CaError::from(e).into())
 }

@@ -4,7 +4,7 @@
 
 use cfssl_ca::Note;
 use cfssl_csr::{CertificateRequest, CsrError};
-use cfssl_keys::PrivateKey;
+use cfssl_keys::{PrivateKey, SigningKey};
 use cfssl_output::CertOutput;
 use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
 
@@ -81,6 +81,19 @@ pub fn load_key(ctx: &Context<'_>, spec: &str, flag: &str) -> Result<PrivateKey,
     Ok(key)
 }
 
+/// A CA or responder key given as `-ca-key`/`-responder-key`: a key file (cfssl's
+/// `helpers.ReadBytes` syntax, encrypted or not) or a `pkcs11:` URI naming a key in a token.
+pub fn load_signing_key(
+    ctx: &Context<'_>,
+    spec: &str,
+    flag: &str,
+) -> Result<Box<dyn SigningKey>, CliError> {
+    if super::token::is_token_key(spec) {
+        return Ok(Box::new(super::token::open_key(spec, &format!("-{flag}"))?));
+    }
+    Ok(Box::new(load_key(ctx, spec, flag)?))
+}
+
 /// A CA key that group or others can read is one `cp` away from a compromised CA.
 pub fn warn_if_readable_by_others(spec: &str) {
     #[cfg(unix)]
@@ -124,12 +137,12 @@ pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
         return Err(CliError::cfssl(2000, "Unknown private key error"));
     }
     let ca = load_ca_cert(&ctx.flags.ca)?;
-    let key = load_key(ctx, ca_key_spec, "ca-key")?;
+    let key = load_signing_key(ctx, ca_key_spec, "ca-key")?;
     let policy = match &ctx.config {
         Some(config) => config.clone(),
         None => cfssl_config::Config::default_policy(),
     };
-    Ok(LocalSigner::new(ca, key, policy)?)
+    Ok(LocalSigner::with_key(ca, key, policy))
 }
 
 /// Names the files at fault when the CA key is not the CA certificate's (the signer finds
