@@ -210,7 +210,7 @@ define_flags! {
     flag domain "domain": Str = "", "remote server domain name";
     flag ip "ip": Str = "", "remote server ip";
     flag remote "remote": Str = "", "remote CFSSL server";
-    flag label "label": Str = "", "key label to use in remote CFSSL server";
+    flag label "label": Str = "", "key label to use in remote CFSSL server; with -db-config, the CA label recorded with each certificate";
     flag authkey "authkey": Str = "", "key to authenticate requests to remote CFSSL server";
     flag responder "responder": Str = "", "Certificate for OCSP responder";
     flag responder_key "responder-key": Str = "", "private key for OCSP responder certificate; cfssl-rs: or a pkcs11: URI naming a key in a token";

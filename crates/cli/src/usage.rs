@@ -227,10 +227,14 @@ pub static GENCERT: Help = Help {
         "-ca cert -ca-key key [-config config] [-profile profile] [-hostname hostname] CSRJSON",
         "-initca -ca-key key CSRJSON",
         "-renewca -ca cert -ca-key key",
+        "-initca -key-uri pkcs11:token=T;object=L CSRJSON",
     ],
     arguments: &[CSRJSON],
     notes: "-initca makes a self-signed root; with -ca-key it re-keys a root with that \
-            existing key.\n-renewca re-issues the CA certificate -ca with its key -ca-key.",
+            existing key.\n-renewca re-issues the CA certificate -ca with its key -ca-key.\n\
+            -ca-key may be a pkcs11: URI naming a key in a PKCS#11 token; -key-uri makes the new \
+            key inside the token (no key is printed).\nThe module is the URI's module-path or \
+            CFSSL_PKCS11_MODULE; the PIN its pin-source, CFSSL_PKCS11_PIN or a prompt.",
     extension: false,
 };
 
@@ -256,9 +260,13 @@ pub static SIGN: Help = Help {
 /// `genkey`.
 pub static GENKEY: Help = Help {
     summary: "generate a new key and CSR",
-    synopsis: &["CSRJSON", "-initca CSRJSON"],
+    synopsis: &[
+        "CSRJSON",
+        "-initca CSRJSON",
+        "[-initca] -key-uri pkcs11:token=T;object=L CSRJSON",
+    ],
     arguments: &[CSRJSON],
-    notes: "",
+    notes: "-key-uri makes the key inside the PKCS#11 token the URI names; no key is printed.",
     extension: false,
 };
 
