@@ -418,7 +418,8 @@ impl Mariadb {
     }
 
     /// Runs `sql` on `database` with the `mariadb` client as the superuser, over TCP;
-    /// returns the rows, tab-separated, one line each, without a header. Panics if it fails.
+    /// returns the rows, tab-separated, one line each, without a header, values unescaped
+    /// (`--raw`). Panics if it fails.
     pub fn query(&self, database: &str, sql: &str) -> String {
         let client = Self::client().expect("mariadb client not found (check with Mariadb::client)");
         let out = Command::new(&client)
@@ -430,7 +431,13 @@ impl Mariadb {
                 "-P",
                 &self.port.to_string(),
             ])
-            .args(["-u", Self::SUPERUSER, "--batch", "--skip-column-names"])
+            .args([
+                "-u",
+                Self::SUPERUSER,
+                "--batch",
+                "--raw",
+                "--skip-column-names",
+            ])
             .args(["-e", sql, database])
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", client.display()));
