@@ -50,6 +50,14 @@ pub enum DbError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A sqlite3 data source option cfssl-rs does not implement, or SQLite's URI parameter
+    /// after a plain file name (docs/cfssl-lifecycle.md §1.6; go-sqlite3 would accept or drop
+    /// it silently, docs/differences.md #28).
+    #[error("invalid sqlite3 data_source: {reason}")]
+    SqliteOption {
+        /// Which option, and what is supported instead.
+        reason: String,
+    },
     /// Any error from the database or its driver; the message is the driver's text.
     #[error("{message}")]
     Driver {
@@ -97,7 +105,8 @@ impl DbError {
             DbError::EmptyPath
             | DbError::ReadConfig { .. }
             | DbError::ConfigJson(_)
-            | DbError::InvalidConfig => Some(INVALID_POLICY),
+            | DbError::InvalidConfig
+            | DbError::SqliteOption { .. } => Some(INVALID_POLICY),
             DbError::UnknownDriver { .. }
             | DbError::InvalidDsn { .. }
             | DbError::NotEmpty { .. } => None,
