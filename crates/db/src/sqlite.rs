@@ -11,9 +11,9 @@
 //! waits up to [`BUSY_TIMEOUT`] for a lock instead of failing with `database is locked`.
 //! sqlite's locks are not fair: a process inserting in a tight loop takes the lock again
 //! right after its commit, while the waiters sleep, so a waiter can wait as long as the other
-//! process keeps writing. With the rollback journal every commit syncs (about 14 ms per
-//! single-row transaction on the test machine), so four processes × 250 single inserts keep
-//! the file busy for about 14 s; the timeout is set well above such bursts.
+//! process keeps writing. With the rollback journal every commit syncs (14–20 ms per
+//! single-row transaction on the loaded test machine), so four processes × 250 single
+//! inserts keep the file busy for 14–20 s; the timeout is set well above such bursts.
 //!
 //! Durability comes first unless the data source asks otherwise (docs/cfssl-lifecycle.md
 //! §1.6): the journal mode is left as the file has it (cfssl's files use the rollback journal;
@@ -24,7 +24,7 @@
 //! of a certificate that was already printed with it. EXTRA syncs the directory after the
 //! removal (one more fsync per commit); in WAL mode it is the same as FULL.
 //! `?_journal_mode=WAL&_synchronous=NORMAL` trades the last commits before a power cut for
-//! speed; then the connection also skips the checkpoint at close (see [`Sqlite::open`]).
+//! speed; then the connection also manages the WAL's checkpoints itself (see [`Sqlite::open`]).
 
 use std::time::Duration;
 
@@ -41,8 +41,14 @@ use crate::timefmt::format_sqlite;
 /// `CFSSL_DB_BUSY_TIMEOUT` or the data source's `_busy_timeout` says otherwise.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// A WAL of this many frames (about 1 MiB with 4 KiB pages) is folded into the database
+/// file when a fast-mode connection closes (see [`Sqlite::open`]).
+const FOLD_WAL_FRAMES: u64 = 256;
+
 pub(crate) struct Sqlite {
     conn: Connection,
+    /// Fast mode (WAL, synchronous NORMAL/OFF): checkpoints are ours, see [`Sqlite::open`].
+    fold_wal: bool,
 }
 
 impl Sqlite {
@@ -52,11 +58,17 @@ impl Sqlite {
     /// journal mode (the file's, unless given), synchronous (EXTRA, unless given).
     ///
     /// With a WAL journal (set now or before) and `synchronous` NORMAL or OFF from the data
-    /// source, closing does not checkpoint: the checkpoint SQLite runs when the last
-    /// connection closes syncs the WAL and the database file, which would cost every
-    /// short-lived command the fsyncs the user opted out of. The WAL then stays next to the
-    /// file (SQLite, the sqlite3 CLI and cfssl read it; it is folded in when it reaches
-    /// `wal_autocheckpoint` pages or by any process that closes with checkpointing on).
+    /// source, SQLite's own checkpoints are turned off, because for short-lived commands they
+    /// cost what the user opted out of. The one at close syncs the WAL and the database file
+    /// every time. The automatic one, once the WAL passes its 1000-page limit, runs at every
+    /// commit of every later process: a process that opens the database after all others
+    /// closed it rebuilds the WAL index from the file and forgets which frames were already
+    /// copied, so each commit copies and syncs the whole WAL again (measured with a 250-page
+    /// limit: 16 ms per sign against 8 ms before it is reached). Instead, closing folds the WAL into the database
+    /// (`wal_checkpoint(TRUNCATE)`, two syncs) when it has [`FOLD_WAL_FRAMES`] frames or more,
+    /// so that rebuilding the index at open stays short; if another connection is using the
+    /// WAL, the fold is left to a later process instead of waiting. Between folds the `-wal`
+    /// file stays next to the database; SQLite, the sqlite3 CLI and cfssl read it.
     pub(crate) fn open(dsn: &SqliteDsn, default_busy_timeout: Duration) -> Result<Self, DbError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -81,6 +93,7 @@ impl Sqlite {
         let synchronous = dsn.synchronous.as_deref().unwrap_or("EXTRA");
         conn.execute_batch(&format!("PRAGMA synchronous = {synchronous}"))
             .map_err(driver_error)?;
+        let mut fold_wal = false;
         if dsn.commits_may_be_lost() {
             // The file's journal mode, whether the data source set it or an earlier one did.
             let journal: String = conn
@@ -89,9 +102,46 @@ impl Sqlite {
             if journal.eq_ignore_ascii_case("wal") {
                 conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
                     .map_err(driver_error)?;
+                conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
+                    .map_err(driver_error)?;
+                fold_wal = true;
             }
         }
-        Ok(Sqlite { conn })
+        Ok(Sqlite { conn, fold_wal })
+    }
+
+    /// Folds a WAL of [`FOLD_WAL_FRAMES`] frames or more into the database file and empties
+    /// it, without waiting for other connections. Returns whether it did.
+    fn fold_wal(&self) -> rusqlite::Result<bool> {
+        // "" for a memory or temporary database.
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(false);
+        };
+        let Ok(wal) = std::fs::metadata(format!("{path}-wal")) else {
+            return Ok(false);
+        };
+        let page_size: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))?;
+        let frame = u64::try_from(page_size).unwrap_or(4096) + 24;
+        if wal.len().saturating_sub(32) / frame < FOLD_WAL_FRAMES {
+            return Ok(false);
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        // (busy, WAL frames, frames copied); busy = 1 when another connection held it.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        Ok(busy == 0)
+    }
+}
+
+impl Drop for Sqlite {
+    fn drop(&mut self) {
+        if self.fold_wal {
+            // A fold that fails leaves a longer WAL, which is still a correct database.
+            let _ = self.fold_wal();
+        }
     }
 }
 
@@ -244,6 +294,65 @@ mod tests {
         assert_eq!(
             settings("file:DIR/c.db?cache=private&_journal=WAL"),
             s("wal", 1, 60_000, true)
+        );
+    }
+
+    /// Fast mode: the WAL stays after a close until it reaches [`FOLD_WAL_FRAMES`], then the
+    /// close folds it into the file and empties it; a reader in the WAL defers the fold
+    /// without making the close wait.
+    #[test]
+    fn fast_mode_folds_the_wal_at_close() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.db");
+        let wal = dir.path().join("c.db-wal");
+        let data_source = format!("{}?_journal=WAL", path.display());
+        let dsn = SqliteDsn::parse(&data_source).expect("parses");
+        let open = || Sqlite::open(&dsn, BUSY_TIMEOUT).expect("opens");
+        let mut db = open();
+        db.batch("CREATE TABLE t (x blob)").expect("creates");
+        drop(db);
+        let wal_len = || std::fs::metadata(&wal).expect("WAL stays").len();
+        assert!(wal_len() > 0);
+        let count = || {
+            let mut db = open();
+            match db.query("SELECT COUNT(*) FROM t", &[]).expect("reads")[..] {
+                [ref row] => row.clone(),
+                ref other => panic!("{other:?}"),
+            }
+        };
+        // One 4 KiB page per row: more than FOLD_WAL_FRAMES frames in a few transactions.
+        let insert = |db: &mut Sqlite, rows: u64| {
+            db.batch(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+                 INSERT INTO t SELECT zeroblob(3000) FROM n"
+            ))
+            .expect("inserts");
+        };
+        let mut db = open();
+        insert(&mut db, FOLD_WAL_FRAMES / 2);
+        drop(db);
+        assert!(wal_len() > 0, "folded too early");
+        // A reader inside the WAL: the next close cannot fold, and does not wait for it.
+        let reader = Connection::open(&path).expect("reader");
+        reader
+            .execute_batch("BEGIN; SELECT COUNT(*) FROM t;")
+            .expect("reads");
+        let mut db = open();
+        insert(&mut db, FOLD_WAL_FRAMES);
+        assert!(!db.fold_wal().expect("tries"));
+        drop(db);
+        assert!(wal_len() > FOLD_WAL_FRAMES * 4096);
+        reader.execute_batch("COMMIT").expect("ends");
+        drop(reader);
+        // Free: the next fast-mode close folds and empties the WAL; every row is in the file.
+        let db = open();
+        drop(db);
+        assert_eq!(wal_len(), 0);
+        assert_eq!(
+            count(),
+            [Cell::Int(
+                i64::try_from(FOLD_WAL_FRAMES / 2 + FOLD_WAL_FRAMES).expect("small")
+            )]
         );
     }
 
