@@ -917,6 +917,144 @@ fn cfssl_1_2_shares_the_database() {
     assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.stdout);
 }
 
+const FAST_DB_JSON: &str =
+    r#"{"driver":"sqlite3","data_source":"certs.db?_journal_mode=WAL&_synchronous=NORMAL"}"#;
+
+/// go-sqlite3's options in the data source (docs/cfssl-lifecycle.md §1.6): with
+/// `_journal_mode=WAL&_synchronous=NORMAL` the file is `certs.db` (not a file named after the
+/// whole string), sqlite3 reads its journal as WAL, the WAL stays next to it and the rows in
+/// it are read by the sqlite3 CLI and by cfssl-rs through a plain data source. Options
+/// cfssl-rs does not implement, SQLite's URI parameters after a plain name and go-sqlite3's
+/// bad values are refused with nothing printed and no file made.
+#[test]
+fn go_sqlite3_options_in_the_data_source() {
+    let d = Dir::new();
+    d.root_ca("ca", ECDSA);
+    d.write("fast.json", FAST_DB_JSON);
+    d.write("db.json", DB_JSON);
+    d.write("www.json", r#"{"CN":"www","hosts":["www.example"]}"#);
+    let gencert = |db: &str| {
+        d.cfssl(&[
+            "gencert",
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "ca-key.pem",
+            "-db-config",
+            db,
+            "www.json",
+        ])
+    };
+    let files = d.files();
+    for (data_source, error) in [
+        (
+            "certs.db?_journal=WAL&_loc=auto",
+            r#"{"code":5200,"message":"invalid sqlite3 data_source: cfssl-rs does not implement the go-sqlite3 option _loc; it reads _journal_mode (_journal), _synchronous (_sync) and _busy_timeout (_timeout)"}"#,
+        ),
+        (
+            "file:certs.db?_x=1",
+            "cfssl-rs does not implement the go-sqlite3 option _x",
+        ),
+        (
+            "certs.db?mode=ro",
+            "mode is an SQLite URI parameter, which go-sqlite3 drops after a plain file name; write file:certs.db?mode=ro to use it",
+        ),
+        (
+            "certs.db?_sync=sometimes",
+            r#"{"code":11000,"message":"Invalid _synchronous: sometimes, expecting value of '0 OFF 1 NORMAL 2 FULL 3 EXTRA'"}"#,
+        ),
+        (
+            "certs.db?_journal=WAL;_sync=OFF",
+            r#"{"code":11000,"message":"invalid semicolon separator in query"}"#,
+        ),
+    ] {
+        d.write(
+            "bad.json",
+            serde_json::json!({"driver": "sqlite3", "data_source": data_source}).to_string(),
+        );
+        d.cfssl(&["db", "init", "-db-config", "bad.json"])
+            .fails_with(error);
+        gencert("bad.json").fails_with(error);
+        std::fs::remove_file(d.path("bad.json")).unwrap();
+        assert_eq!(d.files(), files, "{data_source}");
+    }
+
+    d.cfssl(&["db", "init", "-db-config", "fast.json"]).ok();
+    gencert("fast.json").ok();
+    let names = d.files();
+    for name in ["certs.db", "certs.db-shm", "certs.db-wal"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing: {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains('?')), "{names:?}");
+    // A plain data source on the same file reads the row from the WAL and records into it.
+    gencert("db.json").ok();
+    let r = d.cfssl(&["db", "list", "-db-config", "db.json", "-json"]);
+    r.ok();
+    assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.stdout);
+    assert_eq!(
+        sqlite(&d, "pragma journal_mode; select count(*) from certificates"),
+        "wal\n2\n"
+    );
+}
+
+/// Debian's cfssl 1.2 (go-sqlite3) with the same WAL data source, on a database cfssl-rs
+/// left with its WAL: cfssl finds and revokes cfssl-rs's row, and records one of its own
+/// that cfssl-rs lists.
+#[test]
+fn cfssl_1_2_shares_a_wal_database() {
+    require_tool("cfssl");
+    let d = Dir::new();
+    d.root_ca("ca", ECDSA);
+    d.write("db.json", FAST_DB_JSON);
+    d.cfssl(&["db", "init", "-db-config", "db.json"]).ok();
+    let (serial, aki) = leaf(&d, "ours", &[]);
+    assert!(d.path("certs.db-wal").exists());
+    let cfssl = |args: &[&str]| common::run("cfssl", d.tmp.path(), args, b"");
+    let r = cfssl(&[
+        "revoke",
+        "-db-config",
+        "db.json",
+        "-serial",
+        &serial,
+        "-aki",
+        &hex_aki(&aki),
+        "-reason",
+        "superseded",
+    ]);
+    assert_eq!(r.code, 0, "cfssl revoke: {}{}", r.stdout, r.stderr);
+    d.write(
+        "theirs.json",
+        r#"{"CN":"theirs.example","hosts":["theirs.example"],"key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let r = cfssl(&[
+        "gencert",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-db-config",
+        "db.json",
+        "theirs.json",
+    ]);
+    assert_eq!(r.code, 0, "cfssl gencert: {}", r.stderr);
+    let r = d.cfssl(&["db", "list", "-db-config", "db.json", "-json"]);
+    r.ok();
+    let rows = r.json();
+    let status: Vec<(&str, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["serial_number"].as_str().unwrap(),
+                row["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(status.len(), 2, "{}", r.stdout);
+    assert!(status.contains(&(serial.as_str(), "revoked")), "{status:?}");
+}
+
 /// `ocspserve` from the database: openssl asks over HTTP and hears `good`, then, after
 /// `revoke` and `ocsprefresh` (the server reads the database live), `revoked` with the
 /// reason; SIGTERM stops it cleanly.
@@ -1132,9 +1270,40 @@ fn a_locked_database_beyond_the_timeout_prints_nothing() {
         stderr.contains("CFSSL_DB_BUSY_TIMEOUT=soon: not a duration"),
         "{stderr}"
     );
+    // The data source's `_busy_timeout` (60 s) wins over CFSSL_DB_BUSY_TIMEOUT (1 ms): this
+    // writer waits for the lock, which is released while it waits, and records.
+    d.write(
+        "wait.json",
+        r#"{"driver":"sqlite3","data_source":"certs.db?_busy_timeout=60000"}"#,
+    );
+    let waiting = std::process::Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
+        .args([
+            "gencert",
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "ca-key.pem",
+            "-db-config",
+            "wait.json",
+            "w.json",
+        ])
+        .current_dir(d.tmp.path())
+        .env("CFSSL_DB_BUSY_TIMEOUT", "1ms")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1000));
     stdin.write_all(b"COMMIT;\n.quit\n").unwrap();
     drop(stdin);
     holder.wait().unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BEGIN CERTIFICATE"));
     let (code, stdout, stderr) = sign(&[("CFSSL_DB_BUSY_TIMEOUT", "500ms")]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("BEGIN CERTIFICATE"));
@@ -1143,7 +1312,7 @@ fn a_locked_database_beyond_the_timeout_prints_nothing() {
             &d,
             "select count(*) from certificates where common_name = 'w'"
         ),
-        "1\n"
+        "2\n"
     );
 }
 

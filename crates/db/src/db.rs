@@ -10,6 +10,7 @@ use crate::pg::Postgres;
 use crate::record::{CertificateRecord, GO_ZERO_TIME, OcspRecord, parse_metadata, parse_sans};
 use crate::schema::{Step, init_steps, list_tables_sql};
 use crate::sqlite::Sqlite;
+use crate::sqlite_dsn::SqliteDsn;
 use crate::timefmt::parse_sqlite;
 
 const CERT_COLUMNS: &str = "serial_number, authority_key_identifier, ca_label, status, reason, expiry, revoked_at, \
@@ -44,10 +45,17 @@ pub struct ListFilter {
 /// connection is not shared; open one `Db` per thread.
 pub struct Db {
     driver: Driver,
-    data_source: String,
-    mysql_dsn: Option<Dsn>,
+    source: Source,
     busy_timeout: std::time::Duration,
     conn: Option<Box<dyn Backend + Send>>,
+}
+
+/// The data source, as each driver reads it.
+enum Source {
+    Sqlite(SqliteDsn),
+    /// lib/pq's URL or key=value pairs, parsed when connecting.
+    Postgres(String),
+    Mysql(Dsn),
 }
 
 impl std::fmt::Debug for Db {
@@ -61,25 +69,27 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Checks `config`'s driver (and, for mysql, the DSN's syntax, which go-sql-driver checks
-    /// when opening); does not connect.
+    /// Checks `config`'s driver and, for mysql and sqlite3, the data source's syntax and
+    /// options (go-sql-driver checks its DSN when opening; go-sqlite3's option errors would
+    /// show at the first query, with the same text); does not connect.
     pub fn open(config: &DbConfig) -> Result<Self, DbError> {
         let driver = config.driver()?;
-        let mysql_dsn = match driver {
-            Driver::Mysql => Some(Dsn::parse(&config.data_source)?),
-            _ => None,
+        let source = match driver {
+            Driver::Sqlite3 => Source::Sqlite(SqliteDsn::parse(&config.data_source)?),
+            Driver::Postgres => Source::Postgres(config.data_source.clone()),
+            Driver::Mysql => Source::Mysql(Dsn::parse(&config.data_source)?),
         };
         Ok(Db {
             driver,
-            data_source: config.data_source.clone(),
-            mysql_dsn,
+            source,
             busy_timeout: crate::sqlite::BUSY_TIMEOUT,
             conn: None,
         })
     }
 
     /// How long a sqlite statement waits for another process's lock before failing with
-    /// `database is locked` (default [`crate::sqlite::BUSY_TIMEOUT`]). Takes effect on the
+    /// `database is locked` (default [`crate::sqlite::BUSY_TIMEOUT`]); a `_busy_timeout` in
+    /// the data source wins over it (docs/cfssl-lifecycle.md §1.6). Takes effect on the
     /// connection made after the call; the other drivers wait as their servers do.
     pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) {
         self.busy_timeout = timeout;
@@ -98,16 +108,10 @@ impl Db {
 
     fn backend(&mut self) -> Result<&mut (dyn Backend + Send), DbError> {
         if self.conn.is_none() {
-            let conn: Box<dyn Backend + Send> = match self.driver {
-                Driver::Sqlite3 => Box::new(Sqlite::open(&self.data_source, self.busy_timeout)?),
-                Driver::Postgres => Box::new(Postgres::connect(&self.data_source)?),
-                Driver::Mysql => {
-                    let dsn = match &self.mysql_dsn {
-                        Some(dsn) => dsn.clone(),
-                        None => Dsn::parse(&self.data_source)?,
-                    };
-                    Box::new(MysqlConn::connect(&dsn)?)
-                }
+            let conn: Box<dyn Backend + Send> = match &self.source {
+                Source::Sqlite(dsn) => Box::new(Sqlite::open(dsn, self.busy_timeout)?),
+                Source::Postgres(data_source) => Box::new(Postgres::connect(data_source)?),
+                Source::Mysql(dsn) => Box::new(MysqlConn::connect(dsn)?),
             };
             self.conn = Some(conn);
         }

@@ -50,6 +50,14 @@ pub enum DbError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A sqlite3 data source option cfssl-rs does not implement, or SQLite's URI parameter
+    /// after a plain file name (docs/cfssl-lifecycle.md §1.6; go-sqlite3 would accept or drop
+    /// it silently, docs/differences.md #28).
+    #[error("invalid sqlite3 data_source: {reason}")]
+    SqliteOption {
+        /// Which option, and what is supported instead.
+        reason: String,
+    },
     /// Any error from the database or its driver; the message is the driver's text.
     #[error("{message}")]
     Driver {
@@ -97,7 +105,8 @@ impl DbError {
             DbError::EmptyPath
             | DbError::ReadConfig { .. }
             | DbError::ConfigJson(_)
-            | DbError::InvalidConfig => Some(INVALID_POLICY),
+            | DbError::InvalidConfig
+            | DbError::SqliteOption { .. } => Some(INVALID_POLICY),
             DbError::UnknownDriver { .. }
             | DbError::InvalidDsn { .. }
             | DbError::NotEmpty { .. } => None,
@@ -117,5 +126,55 @@ impl DbError {
         DbError::Driver {
             message: message.to_string(),
         }
+    }
+
+    /// A server that could not be reached, worded as Go's `net.Dial` error that lib/pq and
+    /// go-sql-driver pass on to cfssl (`dial tcp 127.0.0.1:1: connect: connection refused`,
+    /// docs/cfssl-lifecycle.md §1.1): the network, the address tried, and the system's reason
+    /// as Go spells it (lower case, without Rust's ` (os error N)`).
+    pub(crate) fn dial(network: &str, address: &str, reason: &str) -> Self {
+        let reason = match reason.find(" (os error ") {
+            Some(end) => &reason[..end],
+            None => reason,
+        };
+        let mut chars = reason.chars();
+        let reason = match (chars.next(), chars.next()) {
+            // "Connection refused" → "connection refused"; an acronym ("IO …") stays.
+            (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+                first.to_lowercase().chain(reason.chars().skip(1)).collect()
+            }
+            _ => reason.to_string(),
+        };
+        DbError::driver(format!("dial {network} {address}: connect: {reason}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dial_errors_read_like_go() {
+        let e = DbError::dial("tcp", "127.0.0.1:1", "Connection refused (os error 111)");
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            (
+                Some(11000),
+                "dial tcp 127.0.0.1:1: connect: connection refused"
+            )
+        );
+        assert_eq!(
+            DbError::dial(
+                "unix",
+                "/run/x.sock",
+                "No such file or directory (os error 2)"
+            )
+            .to_string(),
+            "dial unix /run/x.sock: connect: no such file or directory"
+        );
+        assert_eq!(
+            DbError::dial("tcp", "h:1", "IO failure").to_string(),
+            "dial tcp h:1: connect: IO failure"
+        );
     }
 }

@@ -25,7 +25,7 @@
 //!
 //! | db-config `driver` | client | data source |
 //! |---|---|---|
-//! | `sqlite3` | rusqlite, sqlite compiled in | file path (created when missing), `:memory:`, `file:` URI |
+//! | `sqlite3` | rusqlite, sqlite compiled in | file path (created when missing), `:memory:`, `file:` URI; go-sqlite3's `?_journal_mode=…&_synchronous=…&_busy_timeout=…` |
 //! | `postgres` | `postgres` crate, no TLS | `postgres://…` URL or `key=value` pairs |
 //! | `mysql` | `mysql` crate, pure Rust, no TLS | go-sql-driver DSN `user:pw@tcp(host:port)/db?…` |
 //!
@@ -58,6 +58,7 @@ mod pg;
 mod record;
 mod schema;
 pub mod sqlite;
+mod sqlite_dsn;
 pub mod timefmt;
 
 pub use config::{DbConfig, Driver};

@@ -152,8 +152,30 @@ pub(crate) struct MysqlConn {
 
 impl MysqlConn {
     pub(crate) fn connect(dsn: &Dsn) -> Result<Self, DbError> {
-        let conn = Conn::new(dsn.options()).map_err(driver_error)?;
+        let conn = Conn::new(dsn.options()).map_err(|e| connect_error(dsn, e))?;
         Ok(MysqlConn { conn })
+    }
+}
+
+/// A failed connection: the server's refusal as go-sql-driver words it, or, when no server
+/// answered, Go's dial error (`dial tcp 127.0.0.1:1: connect: connection refused`).
+fn connect_error(dsn: &Dsn, e: mysql::Error) -> DbError {
+    use mysql::DriverError::{ConnectTimeout, CouldNotConnect};
+    let network = if dsn.net == "unix" { "unix" } else { "tcp" };
+    match e {
+        mysql::Error::DriverError(CouldNotConnect(Some((address, reason, _)))) => {
+            DbError::dial(network, &address, &reason)
+        }
+        // The client reports the system's ETIMEDOUT this way.
+        mysql::Error::DriverError(ConnectTimeout) => {
+            let address = if dsn.addr.is_empty() {
+                "127.0.0.1:3306"
+            } else {
+                dsn.addr.as_str()
+            };
+            DbError::dial(network, address, "connection timed out")
+        }
+        other => driver_error(other),
     }
 }
 
@@ -163,6 +185,9 @@ fn driver_error(e: mysql::Error) -> DbError {
         mysql::Error::MySqlError(m) => {
             DbError::driver(format!("Error {} ({}): {}", m.code, m.state, m.message))
         }
+        // Without the client's `DriverError { … }` / `IoError { … }` wrapping.
+        mysql::Error::DriverError(d) => DbError::driver(d),
+        mysql::Error::IoError(io) => DbError::driver(io),
         other => DbError::driver(other),
     }
 }

@@ -26,14 +26,52 @@ impl Postgres {
         if config.get_hosts().is_empty() {
             config.host("localhost");
         }
-        let client = config.connect(NoTls).map_err(driver_error)?;
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| connect_error(&config, e))?;
         Ok(Postgres { client })
     }
 }
 
+/// A failed connection: the server's refusal as lib/pq words it (`pq: password
+/// authentication failed for user "x"`), or, when no server answered, Go's dial error for
+/// the address tried last (the client tries the hosts in order).
+fn connect_error(config: &postgres::Config, e: postgres::Error) -> DbError {
+    use postgres::config::Host;
+    let io = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    let (Some(io), None) = (io, e.as_db_error()) else {
+        return driver_error(e);
+    };
+    let hosts = config.get_hosts();
+    let ports = config.get_ports();
+    let last = hosts.len().saturating_sub(1);
+    let port = ports
+        .get(last)
+        .or_else(|| ports.first())
+        .copied()
+        .unwrap_or(5432);
+    match hosts.last() {
+        Some(Host::Tcp(host)) if host.contains(':') => {
+            DbError::dial("tcp", &format!("[{host}]:{port}"), &io.to_string())
+        }
+        Some(Host::Tcp(host)) => DbError::dial("tcp", &format!("{host}:{port}"), &io.to_string()),
+        Some(Host::Unix(dir)) => DbError::dial(
+            "unix",
+            &dir.join(format!(".s.PGSQL.{port}")).display().to_string(),
+            &io.to_string(),
+        ),
+        None => driver_error(e),
+    }
+}
+
+/// lib/pq's `pq: <server message>`; other errors with their cause (the client's own text
+/// leaves it out: `error connecting to server`).
 fn driver_error(e: postgres::Error) -> DbError {
-    match e.as_db_error() {
-        Some(db) => DbError::driver(format!("pq: {}", db.message())),
+    if let Some(db) = e.as_db_error() {
+        return DbError::driver(format!("pq: {}", db.message()));
+    }
+    match std::error::Error::source(&e) {
+        Some(cause) => DbError::driver(format!("{e}: {cause}")),
         None => DbError::driver(e),
     }
 }

@@ -1,238 +1,21 @@
 //! The same certdb round trip on all three drivers: sqlite, and real PostgreSQL and MariaDB
 //! servers that the test starts in temporary folders on free loopback ports and stops (by
-//! PID) at the end. Without the server binaries the PostgreSQL/MariaDB halves fail when
-//! CI=true and print a skip line otherwise (scripts/test installs them).
+//! PID) at the end (crates/testsupport-servers). Without the server binaries the
+//! PostgreSQL/MariaDB halves fail when CI=true and print a skip line otherwise (scripts/test
+//! installs them).
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cfssl_db::{CertificateRecord, Db, DbConfig, DbError, Driver, ListFilter, OcspRecord};
+use cfssl_testsupport_servers::{Mariadb, Postgres};
 use common::*;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 const AKI: &str = "c3912c5b7ca0c27148a3832eacab9fdf246ebcf3";
-
-/// Kills the server it holds, by PID, when dropped.
-struct Server {
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // SIGTERM for a clean shutdown (postgres and mariadbd then stop their own children),
-        // SIGKILL if that takes too long.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(15) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
-/// `program` as the unprivileged user `nobody` when we are root (postgres refuses to run as
-/// root). setpriv replaces itself with the program, so the child's PID is the server's own
-/// and the guard stops the server itself (runuser forks: killing it left postgres running).
-fn unprivileged(program: &Path) -> Command {
-    if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-fn postgres_bin(name: &str) -> Option<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path().join("bin").join(name))
-        .filter(|p| p.exists())
-        .collect();
-    found.sort();
-    found.pop().or_else(|| which(name))
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.exists())
-    })
-}
-
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{what} did not start within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-fn start_postgres() -> Option<(Server, u16)> {
-    let (Some(initdb), Some(postgres)) = (postgres_bin("initdb"), postgres_bin("postgres")) else {
-        tool_available(
-            false,
-            "PostgreSQL (initdb, postgres)",
-            "the postgres driver test",
-        );
-        return None;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    if is_root() {
-        let status = Command::new("chown")
-            .args(["-R", "nobody"])
-            .arg(dir.path())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    let data = dir.path().join("data");
-    let out = unprivileged(&initdb)
-        .arg("-D")
-        .arg(&data)
-        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "initdb: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let port = free_port();
-    let child = unprivileged(&postgres)
-        .arg("-D")
-        .arg(&data)
-        .arg("-k")
-        .arg(dir.path())
-        .args([
-            "-p",
-            &port.to_string(),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, _dir: dir };
-    wait_until("postgres", || {
-        let mut db = open(
-            "postgres",
-            &format!("host=127.0.0.1 port={port} user=postgres dbname=postgres sslmode=disable"),
-        );
-        db.connect().is_ok()
-    });
-    Some((server, port))
-}
-
-fn start_mariadb() -> Option<(Server, u16)> {
-    let (Some(install), Some(mariadbd)) = (
-        which("mariadb-install-db"),
-        which("mariadbd")
-            .or_else(|| Some(PathBuf::from("/usr/sbin/mariadbd")).filter(|p| p.exists())),
-    ) else {
-        tool_available(
-            false,
-            "MariaDB (mariadb-install-db, mariadbd)",
-            "the mysql driver test",
-        );
-        return None;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let user = if is_root() { "--user=root" } else { "--user=" };
-    let mut install_cmd = Command::new(&install);
-    install_cmd
-        .arg("--no-defaults")
-        .arg(format!("--datadir={}", data.display()))
-        .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
-    if is_root() {
-        install_cmd.arg(user);
-    }
-    let out = install_cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "mariadb-install-db: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let port = free_port();
-    let mut server_cmd = Command::new(&mariadbd);
-    server_cmd
-        .arg("--no-defaults")
-        .arg(format!("--datadir={}", data.display()))
-        .arg(format!(
-            "--socket={}",
-            dir.path().join("mysqld.sock").display()
-        ))
-        .arg(format!(
-            "--pid-file={}",
-            dir.path().join("mysqld.pid").display()
-        ))
-        .arg(format!(
-            "--log-error={}",
-            dir.path().join("error.log").display()
-        ))
-        .arg(format!("--port={port}"))
-        .args(["--bind-address=127.0.0.1", "--skip-name-resolve"]);
-    if is_root() {
-        server_cmd.arg(user);
-    }
-    let child = server_cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, _dir: dir };
-    wait_until("mariadbd", || {
-        use mysql::prelude::Queryable;
-        mysql::Conn::new(
-            mysql::OptsBuilder::new()
-                .ip_or_hostname(Some("127.0.0.1"))
-                .tcp_port(port)
-                .user(Some("root")),
-        )
-        .and_then(|mut c| c.query_drop("CREATE DATABASE IF NOT EXISTS certdb"))
-        .is_ok()
-    });
-    Some((server, port))
-}
 
 fn open(driver: &str, data_source: &str) -> Db {
     Db::open(&DbConfig {
@@ -388,18 +171,28 @@ fn sqlite_round_trip() {
 
 #[test]
 fn postgres_round_trip() {
-    let Some((_server, port)) = start_postgres() else {
+    let Some(pg) = Postgres::start("the postgres driver test") else {
         return;
     };
-    // lib/pq's URL form here; the key=value form was used to wait for the server.
+    // lib/pq's URL form and its key=value form.
     let mut db = open(
         "postgres",
-        &format!("postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"),
+        &pg.url(Postgres::SUPERUSER, Postgres::PASSWORD, "postgres"),
     );
     exercise(&mut db);
+    pg.create_database("kv", "kv", "kv-secret");
+    let mut db = open(
+        "postgres",
+        &format!(
+            "host=127.0.0.1 port={} user=kv password=kv-secret dbname=kv sslmode=disable",
+            pg.port()
+        ),
+    );
+    db.init().unwrap();
+    assert_eq!(db.tables().unwrap().len(), 3);
     let e = open(
         "postgres",
-        &format!("postgres://postgres@127.0.0.1:{port}/nosuchdb?sslmode=disable"),
+        &pg.url(Postgres::SUPERUSER, Postgres::PASSWORD, "nosuchdb"),
     )
     .connect()
     .unwrap_err();
@@ -411,20 +204,15 @@ fn postgres_round_trip() {
 
 #[test]
 fn mysql_round_trip() {
-    let Some((_server, port)) = start_mariadb() else {
+    let Some(maria) = Mariadb::start("the mysql driver test") else {
         return;
     };
-    let mut db = open(
-        "mysql",
-        &format!("root@tcp(127.0.0.1:{port})/certdb?parseTime=true"),
-    );
+    maria.execute("CREATE DATABASE certdb");
+    let mut db = open("mysql", &maria.dsn(Mariadb::SUPERUSER, "", "certdb"));
     exercise(&mut db);
-    let e = open(
-        "mysql",
-        &format!("root@tcp(127.0.0.1:{port})/nosuchdb?parseTime=true"),
-    )
-    .connect()
-    .unwrap_err();
+    let e = open("mysql", &maria.dsn(Mariadb::SUPERUSER, "", "nosuchdb"))
+        .connect()
+        .unwrap_err();
     assert_eq!(e.code(), Some(11000));
     assert_eq!(
         e.to_string(),
