@@ -183,13 +183,23 @@ pub enum Pkcs11Error {
 }
 
 impl Pkcs11Error {
-    /// The cfssl error code (docs/cfssl-compat.md §7.1): key generation problems are 2400
-    /// (PrivateKeyError + GenerationFailed), a key that is not the certificate's is 2300
-    /// (KeyMismatch), everything else 2000 (PrivateKeyError + Unknown), as cfssl reports a
-    /// CA key it cannot load.
+    /// The cfssl error code (docs/cfssl-compat.md §7.1): key generation problems (the label
+    /// taken, no key-pair mechanism, C_GenerateKeyPair failing) are 2400 (PrivateKeyError +
+    /// GenerationFailed), a key that is not the certificate's is 2300 (KeyMismatch),
+    /// everything else 2000 (PrivateKeyError + Unknown), as cfssl reports a CA key it cannot
+    /// load.
     pub fn code(&self) -> u32 {
         match self {
             Pkcs11Error::ObjectExists { .. } => 2400,
+            Pkcs11Error::UnsupportedMechanism { mechanism, .. }
+                if mechanism.ends_with("_KEY_PAIR_GEN") =>
+            {
+                2400
+            }
+            Pkcs11Error::Token {
+                operation: "C_GenerateKeyPair",
+                ..
+            } => 2400,
             Pkcs11Error::SignatureCheckFailed {
                 against: ISSUER_KEY,
                 ..
@@ -260,5 +270,17 @@ mod tests {
             reason: String::new(),
         };
         assert_eq!(fault.code(), 2000);
+        let no_keygen = Pkcs11Error::UnsupportedMechanism {
+            token: "t".to_owned(),
+            mechanism: "CKM_EC_EDWARDS_KEY_PAIR_GEN".to_owned(),
+            purpose: "Ed25519 key generation".to_owned(),
+        };
+        assert_eq!(no_keygen.code(), 2400);
+        let no_signing = Pkcs11Error::UnsupportedMechanism {
+            token: "t".to_owned(),
+            mechanism: "CKM_EDDSA".to_owned(),
+            purpose: "Ed25519 signatures".to_owned(),
+        };
+        assert_eq!(no_signing.code(), 2000);
     }
 }

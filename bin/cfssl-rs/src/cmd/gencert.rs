@@ -2,8 +2,9 @@
 //! (`-initca -ca-key`), a renewed root (`-renewca`), or a key plus a certificate signed by
 //! `-ca` under a profile. The work is `cfssl_ca`'s; this reads the inputs and prints.
 
-use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew};
+use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew, RequestError};
 use cfssl_csr::{CertificateRequest, CsrError};
+use cfssl_keys::KeyError;
 
 use super::support::{
     CliLog, in_input, load_ca_cert, load_signing_key, local_signer, note_key_mismatch, now,
@@ -94,7 +95,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         let uri = ctx.flags.key_uri.clone();
         let (_token_key, csr) =
             cfssl_ca::new_key_and_csr_with(&request, |spec| undo.generate(&uri, spec), &mut CliLog)
-                .map_err(|e| in_request(e.into()))?;
+                .map_err(|e| key_uri_error(e, &name))?;
         (None, csr, signer)
     };
     let mut db = open_db(ctx)?;
@@ -108,6 +109,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     print_output(ctx, Some(issued.pem), Some(csr.pem), key_file.as_ref())?;
     undo.keep();
     Ok(())
+}
+
+/// A failure to make the key and CSR of `-key-uri`: a token's error names `-key-uri` itself,
+/// so only the request's own errors get the `in the request FILE` line.
+pub fn key_uri_error(e: RequestError, request_name: &str) -> CliError {
+    let from_token = matches!(e, RequestError::Key(KeyError::External { .. }));
+    let e = CliError::from(CaError::from(e));
+    if from_token {
+        e
+    } else {
+        in_input("the request", request_name)(e)
+    }
 }
 
 /// `-key-uri` makes the new key in a token: nothing to encrypt, and no key file to read.

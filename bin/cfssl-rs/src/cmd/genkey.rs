@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         let mut undo = super::token::NewKeyUndo::default();
         let (_key, csr) =
             cfssl_ca::new_key_and_csr_with(&request, |spec| undo.generate(&uri, spec), &mut CliLog)
-                .map_err(|e| in_input("the request", &name)(CaError::from(e).into()))?;
+                .map_err(|e| gencert::key_uri_error(e, &name))?;
         print_output(ctx, None, Some(csr.pem), None)?;
         undo.keep();
         return Ok(());
