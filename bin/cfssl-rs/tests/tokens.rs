@@ -1383,6 +1383,53 @@ fn module_and_pin_from_the_environment() {
     r.ok();
     d.save(&r, "cert", "leaf.pem");
     hsm.verify_chain("leaf.pem", None);
+    // k8s-sign takes the token key as every signing command does: an approved
+    // CertificateSigningRequest comes back with status.certificate issued by the token's root.
+    d.write(
+        "jane.json",
+        r#"{"CN":"jane","key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let r = hsm.cfssl(&["genkey", "jane.json"]);
+    r.ok();
+    d.save(&r, "csr", "jane.csr");
+    let r = hsm.cfssl(&[
+        "k8s-csr",
+        "-json",
+        "-name",
+        "jane",
+        "-signer",
+        "kubernetes.io/kube-apiserver-client",
+        "jane.csr",
+    ]);
+    r.ok();
+    let mut object = r.json();
+    object["status"] = serde_json::json!({"conditions": [{"type": "Approved", "status": "True"}]});
+    d.write("jane-csr.json", object.to_string());
+    d.write(
+        "k8s-config.json",
+        r#"{"signing":{"default":{"expiry":"8760h","usages":["digital signature","client auth"]}}}"#,
+    );
+    let r = hsm.cfssl_env(
+        &[
+            "k8s-sign",
+            "-ca",
+            "root.pem",
+            "-ca-key",
+            &bare_uri("Env CA", "object=env-key"),
+            "-config",
+            "k8s-config.json",
+            "jane-csr.json",
+        ],
+        &env,
+    );
+    r.ok();
+    let signed = r.json();
+    let certificate = base64::engine::general_purpose::STANDARD
+        .decode(signed["status"]["certificate"].as_str().unwrap())
+        .unwrap();
+    d.write("jane.pem", certificate);
+    hsm.verify_chain("jane.pem", None);
+    assert!(hsm.x509_text("jane.pem").contains("Subject: CN = jane"));
     // The URI's own module-path and pin-source take precedence over the variables.
     let r = hsm.cfssl_env(
         &[
