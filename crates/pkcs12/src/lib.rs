@@ -20,8 +20,8 @@
 //! | [`Scheme::Aes256`] | PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC | HMAC-SHA256 |
 //! | [`Scheme::Legacy`] | pbeWithSHAAnd3-KeyTripleDES-CBC | HMAC-SHA1 |
 //!
-//! `Aes256` is OpenSSL 3's default; Windows 10 1709+ / Server 2019+, Java 8u301+ / 11.0.12+
-//! and macOS read it. `Legacy` is for older readers. `openssl pkcs12 -export -legacy`
+//! `Aes256` is OpenSSL 3's default, for Windows 10 1709+ / Server 2019+ and Java 8u301+ /
+//! 11.0.12+. `Legacy` is for older readers. `openssl pkcs12 -export -legacy`
 //! encrypts the certificates with 40-bit RC2 instead: we use Triple-DES for them too
 //! (`-certpbe PBE-SHA1-3DES`), which the same old readers know, is not broken, and which
 //! OpenSSL 3 reads without its legacy provider.
