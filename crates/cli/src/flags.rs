@@ -184,7 +184,7 @@ define_flags! {
     flag hostname "hostname": Str = "", "Hostname for the cert, could be a comma-separated hostname list";
     flag cert "cert": Str = "", "Client certificate that contains the public key";
     flag csr "csr": Str = "", "Certificate signature request file for new public key";
-    flag ca "ca": Str = "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'";
+    flag ca "ca": Str = "", "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'; cfssl-rs pkcs12: the chain, PEM certificates stored after -cert in file order";
     flag ca_key "ca-key": Str = "", "CA private key -- accepts '[file:]fname' or 'env:varname'; cfssl-rs: or a pkcs11: URI naming a key in a token";
     flag tls_cert "tls-cert": Str = "", "Other endpoint CA to set up TLS protocol";
     flag tls_key "tls-key": Str = "", "Other endpoint CA private key";
@@ -241,10 +241,10 @@ define_flags! {
     flag disable "disable": Str = "", "endpoints to disable";
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
-    ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt)";
+    ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
     ext json "json": Bool = "false", "print JSON instead of YAML";
     ext allow_privileged "allow-privileged": Bool = "false", "allow requesting privileged Kubernetes identities (such as group system:masters)";
-    ext name "name": Str = "", "name of the Kubernetes object";
+    ext name "name": Str = "", "name of the Kubernetes object; pkcs12: the friendly name of the key and certificate (Java's alias)";
     ext signer "signer": Str = "", "Kubernetes signerName of the CertificateSigningRequest";
     ext usages "usages": Str = "", "comma-separated key usages requested in the CertificateSigningRequest";
     ext expiration "expiration": Str = "", "requested certificate lifetime, a Go duration such as 8760h";
@@ -258,7 +258,10 @@ define_flags! {
     ext m "m": Int = "0", "key split: how many shares restore the key (the threshold M, at least 2)";
     ext n "n": Int = "0", "key split: how many shares to make (N, at most 255)";
     ext key_uri "key-uri": Str = "", "make the new private key inside the PKCS#11 token this pkcs11: URI names (object= is its label, id= its CKA_ID); no key is printed or written";
-    ext out "out": Str = "", "key split: the directory the shares are written to; key combine: the key file to write (else stdout)";
+    ext out "out": Str = "", "key split: the directory the shares are written to; key combine, pkcs12: the file to write, mode 0600, never over an existing file (else stdout)";
+    ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
+    ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
+    ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
 }
 
 /// The flags each command reads, in the order its help lists them (every command also
@@ -280,6 +283,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-review", &["json"]),
     ("key", &["m", "n", "key", "out"]),
     ("ocspdump", &["db-config"]),
+    ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out"]),
     ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
     ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
@@ -311,6 +315,7 @@ pub static PATH_FLAGS: &[&str] = &[
     "key",
     "config",
     "password-file",
+    "key-password-file",
     "batch",
     "db-config",
     "responder",

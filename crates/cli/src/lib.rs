@@ -80,6 +80,7 @@ pub static COMMANDS: &[Command] = &[
     command("ocsprefresh", &usage::OCSPREFRESH),
     command("ocspserve", &usage::OCSPSERVE),
     command("ocspsign", &usage::OCSPSIGN),
+    command("pkcs12", &usage::PKCS12),
     command("print-defaults", &usage::PRINT_DEFAULTS),
     command("revoke", &usage::REVOKE),
     command("selfsign", &usage::SELFSIGN),

@@ -66,18 +66,39 @@ pub enum KeyRole {
     Ca,
     /// `-key` (gencsr).
     Other,
+    /// The key `pkcs12` exports: its password file is `-key-password-file`, since
+    /// `-password-file` there is the PKCS#12 file's password.
+    Exported,
 }
 
 /// cfssl's variable for the CA key's password (`CFSSL_CA_PK_PASSWORD`).
 pub const CA_PASSWORD_VARIABLE: &str = "CFSSL_CA_PK_PASSWORD";
 /// Ours, for any key (`CFSSL_KEY_PASSWORD`).
 pub const KEY_PASSWORD_VARIABLE: &str = "CFSSL_KEY_PASSWORD";
+/// Ours, for the password of a new PKCS#12 file (`CFSSL_PKCS12_PASSWORD`).
+pub const PKCS12_PASSWORD_VARIABLE: &str = "CFSSL_PKCS12_PASSWORD";
 
 /// The environment variables that may hold the password of a key of this role, in order.
 pub fn password_variables(role: KeyRole) -> &'static [&'static str] {
     match role {
         KeyRole::Ca => &[CA_PASSWORD_VARIABLE, KEY_PASSWORD_VARIABLE],
-        KeyRole::Other => &[KEY_PASSWORD_VARIABLE],
+        KeyRole::Other | KeyRole::Exported => &[KEY_PASSWORD_VARIABLE],
+    }
+}
+
+/// The flag naming the file that holds the password of a key of this role.
+pub fn password_file_flag(role: KeyRole) -> &'static str {
+    match role {
+        KeyRole::Ca | KeyRole::Other => "password-file",
+        KeyRole::Exported => "key-password-file",
+    }
+}
+
+/// The file that holds the password of a key of this role (empty: none given).
+pub fn password_file(flags: &Flags, role: KeyRole) -> &str {
+    match role {
+        KeyRole::Ca | KeyRole::Other => &flags.password_file,
+        KeyRole::Exported => &flags.key_password_file,
     }
 }
 
@@ -94,7 +115,8 @@ pub fn no_password(source: &str, role: KeyRole) -> CliError {
         2100,
         format!(
             "the private key in {source} is encrypted and no password was given: use \
-             -password-file FILE or set {} (there is no terminal to ask on)",
+             -{} FILE or set {} (there is no terminal to ask on)",
+            password_file_flag(role),
             password_variables(role).join(" or ")
         ),
     )
@@ -221,6 +243,19 @@ mod tests {
         assert_eq!(
             password_variables(KeyRole::Ca),
             ["CFSSL_CA_PK_PASSWORD", "CFSSL_KEY_PASSWORD"]
+        );
+        let flags = Flags {
+            password_file: "p12-pass.txt".into(),
+            key_password_file: "key-pass.txt".into(),
+            ..Flags::default()
+        };
+        assert_eq!(password_file(&flags, KeyRole::Other), "p12-pass.txt");
+        assert_eq!(password_file(&flags, KeyRole::Exported), "key-pass.txt");
+        assert_eq!(
+            no_password("k.pem", KeyRole::Exported).to_string(),
+            "{\"code\":2100,\"message\":\"the private key in k.pem is encrypted and no password \
+             was given: use -key-password-file FILE or set CFSSL_KEY_PASSWORD (there is no \
+             terminal to ask on)\"}"
         );
     }
 }

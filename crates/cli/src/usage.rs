@@ -471,6 +471,28 @@ pub static KEY: Help = Help {
     extension: true,
 };
 
+/// `pkcs12` (our extension): a key with its certificate and chain as one PKCS#12 file.
+pub static PKCS12: Help = Help {
+    summary: "write a key, its certificate and chain as a PKCS#12 file",
+    synopsis: &[
+        "-cert CERT -key KEY [-ca CHAIN] [-name NAME] [-password-file FILE] [-legacy] [-out FILE]",
+    ],
+    arguments: &[],
+    notes: "For Windows (certutil -importpfx, IIS), Java (keytool, Tomcat) and macOS. The file holds\n\
+            -cert, then -ca's certificates in file order, and the key; the key and -cert share a\n\
+            localKeyId and, with -name, a friendlyName.\n\
+            Encryption is OpenSSL 3's default: PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), an HMAC-SHA256\n\
+            MAC, 2048 iterations. -legacy, for Windows before 10 1709 and Java before 8u301:\n\
+            pbeWithSHAAnd3-KeyTripleDES-CBC for the key and the certificates, an HMAC-SHA1 MAC.\n\
+            The password is -password-file's first line, else CFSSL_PKCS12_PASSWORD, else asked twice\n\
+            on the terminal; never taken from the command line. An empty one needs -allow-empty-password.\n\
+            An encrypted -key's password: -key-password-file, else CFSSL_KEY_PASSWORD, else a prompt.\n\
+            A key in a PKCS#11 token (a pkcs11: URI) cannot be exported: it never leaves the token.\n\
+            Writes -out (mode 0600, never over an existing file), else stdout if it is not a terminal.\n\
+            Check: openssl pkcs12 -info -noout -in F; keytool -list -storetype PKCS12 -keystore F",
+    extension: true,
+};
+
 /// `version`.
 pub static VERSION: Help = Help {
     summary: "print out the version of cfssl-rs",

@@ -271,6 +271,13 @@ impl PrivateKey {
         Ok(pem::encode(ENCRYPTED_LABEL, &encrypted))
     }
 
+    /// The key as unencrypted PKCS#8 `PrivateKeyInfo` DER (RFC 5958 §2, v1 without the
+    /// public key), the same bytes [`PrivateKey::to_encrypted_pem`] encrypts: for formats
+    /// that wrap PKCS#8 themselves, such as a PKCS#12 key bag.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        self.pkcs8_der().ok_or(KeyError::Encoding)
+    }
+
     /// The public half of the key.
     pub fn public_key(&self) -> PublicKey {
         let inner = match &self.0 {

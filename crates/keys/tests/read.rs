@@ -443,3 +443,32 @@ fn out_of_range_kdf_parameters_are_refused() {
         KeyError::UnsupportedEncryption("PBES1 (PKCS#5 v1.5 / PKCS#12 PBE) is not supported")
     );
 }
+
+/// `to_pkcs8_der` gives the bytes OpenSSL writes for the same key (`openssl pkcs8 -topk8
+/// -nocrypt`, the fixtures' PKCS#8 files), for every key type.
+#[test]
+fn pkcs8_der_is_openssls() {
+    for name in [
+        "openssl-rsa-pkcs8.pem",
+        "openssl-p256-pkcs8.pem",
+        "openssl-p384-pkcs8.pem",
+        "openssl-p521-pkcs8.pem",
+        "openssl-ed25519-pkcs8.pem",
+    ] {
+        let key = read(name).unwrap();
+        assert_eq!(
+            &key.to_pkcs8_der().unwrap()[..],
+            pem_der(&data(name)),
+            "{name}"
+        );
+    }
+    // A SEC1 key (cfssl's EC format) becomes the same PKCS#8 as its OpenSSL conversion.
+    if have_openssl() {
+        let key = read("cfssl-ca-key.pem").unwrap();
+        let converted = openssl(
+            &["pkcs8", "-topk8", "-nocrypt", "-outform", "DER"],
+            &data("cfssl-ca-key.pem"),
+        );
+        assert_eq!(&key.to_pkcs8_der().unwrap()[..], converted.stdout);
+    }
+}

@@ -2,16 +2,18 @@
 //! of a key file with Shamir's secret sharing (`cfssl_shares`, docs/key-shares.md).
 //!
 //! Files are written through the same all-or-nothing writer as `cfssljson-rs` and
-//! `sign -batch`, marked as private keys: mode 0600 from the first byte, and an existing
-//! file is never replaced, since a share or a key silently overwritten may be the only copy.
+//! `sign -batch`, marked as private keys (`support::write_private_files`): mode 0600 from
+//! the first byte, and an existing file is never replaced, since a share or a key silently
+//! overwritten may be the only copy.
 
 use std::io::IsTerminal as _;
 use std::path::Path;
 
-use cfssl_output::{CfssljsonError, OutputFile, write_files_atomically};
+use cfssl_output::OutputFile;
 use cfssl_shares::{FingerprintOf, KeyFingerprint, ShareInput};
 use zeroize::Zeroizing;
 
+use super::support::{write_private_file, write_private_files};
 use super::{CliError, Context};
 
 /// Runs the command.
@@ -130,62 +132,9 @@ fn combine(ctx: &mut Context<'_>) -> Result<(), CliError> {
             .map_err(|e| CliError::plain(format!("write /dev/stdout: {e}")))?;
         return Ok(());
     }
-    let path = Path::new(&out);
-    let (dir, name) = match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) => (
-            if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            },
-            name.to_string_lossy().into_owned(),
-        ),
-        _ => {
-            return Err(CliError::Usage(format!(
-                "-out {out}: give the name of the key file to write"
-            )));
-        }
-    };
-    let mut file = OutputFile {
-        name,
-        contents: restored.key_file.to_vec(),
-        mode: 0o600,
-        is_private_key: true,
-        binary: false,
-    };
-    let written = write_private_files(dir, std::slice::from_ref(&file));
-    zeroize::Zeroize::zeroize(&mut file.contents);
-    written?;
+    write_private_file(&out, restored.key_file.to_vec(), false)?;
     crate::info!("restored the key from {} shares to {out}", restored.used);
     Ok(())
-}
-
-/// Writes `files` into `dir` all or none, never replacing an existing file.
-fn write_private_files(dir: &Path, files: &[OutputFile]) -> Result<(), CliError> {
-    for file in files {
-        let path = dir.join(&file.name);
-        if path.symlink_metadata().is_ok() {
-            return Err(CliError::plain(format!(
-                "{} already exists; nothing was written (a key or share is never replaced: move it away first)",
-                path.display()
-            )));
-        }
-    }
-    match write_files_atomically(dir, files, false) {
-        Ok(written) => {
-            for unlocked in &written.unlocked_dirs {
-                crate::warning!(
-                    "the file system of {} cannot lock files: written without excluding a concurrent run",
-                    unlocked.display()
-                );
-            }
-            Ok(())
-        }
-        Err(CfssljsonError::KeyExists { path }) => Err(CliError::plain(format!(
-            "{path} already exists; nothing was written (a key or share is never replaced: move it away first)"
-        ))),
-        Err(e) => Err(CliError::plain(e.to_string())),
-    }
 }
 
 /// Creates the shares' directory, readable by its owner only.

@@ -34,6 +34,7 @@ pub mod ocsprefresh;
 pub mod ocspserve;
 pub mod ocspsign;
 pub mod password;
+pub mod pkcs12;
 pub mod print_defaults;
 pub mod revoke;
 pub mod selfsign;
@@ -69,6 +70,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "ocsprefresh" => ocsprefresh::run,
         "ocspserve" => ocspserve::run,
         "ocspsign" => ocspsign::run,
+        "pkcs12" => pkcs12::run,
         "print-defaults" => print_defaults::run,
         "revoke" => revoke::run,
         "selfsign" => selfsign::run,

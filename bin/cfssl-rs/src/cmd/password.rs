@@ -1,13 +1,17 @@
 //! Passwords for encrypted private keys (our extension; cfssl reads an encrypted CA key only
-//! through the undocumented `CFSSL_CA_PK_PASSWORD` and never writes one).
+//! through the undocumented `CFSSL_CA_PK_PASSWORD` and never writes one), and for the
+//! PKCS#12 files of `pkcs12`.
 //!
 //! A password never comes from the command line, where `ps` and shell history would show
 //! it. In order, it comes from:
-//! 1. `-password-file FILE`: the file's first line (as `openssl … -passin file:FILE`);
+//! 1. `-password-file FILE`: the file's first line (as `openssl … -passin file:FILE`); for
+//!    the key `pkcs12` exports, `-key-password-file FILE`, since its `-password-file` is
+//!    the PKCS#12 file's;
 //! 2. the environment: `CFSSL_CA_PK_PASSWORD` (cfssl's variable) for a CA key, then
-//!    `CFSSL_KEY_PASSWORD`; for any other key, and for a new key, `CFSSL_KEY_PASSWORD`;
-//! 3. a prompt on the controlling terminal (`/dev/tty`, not echoed; a new key's password is
-//!    asked twice), when there is one.
+//!    `CFSSL_KEY_PASSWORD`; for any other key, and for a new key, `CFSSL_KEY_PASSWORD`; for
+//!    a PKCS#12 file, `CFSSL_PKCS12_PASSWORD`;
+//! 3. a prompt on the controlling terminal (`/dev/tty`, not echoed; a new key's or PKCS#12
+//!    file's password is asked twice), when there is one.
 //!
 //! Passwords live in [`Zeroizing`] buffers and never reach a log line or an error message.
 
@@ -15,8 +19,8 @@ use cfssl_keys::{KeyError, PrivateKey};
 use zeroize::Zeroizing;
 
 use cfssl_cli::resolve::{
-    KEY_PASSWORD_VARIABLE as KEY_VARIABLE, KeyRole, decryption_error, first_line, no_password,
-    password_variables,
+    KEY_PASSWORD_VARIABLE as KEY_VARIABLE, KeyRole, PKCS12_PASSWORD_VARIABLE, decryption_error,
+    first_line, no_password, password_file, password_variables,
 };
 
 use super::{CliError, Context};
@@ -31,12 +35,13 @@ pub fn decode_key(
 ) -> Result<PrivateKey, CliError> {
     // A password file that was named but cannot be read is an error even for a plain key:
     // the command line says something the user believes, and it is wrong.
-    from_file(ctx)?;
+    let file = password_file(&ctx.flags, role);
+    from_file(file)?;
     match PrivateKey::from_pem(pem) {
         Err(KeyError::Encrypted) => {}
         other => return Ok(other?),
     }
-    let password = password_for_reading(ctx, source, role)?;
+    let password = password_for_reading(file, source, role)?;
     PrivateKey::from_pem_with_password(pem, &password).map_err(|e| decryption_error(e, source))
 }
 
@@ -53,11 +58,11 @@ pub fn key_pem_for_output(
 }
 
 fn password_for_reading(
-    ctx: &Context<'_>,
+    file: &str,
     source: &str,
     role: KeyRole,
 ) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    if let Some(password) = from_file(ctx)? {
+    if let Some(password) = from_file(file)? {
         return Ok(password);
     }
     let variables = password_variables(role);
@@ -69,7 +74,7 @@ fn password_for_reading(
 }
 
 fn password_for_new_key(ctx: &Context<'_>) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    let password = match from_file(ctx)? {
+    let password = match from_file(&ctx.flags.password_file)? {
         Some(p) => p,
         None => match from_environment(KEY_VARIABLE) {
             Some(p) => p,
@@ -99,9 +104,48 @@ fn password_for_new_key(ctx: &Context<'_>) -> Result<Zeroizing<Vec<u8>>, CliErro
     Ok(password)
 }
 
-/// `-password-file FILE`: its first line, without the line ending.
-fn from_file(ctx: &Context<'_>) -> Result<Option<Zeroizing<Vec<u8>>>, CliError> {
-    let path = ctx.flags.password_file.as_str();
+/// The password of a new PKCS#12 file: `-password-file`, `CFSSL_PKCS12_PASSWORD` or a
+/// prompt asked twice. UTF-8, since the file format stores it as UTF-16 (RFC 7292
+/// Appendix B.1); empty only with `-allow-empty-password`.
+pub fn pkcs12_password(ctx: &Context<'_>) -> Result<Zeroizing<String>, CliError> {
+    let password = match from_file(&ctx.flags.password_file)? {
+        Some(p) => p,
+        None => match from_environment(PKCS12_PASSWORD_VARIABLE) {
+            Some(p) => p,
+            None => {
+                let no_terminal = || {
+                    CliError::plain(format!(
+                        "pkcs12 needs a password for the PKCS#12 file: use -password-file FILE \
+                         or set {PKCS12_PASSWORD_VARIABLE} (there is no terminal to ask on)"
+                    ))
+                };
+                let first = prompt("Password for the PKCS#12 file: ").ok_or_else(no_terminal)?;
+                let second = prompt("Repeat the password: ").ok_or_else(no_terminal)?;
+                if first != second {
+                    return Err(CliError::plain(
+                        "the two passwords differ; nothing was written",
+                    ));
+                }
+                first
+            }
+        },
+    };
+    if password.is_empty() && !ctx.flags.allow_empty_password {
+        return Err(CliError::plain(
+            "refusing to write a PKCS#12 file with an empty password (anyone with the file \
+             would have the key); give a password, or -allow-empty-password if that is meant",
+        ));
+    }
+    match std::str::from_utf8(&password) {
+        Ok(text) => Ok(Zeroizing::new(text.to_owned())),
+        Err(_) => Err(CliError::plain(
+            "the PKCS#12 password is not UTF-8 text (the file stores it as UTF-16)",
+        )),
+    }
+}
+
+/// `-password-file FILE` (or `-key-password-file`): its first line, without the line ending.
+fn from_file(path: &str) -> Result<Option<Zeroizing<Vec<u8>>>, CliError> {
     if path.is_empty() {
         return Ok(None);
     }

@@ -5,7 +5,9 @@
 use cfssl_ca::Note;
 use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_keys::{PrivateKey, SigningKey};
-use cfssl_output::CertOutput;
+use std::path::Path;
+
+use cfssl_output::{CertOutput, CfssljsonError, OutputFile, write_files_atomically};
 use cfssl_signer::{Issued, LocalSigner, ParsedCertificate, SignError};
 
 use zeroize::Zeroizing;
@@ -72,7 +74,7 @@ pub fn load_key(ctx: &Context<'_>, spec: &str, flag: &str) -> Result<PrivateKey,
     };
     let what = match role {
         KeyRole::Ca => "the CA private key",
-        KeyRole::Other => "the private key",
+        KeyRole::Other | KeyRole::Exported => "the private key",
     };
     let key = decode_key(ctx, &bytes, spec, role).map_err(in_input(what, spec))?;
     if role == KeyRole::Ca {
@@ -172,6 +174,63 @@ pub fn print_output(
     };
     let line = out.to_json_line();
     ctx.print(&line)
+}
+
+/// Writes `files` into `dir` all or none, marked as private keys: mode 0600 from the first
+/// byte, never replacing an existing file (a key, share or PKCS#12 file silently
+/// overwritten may be the only copy).
+pub fn write_private_files(dir: &Path, files: &[OutputFile]) -> Result<(), CliError> {
+    let exists = |path: &str| {
+        CliError::plain(format!(
+            "{path} already exists; nothing was written (a file holding a key is never \
+             replaced: move it away first)"
+        ))
+    };
+    for file in files {
+        let path = dir.join(&file.name);
+        if path.symlink_metadata().is_ok() {
+            return Err(exists(&path.display().to_string()));
+        }
+    }
+    match write_files_atomically(dir, files, false) {
+        Ok(written) => {
+            for unlocked in &written.unlocked_dirs {
+                crate::warning!(
+                    "the file system of {} cannot lock files: written without excluding a concurrent run",
+                    unlocked.display()
+                );
+            }
+            Ok(())
+        }
+        Err(CfssljsonError::KeyExists { path }) => Err(exists(&path)),
+        Err(e) => Err(CliError::plain(e.to_string())),
+    }
+}
+
+/// Writes `contents` to the file `out` (`-out`) as [`write_private_files`] does, then wipes
+/// the buffer.
+pub fn write_private_file(out: &str, contents: Vec<u8>, binary: bool) -> Result<(), CliError> {
+    let path = Path::new(out);
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(CliError::Usage(format!(
+            "-out {out}: give the name of the file to write"
+        )));
+    };
+    let dir = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let mut file = OutputFile {
+        name: name.to_string_lossy().into_owned(),
+        contents,
+        mode: 0o600,
+        is_private_key: true,
+        binary,
+    };
+    let written = write_private_files(dir, std::slice::from_ref(&file));
+    zeroize::Zeroize::zeroize(&mut file.contents);
+    written
 }
 
 /// Current time.

@@ -115,6 +115,7 @@ impl Dir {
             .current_dir(self.tmp.path())
             .env_remove("CFSSL_CA_PK_PASSWORD")
             .env_remove("CFSSL_KEY_PASSWORD")
+            .env_remove("CFSSL_PKCS12_PASSWORD")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
