@@ -202,6 +202,14 @@ pub enum ConfigError {
         /// What cfssl would do with it, and that cfssl-rs does not.
         reason: &'static str,
     },
+    /// A bad `name_constraints` (cfssl-rs extension); the reason names the field.
+    #[error("signing profile {}: {reason}", profile_label(.profile))]
+    NameConstraints {
+        /// The profile name.
+        profile: String,
+        /// The field path and what is wrong with it.
+        reason: String,
+    },
     /// `-profile NAME` names no profile. cfssl silently falls back to `signing.default`;
     /// cfssl-rs refuses (docs/differences.md #4).
     #[error("unknown signing profile {} in the -config file; {}", cfssl_json::go_quote(.name), known_list(.known))]

@@ -75,6 +75,7 @@ mod duration;
 mod error;
 mod gotime;
 mod load;
+mod name_constraints;
 mod profile;
 mod url;
 mod usage;
@@ -85,7 +86,10 @@ use std::path::Path;
 pub use auth::{AuthKey, AuthKeyError};
 pub use duration::{DurationError, GoDuration};
 pub use error::ConfigError;
-pub use profile::{CaConstraint, CertificatePolicy, CsrWhitelist, PolicyQualifier, SigningProfile};
+pub use profile::{
+    CaConstraint, CertificatePolicy, CsrWhitelist, IpRange, NameConstraints, NameSubtrees,
+    PolicyQualifier, SigningProfile,
+};
 pub use url::check_url;
 pub use usage::{KeyUsageBits, Usage, Usages, eku};
 

@@ -12,6 +12,7 @@ use crate::auth::AuthKey;
 use crate::duration::GoDuration;
 use crate::error::ConfigError;
 use crate::gotime::unmarshal_json_time;
+use crate::name_constraints;
 use crate::profile::{
     CaConstraint, CertificatePolicy, CsrWhitelist, PolicyQualifier, SigningProfile,
 };
@@ -106,6 +107,8 @@ struct RawProfile {
     lint_error_level: LintLevel,
     ignored_lints: Vec<String>,
     ignored_lint_sources: Vec<String>,
+    /// cfssl-rs's `name_constraints` (cfssl has no such key), kept as JSON text.
+    name_constraints: RawText,
     #[serde(rename = "Policies")]
     policies: Vec<RawPolicy>,
     #[serde(rename = "Expiry")]
@@ -205,6 +208,17 @@ fn unmarshal_each<'de, D: Deserializer<'de>, T>(
         .iter()
         .map(|RawJson(text)| unmarshal(text).map_err(de::Error::custom))
         .collect()
+}
+
+/// A value kept as its JSON text (the last one given); `null` counts as absent.
+#[derive(Default)]
+struct RawText(Option<String>);
+
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let texts = unmarshal_each(deserializer, |text| Ok(text.to_string()))?;
+        Ok(RawText(texts.into_iter().last().filter(|t| t != "null")))
+    }
 }
 
 /// A `time.Time` field; Go's zero time is unset.
@@ -482,6 +496,7 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
         ignored_lints: raw.ignored_lints.clone(),
         ignored_lint_sources: raw.ignored_lint_sources.clone(),
         cert_store: raw.cert_store.clone(),
+        name_constraints: None,
     };
     let mut backdate = raw.backdate_nanos.0;
 
@@ -630,6 +645,22 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             }
         }
         p.policies.push(CertificatePolicy { id, qualifiers });
+    }
+    if let Some(text) = &raw.name_constraints.0 {
+        let bad = |reason| ConfigError::NameConstraints {
+            profile: profile(),
+            reason,
+        };
+        let nc = name_constraints::parse(text).map_err(bad)?;
+        // RFC 5280 §4.2.1.10: the extension "MUST be used only in a CA certificate".
+        if !raw.ca_constraint.is_ca {
+            return Err(bad(
+                "name_constraints needs ca_constraint.is_ca: true (RFC 5280 allows it only in CA \
+                 certificates)"
+                    .to_string(),
+            ));
+        }
+        p.name_constraints = Some(nc);
     }
     Ok(p)
 }

@@ -81,6 +81,8 @@ pub struct SigningProfile {
     pub ignored_lint_sources: Vec<String>,
     /// `cert_store` (unused by cfssl's signer).
     pub cert_store: String,
+    /// `name_constraints` (cfssl-rs extension): only on a CA profile.
+    pub name_constraints: Option<NameConstraints>,
 }
 
 impl SigningProfile {
@@ -167,4 +169,102 @@ pub struct CsrWhitelist {
     /// `URIs`.
     #[serde(rename = "URIs")]
     pub uris: bool,
+}
+
+/// `name_constraints` (a cfssl-rs extension): the NameConstraints extension of RFC 5280
+/// §4.2.1.10 that a CA profile puts in the certificates it issues.
+///
+/// ```text
+/// NameConstraints ::= SEQUENCE {
+///      permittedSubtrees       [0]     GeneralSubtrees OPTIONAL,
+///      excludedSubtrees        [1]     GeneralSubtrees OPTIONAL }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameConstraints {
+    /// `critical`: always true in a loaded profile (RFC 5280 requires it).
+    pub critical: bool,
+    /// `permitted`: names of a type listed here must fall within one entry of that type.
+    pub permitted: NameSubtrees,
+    /// `excluded`: names within any entry are refused (this wins over `permitted`).
+    pub excluded: NameSubtrees,
+}
+
+/// One `permitted` / `excluded` set of GeneralSubtrees, by name type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameSubtrees {
+    /// `dns_domains`: dNSName subtrees (`example.test`, or `.example.test` for subdomains only).
+    pub dns_domains: Vec<String>,
+    /// `ip_ranges`: iPAddress subtrees (CIDR).
+    pub ip_ranges: Vec<IpRange>,
+    /// `email_addresses`: rfc822Name subtrees (a mailbox, a host, or `.domain`).
+    pub email_addresses: Vec<String>,
+    /// `uri_domains`: uniformResourceIdentifier subtrees (a host, or `.domain`).
+    pub uri_domains: Vec<String>,
+}
+
+impl NameSubtrees {
+    /// True when no name type has an entry.
+    pub fn is_empty(&self) -> bool {
+        self.dns_domains.is_empty()
+            && self.ip_ranges.is_empty()
+            && self.email_addresses.is_empty()
+            && self.uri_domains.is_empty()
+    }
+}
+
+/// An IP range in CIDR form, with no host bits set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    /// The network address.
+    pub address: std::net::IpAddr,
+    /// The prefix length (≤ 32 for IPv4, ≤ 128 for IPv6).
+    pub prefix_len: u8,
+}
+
+impl IpRange {
+    /// The network mask, 4 or 16 bytes.
+    pub fn mask_bytes(&self) -> Vec<u8> {
+        let len = if self.address.is_ipv4() { 4 } else { 16 };
+        (0..len)
+            .map(|i| {
+                let bits = usize::from(self.prefix_len).saturating_sub(i * 8).min(8);
+                // bits ≤ 8: the shift cannot overflow a u16.
+                (0xff00u16 >> bits) as u8
+            })
+            .collect()
+    }
+
+    /// The address bytes, 4 or 16.
+    pub fn address_bytes(&self) -> Vec<u8> {
+        match self.address {
+            std::net::IpAddr::V4(a) => a.octets().to_vec(),
+            std::net::IpAddr::V6(a) => a.octets().to_vec(),
+        }
+    }
+
+    /// The address with the host bits cleared.
+    pub fn network(&self) -> std::net::IpAddr {
+        let masked: Vec<u8> = self
+            .address_bytes()
+            .iter()
+            .zip(self.mask_bytes())
+            .map(|(a, m)| a & m)
+            .collect();
+        match <[u8; 4]>::try_from(masked.as_slice()) {
+            Ok(v4) => std::net::IpAddr::from(v4),
+            Err(_) => {
+                let mut v6 = [0u8; 16];
+                for (d, s) in v6.iter_mut().zip(&masked) {
+                    *d = *s;
+                }
+                std::net::IpAddr::from(v6)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for IpRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.address, self.prefix_len)
+    }
 }

@@ -1203,3 +1203,45 @@ fn urls_that_cannot_go_into_a_certificate() {
         r#"{{{usages},"issuer_urls":["http://xn--9ca.example/ca.pem"],"ocsp_url":"","crl_url":"http://crl.example/ca.crl"}}"#
     )));
 }
+
+#[test]
+fn name_constraints_are_typed_and_strict() {
+    let ca = r#""expiry":"1h","usages":["cert sign"],"ca_constraint":{"is_ca":true}"#;
+    let cfg = load(&with_profile(&format!(
+        r#"{{{ca},"name_constraints":{{"critical":true,"permitted":{{"dns_domains":["example.test"],"ip_ranges":["10.0.0.0/8"]}},"excluded":{{"dns_domains":["bad.example.test"]}}}}}}"#
+    )));
+    let nc = cfg.signing.profiles["p"]
+        .name_constraints
+        .as_ref()
+        .expect("name_constraints");
+    assert!(nc.critical);
+    assert_eq!(nc.permitted.dns_domains, ["example.test"]);
+    assert_eq!(nc.permitted.ip_ranges[0].to_string(), "10.0.0.0/8");
+    assert_eq!(nc.excluded.dns_domains, ["bad.example.test"]);
+    assert!(cfg.signing.default.name_constraints.is_none());
+
+    fails_5200(
+        &with_profile(&format!(
+            r#"{{{ca},"name_constraints":{{"critical":true,"permitted":{{"ip_ranges":["10.0.0.0/8","10.0.0.1/8"]}}}}}}"#
+        )),
+        r#"signing profile "p": name_constraints.permitted.ip_ranges[1]: "10.0.0.1/8": has host bits set"#,
+    );
+    fails_5200(
+        &with_profile(&format!(
+            r#"{{{ca},"name_constraints":{{"critical":true,"permitted":{{"dns_domain":["a.test"]}}}}}}"#
+        )),
+        r#"signing profile "p": name_constraints.permitted.dns_domain: unknown key (known keys: dns_domains, ip_ranges, email_addresses, uri_domains)"#,
+    );
+    fails_5200(
+        &with_profile(
+            r#"{"expiry":"1h","usages":["server auth"],"name_constraints":{"critical":true,"permitted":{"dns_domains":["a.test"]}}}"#,
+        ),
+        r#"signing profile "p": name_constraints needs ca_constraint.is_ca: true (RFC 5280 allows it only in CA certificates)"#,
+    );
+    fails_5200(
+        &with_profile(&format!(
+            r#"{{{ca},"name_constraints":{{"critical":false,"permitted":{{"dns_domains":["a.test"]}}}}}}"#
+        )),
+        r#"signing profile "p": name_constraints.critical: false is not allowed: RFC 5280 §4.2.1.10 requires the extension to be critical"#,
+    );
+}
