@@ -54,6 +54,9 @@ pub struct ParsedCertificate {
     pub ext_key_usage: Option<Vec<const_oid::ObjectIdentifier>>,
     /// subjectAltName entries.
     pub sans: SubjectAltNames,
+    /// The nameConstraints extension value, unparsed: only signing under this certificate
+    /// reads it ([`crate::name_constraints::IssuerConstraints::from_der`]).
+    pub name_constraints: Option<Vec<u8>>,
     /// X.509 version number as stored (0 = v1, 2 = v3).
     pub version: u8,
 }
@@ -108,6 +111,7 @@ impl ParsedCertificate {
             key_usage: None,
             ext_key_usage: None,
             sans: SubjectAltNames::default(),
+            name_constraints: None,
             version: tbs.version() as u8,
         };
         for ext in tbs.extensions().into_iter().flatten() {
@@ -138,6 +142,9 @@ impl ParsedCertificate {
                 oids::ID_CE_SUBJECT_ALT_NAME => {
                     parsed.sans = SubjectAltNames::from_extension_value(value)
                         .map_err(|_| SignError::CertificateParse)?;
+                }
+                oids::ID_CE_NAME_CONSTRAINTS => {
+                    parsed.name_constraints = Some(value.to_vec());
                 }
                 _ => {}
             }

@@ -35,6 +35,7 @@ pub mod der_writer;
 pub mod extensions;
 pub mod initca;
 pub mod local;
+pub mod name_constraints;
 pub mod selfsign;
 pub mod subject_override;
 pub mod template;
@@ -90,6 +91,10 @@ pub enum SignError {
     /// The request breaks the policy (5300); the detail is cfssl's ERROR log line.
     #[error("Policy violation request")]
     PolicyViolation(String),
+    /// A name outside the issuing CA's NameConstraints, or constraints the signer cannot
+    /// check (5300, like cfssl's other policy refusals; the message names the name).
+    #[error("{0}")]
+    NameConstraint(String),
     /// The name whitelist rejects a name (5500).
     #[error("Request does not match policy whitelist")]
     Whitelist,
@@ -156,7 +161,7 @@ impl SignError {
             }
             SignError::RenewKeyMismatch => Some(2300),
             SignError::NoKeyUsage => Some(5100),
-            SignError::PolicyViolation(_) => Some(5300),
+            SignError::PolicyViolation(_) | SignError::NameConstraint(_) => Some(5300),
             SignError::Whitelist => Some(5500),
             SignError::MissingSerial => Some(1400),
             SignError::RemoteUnsupported => Some(5200),

@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 
 use crate::certificate::{ParsedCertificate, decimal};
 use crate::extensions::{self as x, CertExtension, NEVER_COPIED};
+use crate::name_constraints::IssuerConstraints;
 use crate::subject_override::SubjectOverride;
 use crate::template::{Issuer, Template, random_serial};
 use crate::validity::{self, ValidityPolicy, rfc3339};
@@ -221,6 +222,10 @@ impl LocalSigner {
         // The CSR's own SANs (no -hostname) have not been looked at yet; CA certificates
         // kept only their IP addresses.
         template.sans.check_dns_names()?;
+        // RFC 5280 §4.2.1.10: names outside the issuer's constraints (leaf or CA alike).
+        if let Some(value) = &self.ca.name_constraints {
+            IssuerConstraints::from_der(value)?.check(&template.sans, &template.subject)?;
+        }
         if profile.ca_constraint.is_ca && !csr_wants_ca {
             let (issuer_max, issuer_zero) = self.ca.max_path_len();
             if issuer_max == 0 && issuer_zero {
@@ -305,6 +310,7 @@ pub(crate) fn template_from_csr(csr: &ParsedCsr, profile: &SigningProfile) -> Te
         crl_url: None,
         extra,
         subject_key_id: true,
+        name_constraints: None,
     };
     template.subject.names.clear();
     if let Some(wl) = &profile.csr_whitelist {
@@ -443,6 +449,7 @@ pub(crate) fn fill_from_profile(
         t.sans.dns_names.clear();
         t.sans.email_addresses.clear();
         t.sans.uris.clear();
+        t.name_constraints = profile.name_constraints.clone();
     }
     if let Some(note) = t.drop_ca_usages_for_non_ca(profile_name)? {
         warnings.push(note);

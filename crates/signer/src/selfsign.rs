@@ -87,6 +87,7 @@ pub fn sign(
             .map(|e| x::ext(e.extn_id, e.critical, e.extn_value.as_bytes().to_vec()))
             .collect(),
         subject_key_id: true,
+        name_constraints: None,
     };
     if let Some(note) = template.adjust_key_usage_to_key(profile) {
         warnings.push(note);

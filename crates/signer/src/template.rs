@@ -4,7 +4,8 @@
 //! 1. keyUsage (critical) 2. extKeyUsage 3. basicConstraints (critical, always)
 //! 4. subjectKeyIdentifier 5. authorityKeyIdentifier (issuer has an SKI and the issuer DN
 //!    differs from the subject DN) 6. authorityInfoAccess 7. subjectAltName (critical iff
-//!    the subject is empty) 8. cRLDistributionPoints 9. the extra extensions, in order.
+//!    the subject is empty) 8. nameConstraints (critical; cfssl-rs extension)
+//! 9. cRLDistributionPoints 10. the extra extensions, in order.
 //!
 //! Go skips a generated extension when an extra extension has the same OID.
 
@@ -57,6 +58,9 @@ pub struct Template {
     pub extra: Vec<CertExtension>,
     /// Include a subjectKeyIdentifier (cfssl always does).
     pub subject_key_id: bool,
+    /// nameConstraints for a CA certificate (cfssl-rs extension, README "Name constraints
+    /// (extension)").
+    pub name_constraints: Option<cfssl_config::NameConstraints>,
 }
 
 /// Who signs: a CA certificate and its key, or the subject's own key (self-signed).
@@ -242,6 +246,16 @@ impl Template {
                 oids::ID_CE_SUBJECT_ALT_NAME,
                 self.subject.is_empty(),
                 self.sans.to_extension_value()?,
+            ));
+        }
+        // After the SAN and before the CRL distribution points, where Go puts it.
+        if let Some(nc) = &self.name_constraints
+            && !taken(oids::ID_CE_NAME_CONSTRAINTS)
+        {
+            out.push(x::ext(
+                oids::ID_CE_NAME_CONSTRAINTS,
+                nc.critical,
+                crate::name_constraints::encode(nc),
             ));
         }
         if let Some(url) = &self.crl_url
