@@ -63,14 +63,7 @@ pub fn init_ca(
     log: &mut dyn Log,
 ) -> Result<Generated, CaError> {
     let request = &input.request;
-    let policy = initca::ca_policy(request, true)?;
-    for n in &policy.notes {
-        log.note(Note::Info(n.clone()));
-    }
-    log.note(Note::Info("generate received request".into()));
-    request
-        .validate_for_ca()
-        .map_err(|reason| CaError::InvalidCaRequest { reason })?;
+    let policy = new_root_policy(request, log)?;
     let KeyAndCsr { key, csr } = new_key_and_csr(request, log)?;
     let certificate = initca::self_sign(&csr.verified()?, &key, &policy, now)?;
     note::issued(log, &certificate);
@@ -95,14 +88,7 @@ pub fn init_ca_with_new_key<K: SigningKey>(
     now: OffsetDateTime,
     log: &mut dyn Log,
 ) -> Result<(K, Rekeyed), CaError> {
-    let policy = initca::ca_policy(request, true)?;
-    for n in &policy.notes {
-        log.note(Note::Info(n.clone()));
-    }
-    log.note(Note::Info("generate received request".into()));
-    request
-        .validate_for_ca()
-        .map_err(|reason| CaError::InvalidCaRequest { reason })?;
+    let policy = new_root_policy(request, log)?;
     let (key, csr) = new_key_and_csr_with(request, make_key, log)?;
     let certificate = initca::self_sign(&csr.verified()?, &key, &policy, now)?;
     note::issued(log, &certificate);
@@ -113,6 +99,23 @@ pub fn init_ca_with_new_key<K: SigningKey>(
             csr_pem: csr.pem,
         },
     ))
+}
+
+/// What [`init_ca`] and [`init_ca_with_new_key`] do before any key is made: the CA policy
+/// with its notes, then the request's check.
+fn new_root_policy(
+    request: &CertificateRequest,
+    log: &mut dyn Log,
+) -> Result<initca::CaPolicy, CaError> {
+    let policy = initca::ca_policy(request, true)?;
+    for n in &policy.notes {
+        log.note(Note::Info(n.clone()));
+    }
+    log.note(Note::Info("generate received request".into()));
+    request
+        .validate_for_ca()
+        .map_err(|reason| CaError::InvalidCaRequest { reason })?;
+    Ok(policy)
 }
 
 /// A new root certificate for an existing key (cfssl's `initca.NewFromSigner`).

@@ -13,21 +13,8 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Whether CI=true (a missing tool is then a failure, not a skip).
-pub fn on_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// Reports a missing tool: panics on CI, prints a skip line otherwise and returns false.
-pub fn tool_available(found: bool, tool: &str, what: &str) -> bool {
-    if !found {
-        if on_ci() {
-            panic!("{tool} is required on CI (CI=true) for {what}, but was not found: install it");
-        }
-        eprintln!("SKIP {what}: {tool} not found");
-    }
-    found
-}
+/// The CI rule for missing tools, shared with the server tests.
+pub use cfssl_testsupport_servers::{on_ci, tool_available};
 
 /// Whether the sqlite3 CLI can be run.
 pub fn have_sqlite3() -> bool {
