@@ -14,6 +14,7 @@ pub fn data(name: &str) -> PathBuf {
 }
 
 /// The CI rule for missing tools, shared with the server tests.
+#[allow(unused_imports)] // not every test file checks for a tool
 pub use cfssl_testsupport_servers::{on_ci, tool_available};
 
 /// Whether the sqlite3 CLI can be run.
