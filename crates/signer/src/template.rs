@@ -63,6 +63,20 @@ pub struct Template {
     pub name_constraints: Option<cfssl_config::NameConstraints>,
 }
 
+/// The issuer as the to-be-signed certificate names it: its subject, its key identifier and
+/// the signature algorithm its key will use. No key is needed, so a ceremony's `plan` can
+/// show the exact bytes that `run` will sign before any key is touched.
+#[derive(Clone, Debug)]
+pub struct IssuerName {
+    /// The issuer's subject DER (verbatim from its certificate); empty for a self-signed
+    /// certificate, whose issuer is its own subject.
+    pub subject_der: Vec<u8>,
+    /// The issuer's subjectKeyIdentifier, if it has one (becomes the authorityKeyIdentifier).
+    pub subject_key_id: Option<Vec<u8>>,
+    /// The signature algorithm of the issuer's key (`KeyAlgorithm::signature_algorithm`).
+    pub signature: spki::AlgorithmIdentifierOwned,
+}
+
 /// Who signs: a CA certificate and its key, or the subject's own key (self-signed).
 pub struct Issuer<'a> {
     /// The issuer's subject DER (verbatim from its certificate, or the new subject).
@@ -74,6 +88,17 @@ pub struct Issuer<'a> {
     /// The issuer's public key (its certificate's, or the new root's own): every signature is
     /// verified with it before it is returned, which also proves that `key` belongs to it.
     pub public_key: &'a PublicKey,
+}
+
+impl Issuer<'_> {
+    /// The issuer as the to-be-signed certificate names it.
+    pub fn name(&self) -> IssuerName {
+        IssuerName {
+            subject_der: self.subject_der.clone(),
+            subject_key_id: self.subject_key_id.clone(),
+            signature: self.key.signature_algorithm(),
+        }
+    }
 }
 
 impl Template {
@@ -179,7 +204,7 @@ impl Template {
     /// The ordered extension list.
     pub fn extensions(
         &self,
-        issuer: &Issuer<'_>,
+        issuer: &IssuerName,
         subject_der: &[u8],
     ) -> Result<Vec<CertExtension>, SignError> {
         if self.max_path_len < -1 {
@@ -288,10 +313,16 @@ impl Template {
 
     /// The certificate's DER, signed by `issuer`.
     fn sign(&self, issuer: &Issuer<'_>) -> Result<Vec<u8>, SignError> {
+        self.to_be_signed(&issuer.name())?
+            .sign(issuer.key, issuer.public_key)
+    }
+
+    /// The to-be-signed certificate `issuer` would sign: every byte but the signature.
+    pub fn to_be_signed(&self, issuer: &IssuerName) -> Result<TbsCertificate, SignError> {
         let subject_der = self.subject.to_der()?;
-        let tbs = TbsCertificate {
+        Ok(TbsCertificate {
             serial: self.serial.clone(),
-            signature: issuer.key.signature_algorithm(),
+            signature: issuer.signature.clone(),
             issuer_der: if issuer.subject_der.is_empty() {
                 subject_der.clone()
             } else {
@@ -302,8 +333,7 @@ impl Template {
             extensions: self.extensions(issuer, &subject_der)?,
             subject_der,
             spki_der: self.public_key.to_spki_der(),
-        };
-        tbs.sign(issuer.key, issuer.public_key)
+        })
     }
 }
 
