@@ -140,9 +140,11 @@ pub fn tbs_sha256(der: &[u8]) -> Option<String> {
 /// (PEM, base64 or DER): how a key that cannot be read here — encrypted, or in a token — is
 /// identified once the command has checked it against that certificate.
 pub fn certificate_public_key_fingerprint(bytes: &[u8]) -> Option<String> {
+    let decoded = base64_text(bytes);
+    let bytes = decoded.as_deref().unwrap_or(bytes);
     let der = match pem_blocks(bytes).into_iter().next() {
         Some((_, der)) => der,
-        None => base64_text(bytes).unwrap_or_else(|| bytes.to_vec()),
+        None => bytes.to_vec(),
     };
     let certificate = x509_cert::Certificate::from_der(&der).ok()?;
     let spki = der::Encode::to_der(certificate.tbs_certificate().subject_public_key_info()).ok()?;
@@ -166,6 +168,16 @@ fn first_element(der: &[u8]) -> Option<&[u8]> {
 
 /// Kind and fingerprint of a file's contents.
 fn identify(bytes: &[u8]) -> (&'static str, Option<String>) {
+    match base64_text(bytes) {
+        // Base64 around PEM: a Kubernetes CertificateSigningRequest's fields.
+        Some(decoded) if !pem_blocks(&decoded).is_empty() => identify_text(&decoded),
+        Some(der) => identify_der(&der),
+        None => identify_text(bytes),
+    }
+}
+
+/// Kind and fingerprint of PEM text, else of DER.
+fn identify_text(bytes: &[u8]) -> (&'static str, Option<String>) {
     let blocks = pem_blocks(bytes);
     if let Some((label, der)) = blocks.first() {
         return match label.as_str() {
@@ -184,9 +196,6 @@ fn identify(bytes: &[u8]) -> (&'static str, Option<String>) {
             }
             _ => ("other", None),
         };
-    }
-    if let Some(der) = base64_text(bytes) {
-        return identify_der(&der);
     }
     identify_der(bytes)
 }
@@ -207,13 +216,13 @@ fn base64_text(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// [`tbs_sha256`] of a signed object printed as PEM or as one line of base64 (a CRL from
-/// `gencrl`, a response from `ocspsign`), or given as DER.
+/// `gencrl`, a response from `ocspsign`, PEM in base64 as Kubernetes carries it), or
+/// given as DER.
 pub fn tbs_sha256_of_text(text: &[u8]) -> Option<String> {
-    if let Some((_, der)) = pem_blocks(text).into_iter().next() {
-        return tbs_sha256(&der);
-    }
-    match base64_text(text) {
-        Some(der) => tbs_sha256(&der),
+    let decoded = base64_text(text);
+    let text = decoded.as_deref().unwrap_or(text);
+    match pem_blocks(text).into_iter().next() {
+        Some((_, der)) => tbs_sha256(&der),
         None => tbs_sha256(text),
     }
 }
