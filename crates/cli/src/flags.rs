@@ -261,7 +261,7 @@ define_flags! {
     ext out "out": Str = "", "key split: the directory the shares are written to; key combine, pkcs12: the file to write, mode 0600, never over an existing file (else stdout)";
     ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
     ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
-    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed";
+    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
 }
 

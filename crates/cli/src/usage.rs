@@ -444,7 +444,7 @@ pub static DB: Help = Help {
 
 /// `ceremony` (our extension): the steps of a key ceremony and its transcript.
 pub static CEREMONY: Help = Help {
-    summary: "check a ceremony transcript, or print the page its witnesses sign",
+    summary: "verify a ceremony transcript, print the page witnesses sign",
     synopsis: &["verify TRANSCRIPT [FILE...]", "print TRANSCRIPT"],
     arguments: &[
         Argument {
