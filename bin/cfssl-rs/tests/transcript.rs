@@ -262,8 +262,14 @@ fn a_recorded_ceremony_verifies_and_matches_openssl() {
     assert!(p.stdout.contains("HEAD OF THE CHAIN (SHA-256 of line 3):"));
     assert!(p.stdout.contains("Signature: "));
     let words = p.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("Copy the head hash above by hand"), "{words}");
-    assert!(words.contains("whoever can write the file can rewrite all of it"), "{words}");
+    assert!(
+        words.contains("Copy the head hash above by hand"),
+        "{words}"
+    );
+    assert!(
+        words.contains("whoever can write the file can rewrite all of it"),
+        "{words}"
+    );
 }
 
 #[test]

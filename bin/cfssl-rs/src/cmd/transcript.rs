@@ -296,7 +296,7 @@ pub fn transcript_error(e: TranscriptError) -> CliError {
 
 /// What a command printed, as artefacts: each string field of a JSON answer (nested
 /// fields as `a.b`) that holds a PEM object or a base64 DER one (`-:cert`,
-/// `-:ocspResponse`, `-:status.certificate`), else the whole output as `-`.
+/// `-:ocspResponse`, `-:status.certificate`), then the whole output as `-`.
 fn printed_outputs(stdout: &[u8]) -> Vec<Artefact> {
     if stdout.is_empty() {
         return Vec::new();
@@ -305,10 +305,11 @@ fn printed_outputs(stdout: &[u8]) -> Vec<Artefact> {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(stdout) {
         if value.is_object() {
             collect_fields(&value, "", &mut found);
-            return found;
         }
     }
-    vec![Artefact::of_bytes("-", stdout)]
+    // The output as a whole too: saved as is (`> response.json`), it is found by its hash.
+    found.push(Artefact::of_bytes("-", stdout));
+    found
 }
 
 fn collect_fields(value: &serde_json::Value, prefix: &str, found: &mut Vec<Artefact>) {
@@ -435,10 +436,14 @@ mod tests {
         let ca = include_str!("../../../../testdata/cfssl-1.6.5/ca.pem");
         let json = serde_json::json!({"cert": ca, "csr": "", "note": "plain text"});
         let found = printed_outputs(json.to_string().as_bytes());
-        assert_eq!(found.len(), 1);
+        assert_eq!(found.len(), 2);
         assert_eq!(
             (found[0].path.as_str(), found[0].kind.as_str()),
             ("-:cert", "certificate")
+        );
+        assert_eq!(
+            (found[1].path.as_str(), found[1].kind.as_str()),
+            ("-", "other")
         );
         assert_eq!(signed_hashes(&found, json.to_string().as_bytes()).len(), 1);
         let raw = printed_outputs(b"not json\n");
