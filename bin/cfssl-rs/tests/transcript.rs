@@ -223,7 +223,7 @@ fn a_recorded_ceremony_verifies_and_matches_openssl() {
     ]);
     v.ok();
     for expected in [
-        "file ca.pem: ok, line 3's input",
+        "file ca.pem: ok, line 3's input; made by line 1 as -:cert",
         "file ca-key.pem: ok, line 3's input",
         "file leaf.pem: ok, line 2's output -:cert (same sha256)",
         "file crl.b64: ok, line 3's output - (same sha256)",

@@ -60,6 +60,10 @@ pub enum FileStatus {
         recorded: String,
         /// How it was matched: `path`, `sha256` or `fingerprint`.
         by: &'static str,
+        /// Where it was made, when that is another record: the first output with the same
+        /// SHA-256 (line, recorded path), e.g. line 1's `-:cert` for a `ca.pem` that line 3
+        /// read.
+        made_by: Option<(usize, String)>,
     },
     /// The file's path is recorded on `line`, with other contents.
     Differs {
@@ -111,14 +115,19 @@ impl fmt::Display for FileCheck {
                 role,
                 recorded,
                 by,
+                made_by,
             } => {
                 if recorded == path {
-                    write!(f, "file {path}: ok, line {line}'s {role}")
+                    write!(f, "file {path}: ok, line {line}'s {role}")?;
                 } else {
                     write!(
                         f,
                         "file {path}: ok, line {line}'s {role} {recorded} (same {by})"
-                    )
+                    )?;
+                }
+                match made_by {
+                    Some((made, as_path)) => write!(f, "; made by line {made} as {as_path}"),
+                    None => Ok(()),
                 }
             }
             FileStatus::Differs {
@@ -262,6 +271,7 @@ impl<'a> Records<'a> {
                     role,
                     recorded: recorded.path.clone(),
                     by: "path",
+                    made_by: None,
                 }
             } else {
                 FileStatus::Differs {
@@ -277,6 +287,7 @@ impl<'a> Records<'a> {
                 role,
                 recorded: recorded.path.clone(),
                 by: "sha256",
+                made_by: None,
             }
         } else if let Some((line, role, recorded)) = actual.fingerprint.as_ref().and_then(|f| {
             self.first(|a| a.kind == actual.kind && a.fingerprint.as_ref() == Some(f))
@@ -287,13 +298,25 @@ impl<'a> Records<'a> {
                 role,
                 recorded: recorded.path.clone(),
                 by: "fingerprint",
+                made_by: None,
             }
         } else {
             FileStatus::NotRecorded {
-                sha256: actual.sha256,
+                sha256: actual.sha256.clone(),
             }
         };
-        FileCheck { path, status }
+        FileCheck {
+            path,
+            status: with_origin(status, self.origin(&actual.sha256)),
+        }
+    }
+
+    /// The first output with this SHA-256: where the bytes were made.
+    fn origin(&self, sha256: &str) -> Option<(usize, &'a Artefact)> {
+        self.all
+            .iter()
+            .find(|(_, role, a)| *role == "output" && a.sha256 == sha256)
+            .map(|(line, _, a)| (*line, *a))
     }
 
     /// Without named files: the last record of every output written under a file path.
@@ -321,6 +344,29 @@ impl<'a> Records<'a> {
         }
         checks.reverse();
         checks
+    }
+}
+
+/// Adds where a matched file was made, when that is not the record it matched.
+fn with_origin(status: FileStatus, origin: Option<(usize, &Artefact)>) -> FileStatus {
+    match (status, origin) {
+        (
+            FileStatus::Matches {
+                line,
+                role,
+                recorded,
+                by,
+                made_by: None,
+            },
+            Some((made, artefact)),
+        ) if made != line || artefact.path != recorded => FileStatus::Matches {
+            line,
+            role,
+            recorded,
+            by,
+            made_by: Some((made, artefact.path.clone())),
+        },
+        (status, _) => status,
     }
 }
 

@@ -432,6 +432,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn recorded_commands_are_the_ones_taking_the_flag() {
+        for (command, flags) in cfssl_cli::flags::COMMAND_FLAGS {
+            let takes = flags.contains(&"transcript") && *command != "ceremony";
+            assert_eq!(takes, RECORDED_COMMANDS.contains(command), "{command}");
+        }
+        for command in RECORDED_COMMANDS {
+            assert!(cfssl_cli::flags::reads(command, "transcript"), "{command}");
+        }
+    }
+
+    #[test]
     fn printed_json_fields_become_artefacts() {
         let ca = include_str!("../../../../testdata/cfssl-1.6.5/ca.pem");
         let json = serde_json::json!({"cert": ca, "csr": "", "note": "plain text"});
