@@ -139,13 +139,14 @@ fn gather_inputs(command: &str, ctx: &Context<'_>) -> Vec<Input> {
     for arg in ctx.args.remaining() {
         if super::token::is_token_key(arg) {
             positional.push(token_key(arg));
-        } else if arg != "-" && Path::new(arg).is_file() {
-            if let Ok(artefact) = Artefact::of_file(Path::new(arg)) {
-                positional.push(Artefact {
-                    path: arg.clone(),
-                    ..artefact
-                });
-            }
+        } else if arg != "-"
+            && Path::new(arg).is_file()
+            && let Ok(artefact) = Artefact::of_file(Path::new(arg))
+        {
+            positional.push(Artefact {
+                path: arg.clone(),
+                ..artefact
+            });
         }
     }
     // gencrl's KEY is checked against its CERT, the positional certificate.
@@ -222,13 +223,13 @@ pub fn run_recorded(command: &str, ctx: &mut Context<'_>, run: Run) -> Result<()
     let stdin_seen = stdin.seen;
 
     let mut outputs = printed_outputs(&stdout);
-    if let Some(out) = out_file.as_deref().filter(|o| *o != "-") {
-        if let Ok(artefact) = Artefact::of_file(Path::new(out)) {
-            outputs.push(Artefact {
-                path: out.to_owned(),
-                ..artefact
-            });
-        }
+    if let Some(out) = out_file.as_deref().filter(|o| *o != "-")
+        && let Ok(artefact) = Artefact::of_file(Path::new(out))
+    {
+        outputs.push(Artefact {
+            path: out.to_owned(),
+            ..artefact
+        });
     }
     if let Some(dir) = &batch {
         for csr in batch_csrs(dir) {
@@ -302,10 +303,10 @@ fn printed_outputs(stdout: &[u8]) -> Vec<Artefact> {
         return Vec::new();
     }
     let mut found = Vec::new();
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(stdout) {
-        if value.is_object() {
-            collect_fields(&value, "", &mut found);
-        }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(stdout)
+        && value.is_object()
+    {
+        collect_fields(&value, "", &mut found);
     }
     // The output as a whole too: saved as is (`> response.json`), it is found by its hash.
     found.push(Artefact::of_bytes("-", stdout));
@@ -384,10 +385,12 @@ pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
         .count();
     match &report.head {
         Some(head) => text.push_str(&format!(
-            "{transcript}: {} lines; head of the chain (SHA-256 of line {}): {head}\n\
+            "{transcript}: {} line{}; head of the chain (SHA-256 of line {}): {head}\n\
              Compare the head with the copy kept outside the file: the chain alone cannot show \
              a transcript rewritten whole.\n",
-            report.lines, report.lines
+            report.lines,
+            if report.lines == 1 { "" } else { "s" },
+            report.lines
         )),
         None => text.push_str(&format!("{transcript}: no complete line\n")),
     }
