@@ -261,6 +261,7 @@ define_flags! {
     ext out "out": Str = "", "key split: the directory the shares are written to; key combine, pkcs12: the file to write, mode 0600, never over an existing file (else stdout)";
     ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
     ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
+    ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
 }
 
@@ -272,7 +273,7 @@ define_flags! {
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri"]),
     ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file"]),
     ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
     ("gencrl", &["password-file"]),
@@ -288,9 +289,9 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
     ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
     ("revoke", &["db-config", "serial", "aki", "reason"]),
-    ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
+    ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
-    ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
+    ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
 ];
 
 /// Whether `command` reads the flag `flag` (its [`COMMAND_FLAGS`] entry lists it). Used
