@@ -262,6 +262,7 @@ define_flags! {
     ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
     ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
     ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
+    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
 }
 
@@ -272,26 +273,27 @@ define_flags! {
 /// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
+    ("ceremony", &["transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri"]),
-    ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript"]),
+    ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file", "transcript"]),
     ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
-    ("gencrl", &["password-file"]),
+    ("gencrl", &["password-file", "transcript"]),
     ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
-    ("genkey", &["initca", "cn", "encrypt-key", "password-file", "key-uri"]),
+    ("genkey", &["initca", "cn", "encrypt-key", "password-file", "key-uri", "transcript"]),
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
     ("key", &["m", "n", "key", "out"]),
     ("ocspdump", &["db-config"]),
-    ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out"]),
-    ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
+    ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out", "transcript"]),
+    ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file", "transcript"]),
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
-    ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
+    ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file", "transcript"]),
     ("revoke", &["db-config", "serial", "aki", "reason"]),
-    ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
-    ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
-    ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
+    ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
+    ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];
 
 /// Whether `command` reads the flag `flag` (its [`COMMAND_FLAGS`] entry lists it). Used
@@ -323,6 +325,7 @@ pub static PATH_FLAGS: &[&str] = &[
     "responder-key",
     "responses",
     "out",
+    "transcript",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then

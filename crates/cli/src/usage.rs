@@ -442,6 +442,37 @@ pub static DB: Help = Help {
     extension: true,
 };
 
+/// `ceremony` (our extension): the steps of a key ceremony and its transcript.
+pub static CEREMONY: Help = Help {
+    summary: "verify a ceremony transcript, print the page witnesses sign",
+    synopsis: &["verify TRANSCRIPT [FILE...]", "print TRANSCRIPT"],
+    arguments: &[
+        Argument {
+            name: "ACTION",
+            about: "verify: check the hash chain and FILEs; print: the witnesses' page",
+            values: Values::OneOf(&["verify", "print"]),
+        },
+        Argument {
+            name: "TRANSCRIPT",
+            about: "a transcript written by -transcript: one JSON line per signing step",
+            values: Values::Path,
+        },
+        Argument {
+            name: "FILE",
+            about: "a file the transcript must record (by path, SHA-256 or fingerprint)",
+            values: Values::Path,
+        },
+    ],
+    notes: "A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
+            verify reports, by line number, every line edited, removed, inserted or moved, a torn\n\
+            last line and any FILE that is not the one recorded (with no FILE: every recorded output\n\
+            file still present); it exits 1 on any problem. print lays out every step with its\n\
+            fingerprints in groups of four hex digits, then the head hash and lines for signatures.\n\
+            The chain proves nothing on its own: whoever can write the file can rewrite it whole.\n\
+            Copy the head hash by hand at the ceremony and compare it with the one verify prints.",
+    extension: true,
+};
+
 /// `key` (our extension): M-of-N backup of a key file.
 pub static KEY: Help = Help {
     summary: "back a key file up as M-of-N shares, or restore it",
