@@ -218,7 +218,7 @@ define_flags! {
     flag reason "reason": Str = "0", "Reason code for revocation";
     flag revoked_at "revoked-at": Str = "now", "Date of revocation (YYYY-MM-DD)";
     flag interval "interval": Dur = "96h0m0s", "Interval between OCSP updates (default: 96h)";
-    flag list "list": Bool = "false", "list possible scanners";
+    flag list "list": Bool = "false", "list possible scanners; cfssl-rs lint: print every lint (name, severity, source, what it reads, citation) instead of linting a file";
     flag family "family": Str = "", "scanner family regular expression";
     flag scanner "scanner": Str = "", "scanner regular expression";
     flag timeout "timeout": Dur = "5m0s", "duration (ns, us, ms, s, m, h) to scan each host before timing out";
@@ -242,7 +242,7 @@ define_flags! {
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
-    ext json "json": Bool = "false", "print JSON instead of YAML";
+    ext json "json": Bool = "false", "print JSON instead of YAML; lint: print the findings (or -list) as a JSON array";
     ext allow_privileged "allow-privileged": Bool = "false", "allow requesting privileged Kubernetes identities (such as group system:masters)";
     ext name "name": Str = "", "name of the Kubernetes object; pkcs12: the friendly name of the key and certificate (Java's alias)";
     ext signer "signer": Str = "", "Kubernetes signerName of the CertificateSigningRequest";
@@ -285,6 +285,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
     ("key", &["m", "n", "key", "out"]),
+    ("lint", &["json", "list"]),
     ("ocspdump", &["db-config"]),
     ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out", "transcript"]),
     ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file", "transcript"]),

@@ -324,7 +324,34 @@ impl LocalSigner {
             key: self.key.as_ref(),
             public_key: &self.ca.public_key,
         };
+        lint_before_signing(&template, &issuer, profile)?;
         template.issue(&issuer, warnings)
+    }
+}
+
+/// cfssl's pre-issuance linting (docs/cfssl-compat.md §5.8): with a profile
+/// `lint_error_level` above 0, the exact TBSCertificate the CA key is about to sign is linted
+/// and refused when a finding is above the level and not ignored. cfssl signs a throw-away
+/// copy with a throw-away key to lint it; cfssl-rs lints the TBS bytes themselves. Findings at
+/// or below the level are not reported, as cfssl logs nothing for them.
+fn lint_before_signing(
+    template: &Template,
+    issuer: &Issuer<'_>,
+    profile: &SigningProfile,
+) -> Result<(), SignError> {
+    let policy = profile.lint_policy();
+    if policy.error_level == 0 {
+        return Ok(());
+    }
+    let tbs = template.to_be_signed(&issuer.name())?.to_der()?;
+    let findings = cfssl_lint::lint_tbs_certificate(&tbs)
+        .map_err(|e| SignError::Internal(format!("linting the certificate to sign: {e}")))?;
+    let blocking: Vec<cfssl_lint::Finding> =
+        policy.blocking(&findings).into_iter().cloned().collect();
+    if blocking.is_empty() {
+        Ok(())
+    } else {
+        Err(SignError::Lint(blocking))
     }
 }
 
