@@ -502,6 +502,23 @@ pub static KEY: Help = Help {
     extension: true,
 };
 
+/// `lint` (our extension): cfssl-lint's lints over a certificate or CRL file.
+pub static LINT: Help = Help {
+    summary: "lint a certificate or CRL (RFC 5280, CA/B Forum; zlint names)",
+    synopsis: &["[-json] FILE", "-list [-json]"],
+    arguments: &[Argument {
+        name: "FILE",
+        about: "PEM (every CERTIFICATE and X509 CRL block is linted) or DER, a certificate or \
+                a CRL; '-' reads stdin",
+        values: Values::Path,
+    }],
+    notes: "Prints one line per finding: severity, lint name, citation, message (-json: an array of\n\
+            {block, lint, severity, source, citation, message}). Nothing is printed for a clean file.\n\
+            The lints are the ones a profile's lint_error_level applies before signing; -list prints them.\n\
+            Exit status: 0 when no finding is an error or fatal, 1 otherwise or on bad input.",
+    extension: true,
+};
+
 /// `pkcs12` (our extension): a key with its certificate and chain as one PKCS#12 file.
 pub static PKCS12: Help = Help {
     summary: "write a key, its certificate and chain as a PKCS#12 file",

@@ -29,6 +29,7 @@ pub mod k8s_kubeconfig;
 pub mod k8s_review;
 pub mod k8s_sign;
 pub mod key;
+pub mod lint;
 pub mod man;
 pub mod ocspdump;
 pub mod ocsprefresh;
@@ -68,6 +69,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "k8s-review" => k8s_review::run,
         "k8s-sign" => k8s_sign::run,
         "key" => key::run,
+        "lint" => lint::run,
         "man" => man::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
