@@ -127,8 +127,10 @@ impl CertificatePlan {
     pub fn to_be_signed(&self, public_key: PublicKey) -> Result<TbsCertificate, CeremonyError> {
         let mut template = self.template_without_key.clone();
         template.public_key = public_key;
+        // Issued by its own subject, so no authorityKeyIdentifier (as cfssl's initca,
+        // docs/cfssl-compat.md §5.9).
         let issuer = IssuerName {
-            subject_der: Vec::new(),
+            subject_der: template.subject.to_der()?,
             subject_key_id: Some(template.public_key.subject_key_id().to_vec()),
             signature: template.public_key.algorithm().signature_algorithm(),
         };

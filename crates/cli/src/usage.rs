@@ -471,6 +471,25 @@ pub static KEY: Help = Help {
     extension: true,
 };
 
+/// `ceremony` (our extension): key ceremonies, one reviewed file per step.
+pub static CEREMONY: Help = Help {
+    summary: "plan and run a key ceremony step described by one reviewed file",
+    synopsis: &["plan FILE", "run [-yes] [-transcript LOG] FILE"],
+    arguments: &[Argument {
+        name: "FILE",
+        about: "the ceremony file (YAML with comments, or JSON): type root, intermediate, cross-sign or key",
+        values: Values::Path,
+    }],
+    notes: "plan prints every field of the certificate to be signed, decoded from the exact to-be-signed\n\
+            bytes, and their SHA-256; it reads no private key and opens no token.\n\
+            run computes the same bytes again, lints them, shows the hash and asks for its first 8 hex\n\
+            digits (yes for a key step) on the terminal, or takes -yes; then signs, writes the outputs\n\
+            (never over an existing file; keys mode 0600) and appends to the transcript (-transcript,\n\
+            default ceremony.log next to FILE). Paths in FILE are relative to FILE's folder.\n\
+            See docs/ceremony.md for the file format and testdata/ceremony/README.md for a walkthrough.",
+    extension: true,
+};
+
 /// `pkcs12` (our extension): a key with its certificate and chain as one PKCS#12 file.
 pub static PKCS12: Help = Help {
     summary: "write a key, its certificate and chain as a PKCS#12 file",

@@ -14,6 +14,8 @@ use cfssl_cli::args::Positionals;
 use cfssl_cli::flags::Flags;
 pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
+pub mod ceremony;
+pub mod ceremony_step;
 pub mod certinfo;
 pub mod completion;
 pub mod crl;
@@ -51,6 +53,7 @@ pub type Run = fn(&mut Context<'_>) -> Result<(), CliError>;
 /// The entry point of the command called `name` (every name of [`cfssl_cli::COMMANDS`]).
 pub fn runner(name: &str) -> Option<Run> {
     Some(match name {
+        "ceremony" => ceremony::run,
         "certinfo" => certinfo::run,
         "completion" => completion::run,
         "crl" => crl::run,
