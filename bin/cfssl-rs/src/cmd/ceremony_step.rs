@@ -70,18 +70,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let plan = read_and_plan(ctx)?;
     let transcript = transcript_path(ctx, &plan);
     transcript_check(&transcript)?;
+    // The operator's screen: the plan page, then what is about to be signed (stderr; stdout
+    // gets the result only when the step has succeeded).
     let page = cfssl_ceremony::render::plan_page(&plan).map_err(ceremony_error)?;
-    ctx.print(&page)?;
+    show(&page);
 
     let mut keys = CliKeys::default();
-    let mut witness = TerminalWitness {
-        yes,
-        shown: Vec::new(),
-    };
+    let mut witness = TerminalWitness { yes };
     let outcome = cfssl_ceremony::run::run(&plan, &mut keys, &mut witness).map_err(ceremony_error)?;
-    for text in std::mem::take(&mut witness.shown) {
-        ctx.print(&text)?;
-    }
 
     // Everything is signed and verified: write the key file (if any) and the outputs.
     let mut files: Vec<(PathBuf, OutputFile)> = Vec::new();
@@ -112,13 +108,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     write_outputs(files)?;
     transcript_append(&transcript, &plan, &outcome)?;
     keys.undo.keep();
-    for path in &plan.outputs {
-        crate::info!("wrote {}", path.display());
+    let mut result = format!("Ceremony step {} done.\n", plan.file.name);
+    for hash in &outcome.tbs_sha256 {
+        result.push_str(&format!("TBS SHA-256: {hash}\n"));
     }
-    ctx.print(&format!(
-        "Done. Transcript: {}\n",
-        transcript.display()
-    ))
+    for path in &plan.outputs {
+        result.push_str(&format!("Wrote {}\n", path.display()));
+    }
+    result.push_str(&format!("Transcript: {}\n", transcript.display()));
+    ctx.print(&result)
+}
+
+/// Text for the people in the room, on stderr.
+fn show(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
 }
 
 /// `-transcript`, else `ceremony.log` in the ceremony file's folder (docs/ceremony.md
@@ -273,8 +279,6 @@ fn read_password_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, CeremonyError> 
 /// The typed confirmation, or `-yes`.
 struct TerminalWitness {
     yes: bool,
-    /// What was shown, for stdout after the run (the prompt itself goes to the terminal).
-    shown: Vec<String>,
 }
 
 impl Witness for TerminalWitness {
@@ -290,12 +294,11 @@ impl Witness for TerminalWitness {
         if let Some(hash) = c.tbs_sha256 {
             text.push_str(&format!("TBS SHA-256: {hash}\n"));
         }
+        show(&text);
         if self.yes {
             crate::info!("confirmed by -yes");
-            self.shown.push(text);
             return Ok(());
         }
-        eprint!("{text}");
         let (expected, question) = match c.tbs_sha256 {
             Some(hash) => (
                 hash.get(..CONFIRM_DIGITS).unwrap_or(hash).to_owned(),
@@ -305,7 +308,7 @@ impl Witness for TerminalWitness {
             ),
             None => ("yes".to_owned(), "Type yes to make the key: ".to_owned()),
         };
-        eprint!("{question}");
+        show(&question);
         let mut answer = String::new();
         std::io::stdin()
             .lock()
@@ -317,7 +320,6 @@ impl Witness for TerminalWitness {
                 answer.trim()
             )));
         }
-        self.shown.push(text);
         Ok(())
     }
 }

@@ -1,0 +1,357 @@
+//! `cfssl-rs ceremony plan|run` (issue 15 item 1, docs/ceremony.md): the example ceremony of
+//! testdata/ceremony run from a copy of that folder, in name order, with the commands its
+//! README gives; every certificate checked by openssl (`verify -x509_strict`) and pkilint;
+//! and the refusals, each with its reason.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "tests report failures by panicking"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Dir, Run, require_tool};
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/ceremony")
+}
+
+/// A copy of testdata/ceremony (the YAML files and the README) in a fresh folder.
+fn copy_of_testdata() -> Dir {
+    let d = Dir::new();
+    for entry in std::fs::read_dir(testdata()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), d.path(&entry.file_name().to_string_lossy())).unwrap();
+    }
+    d
+}
+
+/// The ceremony files in name order.
+fn steps() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(testdata())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The `cfssl-rs …` lines of the README's "Commands" block, without the program name.
+fn readme_commands() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(testdata().join("README.md")).unwrap();
+    let block = readme
+        .split("<!-- commands -->")
+        .nth(1)
+        .expect("README.md has a <!-- commands --> block");
+    block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("cfssl-rs "))
+        .map(|l| l.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+/// What the issue's "Done when" asks for, in this order.
+fn expected_commands() -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for step in steps() {
+        out.push(vec!["ceremony".into(), "plan".into(), step.clone()]);
+        out.push(
+            ["ceremony", "run", "-yes", "-transcript", "ceremony.log", &step]
+                .map(str::to_owned)
+                .to_vec(),
+        );
+    }
+    out
+}
+
+fn tbs_hash(run: &Run) -> Option<String> {
+    run.stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("TBS SHA-256: "))
+        .find(|h| h.len() == 64)
+        .map(str::to_owned)
+}
+
+/// pkilint's ERROR and FATAL findings on a PEM certificate.
+fn pkilint_errors(d: &Dir, file: &str) -> Vec<String> {
+    require_tool("python3");
+    let r = common::run(
+        "python3",
+        d.tmp.path(),
+        &[
+            "-m",
+            "pkilint.bin.lint_pkix_cert",
+            "lint",
+            "-s",
+            "ERROR",
+            "-f",
+            "JSON",
+            file,
+        ],
+        b"",
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "pkilint did not lint {file} ({e}); is it installed (scripts/test)? {}",
+            r.stderr
+        )
+    });
+    let mut out = Vec::new();
+    for result in json["results"].as_array().unwrap() {
+        for finding in result["finding_descriptions"].as_array().unwrap() {
+            out.push(format!("{} {}", finding["severity"], finding["code"]));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_example_ceremony_runs_from_plan_to_run() {
+    let commands = readme_commands();
+    assert_eq!(
+        commands
+            .iter()
+            .filter(|c| c.get(1).map(String::as_str) != Some("verify"))
+            .cloned()
+            .collect::<Vec<_>>(),
+        expected_commands(),
+        "testdata/ceremony/README.md's commands are the test's"
+    );
+    let d = copy_of_testdata();
+    let mut planned: Option<String> = None;
+    for command in &commands {
+        let args: Vec<&str> = command.iter().map(String::as_str).collect();
+        if args.get(1) == Some(&"verify") {
+            continue;
+        }
+        let r = d.cfssl(&args);
+        r.ok();
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        match args.get(1) {
+            Some(&"plan") => planned = tbs_hash(&r),
+            _ => {
+                // A step whose key existed before it ran shows the plan's hash again.
+                if let Some(hash) = planned.take() {
+                    assert!(
+                        r.stdout.contains(&format!("TBS SHA-256: {hash}")),
+                        "run signed other bytes than plan showed:\n{}",
+                        r.stdout
+                    );
+                }
+            }
+        }
+    }
+    // The files the ceremony made, keys private.
+    for (file, mode) in [
+        ("root-key.pem", 0o600),
+        ("intermediate-key.pem", 0o600),
+        ("root.pem", 0o644),
+        ("intermediate.pem", 0o644),
+        ("intermediate-pub.pem", 0o644),
+    ] {
+        let meta = std::fs::metadata(d.path(file)).unwrap_or_else(|_| panic!("{file} missing"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(meta.permissions().mode() & 0o077, mode & 0o077, "{file}");
+        }
+        let _ = (meta, mode);
+    }
+    // openssl: the chain verifies strictly; the fields are those of the files.
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "root.pem",
+        "root.pem",
+    ])
+    .ok();
+    let v = d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "root.pem",
+        "intermediate.pem",
+    ]);
+    v.ok();
+    assert_eq!(v.stdout.trim(), "intermediate.pem: OK");
+    let text = d
+        .openssl(&["x509", "-in", "intermediate.pem", "-noout", "-text"])
+        .ok()
+        .stdout
+        .clone();
+    for expected in [
+        "Not Before: Dec  1 00:00:00 2026 GMT",
+        "Not After : Nov 28 00:00:00 2036 GMT",
+        "Subject: C = US, O = Example Test PKI, CN = Example Test Issuing CA 2026",
+        "CA:TRUE, pathlen:0",
+        "Digital Signature, Certificate Sign, CRL Sign",
+        "DNS:example.test",
+        "IP:10.0.0.0/255.0.0.0",
+        "CPS: http://pki.example.test/cps",
+        "Explicit Text: Test PKI, not for production use",
+        "OCSP - URI:http://ocsp.example.test",
+        "URI:http://pki.example.test/root.crl",
+    ] {
+        assert!(text.contains(expected), "intermediate lacks {expected:?}:\n{text}");
+    }
+    // The intermediate certifies the key of step 2.
+    let pub_from_cert = d
+        .openssl(&["x509", "-in", "intermediate.pem", "-noout", "-pubkey"])
+        .ok()
+        .stdout
+        .clone();
+    assert_eq!(pub_from_cert, d.read("intermediate-pub.pem"));
+    let root_text = d
+        .openssl(&["x509", "-in", "root.pem", "-noout", "-text"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(root_text.contains("CA:TRUE, pathlen:1"), "{root_text}");
+    assert!(!root_text.contains("Authority Key Identifier"), "{root_text}");
+    for cert in ["root.pem", "intermediate.pem"] {
+        assert_eq!(pkilint_errors(&d, cert), Vec::<String>::new(), "{cert}");
+    }
+    // Run again: the outputs exist, so nothing is made twice (no duplicate serial).
+    let again = d.cfssl(&["ceremony", "run", "-yes", "03-intermediate.yaml"]);
+    again.fails_with("intermediate.pem already exists");
+}
+
+/// A root ceremony file with `replace` applied, in `d`.
+fn root_variant(d: &Dir, name: &str, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(testdata().join("01-root.yaml")).unwrap();
+    assert!(text.contains(from), "01-root.yaml lacks {from:?}");
+    d.write(name, text.replacen(from, to, 1));
+    name.to_owned()
+}
+
+/// The intermediate step with `from` replaced, after the root and key steps have run in `d`.
+fn intermediate_variant(d: &Dir, name: &str, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(testdata().join("03-intermediate.yaml")).unwrap();
+    assert!(text.contains(from), "03-intermediate.yaml lacks {from:?}");
+    d.write(name, text.replacen(from, to, 1));
+    name.to_owned()
+}
+
+fn root_and_key(d: &Dir) {
+    for step in ["01-root.yaml", "02-intermediate-key.yaml"] {
+        d.cfssl(&["ceremony", "run", "-yes", step]).ok();
+    }
+}
+
+#[test]
+fn a_misspelt_field_is_an_error_with_its_path() {
+    let d = copy_of_testdata();
+    let f = root_variant(&d, "typo.yaml", "crl sign", "crl sgin");
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("typo.yaml: certificate.key_usage[1]: unknown key usage \"crl sgin\"");
+    let f = root_variant(&d, "unknown.yaml", "  path_length: 1", "  path_lenght: 1");
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("unknown.yaml: certificate.path_lenght: unknown field `path_lenght`");
+    assert!(!d.path("root-key.pem").exists());
+}
+
+#[test]
+fn rsa_under_2048_bits_is_refused() {
+    let d = copy_of_testdata();
+    let f = root_variant(&d, "rsa.yaml", "algo: ecdsa\n  curve: P-384", "algo: rsa\n  size: 1024");
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("refused: key.size: RSA 1024 is refused: RSA keys under 2048 bits");
+    d.cfssl(&["ceremony", "run", "-yes", &f])
+        .fails_with("RSA keys under 2048 bits");
+    assert!(!d.path("root-key.pem").exists());
+}
+
+#[test]
+fn sha1_is_refused() {
+    let d = copy_of_testdata();
+    let f = root_variant(
+        &d,
+        "sha1.yaml",
+        "  path_length: 1",
+        "  path_length: 1\n  signature_algorithm: SHA1WithRSA",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("certificate.signature_algorithm: SHA1WithRSA is refused: SHA-1 and MD5");
+}
+
+#[test]
+fn a_leaf_shaped_root_is_refused() {
+    let d = copy_of_testdata();
+    let f = root_variant(
+        &d,
+        "leaf.yaml",
+        "key_usage: [cert sign, crl sign]",
+        "key_usage: [signing, key encipherment]",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("lacks \"cert sign\" (keyCertSign): it would be a leaf-shaped CA");
+}
+
+#[test]
+fn an_intermediate_may_not_outlive_or_predate_its_issuer() {
+    let d = copy_of_testdata();
+    root_and_key(&d);
+    let f = intermediate_variant(&d, "long.yaml", "not_after: 87600h", "not_after: 2047-01-01 00:00:00");
+    d.cfssl(&["ceremony", "plan", &f]).fails_with(
+        "certificate.not_after: 2047-01-01 00:00:00 UTC is after the issuer's notAfter 2046-12-01 00:00:00 UTC",
+    );
+    let f = intermediate_variant(
+        &d,
+        "early.yaml",
+        "not_before: 2026-12-01 00:00:00",
+        "not_before: 2026-11-30 00:00:00",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("is before the issuer's notBefore 2026-12-01 00:00:00 UTC");
+    let f = intermediate_variant(&d, "deep.yaml", "path_length: 0 ", "path_length: 1 ");
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("certificate.path_length: 1 must be less than the issuer's 1");
+    assert!(!d.path("intermediate.pem").exists());
+}
+
+#[test]
+fn an_existing_output_is_never_replaced() {
+    let d = copy_of_testdata();
+    d.write("root.pem", "precious\n");
+    d.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"])
+        .fails_with("outputs.certificate: ./root.pem already exists; a ceremony never replaces a file");
+    assert_eq!(d.read("root.pem"), "precious\n");
+    assert!(!d.path("root-key.pem").exists());
+}
+
+#[test]
+fn run_without_a_terminal_needs_yes() {
+    let d = copy_of_testdata();
+    d.cfssl(&["ceremony", "run", "01-root.yaml"])
+        .fails_with("no terminal to confirm on");
+    assert!(!d.path("root-key.pem").exists());
+    assert!(!d.path("root.pem").exists());
+}
+
+#[test]
+fn plan_touches_no_key() {
+    let d = copy_of_testdata();
+    root_and_key(&d);
+    // The issuer key is named but absent (it stays in the safe until run): plan works.
+    let f = intermediate_variant(&d, "elsewhere.yaml", "file: root-key.pem", "file: safe/root-key.pem");
+    let plan = d.cfssl(&["ceremony", "plan", &f]);
+    plan.ok();
+    assert!(plan.stdout.contains("Issuer key: file ./safe/root-key.pem (opened by `ceremony run` only)"));
+    assert!(tbs_hash(&plan).is_some(), "{}", plan.stdout);
+    d.cfssl(&["ceremony", "run", "-yes", &f])
+        .fails_with("issuer.key.file: cannot read ./safe/root-key.pem");
+    assert!(!d.path("intermediate.pem").exists());
+    // A key that is not the issuer's is refused before signing.
+    let f = intermediate_variant(&d, "wrong-key.yaml", "file: root-key.pem", "file: intermediate-key.pem");
+    d.cfssl(&["ceremony", "run", "-yes", &f])
+        .fails_with("issuer.key: file ./intermediate-key.pem is not the key of the issuer certificate");
+    assert!(!d.path("intermediate.pem").exists());
+}
