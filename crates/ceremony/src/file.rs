@@ -596,4 +596,23 @@ mod tests {
         );
         assert!(parse_time("2026-12-01 00:00:00.5").is_err());
     }
+
+    #[test]
+    fn every_example_of_the_docs_reads() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/ceremony.md"
+        ))
+        .unwrap();
+        let examples: Vec<&str> = doc
+            .split("```yaml\n")
+            .skip(1)
+            .filter_map(|block| block.split("```").next())
+            .collect();
+        assert_eq!(examples.len(), 4);
+        for example in examples {
+            read("example.yaml", example.as_bytes())
+                .unwrap_or_else(|e| panic!("{e}\n{example}"));
+        }
+    }
 }
