@@ -59,9 +59,16 @@ fn expected_commands() -> Vec<Vec<String>> {
     for step in steps() {
         out.push(vec!["ceremony".into(), "plan".into(), step.clone()]);
         out.push(
-            ["ceremony", "run", "-yes", "-transcript", "ceremony.log", &step]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "ceremony",
+                "run",
+                "-yes",
+                "-transcript",
+                "ceremony.log",
+                &step,
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         );
     }
     out
@@ -200,7 +207,10 @@ fn the_example_ceremony_runs_from_plan_to_run() {
         "OCSP - URI:http://ocsp.example.test",
         "URI:http://pki.example.test/root.crl",
     ] {
-        assert!(text.contains(expected), "intermediate lacks {expected:?}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "intermediate lacks {expected:?}:\n{text}"
+        );
     }
     // The intermediate certifies the key of step 2.
     let pub_from_cert = d
@@ -215,7 +225,10 @@ fn the_example_ceremony_runs_from_plan_to_run() {
         .stdout
         .clone();
     assert!(root_text.contains("CA:TRUE, pathlen:1"), "{root_text}");
-    assert!(!root_text.contains("Authority Key Identifier"), "{root_text}");
+    assert!(
+        !root_text.contains("Authority Key Identifier"),
+        "{root_text}"
+    );
     for cert in ["root.pem", "intermediate.pem"] {
         assert_eq!(pkilint_errors(&d, cert), Vec::<String>::new(), "{cert}");
     }
@@ -261,7 +274,12 @@ fn a_misspelt_field_is_an_error_with_its_path() {
 #[test]
 fn rsa_under_2048_bits_is_refused() {
     let d = copy_of_testdata();
-    let f = root_variant(&d, "rsa.yaml", "algo: ecdsa\n  curve: P-384", "algo: rsa\n  size: 1024");
+    let f = root_variant(
+        &d,
+        "rsa.yaml",
+        "algo: ecdsa\n  curve: P-384",
+        "algo: rsa\n  size: 1024",
+    );
     d.cfssl(&["ceremony", "plan", &f])
         .fails_with("refused: key.size: RSA 1024 is refused: RSA keys under 2048 bits");
     d.cfssl(&["ceremony", "run", "-yes", &f])
@@ -299,7 +317,12 @@ fn a_leaf_shaped_root_is_refused() {
 fn an_intermediate_may_not_outlive_or_predate_its_issuer() {
     let d = copy_of_testdata();
     root_and_key(&d);
-    let f = intermediate_variant(&d, "long.yaml", "not_after: 87600h", "not_after: 2047-01-01 00:00:00");
+    let f = intermediate_variant(
+        &d,
+        "long.yaml",
+        "not_after: 87600h",
+        "not_after: 2047-01-01 00:00:00",
+    );
     d.cfssl(&["ceremony", "plan", &f]).fails_with(
         "certificate.not_after: 2047-01-01 00:00:00 UTC is after the issuer's notAfter 2046-12-01 00:00:00 UTC",
     );
@@ -322,7 +345,9 @@ fn an_existing_output_is_never_replaced() {
     let d = copy_of_testdata();
     d.write("root.pem", "precious\n");
     d.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"])
-        .fails_with("outputs.certificate: ./root.pem already exists; a ceremony never replaces a file");
+        .fails_with(
+            "outputs.certificate: ./root.pem already exists; a ceremony never replaces a file",
+        );
     assert_eq!(d.read("root.pem"), "precious\n");
     assert!(!d.path("root-key.pem").exists());
 }
@@ -341,17 +366,31 @@ fn plan_touches_no_key() {
     let d = copy_of_testdata();
     root_and_key(&d);
     // The issuer key is named but absent (it stays in the safe until run): plan works.
-    let f = intermediate_variant(&d, "elsewhere.yaml", "file: root-key.pem", "file: safe/root-key.pem");
+    let f = intermediate_variant(
+        &d,
+        "elsewhere.yaml",
+        "file: root-key.pem",
+        "file: safe/root-key.pem",
+    );
     let plan = d.cfssl(&["ceremony", "plan", &f]);
     plan.ok();
-    assert!(plan.stdout.contains("Issuer key: file ./safe/root-key.pem (opened by `ceremony run` only)"));
+    assert!(
+        plan.stdout
+            .contains("Issuer key: file ./safe/root-key.pem (opened by `ceremony run` only)")
+    );
     assert!(tbs_hash(&plan).is_some(), "{}", plan.stdout);
     d.cfssl(&["ceremony", "run", "-yes", &f])
         .fails_with("issuer.key.file: cannot read ./safe/root-key.pem");
     assert!(!d.path("intermediate.pem").exists());
     // A key that is not the issuer's is refused before signing.
-    let f = intermediate_variant(&d, "wrong-key.yaml", "file: root-key.pem", "file: intermediate-key.pem");
-    d.cfssl(&["ceremony", "run", "-yes", &f])
-        .fails_with("issuer.key: file ./intermediate-key.pem is not the key of the issuer certificate");
+    let f = intermediate_variant(
+        &d,
+        "wrong-key.yaml",
+        "file: root-key.pem",
+        "file: intermediate-key.pem",
+    );
+    d.cfssl(&["ceremony", "run", "-yes", &f]).fails_with(
+        "issuer.key: file ./intermediate-key.pem is not the key of the issuer certificate",
+    );
     assert!(!d.path("intermediate.pem").exists());
 }

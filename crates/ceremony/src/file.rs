@@ -9,8 +9,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer};
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
@@ -387,7 +387,9 @@ pub struct HexSerial(pub Vec<u8>);
 impl<'de> Deserialize<'de> for HexSerial {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        parse_hex_serial(&text).map(HexSerial).map_err(de::Error::custom)
+        parse_hex_serial(&text)
+            .map(HexSerial)
+            .map_err(de::Error::custom)
     }
 }
 
@@ -395,7 +397,7 @@ impl<'de> Deserialize<'de> for HexSerial {
 fn parse_hex_serial(text: &str) -> Result<Vec<u8>, String> {
     let digits: String = text.chars().filter(|c| *c != ':').collect();
     let digits = digits.strip_prefix("0x").unwrap_or(&digits);
-    if digits.is_empty() || digits.len() % 2 != 0 {
+    if digits.is_empty() || !digits.len().is_multiple_of(2) {
         return Err(format!(
             "serial {text:?}: give an even number of hex digits (e.g. 01:ab or 01ab)"
         ));
@@ -444,7 +446,9 @@ impl<'de> Deserialize<'de> for EndTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         if text.contains('-') && !text.starts_with('-') {
-            return parse_time(&text).map(EndTime::At).map_err(de::Error::custom);
+            return parse_time(&text)
+                .map(EndTime::At)
+                .map_err(de::Error::custom);
         }
         match text.parse::<cfssl_config::GoDuration>() {
             Ok(d) if d.nanos() > 0 => Ok(EndTime::After(d)),
@@ -493,7 +497,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CeremonyFile, CeremonyError> {
     let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     let mut value = cfssl_yaml::from_yaml(text).map_err(|e| bad(e.to_string()))?;
     let serde_json::Value::Object(map) = &mut value else {
-        return Err(bad("expected a mapping with `type:` and the step's sections".into()));
+        return Err(bad(
+            "expected a mapping with `type:` and the step's sections".into(),
+        ));
     };
     let kind = match map.remove("type") {
         Some(serde_json::Value::String(t)) => Kind::from_name(&t).ok_or_else(|| {
@@ -516,7 +522,11 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CeremonyFile, CeremonyError> {
             return Err(bad(format!(
                 "type: {kind}: this step is not supported by `ceremony` yet; sign it with \
                  `cfssl-rs {}` (docs/ceremony.md \"Not yet\")",
-                if kind == Kind::Crl { "gencrl" } else { "ocspsign" }
+                if kind == Kind::Crl {
+                    "gencrl"
+                } else {
+                    "ocspsign"
+                }
             )));
         }
     };
@@ -527,7 +537,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CeremonyFile, CeremonyError> {
     })
 }
 
-fn typed<T: for<'de> Deserialize<'de>>(value: serde_json::Value, name: &str) -> Result<T, CeremonyError> {
+fn typed<T: for<'de> Deserialize<'de>>(
+    value: serde_json::Value,
+    name: &str,
+) -> Result<T, CeremonyError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -557,7 +570,9 @@ mod tests {
     #[test]
     fn reads_a_root() {
         let file = read("c.yaml", ROOT.as_bytes()).unwrap();
-        let Step::Root(root) = file.step else { panic!() };
+        let Step::Root(root) = file.step else {
+            panic!()
+        };
         assert_eq!(root.key.curve, Some(CurveName::P384));
         assert_eq!(root.certificate.key_usage.len(), 2);
     }
@@ -611,8 +626,7 @@ mod tests {
             .collect();
         assert_eq!(examples.len(), 4);
         for example in examples {
-            read("example.yaml", example.as_bytes())
-                .unwrap_or_else(|e| panic!("{e}\n{example}"));
+            read("example.yaml", example.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{example}"));
         }
     }
 }

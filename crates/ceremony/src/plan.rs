@@ -97,7 +97,7 @@ pub enum Action {
         /// The key.
         key: NewKeyPlan,
         /// The certificate, waiting for the key.
-        certificate: CertificatePlan,
+        certificate: Box<CertificatePlan>,
     },
     /// Sign a CA certificate for a known key with an existing CA key.
     Signed {
@@ -198,7 +198,10 @@ pub fn plan(file: CeremonyFile, dir: &Path) -> Result<StepPlan, CeremonyError> {
             let certificate = p.root_certificate(&root.certificate, &key, &file)?;
             (
                 Kind::Root,
-                Action::Root { key, certificate },
+                Action::Root {
+                    key,
+                    certificate: Box::new(certificate),
+                },
                 root.ignored_lints.clone(),
             )
         }
@@ -298,9 +301,8 @@ impl Planner {
 
     fn read_input(&mut self, path: &str, field: &str) -> Result<Vec<u8>, CeremonyError> {
         let resolved = self.resolve(path);
-        let bytes = std::fs::read(&resolved).map_err(|e| {
-            self.bad(format!("{field}: cannot read {}: {e}", resolved.display()))
-        })?;
+        let bytes = std::fs::read(&resolved)
+            .map_err(|e| self.bad(format!("{field}: cannot read {}: {e}", resolved.display())))?;
         self.inputs.push(InputFile {
             path: resolved,
             bytes: bytes.clone(),
@@ -527,9 +529,8 @@ impl Planner {
                  whose subject and key are certified again)"
                     .into(),
             )),
-            _ => Err(self.bad(
-                "subject_key: give exactly one of csr:, public_key: or certificate:".into(),
-            )),
+            _ => Err(self
+                .bad("subject_key: give exactly one of csr:, public_key: or certificate:".into())),
         }
     }
 
@@ -629,7 +630,12 @@ impl Planner {
                         .iter()
                         .cloned()
                         .map(PolicyQualifier::Cps)
-                        .chain(p.user_notice.iter().cloned().map(PolicyQualifier::UserNotice))
+                        .chain(
+                            p.user_notice
+                                .iter()
+                                .cloned()
+                                .map(PolicyQualifier::UserNotice),
+                        )
                         .collect(),
                 })
                 .collect();
@@ -744,14 +750,20 @@ impl Planner {
                         .iter()
                         .map(|e| e.trim_start_matches(['.', '@']).to_owned())
                         .collect(),
-                    ip_addresses: p.ip_ranges.iter().map(|r| r.address).collect::<Vec<IpAddr>>(),
+                    ip_addresses: p
+                        .ip_ranges
+                        .iter()
+                        .map(|r| r.address)
+                        .collect::<Vec<IpAddr>>(),
                     uris: Vec::new(),
                 };
-                constraints.check(&names, &SubjectName::default()).map_err(|e| {
-                    self.refuse(format!(
-                        "certificate.name_constraints.permitted: wider than the issuer's: {e}"
-                    ))
-                })?;
+                constraints
+                    .check(&names, &SubjectName::default())
+                    .map_err(|e| {
+                        self.refuse(format!(
+                            "certificate.name_constraints.permitted: wider than the issuer's: {e}"
+                        ))
+                    })?;
             }
         }
         Ok(())
@@ -783,9 +795,13 @@ fn check_url(url: &str) -> Result<(), String> {
         if url.bytes().all(|b| b.is_ascii_graphic()) {
             return Ok(());
         }
-        return Err(format!("{url:?}: a URL is ASCII without spaces (IA5String)"));
+        return Err(format!(
+            "{url:?}: a URL is ASCII without spaces (IA5String)"
+        ));
     }
-    Err(format!("{url:?}: expected an http://, https:// or ldap:// URL"))
+    Err(format!(
+        "{url:?}: expected an http://, https:// or ldap:// URL"
+    ))
 }
 
 /// The key algorithm a key spec makes.
@@ -842,7 +858,10 @@ pub fn public_key_from_pem(bytes: &[u8]) -> Result<PublicKey, String> {
         return Err("expected exactly one PEM block (PUBLIC KEY)".into());
     };
     if block.tag() != "PUBLIC KEY" {
-        return Err(format!("expected a PUBLIC KEY block, found {}", block.tag()));
+        return Err(format!(
+            "expected a PUBLIC KEY block, found {}",
+            block.tag()
+        ));
     }
     PublicKey::from_spki_der(block.contents()).map_err(|e| e.to_string())
 }

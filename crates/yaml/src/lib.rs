@@ -53,9 +53,7 @@ pub enum YamlError {
     #[error("the YAML holds no document")]
     Empty,
     /// More than one non-empty document.
-    #[error(
-        "the YAML holds more than one document (the second starts at line {line}); give one"
-    )]
+    #[error("the YAML holds more than one document (the second starts at line {line}); give one")]
     MultipleDocuments {
         /// Where the second one starts.
         line: usize,

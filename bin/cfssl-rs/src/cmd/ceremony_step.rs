@@ -77,7 +77,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
 
     let mut keys = CliKeys::default();
     let mut witness = TerminalWitness { yes };
-    let outcome = cfssl_ceremony::run::run(&plan, &mut keys, &mut witness).map_err(ceremony_error)?;
+    let outcome =
+        cfssl_ceremony::run::run(&plan, &mut keys, &mut witness).map_err(ceremony_error)?;
 
     // Everything is signed and verified: write the key file (if any) and the outputs.
     let mut files: Vec<(PathBuf, OutputFile)> = Vec::new();
@@ -192,7 +193,8 @@ impl KeyStore for CliKeys {
                 path,
                 password_file,
             } => {
-                let key = PrivateKey::generate(spec).map_err(|e| CeremonyError::Key(e.to_string()))?;
+                let key =
+                    PrivateKey::generate(spec).map_err(|e| CeremonyError::Key(e.to_string()))?;
                 let pem = match password_file {
                     None => key.to_pem(),
                     Some(p) => {
@@ -231,7 +233,10 @@ impl KeyStore for CliKeys {
                 password_file,
             } => {
                 let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
-                    CeremonyError::Key(format!("issuer.key.file: cannot read {}: {e}", path.display()))
+                    CeremonyError::Key(format!(
+                        "issuer.key.file: cannot read {}: {e}",
+                        path.display()
+                    ))
                 })?);
                 let bad = |e: cfssl_keys::KeyError| {
                     CeremonyError::Key(format!("issuer.key.file: {}: {e}", path.display()))
@@ -269,7 +274,10 @@ impl KeyStore for CliKeys {
 
 fn read_password_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, CeremonyError> {
     let content = Zeroizing::new(std::fs::read(path).map_err(|e| {
-        CeremonyError::Key(format!("cannot read the password file {}: {e}", path.display()))
+        CeremonyError::Key(format!(
+            "cannot read the password file {}: {e}",
+            path.display()
+        ))
     })?);
     Ok(Zeroizing::new(
         cfssl_cli::resolve::first_line(&content).to_vec(),
@@ -302,9 +310,7 @@ impl Witness for TerminalWitness {
         let (expected, question) = match c.tbs_sha256 {
             Some(hash) => (
                 hash.get(..CONFIRM_DIGITS).unwrap_or(hash).to_owned(),
-                format!(
-                    "Type the first {CONFIRM_DIGITS} hex digits of the TBS SHA-256 to sign: "
-                ),
+                format!("Type the first {CONFIRM_DIGITS} hex digits of the TBS SHA-256 to sign: "),
             ),
             None => ("yes".to_owned(), "Type yes to make the key: ".to_owned()),
         };
