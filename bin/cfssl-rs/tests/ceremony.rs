@@ -394,3 +394,109 @@ fn plan_touches_no_key() {
     );
     assert!(!d.path("intermediate.pem").exists());
 }
+
+#[test]
+fn an_intermediate_from_a_csr_and_a_cross_sign_verify_with_openssl() {
+    let d = copy_of_testdata();
+    d.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"]).ok();
+    // A CSR made elsewhere (here by genkey): only its key is certified.
+    d.write(
+        "sub-csr.json",
+        r#"{"CN":"ignored","key":{"algo":"rsa","size":2048}}"#,
+    );
+    let g = d.cfssl(&["genkey", "sub-csr.json"]);
+    g.ok();
+    d.save(&g, "csr", "sub.csr");
+    let f = intermediate_variant(
+        &d,
+        "from-csr.yaml",
+        "public_key: intermediate-pub.pem",
+        "csr: sub.csr",
+    );
+    let plan = d.cfssl(&["ceremony", "plan", &f]);
+    plan.ok();
+    assert!(
+        plan.stdout.contains("Public key:          rsa-2048"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("IP:10.0.0.0/8"), "{}", plan.stdout);
+    let run = d.cfssl(&["ceremony", "run", "-yes", &f]);
+    run.ok();
+    assert_eq!(tbs_hash(&plan), tbs_hash(&run));
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "root.pem",
+        "intermediate.pem",
+    ])
+    .ok();
+
+    // A second root cross-signs the first: same subject and key, new issuer.
+    let other = root_variant(
+        &d,
+        "other-root.yaml",
+        "file: root-key.pem",
+        "file: other-key.pem",
+    );
+    let text = d
+        .read(&other)
+        .replace("certificate: root.pem", "certificate: other.pem")
+        .replace("Example Test Root CA 2026", "Example Test Other Root");
+    d.write(&other, text);
+    d.cfssl(&["ceremony", "run", "-yes", &other]).ok();
+    d.write(
+        "cross.yaml",
+        "type: cross-sign\n\
+         issuer: {certificate: other.pem, key: {file: other-key.pem}}\n\
+         subject_key: {certificate: root.pem}\n\
+         certificate:\n  not_before: 2026-12-01 00:00:00\n  not_after: 2040-12-01 00:00:00\n  \
+         path_length: 0\n  key_usage: [cert sign, crl sign]\n\
+         outputs: {certificate: root-cross.pem}\n",
+    );
+    d.cfssl(&["ceremony", "run", "-yes", "cross.yaml"]).ok();
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "other.pem",
+        "root-cross.pem",
+    ])
+    .ok();
+    let subject = |f: &str| {
+        d.openssl(&["x509", "-in", f, "-noout", "-subject", "-pubkey"])
+            .ok()
+            .stdout
+            .clone()
+    };
+    assert_eq!(subject("root.pem"), subject("root-cross.pem"));
+    assert_eq!(pkilint_errors(&d, "root-cross.pem"), Vec::<String>::new());
+}
+
+#[test]
+fn name_constraints_wider_than_the_issuers_are_refused() {
+    let d = copy_of_testdata();
+    let root = root_variant(
+        &d,
+        "constrained-root.yaml",
+        "  path_length: 1",
+        "  path_length: 1\n  name_constraints:\n    critical: true\n    permitted:\n      dns_domains: [example.test]\n      ip_ranges: [10.0.0.0/8]",
+    );
+    d.cfssl(&["ceremony", "run", "-yes", &root]).ok();
+    d.cfssl(&["ceremony", "run", "-yes", "02-intermediate-key.yaml"])
+        .ok();
+    d.cfssl(&["ceremony", "plan", "03-intermediate.yaml"]).ok();
+    let f = intermediate_variant(
+        &d,
+        "wider.yaml",
+        "dns_domains: [example.test]",
+        "dns_domains: [example.org]",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("certificate.name_constraints.permitted: wider than the issuer's");
+}

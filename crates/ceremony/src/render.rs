@@ -324,8 +324,31 @@ fn general_name(name: &GeneralName) -> String {
         GeneralName::DnsName(s) => format!("DNS:{s}"),
         GeneralName::Rfc822Name(s) => format!("email:{s}"),
         GeneralName::UniformResourceIdentifier(s) => format!("URI:{s}"),
-        GeneralName::IpAddress(o) => format!("IP:{}", colon_hex(o.as_bytes())),
+        GeneralName::IpAddress(o) => format!("IP:{}", ip_text(o.as_bytes())),
         GeneralName::DirectoryName(n) => format!("DirName:{n}"),
         _ => "(other name)".into(),
+    }
+}
+
+/// An iPAddress: an address (4 or 16 octets), or in name constraints an address and a mask
+/// (8 or 32 octets, RFC 5280 §4.2.1.10), shown as `10.0.0.0/8`.
+fn ip_text(bytes: &[u8]) -> String {
+    let address = |b: &[u8]| -> Option<std::net::IpAddr> {
+        match b.len() {
+            4 => <[u8; 4]>::try_from(b).ok().map(std::net::IpAddr::from),
+            16 => <[u8; 16]>::try_from(b).ok().map(std::net::IpAddr::from),
+            _ => None,
+        }
+    };
+    if let Some(ip) = address(bytes) {
+        return ip.to_string();
+    }
+    let half = bytes.len() / 2;
+    match (bytes.get(..half).and_then(address), bytes.get(half..)) {
+        (Some(ip), Some(mask)) if bytes.len() == 8 || bytes.len() == 32 => {
+            let ones: u32 = mask.iter().map(|b| b.count_ones()).sum();
+            format!("{ip}/{ones}")
+        }
+        _ => colon_hex(bytes),
     }
 }
