@@ -500,3 +500,53 @@ fn name_constraints_wider_than_the_issuers_are_refused() {
     d.cfssl(&["ceremony", "plan", &f])
         .fails_with("certificate.name_constraints.permitted: wider than the issuer's");
 }
+
+#[test]
+fn encrypted_key_files_with_password_files() {
+    let d = copy_of_testdata();
+    d.write("root.pass", "correct horse battery staple\n");
+    let root = root_variant(
+        &d,
+        "enc-root.yaml",
+        "file: root-key.pem",
+        "file: root-key.pem\n  password_file: root.pass",
+    );
+    d.cfssl(&["ceremony", "run", "-yes", &root]).ok();
+    let key = d.read("root-key.pem");
+    assert!(
+        key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "{key}"
+    );
+    d.openssl(&[
+        "pkey",
+        "-in",
+        "root-key.pem",
+        "-passin",
+        "file:root.pass",
+        "-noout",
+    ])
+    .ok();
+    d.cfssl(&["ceremony", "run", "-yes", "02-intermediate-key.yaml"])
+        .ok();
+    // Without the password (and no terminal to ask on) the issuer key cannot be opened.
+    d.cfssl_env(&["ceremony", "run", "-yes", "03-intermediate.yaml"], &[])
+        .fails_with("root-key.pem is encrypted: give password_file:");
+    assert!(!d.path("intermediate.pem").exists());
+    let f = intermediate_variant(
+        &d,
+        "enc-intermediate.yaml",
+        "file: root-key.pem",
+        "file: root-key.pem\n    password_file: root.pass",
+    );
+    d.cfssl(&["ceremony", "run", "-yes", &f]).ok();
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "root.pem",
+        "intermediate.pem",
+    ])
+    .ok();
+}
