@@ -550,3 +550,100 @@ fn encrypted_key_files_with_password_files() {
     ])
     .ok();
 }
+
+/// A root ceremony whose key is made in a PKCS#11 token (SoftHSM2), then an intermediate
+/// signed with that token key; a failed step removes the token key it made.
+#[test]
+fn a_root_key_in_a_token() {
+    const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+    let installed = Path::new(MODULE).exists()
+        && std::process::Command::new("softhsm2-util")
+            .arg("--version")
+            .output()
+            .is_ok();
+    if !installed {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "SoftHSM2 is required on CI (apt-get install softhsm2)"
+        );
+        eprintln!("skipping: SoftHSM2 is not installed");
+        return;
+    }
+    let d = copy_of_testdata();
+    std::fs::create_dir_all(d.path("hsm/tokens")).unwrap();
+    let conf = d.write(
+        "hsm/softhsm2.conf",
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            d.path("hsm/tokens").display()
+        ),
+    );
+    d.write("hsm/pin", "7391-secret\n");
+    let conf = conf.display().to_string();
+    let env = [("SOFTHSM2_CONF", conf.as_str())];
+    let init = common::run(
+        "env",
+        d.tmp.path(),
+        &[
+            &format!("SOFTHSM2_CONF={conf}"),
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            "Ceremony Root",
+            "--pin",
+            "7391-secret",
+            "--so-pin",
+            "5678",
+        ],
+        b"",
+    );
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let uri = format!(
+        "pkcs11:token=Ceremony%20Root;object=root-2026?module-path={MODULE}&pin-source=file:{}",
+        d.path("hsm/pin").display()
+    );
+    let root = root_variant(
+        &d,
+        "token-root.yaml",
+        "file: root-key.pem",
+        &format!("pkcs11: \"{uri}\""),
+    );
+    // A failing step (its output exists) makes no key at all.
+    d.write("root.pem", "in the way\n");
+    d.cfssl_env(&["ceremony", "run", "-yes", &root], &env)
+        .fails_with("root.pem already exists");
+    std::fs::remove_file(d.path("root.pem")).unwrap();
+    let plan = d.cfssl_env(&["ceremony", "plan", &root], &env);
+    plan.ok();
+    assert!(
+        plan.stdout
+            .contains("PKCS#11 token key pkcs11:token=Ceremony%20Root"),
+        "{}",
+        plan.stdout
+    );
+    d.cfssl_env(&["ceremony", "run", "-yes", &root], &env).ok();
+    assert!(!d.path("root-key.pem").exists());
+    d.cfssl_env(
+        &["ceremony", "run", "-yes", "02-intermediate-key.yaml"],
+        &env,
+    )
+    .ok();
+    let f = intermediate_variant(
+        &d,
+        "token-intermediate.yaml",
+        "file: root-key.pem",
+        &format!("pkcs11: \"{uri}\""),
+    );
+    d.cfssl_env(&["ceremony", "run", "-yes", &f], &env).ok();
+    d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-attime",
+        "1800000000",
+        "-CAfile",
+        "root.pem",
+        "intermediate.pem",
+    ])
+    .ok();
+}
