@@ -91,7 +91,13 @@ fn run(
         stdout,
         stderr,
     );
-    match run(&mut ctx) {
+    // -transcript: the step is recorded before its output is printed (cmd/transcript.rs).
+    let result = if cmd::transcript::records(command.name, &ctx) {
+        cmd::transcript::run_recorded(command.name, &mut ctx, run)
+    } else {
+        run(&mut ctx)
+    };
+    match result {
         Ok(()) => 0,
         Err(e) => report(&e, ctx.stderr),
     }

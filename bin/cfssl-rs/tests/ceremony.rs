@@ -55,7 +55,7 @@ fn readme_commands() -> Vec<Vec<String>> {
 
 /// What the "Done when" asks for, in this order.
 fn expected_commands() -> Vec<Vec<String>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Vec<String>> = Vec::new();
     for step in steps() {
         out.push(vec!["ceremony".into(), "plan".into(), step.clone()]);
         out.push(
@@ -70,6 +70,13 @@ fn expected_commands() -> Vec<Vec<String>> {
             .map(str::to_owned)
             .to_vec(),
         );
+    }
+    for action in ["verify", "print"] {
+        out.push(vec![
+            "ceremony".into(),
+            action.into(),
+            "ceremony.log".into(),
+        ]);
     }
     out
 }
@@ -119,11 +126,7 @@ fn pkilint_errors(d: &Dir, file: &str) -> Vec<String> {
 fn the_example_ceremony_runs_from_plan_to_run() {
     let commands = readme_commands();
     assert_eq!(
-        commands
-            .iter()
-            .filter(|c| c.get(1).map(String::as_str) != Some("verify"))
-            .cloned()
-            .collect::<Vec<_>>(),
+        commands,
         expected_commands(),
         "testdata/ceremony/README.md's commands are the test's"
     );
@@ -131,14 +134,39 @@ fn the_example_ceremony_runs_from_plan_to_run() {
     let mut planned: Option<String> = None;
     for command in &commands {
         let args: Vec<&str> = command.iter().map(String::as_str).collect();
-        if args.get(1) == Some(&"verify") {
-            continue;
-        }
         let r = d.cfssl(&args);
         r.ok();
         assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
         match args.get(1) {
             Some(&"plan") => planned = tbs_hash(&r),
+            Some(&"verify") => {
+                assert!(
+                    r.stdout
+                        .contains("ceremony.log: 3 lines; head of the chain"),
+                    "{}",
+                    r.stdout
+                );
+                assert!(
+                    r.stdout
+                        .contains("file ./intermediate.pem: ok, line 3's output"),
+                    "{}",
+                    r.stdout
+                );
+            }
+            Some(&"print") => {
+                assert!(
+                    r.stdout
+                        .contains("3 steps; the hash chain verifies from line 1 to line 3."),
+                    "{}",
+                    r.stdout
+                );
+                assert!(
+                    r.stdout
+                        .contains("note: ceremony intermediate step 03-intermediate.yaml"),
+                    "{}",
+                    r.stdout
+                );
+            }
             _ => {
                 // A step whose key existed before it ran shows the plan's hash again.
                 if let Some(hash) = planned.take() {
@@ -646,4 +674,44 @@ fn a_root_key_in_a_token() {
         "intermediate.pem",
     ])
     .ok();
+}
+
+#[test]
+fn lints_stop_a_step_unless_the_file_accepts_them_with_a_reason() {
+    let d = copy_of_testdata();
+    root_and_key(&d);
+    // keyEncipherment on an ECDSA key: RFC 8813 §3 (e_ecdsa_allowed_ku, an error).
+    let f = intermediate_variant(
+        &d,
+        "ku.yaml",
+        "key_usage: [signing, cert sign, crl sign]",
+        "key_usage: [signing, key encipherment, cert sign, crl sign]",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("lint: nothing was signed: error e_ecdsa_allowed_ku (RFC 8813 §3)");
+    d.cfssl(&["ceremony", "run", "-yes", &f])
+        .fails_with("e_ecdsa_allowed_ku");
+    assert!(!d.path("intermediate.pem").exists());
+    let text = d.read(&f);
+    d.write(
+        "ku-typo.yaml",
+        format!("{text}ignored_lints:\n  - name: e_ecdsa_alowed_ku\n    reason: agreed\n"),
+    );
+    d.cfssl(&["ceremony", "plan", "ku-typo.yaml"])
+        .fails_with("ignored_lints[0].name: unknown lint \"e_ecdsa_alowed_ku\"");
+    d.write(
+        "ku-accepted.yaml",
+        format!("{text}ignored_lints:\n  - name: e_ecdsa_allowed_ku\n    reason: the witnesses agreed (minutes item 3)\n"),
+    );
+    let plan = d.cfssl(&["ceremony", "plan", "ku-accepted.yaml"]);
+    plan.ok();
+    assert!(
+        plan.stdout
+            .contains("(accepted: the witnesses agreed (minutes item 3))"),
+        "{}",
+        plan.stdout
+    );
+    d.cfssl(&["ceremony", "run", "-yes", "ku-accepted.yaml"])
+        .ok();
+    assert!(d.path("intermediate.pem").exists());
 }

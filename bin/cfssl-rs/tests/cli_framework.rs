@@ -560,7 +560,7 @@ fn bash_completion_completes_commands_and_single_dash_flags()
     assert_eq!(generators, ["gencert", "gencrl", "gencsr", "genkey"]);
     assert_eq!(
         bash_complete(&script, &["cfssl-rs", "sign", "-ca-"]),
-        ["-ca-key"]
+        ["-ca-key", "-ca-chain"]
     );
     let ca = bash_complete(&script, &["cfssl-rs", "sign", "-c"]);
     for flag in ["-ca", "-ca-key", "-config", "-csr"] {

@@ -229,3 +229,211 @@ fn config_errors_name_the_field() {
         assert!(r.stderr.contains(message), "{}", r.stderr);
     }
 }
+
+/// Signs `NAME.csr` (a new ECDSA key) under `ca` with `profile`, plus `extra` flags.
+fn sign_ca(d: &Dir, name: &str, ca: &str, profile: &str, extra: &[&str]) -> Run {
+    d.write(
+        &format!("{name}.json"),
+        format!(r#"{{"CN":"{name}","key":{{"algo":"ecdsa","size":256}}}}"#),
+    );
+    let g = d.cfssl(&["genkey", &format!("{name}.json")]);
+    g.ok();
+    d.save(&g, "csr", &format!("{name}.csr"));
+    d.save(&g, "key", &format!("{name}-key.pem"));
+    let ca_key = format!("{ca}-key.pem");
+    let ca_cert = format!("{ca}.pem");
+    let csr = format!("{name}.csr");
+    let mut args = vec![
+        "sign",
+        "-ca",
+        &ca_cert,
+        "-ca-key",
+        &ca_key,
+        "-config",
+        "config.json",
+        "-profile",
+        profile,
+    ];
+    args.extend_from_slice(extra);
+    args.push(&csr);
+    d.cfssl(&args)
+}
+
+const SUB_PROFILES: &str = r#"{"signing":{"default":{"expiry":"24h","usages":["signing","server auth"]},"profiles":{
+    "nc":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true},
+          "name_constraints":{"critical":true,
+             "permitted":{"dns_domains":["example.test"],"ip_ranges":["10.0.0.0/8"]},
+             "excluded":{"dns_domains":["bad.example.test"]}}},
+    "plainca":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true}},
+    "narrower":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true},
+          "name_constraints":{"critical":true,"permitted":{"dns_domains":["a.example.test"],"ip_ranges":["10.1.0.0/16"]}}},
+    "wider":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true},
+          "name_constraints":{"critical":true,"permitted":{"dns_domains":["example.test","example.com"],"ip_ranges":["10.0.0.0/8"]}}},
+    "noip":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true},
+          "name_constraints":{"critical":true,"permitted":{"dns_domains":["a.example.test"]}}},
+    "server":{"expiry":"1h","usages":["digital signature","server auth"]}}}}"#;
+
+/// A subordinate CA whose own constraints ask for more than its issuer's is refused, naming
+/// the subtree; a narrower one is issued, and openssl verifies a leaf under it.
+#[test]
+fn subordinate_ca_may_not_widen_the_constraints() {
+    let d = fixture();
+    d.write("config.json", SUB_PROFILES);
+    let r = sign_ca(&d, "wide", "int", "wider", &[]);
+    r.fails_with(r#""code":5300"#);
+    assert!(
+        r.stderr.contains(
+            "x509: the subordinate CA asks for permitted DNS domain example.com, wider than the \
+             issuer's name constraints allow (permitted: example.test)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = sign_ca(&d, "noip", "int", "noip", &[]);
+    r.fails_with(r#""code":5300"#);
+    assert!(
+        r.stderr
+            .contains("permit every IP range, wider than the issuer's (permitted: 10.0.0.0/8)"),
+        "{}",
+        r.stderr
+    );
+
+    let r = sign_ca(&d, "narrow", "int", "narrower", &[]);
+    r.ok();
+    d.save(&r, "cert", "narrow.pem");
+    d.write("chain.pem", d.read("narrow.pem") + &d.read("int.pem"));
+    let leaf = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "narrow.pem",
+        "-ca-key",
+        "narrow-key.pem",
+        "-ca-chain",
+        "int.pem",
+        "-config",
+        "config.json",
+        "-profile",
+        "server",
+        "-hostname",
+        "www.a.example.test",
+        "leaf.json",
+    ]);
+    leaf.ok();
+    d.save(&leaf, "cert", "leaf.pem");
+    let v = d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "chain.pem",
+        "leaf.pem",
+    ]);
+    assert_eq!(v.stdout.trim(), "leaf.pem: OK", "{}", v.stderr);
+}
+
+/// A CA without constraints under a constrained one: with `-ca-chain` the signer applies
+/// the constraints of every certificate above it, as RFC 5280 path validation (and openssl)
+/// does; the warning when that CA is made says its certificate does not state them.
+#[test]
+fn constraints_apply_along_the_whole_chain() {
+    let d = fixture();
+    d.write("config.json", SUB_PROFILES);
+    let r = sign_ca(&d, "sub", "int", "plainca", &[]);
+    r.ok();
+    assert!(
+        r.stderr
+            .contains("without name_constraints under a name-constrained CA"),
+        "{}",
+        r.stderr
+    );
+    d.save(&r, "cert", "sub.pem");
+    d.write("chain.pem", d.read("sub.pem") + &d.read("int.pem"));
+    let gencert = |hosts: &str, chain: bool| {
+        let mut args = vec!["gencert", "-ca", "sub.pem", "-ca-key", "sub-key.pem"];
+        if chain {
+            args.extend_from_slice(&["-ca-chain", "int.pem"]);
+        }
+        args.extend_from_slice(&[
+            "-config",
+            "config.json",
+            "-profile",
+            "server",
+            "-hostname",
+            hosts,
+            "leaf.json",
+        ]);
+        d.cfssl(&args)
+    };
+    let r = gencert("www.other.test", true);
+    r.fails_with(r#""code":5300"#);
+    assert!(
+        r.stderr.contains(
+            r#"x509: the DNS name \"www.other.test\" is not permitted by the CA's name constraints (permitted: example.test)"#
+        ),
+        "{}",
+        r.stderr
+    );
+    // Without the chain the signer sees only sub.pem, which has no constraints: the leaf is
+    // issued, and openssl rejects it for the intermediate's constraints.
+    let r = gencert("www.other.test", false);
+    r.ok();
+    d.save(&r, "cert", "outside.pem");
+    let v = d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "chain.pem",
+        "outside.pem",
+    ]);
+    assert_ne!(v.code, 0);
+    assert!(format!("{}{}", v.stdout, v.stderr).contains("permitted subtree violation"));
+
+    let r = gencert("www.example.test", true);
+    r.ok();
+    d.save(&r, "cert", "inside.pem");
+    let v = d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "chain.pem",
+        "inside.pem",
+    ]);
+    assert_eq!(v.stdout.trim(), "inside.pem: OK", "{}", v.stderr);
+}
+
+#[test]
+fn a_chain_that_did_not_issue_the_ca_is_refused() {
+    let d = fixture();
+    d.write("config.json", SUB_PROFILES);
+    d.root_ca("other", r#"{"algo":"ecdsa","size":256}"#);
+    let r = d.cfssl(&[
+        "gencert",
+        "-ca",
+        "int.pem",
+        "-ca-key",
+        "int-key.pem",
+        "-ca-chain",
+        "other.pem",
+        "-config",
+        "config.json",
+        "-profile",
+        "server",
+        "-hostname",
+        "www.example.test",
+        "leaf.json",
+    ]);
+    r.fails_with("certificate 1 of the CA chain did not issue the CA certificate");
+    assert!(
+        r.stderr.contains("in the CA chain other.pem"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let r = d.cfssl(&["gencert", "-initca", "-ca-chain", "root.pem", "leaf.json"]);
+    r.fails_with("-ca-chain lists the certificates above the signing CA");
+}

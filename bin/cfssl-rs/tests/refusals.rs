@@ -180,15 +180,6 @@ fn unsupported_config_settings_are_refused() {
     let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
     for (setting, named) in [
-        (r#""lint_error_level":"warn""#, "lint_error_level"),
-        (
-            r#""ignored_lints":["e_sub_cert_aia_missing"]"#,
-            "ignored_lints",
-        ),
-        (
-            r#""ignored_lint_sources":["RFC5280"]"#,
-            "ignored_lint_sources",
-        ),
         (
             r#""ct_log_servers":["https://ct.example.com/log"]"#,
             "ct_log_servers",
@@ -220,7 +211,7 @@ fn unsupported_config_settings_are_refused() {
     // In the default profile too.
     d.write(
         "cfg.json",
-        r#"{"signing":{"default":{"expiry":"1h","lint_error_level":"error"}}}"#,
+        r#"{"signing":{"default":{"expiry":"1h","ct_log_servers":["https://ct.example.com/log"]}}}"#,
     );
     d.cfssl(&[
         "gencert",
@@ -232,7 +223,7 @@ fn unsupported_config_settings_are_refused() {
         "cfg.json",
         "leaf.json",
     ])
-    .fails_with("signing profile default: lint_error_level");
+    .fails_with("signing profile default: ct_log_servers");
 }
 
 /// The inert values of those settings (what cfssl does nothing with either) still load.

@@ -223,6 +223,7 @@ pub fn plan(file: CeremonyFile, dir: &Path) -> Result<StepPlan, CeremonyError> {
             (Kind::Key, Action::Key { key }, Vec::new())
         }
     };
+    crate::lint::check_names(&ignored_lints).map_err(|e| p.bad(e))?;
     for (i, lint) in ignored_lints.iter().enumerate() {
         if lint.reason.trim().is_empty() {
             return Err(p.bad(format!(

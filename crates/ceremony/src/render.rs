@@ -91,6 +91,10 @@ pub fn plan_page(plan: &StepPlan) -> Result<String, CeremonyError> {
             );
             let _ = writeln!(out);
             out.push_str(&certificate_page(tbs, true)?);
+            // The lints `run` will apply: a step they would stop fails here already.
+            for line in crate::lint::check(&tbs.to_der()?, &plan.ignored_lints)? {
+                let _ = writeln!(out, "{line}");
+            }
             let _ = writeln!(out, "TBS SHA-256: {}", tbs_sha256(tbs)?);
         }
         Action::Key { key } => {

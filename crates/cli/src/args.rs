@@ -27,6 +27,12 @@ impl Positionals {
         self.0.is_empty()
     }
 
+    /// The positionals not consumed yet, without consuming them (a transcript records the
+    /// files they name before the command reads them).
+    pub fn remaining(&self) -> &[String] {
+        &self.0
+    }
+
     /// Removes and returns the first, if any (an optional argument).
     pub fn pop_optional(&mut self) -> Option<String> {
         (!self.0.is_empty()).then(|| self.0.remove(0))

@@ -218,7 +218,7 @@ define_flags! {
     flag reason "reason": Str = "0", "Reason code for revocation";
     flag revoked_at "revoked-at": Str = "now", "Date of revocation (YYYY-MM-DD)";
     flag interval "interval": Dur = "96h0m0s", "Interval between OCSP updates (default: 96h)";
-    flag list "list": Bool = "false", "list possible scanners";
+    flag list "list": Bool = "false", "list possible scanners; cfssl-rs lint: print every lint (name, severity, source, what it reads, citation) instead of linting a file";
     flag family "family": Str = "", "scanner family regular expression";
     flag scanner "scanner": Str = "", "scanner regular expression";
     flag timeout "timeout": Dur = "5m0s", "duration (ns, us, ms, s, m, h) to scan each host before timing out";
@@ -242,7 +242,7 @@ define_flags! {
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
-    ext json "json": Bool = "false", "print JSON instead of YAML";
+    ext json "json": Bool = "false", "print JSON instead of YAML; lint: print the findings (or -list) as a JSON array";
     ext allow_privileged "allow-privileged": Bool = "false", "allow requesting privileged Kubernetes identities (such as group system:masters)";
     ext name "name": Str = "", "name of the Kubernetes object; pkcs12: the friendly name of the key and certificate (Java's alias)";
     ext signer "signer": Str = "", "Kubernetes signerName of the CertificateSigningRequest";
@@ -261,9 +261,10 @@ define_flags! {
     ext out "out": Str = "", "key split: the directory the shares are written to; key combine, pkcs12: the file to write, mode 0600, never over an existing file (else stdout)";
     ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
     ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
+    ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
+    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony run: default ceremony.log next to the ceremony file; ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
     ext yes "yes": Bool = "false", "ceremony run: sign without the typed confirmation (review `ceremony plan FILE` first); needed when there is no terminal";
-    ext transcript "transcript": Str = "", "ceremony run: the transcript to append to (default: ceremony.log next to the ceremony file)";
 }
 
 /// The flags each command reads, in the order its help lists them (every command also
@@ -275,25 +276,26 @@ define_flags! {
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("ceremony", &["yes", "transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri"]),
-    ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file"]),
+    ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript"]),
+    ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file", "transcript"]),
     ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
-    ("gencrl", &["password-file"]),
+    ("gencrl", &["password-file", "transcript"]),
     ("gencsr", &["key", "cert", "hostname", "cn", "password-file"]),
-    ("genkey", &["initca", "cn", "encrypt-key", "password-file", "key-uri"]),
+    ("genkey", &["initca", "cn", "encrypt-key", "password-file", "key-uri", "transcript"]),
     ("k8s-csr", &["name", "signer", "usages", "expiration", "json"]),
     ("k8s-kubeconfig", &["cluster", "server", "user", "ca", "cert", "key", "context", "json"]),
     ("k8s-review", &["json"]),
     ("key", &["m", "n", "key", "out"]),
+    ("lint", &["json", "list"]),
     ("ocspdump", &["db-config"]),
-    ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out"]),
-    ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file"]),
+    ("pkcs12", &["cert", "key", "ca", "name", "password-file", "key-password-file", "legacy", "allow-empty-password", "out", "transcript"]),
+    ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file", "transcript"]),
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
-    ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file"]),
+    ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file", "transcript"]),
     ("revoke", &["db-config", "serial", "aki", "reason"]),
-    ("k8s-sign", &["ca", "ca-key", "config", "profile", "allow-privileged", "db-config", "label", "password-file"]),
-    ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file"]),
-    ("sign", &["ca", "ca-key", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file"]),
+    ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
+    ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];
 
 /// Whether `command` reads the flag `flag` (its [`COMMAND_FLAGS`] entry lists it). Used
@@ -325,6 +327,7 @@ pub static PATH_FLAGS: &[&str] = &[
     "responder-key",
     "responses",
     "out",
+    "transcript",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then

@@ -90,6 +90,15 @@ pub fn parse(args: &[String]) -> Invocation {
             1,
         );
     }
+    if !parsed.flags.transcript.is_empty() && !flags::reads(command.name, "transcript") {
+        return fail(
+            format!(
+                "-transcript: `{}` signs nothing, so there is no step to record; drop -transcript\n",
+                command.name
+            ),
+            1,
+        );
+    }
     Invocation::Run {
         command,
         parsed: Box::new(parsed),

@@ -76,6 +76,7 @@ pub static COMMANDS: &[Command] = &[
     command("k8s-review", &usage::K8S_REVIEW),
     command("k8s-sign", &usage::K8S_SIGN),
     command("key", &usage::KEY),
+    command("lint", &usage::LINT),
     command("man", &usage::MAN),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),

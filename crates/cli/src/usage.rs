@@ -442,6 +442,56 @@ pub static DB: Help = Help {
     extension: true,
 };
 
+/// `ceremony` (our extension): the steps of a key ceremony and its transcript.
+pub static CEREMONY: Help = Help {
+    summary: "plan and run key ceremony steps; verify and print transcripts",
+    synopsis: &[
+        "plan STEP",
+        "run [-yes] [-transcript TRANSCRIPT] STEP",
+        "verify TRANSCRIPT [FILE...]",
+        "print TRANSCRIPT",
+    ],
+    arguments: &[
+        Argument {
+            name: "ACTION",
+            about: "plan: show what STEP signs; run: sign it; verify: check the hash chain and FILEs; \
+                    print: the witnesses' page",
+            values: Values::OneOf(&["plan", "run", "verify", "print"]),
+        },
+        Argument {
+            name: "STEP",
+            about: "a ceremony file (YAML with comments, or JSON): type root, intermediate, \
+                    cross-sign or key (docs/ceremony.md)",
+            values: Values::Path,
+        },
+        Argument {
+            name: "TRANSCRIPT",
+            about: "a transcript written by -transcript: one JSON line per signing step",
+            values: Values::Path,
+        },
+        Argument {
+            name: "FILE",
+            about: "a file the transcript must record (by path, SHA-256 or fingerprint)",
+            values: Values::Path,
+        },
+    ],
+    notes: "plan prints every field of the certificate STEP makes, decoded from the exact to-be-signed\n\
+            bytes, and their SHA-256; it reads no private key and opens no token. run computes the\n\
+            same bytes again, lints them, shows the hash and asks for its first 8 hex digits (yes for\n\
+            a key step) on the terminal, or takes -yes; then signs, writes the outputs (never over an\n\
+            existing file; keys mode 0600) and appends to the transcript (-transcript, default\n\
+            ceremony.log next to STEP). Paths in STEP are relative to its folder.\n\
+            \n\
+            A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
+            verify reports, by line number, every line edited, removed, inserted or moved, a torn\n\
+            last line and any FILE that is not the one recorded (with no FILE: every recorded output\n\
+            file still present); it exits 1 on any problem. print lays out every step with its\n\
+            fingerprints in groups of four hex digits, then the head hash and lines for signatures.\n\
+            The chain proves nothing on its own: whoever can write the file can rewrite it whole.\n\
+            Copy the head hash by hand at the ceremony and compare it with the one verify prints.",
+    extension: true,
+};
+
 /// `key` (our extension): M-of-N backup of a key file.
 pub static KEY: Help = Help {
     summary: "back a key file up as M-of-N shares, or restore it",
@@ -471,22 +521,20 @@ pub static KEY: Help = Help {
     extension: true,
 };
 
-/// `ceremony` (our extension): key ceremonies, one reviewed file per step.
-pub static CEREMONY: Help = Help {
-    summary: "plan and run a key ceremony step described by one reviewed file",
-    synopsis: &["plan FILE", "run [-yes] [-transcript LOG] FILE"],
+/// `lint` (our extension): cfssl-lint's lints over a certificate or CRL file.
+pub static LINT: Help = Help {
+    summary: "lint a certificate or CRL (RFC 5280, CA/B Forum; zlint names)",
+    synopsis: &["[-json] FILE", "-list [-json]"],
     arguments: &[Argument {
         name: "FILE",
-        about: "the ceremony file (YAML with comments, or JSON): type root, intermediate, cross-sign or key",
+        about: "PEM (every CERTIFICATE and X509 CRL block is linted) or DER, a certificate or \
+                a CRL; '-' reads stdin",
         values: Values::Path,
     }],
-    notes: "plan prints every field of the certificate to be signed, decoded from the exact to-be-signed\n\
-            bytes, and their SHA-256; it reads no private key and opens no token.\n\
-            run computes the same bytes again, lints them, shows the hash and asks for its first 8 hex\n\
-            digits (yes for a key step) on the terminal, or takes -yes; then signs, writes the outputs\n\
-            (never over an existing file; keys mode 0600) and appends to the transcript (-transcript,\n\
-            default ceremony.log next to FILE). Paths in FILE are relative to FILE's folder.\n\
-            See docs/ceremony.md for the file format and testdata/ceremony/README.md for a walkthrough.",
+    notes: "Prints one line per finding: severity, lint name, citation, message (-json: an array of\n\
+            {block, lint, severity, source, citation, message}). Nothing is printed for a clean file.\n\
+            The lints are the ones a profile's lint_error_level applies before signing; -list prints them.\n\
+            Exit status: 0 when no finding is an error or fatal, 1 otherwise or on bad input.",
     extension: true,
 };
 

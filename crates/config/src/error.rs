@@ -167,6 +167,15 @@ pub enum ConfigError {
         /// The entry as written.
         source_name: String,
     },
+    /// An `ignored_lints` entry that names no lint (zlint's `Registry.Filter`; cfssl-rs knows
+    /// cfssl-lint's lints, `cfssl-rs lint -list`).
+    #[error("failed to build filtered lint registry: unknown lint name {}", cfssl_json::go_quote(.lint_name))]
+    UnknownLint {
+        /// The profile name.
+        profile: String,
+        /// The entry, trimmed (as zlint reports it).
+        lint_name: String,
+    },
     /// A profile fails cfssl's `Valid()` (a named local profile without a known usage, a
     /// default without expiry, an incomplete remote profile, …).
     #[error("invalid configuration")]

@@ -64,8 +64,10 @@
 //! of a silent fallback to the default (docs/differences.md #4); an OID a certificate cannot
 //! carry is refused at load time instead of failing at signing; settings cfssl acts on that
 //! cfssl-rs does not implement are refused by name ([`ConfigError::Unsupported`]):
-//! `lint_error_level` above `"reserved"`, `ignored_lints`, `ignored_lint_sources`, and in a
-//! local profile `ct_log_servers`, Go's `RemoteServer` and a policy qualifier without `Type`.
+//! in a local profile `ct_log_servers`, Go's `RemoteServer` and a policy qualifier without
+//! `Type`. The lint settings (`lint_error_level`, `ignored_lints`, `ignored_lint_sources`)
+//! are honoured with cfssl-lint's lints, named like zlint's; an `ignored_lints` name that
+//! cfssl-lint does not know is refused as zlint refuses one it does not know.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

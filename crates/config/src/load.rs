@@ -614,6 +614,17 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             });
         }
     }
+    // zlint's `Registry.Filter` refuses a name it has no lint for; cfssl-rs's registry is
+    // cfssl-lint's (docs/cfssl-compat.md §5.8).
+    for lint_name in &raw.ignored_lints {
+        let trimmed = lint_name.trim();
+        if !cfssl_lint::lint_names().any(|known| known == trimmed) {
+            return Err(ConfigError::UnknownLint {
+                profile: profile(),
+                lint_name: trimmed.to_owned(),
+            });
+        }
+    }
 
     // cfssl-rs: OIDs a certificate cannot carry are refused now rather than at signing.
     for Oid(oid) in &raw.allowed_extensions {
@@ -734,31 +745,15 @@ fn check_urls(p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
 }
 
 /// Settings cfssl acts on and cfssl-rs does not implement (issue 12): refused rather than
-/// silently dropped. Linting settings are refused in every profile; the others only in a
-/// local profile, since cfssl itself skips or overwrites them in a remote one (and cfssl-rs
-/// refuses to sign with a remote profile anyway).
+/// silently dropped, only in a local profile, since cfssl itself skips or overwrites them in
+/// a remote one (and cfssl-rs refuses to sign with a remote profile anyway). The lint
+/// settings are honoured (cfssl-lint, docs/cfssl-compat.md §5.8).
 fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
     let unsupported = |setting, reason| ConfigError::Unsupported {
         profile: name.to_owned(),
         setting,
         reason,
     };
-    const LINT_TUNING: &str =
-        "it tunes cfssl's linting before signing, which cfssl-rs does not do yet; remove it";
-    if raw.lint_error_level.0 > 0 {
-        return Err(unsupported(
-            "lint_error_level",
-            "cfssl lints each certificate before signing and refuses it at this level; cfssl-rs \
-             does not lint before signing yet (remove it, and lint issued certificates with \
-             zlint or pkilint)",
-        ));
-    }
-    if !raw.ignored_lints.is_empty() {
-        return Err(unsupported("ignored_lints", LINT_TUNING));
-    }
-    if !raw.ignored_lint_sources.is_empty() {
-        return Err(unsupported("ignored_lint_sources", LINT_TUNING));
-    }
     if p.is_remote() {
         return Ok(());
     }

@@ -71,13 +71,13 @@ pub struct SigningProfile {
     /// `ct_log_servers`. Always empty in a loaded local profile: cfssl-rs does not submit to
     /// Certificate Transparency logs and refuses the setting.
     pub ct_log_servers: Vec<String>,
-    /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7). Always 0 in a
-    /// loaded configuration: cfssl-rs does not lint before signing and refuses higher levels.
+    /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7): a certificate
+    /// with a lint finding above it is refused before signing; 0 lints nothing
+    /// (docs/cfssl-compat.md §5.8).
     pub lint_error_level: u8,
-    /// `ignored_lints`. Always empty in a loaded configuration (refused, see above).
+    /// `ignored_lints`: lint names (each one cfssl-lint knows) whose findings never refuse.
     pub ignored_lints: Vec<String>,
-    /// `ignored_lint_sources` (each a known zlint source). Always empty in a loaded
-    /// configuration (refused, see above).
+    /// `ignored_lint_sources` (each a known zlint source) whose lints never refuse.
     pub ignored_lint_sources: Vec<String>,
     /// `cert_store` (unused by cfssl's signer).
     pub cert_store: String,
@@ -86,6 +86,16 @@ pub struct SigningProfile {
 }
 
 impl SigningProfile {
+    /// The profile's lint settings as a [`cfssl_lint::LintPolicy`]: what the signer consults
+    /// before signing (docs/cfssl-compat.md §5.8).
+    pub fn lint_policy(&self) -> cfssl_lint::LintPolicy {
+        cfssl_lint::LintPolicy {
+            error_level: self.lint_error_level,
+            ignored_lints: self.ignored_lints.clone(),
+            ignored_sources: self.ignored_lint_sources.clone(),
+        }
+    }
+
     /// Whether the usages are still cfssl's built-in default ones: the flag, and the list
     /// itself, so that a caller that replaced `usages` but forgot the flag still gets
     /// its warnings.

@@ -186,15 +186,11 @@ fn numeric_lint_level_is_rejected() {
         &with_profile(r#"{"usages":["signing"],"expiry":"1h","lint_error_level":5}"#),
         "failed to unmarshal configuration: bad LintStatus JSON value: 5",
     );
-    // A label decodes; cfssl-rs then refuses any level above "reserved" (it does not lint).
-    let (code, message) = fail(&with_profile(
+    // A label decodes, and the level is kept for the signer (docs/cfssl-compat.md §5.8).
+    let c = load(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn"}"#,
     ));
-    assert_eq!(code, Some(5200));
-    assert!(
-        message.starts_with(r#"signing profile "p": lint_error_level is not supported: "#),
-        "{message}"
-    );
+    assert_eq!(c.profile("p").expect("p").lint_error_level, 5);
     let c = load(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"reserved"}"#,
     ));
@@ -638,19 +634,48 @@ fn ignored_lint_sources() {
         ),
         r#"failed to build excluded lint source list: unknown source "X""#,
     );
-    // Known sources pass cfssl's check; cfssl-rs then refuses the lint tuning it does not do.
-    let (code, message) = fail(&with_profile(
-        r#"{"usages":["signing"],"expiry":"1h","ignored_lint_sources":["CABF_BR"," Mozilla "]}"#,
+    // Known sources load, as written, and reach the profile's lint policy.
+    let c = load(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn","ignored_lint_sources":["CABF_BR"," Mozilla "]}"#,
     ));
-    assert_eq!(code, Some(5200));
-    assert!(
-        message.starts_with(r#"signing profile "p": ignored_lint_sources is not supported"#),
-        "{message}"
-    );
+    let policy = c.profile("p").expect("p").lint_policy();
+    assert_eq!(policy.error_level, 5);
+    assert_eq!(policy.ignored_sources, ["CABF_BR", " Mozilla "]);
     let c = load(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","ignored_lint_sources":[],"ignored_lints":[]}"#,
     ));
     assert!(c.profile("p").expect("p").ignored_lints.is_empty());
+}
+
+#[test]
+fn ignored_lints_must_name_known_lints() {
+    // zlint's Registry.Filter message, the name trimmed (docs/cfssl-compat.md §5.8).
+    fails_5200(
+        &with_profile(
+            r#"{"usages":["signing"],"expiry":"1h","ignored_lints":["e_serial_number_not_positive"," e_no_such_lint "]}"#,
+        ),
+        r#"failed to build filtered lint registry: unknown lint name "e_no_such_lint""#,
+    );
+    // Sources are checked first, as cfssl does.
+    fails_5200(
+        &with_profile(
+            r#"{"usages":["signing"],"expiry":"1h","ignored_lints":["e_x"],"ignored_lint_sources":["X"]}"#,
+        ),
+        r#"failed to build excluded lint source list: unknown source "X""#,
+    );
+    let c = load(&with_profile(
+        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn","ignored_lints":[" w_ext_key_usage_not_critical","e_crl_has_next_update"]}"#,
+    ));
+    let p = c.profile("p").expect("p");
+    assert_eq!(
+        p.lint_policy().ignored_lints,
+        [" w_ext_key_usage_not_critical", "e_crl_has_next_update"]
+    );
+    // The default profile too.
+    fails_5200(
+        r#"{"signing":{"default":{"expiry":"1h","ignored_lints":["e_x"]}}}"#,
+        r#"failed to build filtered lint registry: unknown lint name "e_x""#,
+    );
 }
 
 // ---- settings cfssl acts on and cfssl-rs does not implement (issue 12) ---------------------
@@ -667,17 +692,12 @@ fn unsupported(profile: &str, setting: &str) -> String {
 #[test]
 fn unimplemented_settings_are_refused_by_name() {
     let local = |setting: &str| format!(r#"{{"usages":["signing"],"expiry":"1h",{setting}}}"#);
-    for level in ["NA", "NE", "pass", "info", "warn", "error", "fatal"] {
-        unsupported(
-            &local(&format!(r#""lint_error_level":"{level}""#)),
-            "lint_error_level",
-        );
+    for (level, status) in [("NA", 1), ("NE", 2), ("pass", 3), ("info", 4), ("fatal", 7)] {
+        let c = load(&with_profile(&local(&format!(
+            r#""lint_error_level":"{level}""#
+        ))));
+        assert_eq!(c.profile("p").expect("p").lint_error_level, status);
     }
-    unsupported(&local(r#""ignored_lints":["e_x"]"#), "ignored_lints");
-    unsupported(
-        &local(r#""ignored_lint_sources":["RFC5280"]"#),
-        "ignored_lint_sources",
-    );
     let ct = unsupported(
         &local(r#""ct_log_servers":["https://ct.example.com"]"#),
         "ct_log_servers",
@@ -688,11 +708,12 @@ fn unimplemented_settings_are_refused_by_name() {
         "RemoteServer",
     );
     // The default profile is named "default".
-    let (code, message) =
-        fail(r#"{"signing":{"default":{"expiry":"1h","ignored_lints":["e_x"]}}}"#);
+    let (code, message) = fail(
+        r#"{"signing":{"default":{"expiry":"1h","ct_log_servers":["https://ct.example.com"]}}}"#,
+    );
     assert_eq!(code, Some(5200));
     assert!(
-        message.starts_with("signing profile default: ignored_lints is not supported: "),
+        message.starts_with("signing profile default: ct_log_servers is not supported: "),
         "{message}"
     );
 }
@@ -700,7 +721,7 @@ fn unimplemented_settings_are_refused_by_name() {
 #[test]
 fn cfssl_errors_win_over_unsupported_settings() {
     fails_5200(
-        &with_profile(r#"{"usages":["signing"],"expiry":"1y","lint_error_level":"warn"}"#),
+        &with_profile(r#"{"usages":["signing"],"expiry":"1y","ignored_lints":["e_x"]}"#),
         r#"time: unknown unit "y" in duration "1y""#,
     );
     fails_5200(
@@ -716,7 +737,7 @@ fn inert_values_and_remote_profiles_load() {
         r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"reserved","ignored_lints":[],"ignored_lint_sources":null,"ct_log_servers":[],"RemoteServer":""}"#,
     ));
     // A remote profile: cfssl skips ct_log_servers and overwrites RemoteServer there (and
-    // cfssl-rs refuses to sign with it); linting settings are refused everywhere.
+    // cfssl-rs refuses to sign with it); lint settings load there as in a local profile.
     let remote = |setting: &str| {
         format!(
             r#"{{"signing":{{"default":{{"expiry":"1h"}},"profiles":{{"r":{{"remote":"r1",{setting}}}}}}},"remotes":{{"r1":"127.0.0.1:8888"}}}}"#
@@ -725,7 +746,8 @@ fn inert_values_and_remote_profiles_load() {
     load(&remote(
         r#""ct_log_servers":["https://ct.example.com"],"RemoteServer":"x:1""#,
     ));
-    let (code, _) = fail(&remote(r#""lint_error_level":"warn""#));
+    load(&remote(r#""lint_error_level":"warn""#));
+    let (code, _) = fail(&remote(r#""ignored_lints":["e_x"]"#));
     assert_eq!(code, Some(5200));
 }
 

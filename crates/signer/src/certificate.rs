@@ -62,6 +62,45 @@ pub struct ParsedCertificate {
 }
 
 impl ParsedCertificate {
+    /// Parses every certificate of a PEM file in order (a chain file: `-ca-chain`). No
+    /// block → 1002; a block that is not a certificate → 1003.
+    pub fn all_from_pem(input: &[u8]) -> Result<Vec<ParsedCertificate>, SignError> {
+        let captures =
+            pem::parse_many(input.trim_ascii()).map_err(|_| SignError::CertificateParse)?;
+        if captures.is_empty() {
+            return Err(SignError::CertificateDecode);
+        }
+        captures
+            .iter()
+            .map(|block| Self::from_der(block.contents()))
+            .collect()
+    }
+
+    /// Whether `issuer` issued this certificate: its subject is this one's issuer name and
+    /// its key verifies this one's signature.
+    pub fn is_issued_by(&self, issuer: &ParsedCertificate) -> bool {
+        if self.issuer_der != issuer.subject_der {
+            return false;
+        }
+        let Ok(cert) = Certificate::from_der(&self.der) else {
+            return false;
+        };
+        let Ok(tbs) = cert.tbs_certificate().to_der() else {
+            return false;
+        };
+        let Some(signature) = cert.signature().as_bytes() else {
+            return false;
+        };
+        issuer
+            .public_key
+            .verify(
+                &der::referenced::OwnedToRef::owned_to_ref(cert.signature_algorithm()),
+                &tbs,
+                signature,
+            )
+            .is_ok()
+    }
+
     /// cfssl's `helpers.ParseCertificatePEM` (docs/cfssl-compat.md §1.2): the input is trimmed, the
     /// first PEM block is decoded whatever its label; no block → 1002; anything after it →
     /// 1003 `the PEM file should contain only one object`; unparsable → 1003.

@@ -115,6 +115,12 @@ pub enum SignError {
     /// A validity we refuse to issue.
     #[error("{0}")]
     InvalidValidity(String),
+    /// The profile's `lint_error_level` refuses the to-be-signed certificate: every finding
+    /// above the level, not ignored (docs/cfssl-compat.md §5.8). The first words are cfssl's
+    /// `LintError` text; cfssl-rs then names each lint. No numeric code: cfssl returns its
+    /// `LintError` without one.
+    #[error("pre-issuance linting found {} error results: {}", .0.len(), lint_list(.0))]
+    Lint(Vec<cfssl_lint::Finding>),
     /// What Go's `x509.CreateCertificate` would refuse (1000).
     #[error("{0}")]
     Certificate(String),
@@ -168,9 +174,19 @@ impl SignError {
             SignError::IssuerExpired(_) => Some(1211),
             SignError::IssuerNotCa(_) => Some(1210),
             SignError::SerialList { .. }
+            | SignError::Lint(_)
             | SignError::Input(_)
             | SignError::Internal(_)
             | SignError::Der(_) => None,
         }
     }
+}
+
+/// `e_a (RFC 5280 §x): message; w_b (…): …` for [`SignError::Lint`].
+fn lint_list(findings: &[cfssl_lint::Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} {f}", f.severity))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -79,6 +79,9 @@ pub struct LocalSigner {
     ca: ParsedCertificate,
     key: Box<dyn SigningKey>,
     policy: Config,
+    /// The certificates above `ca`, its issuer first (`-ca-chain`): their name constraints
+    /// bind what `ca` may issue too (RFC 5280 §4.2.1.10 applies along the whole path).
+    chain: Vec<ParsedCertificate>,
 }
 
 impl LocalSigner {
@@ -96,7 +99,36 @@ impl LocalSigner {
     /// [`LocalSigner::new`] for a key already boxed: a key file's or a token's, chosen at run
     /// time.
     pub fn with_key(ca: ParsedCertificate, key: Box<dyn SigningKey>, policy: Config) -> Self {
-        LocalSigner { ca, key, policy }
+        LocalSigner {
+            ca,
+            key,
+            policy,
+            chain: Vec::new(),
+        }
+    }
+
+    /// Adds the certificates above the CA, its issuer first, up to the root or any point
+    /// below it. Each must have issued the one before it (name and signature checked), so
+    /// a chain file that does not belong to the CA is refused instead of checked against.
+    pub fn with_chain(mut self, chain: Vec<ParsedCertificate>) -> Result<Self, SignError> {
+        let mut child = &self.ca;
+        for (i, cert) in chain.iter().enumerate() {
+            if !child.is_issued_by(cert) {
+                return Err(SignError::Input(format!(
+                    "certificate {} of the CA chain did not issue {}: the chain must list the CA's \
+                     issuer first, then each issuer's issuer",
+                    i + 1,
+                    if i == 0 {
+                        "the CA certificate".to_string()
+                    } else {
+                        format!("certificate {i}")
+                    }
+                )));
+            }
+            child = cert;
+        }
+        self.chain = chain;
+        Ok(self)
     }
 
     /// Checks now that the key is the CA certificate's. Costs deriving the public key (an EC
@@ -222,9 +254,28 @@ impl LocalSigner {
         // The CSR's own SANs (no -hostname) have not been looked at yet; CA certificates
         // kept only their IP addresses.
         template.sans.check_dns_names()?;
-        // RFC 5280 §4.2.1.10: names outside the issuer's constraints (leaf or CA alike).
-        if let Some(value) = &self.ca.name_constraints {
-            IssuerConstraints::from_der(value)?.check(&template.sans, &template.subject)?;
+        // RFC 5280 §4.2.1.10: names outside the constraints of the issuer, or of any
+        // certificate above it (leaf or CA alike); a subordinate CA's own constraints may
+        // not ask for more than any of them gives.
+        let mut constrained = false;
+        for cert in std::iter::once(&self.ca).chain(&self.chain) {
+            let Some(value) = &cert.name_constraints else {
+                continue;
+            };
+            let constraints = IssuerConstraints::from_der(value)?;
+            constraints.check(&template.sans, &template.subject)?;
+            if let Some(asked) = &template.name_constraints {
+                constraints.check_subordinate(asked)?;
+            }
+            constrained |= !constraints.is_empty();
+        }
+        if constrained && template.is_ca && template.name_constraints.is_none() {
+            warnings.push(
+                "issuing a CA certificate without name_constraints under a name-constrained CA: \
+                 verifiers still apply the issuer's constraints, but the new CA's certificate \
+                 does not state them"
+                    .into(),
+            );
         }
         if profile.ca_constraint.is_ca && !csr_wants_ca {
             let (issuer_max, issuer_zero) = self.ca.max_path_len();
@@ -273,7 +324,34 @@ impl LocalSigner {
             key: self.key.as_ref(),
             public_key: &self.ca.public_key,
         };
+        lint_before_signing(&template, &issuer, profile)?;
         template.issue(&issuer, warnings)
+    }
+}
+
+/// cfssl's pre-issuance linting (docs/cfssl-compat.md §5.8): with a profile
+/// `lint_error_level` above 0, the exact TBSCertificate the CA key is about to sign is linted
+/// and refused when a finding is above the level and not ignored. cfssl signs a throw-away
+/// copy with a throw-away key to lint it; cfssl-rs lints the TBS bytes themselves. Findings at
+/// or below the level are not reported, as cfssl logs nothing for them.
+fn lint_before_signing(
+    template: &Template,
+    issuer: &Issuer<'_>,
+    profile: &SigningProfile,
+) -> Result<(), SignError> {
+    let policy = profile.lint_policy();
+    if policy.error_level == 0 {
+        return Ok(());
+    }
+    let tbs = template.to_be_signed(&issuer.name())?.to_der()?;
+    let findings = cfssl_lint::lint_tbs_certificate(&tbs)
+        .map_err(|e| SignError::Internal(format!("linting the certificate to sign: {e}")))?;
+    let blocking: Vec<cfssl_lint::Finding> =
+        policy.blocking(&findings).into_iter().cloned().collect();
+    if blocking.is_empty() {
+        Ok(())
+    } else {
+        Err(SignError::Lint(blocking))
     }
 }
 

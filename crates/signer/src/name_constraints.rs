@@ -15,9 +15,11 @@
 //!
 //! The check runs in the signer, not only in verifiers: a CA that issues outside its
 //! constraints produces certificates every conforming verifier rejects, so refusing up
-//! front, naming the name, is kinder than issuing them. Only the issuing CA's extension is
-//! checked (the signer has no chain); a constraint type we cannot evaluate makes signing
-//! fail rather than pass unchecked.
+//! front, naming the name, is kinder than issuing them. The issuing CA's extension is
+//! checked, and those of the certificates above it when the caller gives them
+//! ([`crate::LocalSigner::with_chain`]); a constraint type we cannot evaluate makes signing
+//! fail rather than pass unchecked. A subordinate CA's own constraints are held to its
+//! issuers' ([`IssuerConstraints::check_subordinate`]).
 
 use std::net::IpAddr;
 
@@ -92,6 +94,70 @@ impl std::fmt::Display for Base {
                 }
             }
         }
+    }
+}
+
+impl Base {
+    /// The name type, as messages say it.
+    fn kind(&self) -> &'static str {
+        match self {
+            Base::Dns(_) => "DNS domain",
+            Base::Ip { .. } => "IP range",
+            Base::Email(_) => "email address",
+            Base::Uri(_) => "URI domain",
+        }
+    }
+}
+
+/// A label no constraint base can hold (a NUL), so that a name made with it stands for
+/// "any other subdomain" when asking whether a whole subtree lies within another.
+const ANY_LABEL: &str = "\u{0}";
+
+/// `None` when the bases are of different types; else whether every name `inner` allows
+/// is also allowed by `outer`.
+fn base_within(inner: &Base, outer: &Base) -> Option<bool> {
+    match (inner, outer) {
+        (Base::Dns(i), Base::Dns(o)) => Some(match i.strip_prefix('.') {
+            // Only the subdomains of `rest`.
+            Some(rest) => dns_within(&format!("{ANY_LABEL}.{rest}"), o),
+            // `i` itself and every subdomain.
+            None if i.is_empty() => o.is_empty(),
+            None => dns_within(i, o) && dns_within(&format!("{ANY_LABEL}.{i}"), o),
+        }),
+        (
+            Base::Ip {
+                address: ia,
+                mask: im,
+            },
+            Base::Ip {
+                address: oa,
+                mask: om,
+            },
+        ) => Some(
+            ia.len() == oa.len()
+                && im.len() == om.len()
+                && im.iter().zip(om).all(|(i, o)| i & o == *o)
+                && ia
+                    .iter()
+                    .zip(oa.iter().zip(om))
+                    .all(|(i, (o, m))| i & m == o & m),
+        ),
+        (Base::Email(i), Base::Email(o)) => Some(if i.contains('@') {
+            email_within(i, o)
+        } else {
+            // A host or a `.domain` of mailboxes: every local part at it.
+            !o.contains('@') && host_subtree_within(i, o)
+        }),
+        (Base::Uri(i), Base::Uri(o)) => Some(host_subtree_within(i, o)),
+        _ => None,
+    }
+}
+
+/// A host base (`host`, or `.domain` for its subdomains) within another.
+fn host_subtree_within(inner: &str, outer: &str) -> bool {
+    match inner.strip_prefix('.') {
+        Some(rest) => host_within(&format!("{ANY_LABEL}.{rest}"), outer),
+        None => host_within(inner, outer),
     }
 }
 
@@ -179,6 +245,68 @@ impl IssuerConstraints {
                 && let AttributeValue::Text(e) = &extra.value
             {
                 self.check_name(&Name::Email(e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether there is anything to check.
+    pub fn is_empty(&self) -> bool {
+        self.permitted.is_empty() && self.excluded.is_empty()
+    }
+
+    /// Refuses a subordinate CA whose own `name_constraints` ask for more than this CA may
+    /// give (RFC 5280 §4.2.1.10): each permitted subtree must lie within one of this CA's
+    /// permitted subtrees of its type and not wholly inside an excluded one, and each type
+    /// this CA permits must be permitted by the subordinate too (leaving a type out asks
+    /// for every name of it). Verifiers would intersect the constraints anyway; refusing
+    /// keeps a sub-CA's certificate from claiming a space its issuer cannot delegate.
+    pub fn check_subordinate(&self, child: &NameConstraints) -> Result<(), SignError> {
+        let asked = IssuerConstraints::from_config(child);
+        for base in &asked.permitted {
+            if let Some(hit) = self
+                .excluded
+                .iter()
+                .find(|e| base_within(base, e) == Some(true))
+            {
+                return Err(SignError::NameConstraint(format!(
+                    "x509: the subordinate CA's permitted {} {base} lies inside the issuer's \
+                     excluded {hit}",
+                    base.kind()
+                )));
+            }
+            let same_type: Vec<&Base> = self
+                .permitted
+                .iter()
+                .filter(|p| base_within(base, p).is_some())
+                .collect();
+            if !same_type.is_empty()
+                && !same_type.iter().any(|p| base_within(base, p) == Some(true))
+            {
+                let list: Vec<String> = same_type.iter().map(ToString::to_string).collect();
+                return Err(SignError::NameConstraint(format!(
+                    "x509: the subordinate CA asks for permitted {} {base}, wider than the \
+                     issuer's name constraints allow (permitted: {})",
+                    base.kind(),
+                    list.join(", ")
+                )));
+            }
+        }
+        for kind in ["DNS domain", "IP range", "email address", "URI domain"] {
+            let issuer_has = self.permitted.iter().any(|p| p.kind() == kind);
+            let child_has = asked.permitted.iter().any(|p| p.kind() == kind);
+            if issuer_has && !child_has {
+                let list: Vec<String> = self
+                    .permitted
+                    .iter()
+                    .filter(|p| p.kind() == kind)
+                    .map(ToString::to_string)
+                    .collect();
+                return Err(SignError::NameConstraint(format!(
+                    "x509: the subordinate CA's name constraints permit every {kind}, wider than \
+                     the issuer's (permitted: {}); list them under permitted",
+                    list.join(", ")
+                )));
             }
         }
         Ok(())
@@ -475,6 +603,96 @@ mod tests {
                 .expect_err("refused")
                 .to_string(),
             r#"x509: the DNS name "www.other.test" is not permitted by the CA's name constraints (permitted: example.test)"#
+        );
+    }
+
+    #[test]
+    fn subordinate_constraints_must_be_narrower() {
+        let issuer = IssuerConstraints::from_config(&sample());
+        let child = |json: &str| issuer.check_subordinate(&config(json));
+        assert!(
+            child(r#"{"critical":true,"permitted":{"dns_domains":["a.example.test"],"ip_ranges":["10.1.0.0/16"],"email_addresses":[".a.example.test"],"uri_domains":[".a.example.test"]}}"#)
+                .is_ok()
+        );
+        // `.example.test` is the issuer's own subtree for URIs and mailboxes.
+        assert!(
+            child(r#"{"critical":true,"permitted":{"dns_domains":[".example.test"],"ip_ranges":["10.0.0.0/8"],"email_addresses":["boss@other.test"],"uri_domains":[".example.test"]}}"#)
+                .is_ok()
+        );
+        let err = |json: &str| child(json).expect_err("refused").to_string();
+        assert_eq!(
+            err(
+                r#"{"critical":true,"permitted":{"dns_domains":["example.com"],"ip_ranges":["10.0.0.0/8"],"email_addresses":[".example.test"],"uri_domains":[".example.test"]}}"#
+            ),
+            "x509: the subordinate CA asks for permitted DNS domain example.com, wider than the issuer's name constraints allow (permitted: example.test)"
+        );
+        assert!(
+            err(r#"{"critical":true,"permitted":{"dns_domains":["example.test"],"ip_ranges":["0.0.0.0/0"],"email_addresses":[".example.test"],"uri_domains":[".example.test"]}}"#)
+                .contains("permitted IP range 0.0.0.0/0, wider")
+        );
+        assert!(
+            err(r#"{"critical":true,"permitted":{"dns_domains":["x.bad.example.test"],"ip_ranges":["10.0.0.0/8"],"email_addresses":[".example.test"],"uri_domains":[".example.test"]}}"#)
+                .contains("lies inside the issuer's excluded bad.example.test")
+        );
+        assert_eq!(
+            err(
+                r#"{"critical":true,"permitted":{"dns_domains":["example.test"],"email_addresses":[".example.test"],"uri_domains":[".example.test"]}}"#
+            ),
+            "x509: the subordinate CA's name constraints permit every IP range, wider than the issuer's (permitted: 10.0.0.0/8); list them under permitted"
+        );
+        // A whole-domain mailbox base is wider than one mailbox.
+        assert!(
+            err(r#"{"critical":true,"permitted":{"dns_domains":["example.test"],"ip_ranges":["10.0.0.0/8"],"email_addresses":["other.test"],"uri_domains":[".example.test"]}}"#)
+                .contains("permitted email address other.test")
+        );
+    }
+
+    #[test]
+    fn subtree_containment() {
+        let dns = |s: &str| Base::Dns(s.into());
+        assert_eq!(
+            base_within(&dns("a.example.test"), &dns("example.test")),
+            Some(true)
+        );
+        assert_eq!(
+            base_within(&dns(".example.test"), &dns("example.test")),
+            Some(true)
+        );
+        assert_eq!(
+            base_within(&dns(".example.test"), &dns(".example.test")),
+            Some(true)
+        );
+        assert_eq!(
+            base_within(&dns("example.test"), &dns(".example.test")),
+            Some(false)
+        );
+        assert_eq!(
+            base_within(&dns("example.test"), &dns("a.example.test")),
+            Some(false)
+        );
+        assert_eq!(base_within(&dns("example.test"), &dns("")), Some(true));
+        assert_eq!(base_within(&dns(""), &dns("example.test")), Some(false));
+        let ip = |a: [u8; 4], m: [u8; 4]| Base::Ip {
+            address: a.to_vec(),
+            mask: m.to_vec(),
+        };
+        assert_eq!(
+            base_within(
+                &ip([10, 1, 0, 0], [255, 255, 0, 0]),
+                &ip([10, 0, 0, 0], [255, 0, 0, 0])
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            base_within(
+                &ip([10, 0, 0, 0], [255, 0, 0, 0]),
+                &ip([10, 1, 0, 0], [255, 255, 0, 0])
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            base_within(&dns("a.test"), &ip([10, 0, 0, 0], [255, 0, 0, 0])),
+            None
         );
     }
 

@@ -39,7 +39,7 @@ fn ceremony_error(e: CeremonyError) -> CliError {
 }
 
 /// Reads and plans the file named by the next positional argument.
-fn read_and_plan(ctx: &mut Context<'_>) -> Result<StepPlan, CliError> {
+fn read_and_plan(ctx: &mut Context<'_>) -> Result<(StepPlan, Vec<u8>), CliError> {
     let name = ctx.args.pop()?;
     ctx.args.reject_extra()?;
     let bytes = super::read_file(&name)?;
@@ -48,12 +48,13 @@ fn read_and_plan(ctx: &mut Context<'_>) -> Result<StepPlan, CliError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    cfssl_ceremony::plan::plan(file, &dir).map_err(ceremony_error)
+    let plan = cfssl_ceremony::plan::plan(file, &dir).map_err(ceremony_error)?;
+    Ok((plan, bytes))
 }
 
 /// `ceremony plan FILE`: the plan page on stdout.
 pub fn plan(ctx: &mut Context<'_>) -> Result<(), CliError> {
-    let plan = read_and_plan(ctx)?;
+    let (plan, _) = read_and_plan(ctx)?;
     let page = cfssl_ceremony::render::plan_page(&plan).map_err(ceremony_error)?;
     ctx.print(&page)
 }
@@ -67,7 +68,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
              to sign without the typed confirmation (nothing was done)",
         ));
     }
-    let plan = read_and_plan(ctx)?;
+    let (plan, ceremony_bytes) = read_and_plan(ctx)?;
     let transcript = transcript_path(ctx, &plan);
     transcript_check(&transcript)?;
     // The operator's screen: the plan page, then what is about to be signed (stderr; stdout
@@ -107,7 +108,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         ));
     }
     write_outputs(files)?;
-    transcript_append(&transcript, &plan, &outcome)?;
+    transcript_append(&transcript, &plan, &ceremony_bytes, &outcome)?;
     keys.undo.keep();
     let mut result = format!("Ceremony step {} done.\n", plan.file.name);
     for hash in &outcome.tbs_sha256 {
@@ -334,16 +335,54 @@ impl Witness for TerminalWitness {
 
 /// Refuses a transcript that could not be appended to, before anything is signed.
 fn transcript_check(path: &Path) -> Result<(), CliError> {
-    let _ = path;
-    Ok(())
+    cfssl_transcript::check_appendable(path).map_err(super::transcript::transcript_error)
 }
 
-/// Appends the step's line to the transcript.
+/// Appends the step's line to the transcript: the command, the ceremony file's SHA-256, the
+/// files read (the ceremony file, certificates, CSRs, public keys and the issuer's key
+/// file; never a password file), the files written and the to-be-signed hashes.
 fn transcript_append(
     path: &Path,
     plan: &StepPlan,
+    ceremony_bytes: &[u8],
     outcome: &cfssl_ceremony::run::Outcome,
 ) -> Result<(), CliError> {
-    let _ = (path, plan, outcome);
-    Ok(())
+    use cfssl_transcript::{Artefact, Step, public_key_fingerprint};
+    let error = super::transcript::transcript_error;
+    let mut inputs =
+        vec![Artefact::of_bytes(&plan.file.name, ceremony_bytes).with_kind("ceremony")];
+    for input in &plan.inputs {
+        inputs.push(Artefact::of_bytes(
+            &input.path.to_string_lossy(),
+            &input.bytes,
+        ));
+    }
+    if let cfssl_ceremony::plan::Action::Signed {
+        issuer,
+        issuer_key: KeyLocation::File { path: key, .. },
+        ..
+    } = &plan.action
+    {
+        // An encrypted key file has no readable public half: name the issuer's.
+        let fingerprint = public_key_fingerprint(&issuer.public_key.to_spki_der());
+        inputs.push(
+            Artefact::of_file(key)
+                .map_err(error)?
+                .with_kind("key")
+                .with_fingerprint(Some(fingerprint)),
+        );
+    }
+    let mut outputs = Vec::new();
+    for output in &plan.outputs {
+        outputs.push(Artefact::of_file(output).map_err(error)?);
+    }
+    let step = Step {
+        command: std::env::args().collect(),
+        ceremony_sha256: Some(cfssl_ceremony::render::hex(&plan.file.sha256)),
+        inputs,
+        outputs,
+        tbs_sha256: outcome.tbs_sha256.clone(),
+        note: Some(format!("ceremony {} step {}", plan.kind, plan.file.name)),
+    };
+    super::transcript::record(path, &step).map(|_| ())
 }

@@ -23,6 +23,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
              are recorded)",
         ));
     }
+    if (ctx.flags.renewca || ctx.flags.initca) && !ctx.flags.ca_chain.is_empty() {
+        return Err(CliError::plain(
+            "-ca-chain lists the certificates above the signing CA (-ca); gencert -initca and \
+             -renewca make a self-signed root, which has none",
+        ));
+    }
     if ctx.flags.renewca {
         if !ctx.flags.key_uri.is_empty() {
             return Err(CliError::plain(

@@ -30,6 +30,7 @@ pub mod k8s_kubeconfig;
 pub mod k8s_review;
 pub mod k8s_sign;
 pub mod key;
+pub mod lint;
 pub mod man;
 pub mod ocspdump;
 pub mod ocsprefresh;
@@ -44,6 +45,7 @@ pub mod sign;
 pub mod sign_batch;
 pub mod support;
 pub mod token;
+pub mod transcript;
 pub mod version;
 
 /// A command's entry point; runs after flags are parsed, `-loglevel` applied and `-config`
@@ -68,6 +70,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "k8s-review" => k8s_review::run,
         "k8s-sign" => k8s_sign::run,
         "key" => key::run,
+        "lint" => lint::run,
         "man" => man::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,

@@ -144,7 +144,19 @@ pub fn local_signer(ctx: &Context<'_>) -> Result<LocalSigner, CliError> {
         Some(config) => config.clone(),
         None => cfssl_config::Config::default_policy(),
     };
-    Ok(LocalSigner::with_key(ca, key, policy))
+    let signer = LocalSigner::with_key(ca, key, policy);
+    let chain_spec = ctx.flags.ca_chain.as_str();
+    if chain_spec.is_empty() {
+        return Ok(signer);
+    }
+    let bytes = read_bytes_spec(chain_spec)?;
+    let chain = ParsedCertificate::all_from_pem(&bytes)
+        .map_err(CliError::from)
+        .map_err(in_input("the CA chain", chain_spec))?;
+    signer
+        .with_chain(chain)
+        .map_err(CliError::from)
+        .map_err(in_input("the CA chain", chain_spec))
 }
 
 /// Names the files at fault when the CA key is not the CA certificate's (the signer finds
