@@ -259,6 +259,10 @@ fn the_example_ceremony_runs_from_plan_to_run() {
     );
     for cert in ["root.pem", "intermediate.pem"] {
         assert_eq!(pkilint_errors(&d, cert), Vec::<String>::new(), "{cert}");
+        // Our linter on the signed certificate: not a single finding.
+        let lint = d.cfssl(&["lint", cert]);
+        lint.ok();
+        assert_eq!(lint.stdout, "", "{cert}");
     }
     // Run again: the outputs exist, so nothing is made twice (no duplicate serial).
     let again = d.cfssl(&["ceremony", "run", "-yes", "03-intermediate.yaml"]);
