@@ -387,6 +387,8 @@ fn an_existing_output_is_never_replaced() {
 #[test]
 fn run_without_a_terminal_needs_yes() {
     let d = copy_of_testdata();
+    d.cfssl(&["ceremony", "plan", "-yes", "01-root.yaml"])
+        .fails_with("-yes and -transcript belong to `ceremony run`");
     d.cfssl(&["ceremony", "run", "01-root.yaml"])
         .fails_with("no terminal to confirm on");
     assert!(!d.path("root-key.pem").exists());

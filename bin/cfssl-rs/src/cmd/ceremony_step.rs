@@ -54,6 +54,14 @@ fn read_and_plan(ctx: &mut Context<'_>) -> Result<(StepPlan, Vec<u8>), CliError>
 
 /// `ceremony plan FILE`: the plan page on stdout.
 pub fn plan(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    // A plan signs and records nothing: a flag that would matter only to `run` is a mistake.
+    if ctx.flags.given.yes || ctx.flags.given.transcript {
+        return Err(CliError::Usage(
+            "ceremony plan: -yes and -transcript belong to `ceremony run`; plan signs and \
+             records nothing"
+                .into(),
+        ));
+    }
     let (plan, _) = read_and_plan(ctx)?;
     let page = cfssl_ceremony::render::plan_page(&plan).map_err(ceremony_error)?;
     ctx.print(&page)
