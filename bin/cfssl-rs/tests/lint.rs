@@ -1,5 +1,5 @@
 //! `cfssl-rs lint` and the profile lint settings (`lint_error_level`, `ignored_lints`,
-//! `ignored_lint_sources`; docs/cfssl-compat.md §5.8), black-box.
+//! `ignored_lint_sources`; docs/cfssl-compat.md §5.17), black-box.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 

@@ -38,9 +38,13 @@ fn refused_1300(r: &Run, needles: &[&str]) {
     }
 }
 
+/// The issued certificate's certinfo view, after checking that `cfssl-rs lint` finds no
+/// error in it (the lints a profile's `lint_error_level` applies; docs/cfssl-compat.md §5.17).
 fn cert_of(d: &Dir, r: &Run, name: &str) -> serde_json::Value {
     r.ok();
     d.save(r, "cert", name);
+    let lint = d.cfssl(&["lint", name]);
+    assert_eq!(lint.code, 0, "{name}: {}{}", lint.stdout, lint.stderr);
     d.cfssl(&["certinfo", "-cert", name]).ok().json()
 }
 

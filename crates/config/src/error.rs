@@ -198,15 +198,15 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A setting cfssl acts on but cfssl-rs does not implement (pre-issuance linting,
-    /// Certificate Transparency submission, a remote server set through Go's `RemoteServer`,
+    /// A setting cfssl acts on but cfssl-rs does not implement (Certificate Transparency
+    /// submission, a remote server set through Go's `RemoteServer`,
     /// a policy qualifier without `Type`). cfssl-rs refuses it at load time instead of
     /// issuing a certificate that ignores it.
     #[error("signing profile {}: {setting} is not supported: {reason}", profile_label(.profile))]
     Unsupported {
         /// The profile name.
         profile: String,
-        /// The setting as written in the file (`lint_error_level`).
+        /// The setting as written in the file (`ct_log_servers`).
         setting: &'static str,
         /// What cfssl would do with it, and that cfssl-rs does not.
         reason: &'static str,

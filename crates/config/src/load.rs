@@ -614,11 +614,11 @@ fn populate(raw: &RawProfile, name: &str, cfg: &RawConfig) -> Result<SigningProf
             });
         }
     }
-    // zlint's `Registry.Filter` refuses a name it has no lint for; cfssl-rs's registry is
-    // cfssl-lint's (docs/cfssl-compat.md §5.8).
+    // zlint's `Registry.Filter` refuses a name it has no lint for; cfssl-rs knows its own
+    // lints and zlint v3.5's (docs/cfssl-compat.md §5.17).
     for lint_name in &raw.ignored_lints {
         let trimmed = lint_name.trim();
-        if !cfssl_lint::lint_names().any(|known| known == trimmed) {
+        if !cfssl_lint::is_known_lint_name(trimmed) {
             return Err(ConfigError::UnknownLint {
                 profile: profile(),
                 lint_name: trimmed.to_owned(),
@@ -747,7 +747,7 @@ fn check_urls(p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
 /// Settings cfssl acts on and cfssl-rs does not implement (issue 12): refused rather than
 /// silently dropped, only in a local profile, since cfssl itself skips or overwrites them in
 /// a remote one (and cfssl-rs refuses to sign with a remote profile anyway). The lint
-/// settings are honoured (cfssl-lint, docs/cfssl-compat.md §5.8).
+/// settings are honoured (cfssl-lint, docs/cfssl-compat.md §5.17).
 fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(), ConfigError> {
     let unsupported = |setting, reason| ConfigError::Unsupported {
         profile: name.to_owned(),

@@ -73,7 +73,7 @@ pub struct SigningProfile {
     pub ct_log_servers: Vec<String>,
     /// `lint_error_level` as zlint's number (`"reserved"` 0 … `"fatal"` 7): a certificate
     /// with a lint finding above it is refused before signing; 0 lints nothing
-    /// (docs/cfssl-compat.md §5.8).
+    /// (docs/cfssl-compat.md §5.17).
     pub lint_error_level: u8,
     /// `ignored_lints`: lint names (each one cfssl-lint knows) whose findings never refuse.
     pub ignored_lints: Vec<String>,
@@ -87,7 +87,7 @@ pub struct SigningProfile {
 
 impl SigningProfile {
     /// The profile's lint settings as a [`cfssl_lint::LintPolicy`]: what the signer consults
-    /// before signing (docs/cfssl-compat.md §5.8).
+    /// before signing (docs/cfssl-compat.md §5.17).
     pub fn lint_policy(&self) -> cfssl_lint::LintPolicy {
         cfssl_lint::LintPolicy {
             error_level: self.lint_error_level,

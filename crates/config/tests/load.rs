@@ -186,7 +186,7 @@ fn numeric_lint_level_is_rejected() {
         &with_profile(r#"{"usages":["signing"],"expiry":"1h","lint_error_level":5}"#),
         "failed to unmarshal configuration: bad LintStatus JSON value: 5",
     );
-    // A label decodes, and the level is kept for the signer (docs/cfssl-compat.md §5.8).
+    // A label decodes, and the level is kept for the signer (docs/cfssl-compat.md §5.17).
     let c = load(&with_profile(
         r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn"}"#,
     ));
@@ -649,7 +649,7 @@ fn ignored_lint_sources() {
 
 #[test]
 fn ignored_lints_must_name_known_lints() {
-    // zlint's Registry.Filter message, the name trimmed (docs/cfssl-compat.md §5.8).
+    // zlint's Registry.Filter message, the name trimmed (docs/cfssl-compat.md §5.17).
     fails_5200(
         &with_profile(
             r#"{"usages":["signing"],"expiry":"1h","ignored_lints":["e_serial_number_not_positive"," e_no_such_lint "]}"#,
@@ -664,12 +664,17 @@ fn ignored_lints_must_name_known_lints() {
         r#"failed to build excluded lint source list: unknown source "X""#,
     );
     let c = load(&with_profile(
-        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn","ignored_lints":[" w_ext_key_usage_not_critical","e_crl_has_next_update"]}"#,
+        r#"{"usages":["signing"],"expiry":"1h","lint_error_level":"warn","ignored_lints":[" w_ext_key_usage_not_critical","e_crl_has_next_update","e_sub_cert_aia_missing"]}"#,
     ));
+    // The last is a zlint v3.5 lint cfssl-lint does not run: accepted, as cfssl accepts it.
     let p = c.profile("p").expect("p");
     assert_eq!(
         p.lint_policy().ignored_lints,
-        [" w_ext_key_usage_not_critical", "e_crl_has_next_update"]
+        [
+            " w_ext_key_usage_not_critical",
+            "e_crl_has_next_update",
+            "e_sub_cert_aia_missing"
+        ]
     );
     // The default profile too.
     fails_5200(

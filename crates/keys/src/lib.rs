@@ -52,6 +52,7 @@ mod rng;
 mod signing;
 mod spec;
 
+pub use alg::{SignatureHash, SignatureScheme};
 pub use error::KeyError;
 pub use private::PrivateKey;
 pub use public::{Curve, KeyAlgorithm, PublicKey};

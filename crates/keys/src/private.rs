@@ -17,7 +17,7 @@ use signature::Signer;
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
-use crate::alg::{ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SigAlg};
+use crate::alg::{ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SignatureScheme};
 use crate::public::{Curve, Inner as PublicInner};
 use crate::{KeyAlgorithm, KeyError, KeySpec, PublicKey, encrypted, pem, rng};
 
@@ -302,7 +302,7 @@ impl PrivateKey {
         self.default_sig_alg().identifier()
     }
 
-    fn default_sig_alg(&self) -> SigAlg {
+    fn default_sig_alg(&self) -> SignatureScheme {
         let algorithm = match self.spec() {
             KeySpec::Rsa { bits } => KeyAlgorithm::Rsa { bits },
             KeySpec::EcdsaP256 => KeyAlgorithm::Ecdsa(Curve::P256),
@@ -310,7 +310,7 @@ impl PrivateKey {
             KeySpec::EcdsaP521 => KeyAlgorithm::Ecdsa(Curve::P521),
             KeySpec::Ed25519 => KeyAlgorithm::Ed25519,
         };
-        SigAlg::for_key(algorithm)
+        SignatureScheme::for_key(algorithm)
     }
 
     /// Signs `message` with [`PrivateKey::signature_algorithm`] and returns what goes inside
@@ -332,7 +332,7 @@ impl PrivateKey {
         alg: &AlgorithmIdentifierOwned,
         message: &[u8],
     ) -> Result<Vec<u8>, KeyError> {
-        let alg = SigAlg::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
+        let alg = SignatureScheme::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
         self.sign_checked(alg, message, None)
     }
 
@@ -350,7 +350,7 @@ impl PrivateKey {
         message: &[u8],
         issuer_key: &PublicKey,
     ) -> Result<Vec<u8>, KeyError> {
-        let alg = SigAlg::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
+        let alg = SignatureScheme::from_oid(&alg.oid).ok_or(KeyError::UnsupportedAlgorithm)?;
         self.sign_checked(alg, message, Some(issuer_key))
     }
 
@@ -358,7 +358,7 @@ impl PrivateKey {
     /// anything leaves: a faulty RSA-CRT or ECDSA computation must never be returned.
     fn sign_checked(
         &self,
-        alg: SigAlg,
+        alg: SignatureScheme,
         message: &[u8],
         check: Option<&PublicKey>,
     ) -> Result<Vec<u8>, KeyError> {
@@ -381,9 +381,9 @@ impl PrivateKey {
         }
     }
 
-    fn sign_unchecked(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    fn sign_unchecked(&self, alg: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match (&self.0, alg) {
-            (Inner::Rsa(key), SigAlg::Rsa(hash)) => {
+            (Inner::Rsa(key), SignatureScheme::Rsa(hash)) => {
                 // Go ≥ 1.24 refuses such keys for signing too; their signatures would not
                 // pass our own check anyway (PublicKey::verify refuses them).
                 let bits = key.n().bit_width_vartime() as usize;
@@ -393,16 +393,16 @@ impl PrivateKey {
                 key.sign(hash.pkcs1v15(), &hash.digest(message))
                     .map_err(|_| KeyError::SigningFailed)
             }
-            (Inner::P256(key), SigAlg::Ecdsa(hash)) => {
+            (Inner::P256(key), SignatureScheme::Ecdsa(hash)) => {
                 ecdsa_sign!(p256, p256::NistP256, key, hash, message)
             }
-            (Inner::P384(key), SigAlg::Ecdsa(hash)) => {
+            (Inner::P384(key), SignatureScheme::Ecdsa(hash)) => {
                 ecdsa_sign!(p384, p384::NistP384, key, hash, message)
             }
-            (Inner::P521(key), SigAlg::Ecdsa(hash)) => {
+            (Inner::P521(key), SignatureScheme::Ecdsa(hash)) => {
                 ecdsa_sign!(p521, p521::NistP521, key, hash, message)
             }
-            (Inner::Ed25519(key), SigAlg::Ed25519) => key
+            (Inner::Ed25519(key), SignatureScheme::Ed25519) => key
                 .try_sign(message)
                 .map(|sig| sig.to_bytes().to_vec())
                 .map_err(|_| KeyError::SigningFailed),

@@ -14,7 +14,7 @@ use spki::{AlgorithmIdentifierOwned, AlgorithmIdentifierRef, SubjectPublicKeyInf
 
 use crate::KeyError;
 use crate::alg::{
-    ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SECP256R1, SECP384R1, SECP521R1, SigAlg,
+    ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SECP256R1, SECP384R1, SECP521R1, SignatureScheme,
 };
 
 /// The largest RSA modulus accepted in a public key; larger ones only cost CPU time.
@@ -92,7 +92,7 @@ impl KeyAlgorithm {
     ///
     /// One rule for every [`crate::SigningKey`], wherever its private half lives.
     pub fn signature_algorithm(&self) -> spki::AlgorithmIdentifierOwned {
-        crate::alg::SigAlg::for_key(*self).identifier()
+        crate::alg::SignatureScheme::for_key(*self).identifier()
     }
 }
 
@@ -320,9 +320,9 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), KeyError> {
-        let alg = SigAlg::from_oid(&alg.oid).ok_or(KeyError::AlgorithmUnimplemented)?;
+        let alg = SignatureScheme::from_oid(&alg.oid).ok_or(KeyError::AlgorithmUnimplemented)?;
         match (alg, &self.inner) {
-            (SigAlg::Rsa(hash), Inner::Rsa(key)) => {
+            (SignatureScheme::Rsa(hash), Inner::Rsa(key)) => {
                 let bits = key.n().bit_width_vartime() as usize;
                 if bits < RSA_MIN_VERIFY_BITS {
                     return Err(KeyError::InsecureRsaKey { bits });
@@ -330,24 +330,24 @@ impl PublicKey {
                 key.verify(hash.pkcs1v15(), &hash.digest(message), signature)
                     .map_err(|_| KeyError::RsaVerification)
             }
-            (SigAlg::Rsa(_), inner) => Err(algorithm_mismatch("RSA", inner)),
-            (SigAlg::Ecdsa(hash), Inner::P256(key)) => {
+            (SignatureScheme::Rsa(_), inner) => Err(algorithm_mismatch("RSA", inner)),
+            (SignatureScheme::Ecdsa(hash), Inner::P256(key)) => {
                 ecdsa_verify!(p256, key, hash, message, signature)
             }
-            (SigAlg::Ecdsa(hash), Inner::P384(key)) => {
+            (SignatureScheme::Ecdsa(hash), Inner::P384(key)) => {
                 ecdsa_verify!(p384, key, hash, message, signature)
             }
-            (SigAlg::Ecdsa(hash), Inner::P521(key)) => {
+            (SignatureScheme::Ecdsa(hash), Inner::P521(key)) => {
                 ecdsa_verify!(p521, key, hash, message, signature)
             }
-            (SigAlg::Ecdsa(_), inner) => Err(algorithm_mismatch("ECDSA", inner)),
-            (SigAlg::Ed25519, Inner::Ed25519(key)) => {
+            (SignatureScheme::Ecdsa(_), inner) => Err(algorithm_mismatch("ECDSA", inner)),
+            (SignatureScheme::Ed25519, Inner::Ed25519(key)) => {
                 let sig = ed25519_dalek::Signature::from_slice(signature)
                     .map_err(|_| KeyError::Ed25519Verification)?;
                 key.verify(message, &sig)
                     .map_err(|_| KeyError::Ed25519Verification)
             }
-            (SigAlg::Ed25519, inner) => Err(algorithm_mismatch("Ed25519", inner)),
+            (SignatureScheme::Ed25519, inner) => Err(algorithm_mismatch("Ed25519", inner)),
         }
     }
 }

@@ -180,6 +180,14 @@ impl Cert {
     }
 }
 
+/// `id-Ed25519 (1.3.101.112)`: an OID with its registered name, when const-oid knows it.
+fn oid_label(oid: ObjectIdentifier) -> String {
+    match const_oid::db::DB.by_oid(&oid) {
+        Some(name) => format!("{name} ({oid})"),
+        None => oid.to_string(),
+    }
+}
+
 fn names(list: &[String]) -> String {
     list.join(", ")
 }
@@ -314,7 +322,7 @@ pub(crate) fn ec_improper_curve(c: &Cert) -> Verdict {
         .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
     match curve {
         Some(curve) if [SECP256R1, SECP384R1, SECP521R1].contains(&curve) => Pass,
-        Some(curve) => Fail(format!("the EC key is on curve {curve}")),
+        Some(curve) => Fail(format!("the EC key is on curve {}", oid_label(curve))),
         None => Fail("the EC key does not name a curve".into()),
     }
 }
@@ -345,7 +353,8 @@ pub(crate) fn signature_algorithm_not_supported(c: &Cert) -> Verdict {
         )
     } else {
         Fail(format!(
-            "signature algorithm {alg} is not one the Baseline Requirements allow"
+            "signature algorithm {} is not one the Baseline Requirements allow",
+            oid_label(alg)
         ))
     }
 }
@@ -353,7 +362,7 @@ pub(crate) fn signature_algorithm_not_supported(c: &Cert) -> Verdict {
 pub(crate) fn using_sha1(c: &Cert) -> Verdict {
     let alg = c.tbs.signature().oid;
     if [SHA1_WITH_RSA, DSA_WITH_SHA1, ECDSA_WITH_SHA1].contains(&alg) {
-        return Fail(format!("signature algorithm {alg} uses SHA-1"));
+        return Fail(format!("signature algorithm {} uses SHA-1", oid_label(alg)));
     }
     Pass
 }
@@ -365,7 +374,7 @@ pub(crate) fn duplicate_extension(c: &Cert) -> Verdict {
     let mut dup: Vec<String> = Vec::new();
     for e in c.extensions() {
         if seen.contains(&e.extn_id) {
-            dup.push(e.extn_id.to_string());
+            dup.push(oid_label(e.extn_id));
         } else {
             seen.push(e.extn_id);
         }
@@ -399,7 +408,7 @@ pub(crate) fn ext_invalid_der(c: &Cert) -> Verdict {
                 _ => false,
             }
         })
-        .map(|e| e.extn_id.to_string())
+        .map(|e| oid_label(e.extn_id))
         .collect();
     if bad.is_empty() {
         Pass

@@ -2,10 +2,10 @@
 //! and signed files after — with RFC 5280 and CA/Browser Forum checks named like zlint's.
 //!
 //! Why our own linter: cfssl 1.6.5 runs zlint over every certificate before signing when a
-//! profile sets `lint_error_level` (docs/cfssl-compat.md §5.8). cfssl-rs is pure Rust, so it
+//! profile sets `lint_error_level` (docs/cfssl-compat.md §5.17). cfssl-rs is pure Rust, so it
 //! carries the checks itself. The names are zlint's wherever zlint has the check, so a
 //! profile's `ignored_lints` written for cfssl keeps its meaning; the few checks zlint lacks
-//! carry names of the same shape, listed in docs/cfssl-compat.md §5.8.
+//! carry names of the same shape, listed in docs/cfssl-compat.md §5.17.
 //!
 //! Each lint is a small typed unit in a registry table ([`lints`]): a name, a [`Source`], a
 //! [`Severity`], a citation and a check. Unlike zlint there is no effective-date machinery:
@@ -28,6 +28,7 @@ mod cert;
 mod crl;
 mod der_util;
 mod registry;
+mod zlint_names;
 
 use std::fmt;
 
@@ -181,8 +182,17 @@ pub fn lint_names() -> impl Iterator<Item = &'static str> {
     lints().iter().map(|l| l.name)
 }
 
+/// True when `name` (trimmed) may appear in a profile's `ignored_lints`: a lint of this
+/// registry, or one of zlint v3.5's (the zlint cfssl 1.6.5 uses), so that a configuration
+/// written for cfssl keeps loading. Ignoring a zlint lint cfssl-rs does not run changes
+/// nothing. Any other name is refused, as zlint refuses it.
+pub fn is_known_lint_name(name: &str) -> bool {
+    let name = name.trim();
+    lint_names().any(|n| n == name) || zlint_names::ZLINT_V3_5_NAMES.contains(&name)
+}
+
 /// A signing profile's lint settings (cfssl's `lint_error_level`, `ignored_lints`,
-/// `ignored_lint_sources`; docs/cfssl-compat.md §5.8).
+/// `ignored_lint_sources`; docs/cfssl-compat.md §5.17).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintPolicy {
     /// zlint `LintStatus` number: findings *above* it block signing; 0 turns linting off.
@@ -291,6 +301,15 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len());
+    }
+
+    #[test]
+    fn zlint_names_are_known_too() {
+        assert!(is_known_lint_name("e_sub_cert_aia_missing"));
+        assert!(is_known_lint_name(" e_serial_number_not_positive "));
+        assert!(is_known_lint_name("e_crl_version_not_2"));
+        assert!(!is_known_lint_name("e_no_such_lint"));
+        assert!(!is_known_lint_name(""));
     }
 
     #[test]

@@ -152,7 +152,7 @@ const fn crl(f: fn(&Crl) -> Verdict) -> Check {
     Check::Crl(f)
 }
 
-// Names marked "cfssl-rs" are checks zlint does not have (docs/cfssl-compat.md §5.8).
+// Names marked "cfssl-rs" are checks zlint does not have (docs/cfssl-compat.md §5.17).
 // One row per lint, kept in columns by hand.
 #[rustfmt::skip]
 static LINTS: &[Lint] = &[

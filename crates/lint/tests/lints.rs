@@ -850,3 +850,32 @@ fn certificate_lints_do_not_run_on_crls_and_back() {
     assert!(lint_tbs_crl(&Tbs::leaf().der()).is_err());
     assert!(lint_names().count() == lints().len());
 }
+
+/// No input panics: every truncation and many single-byte corruptions of the baselines go
+/// through all four entry points (the fuzz target `lint` does this at random).
+#[test]
+fn corrupted_inputs_never_panic() {
+    let signed = |tbs: Vec<u8>| seq(&[tbs, seq(&[oid(SHA256_RSA), tlv(0x05, &[])]), bits(0, &[1])]);
+    let inputs = [
+        Tbs::leaf().der(),
+        Tbs::ca().der(),
+        TbsCrl::good().der(),
+        signed(Tbs::leaf().der()),
+    ];
+    let all = |data: &[u8]| {
+        let _ = lint_certificate(data);
+        let _ = lint_tbs_certificate(data);
+        let _ = lint_crl(data);
+        let _ = lint_tbs_crl(data);
+    };
+    for input in &inputs {
+        for i in 0..input.len() {
+            all(&input[..i]);
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut changed = input.clone();
+                changed[i] ^= x;
+                all(&changed);
+            }
+        }
+    }
+}

@@ -13,7 +13,9 @@
 use core::fmt;
 use std::sync::Mutex;
 
-use cfssl_keys::{Curve, KeyAlgorithm, KeyError, KeySpec, PublicKey};
+use cfssl_keys::{
+    Curve, KeyAlgorithm, KeyError, KeySpec, PublicKey, SignatureHash, SignatureScheme,
+};
 use const_oid::ObjectIdentifier;
 use cryptoki::context::Pkcs11;
 use cryptoki::mechanism::eddsa::{EddsaParams, EddsaSignatureScheme};
@@ -22,7 +24,6 @@ use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHan
 use cryptoki::session::Session;
 use der::asn1::{Any, BitString, OctetString};
 use der::{Decode, Encode};
-use sha2::Digest;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use crate::error::{ISSUER_KEY, OWN_KEY, token_error};
@@ -39,114 +40,13 @@ const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35")
 /// PKCS#11 v3.0 §2.3.5 allows for Edwards keys.
 const ID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
-const SHA1_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5");
-const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
-const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-const SHA512_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-const ECDSA_WITH_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
-const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
-const ECDSA_WITH_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
-const ECDSA_WITH_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hash {
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl Hash {
-    fn digest(self, message: &[u8]) -> Vec<u8> {
-        match self {
-            Hash::Sha1 => sha1::Sha1::digest(message).to_vec(),
-            Hash::Sha256 => sha2::Sha256::digest(message).to_vec(),
-            Hash::Sha384 => sha2::Sha384::digest(message).to_vec(),
-            Hash::Sha512 => sha2::Sha512::digest(message).to_vec(),
-        }
-    }
-
-    /// The DER of `DigestInfo` up to the digest (RFC 8017 §9.2, note 1).
-    fn digest_info_prefix(self) -> &'static [u8] {
-        match self {
-            Hash::Sha1 => &[
-                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
-                0x14,
-            ],
-            Hash::Sha256 => &[
-                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x01, 0x05, 0x00, 0x04, 0x20,
-            ],
-            Hash::Sha384 => &[
-                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x02, 0x05, 0x00, 0x04, 0x30,
-            ],
-            Hash::Sha512 => &[
-                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x03, 0x05, 0x00, 0x04, 0x40,
-            ],
-        }
-    }
-
-    fn rsa_mechanism(self) -> (MechanismType, Mechanism<'static>) {
-        match self {
-            Hash::Sha1 => (MechanismType::SHA1_RSA_PKCS, Mechanism::Sha1RsaPkcs),
-            Hash::Sha256 => (MechanismType::SHA256_RSA_PKCS, Mechanism::Sha256RsaPkcs),
-            Hash::Sha384 => (MechanismType::SHA384_RSA_PKCS, Mechanism::Sha384RsaPkcs),
-            Hash::Sha512 => (MechanismType::SHA512_RSA_PKCS, Mechanism::Sha512RsaPkcs),
-        }
-    }
-}
-
-/// A signature algorithm, by OID (parameters are not looked at, as in Go).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SigAlg {
-    Rsa(Hash),
-    Ecdsa(Hash),
-    Ed25519,
-}
-
-impl SigAlg {
-    fn from_oid(oid: &ObjectIdentifier) -> Option<SigAlg> {
-        Some(match *oid {
-            SHA1_WITH_RSA => SigAlg::Rsa(Hash::Sha1),
-            SHA256_WITH_RSA => SigAlg::Rsa(Hash::Sha256),
-            SHA384_WITH_RSA => SigAlg::Rsa(Hash::Sha384),
-            SHA512_WITH_RSA => SigAlg::Rsa(Hash::Sha512),
-            ECDSA_WITH_SHA1 => SigAlg::Ecdsa(Hash::Sha1),
-            ECDSA_WITH_SHA256 => SigAlg::Ecdsa(Hash::Sha256),
-            ECDSA_WITH_SHA384 => SigAlg::Ecdsa(Hash::Sha384),
-            ECDSA_WITH_SHA512 => SigAlg::Ecdsa(Hash::Sha512),
-            ID_ED25519 => SigAlg::Ed25519,
-            _ => return None,
-        })
-    }
-
-    /// RSA with NULL parameters, ECDSA and Ed25519 without (RFC 4055 §5, RFC 5758 §3.2,
-    /// RFC 8410 §3), as `cfssl_keys` writes them.
-    fn identifier(self) -> AlgorithmIdentifierOwned {
-        let (oid, parameters) = match self {
-            SigAlg::Rsa(hash) => (
-                match hash {
-                    Hash::Sha1 => SHA1_WITH_RSA,
-                    Hash::Sha256 => SHA256_WITH_RSA,
-                    Hash::Sha384 => SHA384_WITH_RSA,
-                    Hash::Sha512 => SHA512_WITH_RSA,
-                },
-                Some(Any::null()),
-            ),
-            SigAlg::Ecdsa(hash) => (
-                match hash {
-                    Hash::Sha1 => ECDSA_WITH_SHA1,
-                    Hash::Sha256 => ECDSA_WITH_SHA256,
-                    Hash::Sha384 => ECDSA_WITH_SHA384,
-                    Hash::Sha512 => ECDSA_WITH_SHA512,
-                },
-                None,
-            ),
-            SigAlg::Ed25519 => (ID_ED25519, None),
-        };
-        AlgorithmIdentifierOwned { oid, parameters }
+/// The PKCS#11 mechanism that hashes and signs in one step (`CKM_SHAxxx_RSA_PKCS`).
+fn rsa_mechanism(hash: SignatureHash) -> (MechanismType, Mechanism<'static>) {
+    match hash {
+        SignatureHash::Sha1 => (MechanismType::SHA1_RSA_PKCS, Mechanism::Sha1RsaPkcs),
+        SignatureHash::Sha256 => (MechanismType::SHA256_RSA_PKCS, Mechanism::Sha256RsaPkcs),
+        SignatureHash::Sha384 => (MechanismType::SHA384_RSA_PKCS, Mechanism::Sha384RsaPkcs),
+        SignatureHash::Sha512 => (MechanismType::SHA512_RSA_PKCS, Mechanism::Sha512RsaPkcs),
     }
 }
 
@@ -421,10 +321,10 @@ impl TokenKey {
         self.public.algorithm().signature_algorithm()
     }
 
-    fn default_sig_alg(&self) -> SigAlg {
+    fn default_sig_alg(&self) -> SignatureScheme {
         let identifier = self.public.algorithm().signature_algorithm();
         // The identifier comes from the one rule in cfssl-keys, whose OIDs are all known here.
-        SigAlg::from_oid(&identifier.oid).unwrap_or(SigAlg::Ed25519)
+        SignatureScheme::from_oid(&identifier.oid).unwrap_or(SignatureScheme::Ed25519)
     }
 
     /// Removes this key pair from the token: both halves (the public key objects with the
@@ -515,17 +415,17 @@ impl TokenKey {
         self.sign_checked(sig_alg, message, Some(issuer_key))
     }
 
-    fn sig_alg(&self, alg: &AlgorithmIdentifierOwned) -> Result<SigAlg, Pkcs11Error> {
+    fn sig_alg(&self, alg: &AlgorithmIdentifierOwned) -> Result<SignatureScheme, Pkcs11Error> {
         let unsupported = || Pkcs11Error::UnsupportedAlgorithm {
             oid: alg.oid.to_string(),
             key: self.describe(),
         };
-        let sig_alg = SigAlg::from_oid(&alg.oid).ok_or_else(unsupported)?;
+        let sig_alg = SignatureScheme::from_oid(&alg.oid).ok_or_else(unsupported)?;
         let suits = matches!(
             (sig_alg, self.public.algorithm()),
-            (SigAlg::Rsa(_), KeyAlgorithm::Rsa { .. })
-                | (SigAlg::Ecdsa(_), KeyAlgorithm::Ecdsa(_))
-                | (SigAlg::Ed25519, KeyAlgorithm::Ed25519)
+            (SignatureScheme::Rsa(_), KeyAlgorithm::Rsa { .. })
+                | (SignatureScheme::Ecdsa(_), KeyAlgorithm::Ecdsa(_))
+                | (SignatureScheme::Ed25519, KeyAlgorithm::Ed25519)
         );
         if suits {
             Ok(sig_alg)
@@ -554,7 +454,7 @@ impl TokenKey {
 
     fn sign_checked(
         &self,
-        alg: SigAlg,
+        alg: SignatureScheme,
         message: &[u8],
         check: Option<&PublicKey>,
     ) -> Result<Vec<u8>, Pkcs11Error> {
@@ -573,15 +473,15 @@ impl TokenKey {
         Ok(signature)
     }
 
-    fn sign_unchecked(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>, Pkcs11Error> {
+    fn sign_unchecked(&self, alg: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, Pkcs11Error> {
         let sign = |mechanism: &Mechanism<'_>, data: &[u8]| {
             self.lock()
                 .sign(mechanism, self.private, data)
                 .map_err(|e| token_error("C_Sign", e))
         };
         match alg {
-            SigAlg::Rsa(hash) => {
-                let (kind, mechanism) = hash.rsa_mechanism();
+            SignatureScheme::Rsa(hash) => {
+                let (kind, mechanism) = rsa_mechanism(hash);
                 if self.mechanisms.contains(&kind) {
                     return sign(&mechanism, message);
                 }
@@ -594,12 +494,12 @@ impl TokenKey {
                 digest_info.extend_from_slice(&hash.digest(message));
                 sign(&Mechanism::RsaPkcs, &digest_info)
             }
-            SigAlg::Ecdsa(hash) => {
+            SignatureScheme::Ecdsa(hash) => {
                 self.need(MechanismType::ECDSA, "ECDSA signatures")?;
                 let raw = sign(&Mechanism::Ecdsa, &hash.digest(message))?;
                 ecdsa_raw_to_der(self.public.algorithm(), &raw)
             }
-            SigAlg::Ed25519 => {
+            SignatureScheme::Ed25519 => {
                 self.need(MechanismType::EDDSA, "Ed25519 signatures")?;
                 sign(
                     &Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure)),
@@ -909,7 +809,12 @@ mod tests {
     fn digest_info_prefixes_are_the_der_of_rfc8017() {
         // DigestInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }: the prefix plus the
         // digest must parse as a whole SEQUENCE whose last element is the digest.
-        for hash in [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512] {
+        for hash in [
+            SignatureHash::Sha1,
+            SignatureHash::Sha256,
+            SignatureHash::Sha384,
+            SignatureHash::Sha512,
+        ] {
             let mut info = hash.digest_info_prefix().to_vec();
             let digest = hash.digest(b"abc");
             info.extend_from_slice(&digest);

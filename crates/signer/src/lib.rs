@@ -116,7 +116,7 @@ pub enum SignError {
     #[error("{0}")]
     InvalidValidity(String),
     /// The profile's `lint_error_level` refuses the to-be-signed certificate: every finding
-    /// above the level, not ignored (docs/cfssl-compat.md §5.8). The first words are cfssl's
+    /// above the level, not ignored (docs/cfssl-compat.md §5.17). The first words are cfssl's
     /// `LintError` text; cfssl-rs then names each lint. No numeric code: cfssl returns its
     /// `LintError` without one.
     #[error("pre-issuance linting found {} error results: {}", .0.len(), lint_list(.0))]

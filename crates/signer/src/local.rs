@@ -329,7 +329,7 @@ impl LocalSigner {
     }
 }
 
-/// cfssl's pre-issuance linting (docs/cfssl-compat.md §5.8): with a profile
+/// cfssl's pre-issuance linting (docs/cfssl-compat.md §5.17): with a profile
 /// `lint_error_level` above 0, the exact TBSCertificate the CA key is about to sign is linted
 /// and refused when a finding is above the level and not ignored. cfssl signs a throw-away
 /// copy with a throw-away key to lint it; cfssl-rs lints the TBS bytes themselves. Findings at

@@ -71,11 +71,13 @@ impl Artefact {
     /// # Errors
     /// [`TranscriptError::Io`] naming the file.
     pub fn of_file(path: &Path) -> Result<Artefact, TranscriptError> {
-        let bytes = std::fs::read(path).map_err(|source| TranscriptError::Io {
-            op: "read",
-            path: path.display().to_string(),
-            source,
-        })?;
+        // A key file's bytes are wiped once hashed.
+        let bytes =
+            zeroize::Zeroizing::new(std::fs::read(path).map_err(|source| TranscriptError::Io {
+                op: "read",
+                path: path.display().to_string(),
+                source,
+            })?);
         Ok(Artefact::of_bytes(&path.to_string_lossy(), &bytes))
     }
 

@@ -405,6 +405,33 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any bytes: no panic, and the lines counted are the newlines.
+        #[test]
+        fn any_bytes_are_checked(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let chain = check(&bytes);
+            let newlines = bytes.iter().filter(|b| **b == b'\n').count();
+            proptest::prop_assert_eq!(chain.lines, newlines);
+            proptest::prop_assert!(chain.entries.len() <= chain.lines);
+        }
+
+        /// Changing any byte of any line but the last breaks the chain at or after that line
+        /// (the last line is what the head hash, kept outside the file, protects).
+        #[test]
+        fn every_change_before_the_last_line_is_found(
+            at in 0usize..10_000,
+            value in proptest::num::u8::ANY,
+        ) {
+            let lines = transcript(3);
+            let mut bytes = joined(&lines);
+            let protected = bytes.len() - lines[2].len() - 1;
+            let at = at % protected;
+            proptest::prop_assume!(bytes[at] != value);
+            bytes[at] = value;
+            proptest::prop_assert!(!check(&bytes).problems.is_empty());
+        }
+    }
+
     #[test]
     fn bad_hashes_and_times_are_reported() {
         let mut lines = transcript(1);

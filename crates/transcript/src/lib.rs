@@ -167,6 +167,11 @@ pub fn verify(path: &Path, files: &[PathBuf]) -> Result<VerifyReport, Transcript
     report::verify(path, files)
 }
 
+/// The chain check of [`verify`] over a transcript's bytes (no files are checked).
+pub fn check_bytes(bytes: &[u8]) -> VerifyReport {
+    report::from_chain(chain::check(bytes), Vec::new())
+}
+
 /// A plain-text page (80 columns) for the witnesses to sign: every step with its
 /// fingerprints in groups of four hex digits, the head hash to copy by hand, and lines for
 /// signatures.

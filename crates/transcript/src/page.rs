@@ -41,8 +41,10 @@ pub(crate) fn witness_page(path: &Path) -> Result<String, TranscriptError> {
     );
     let _ = writeln!(
         page,
-        "{} steps; the hash chain verifies from line 1 to line {}.",
-        chain.lines, chain.lines
+        "{} step{}; the hash chain verifies from line 1 to line {}.",
+        chain.lines,
+        if chain.lines == 1 { "" } else { "s" },
+        chain.lines
     );
     for (_, entry) in &chain.entries {
         page.push('\n');

@@ -191,13 +191,17 @@ pub(crate) fn verify(path: &Path, files: &[PathBuf]) -> Result<VerifyReport, Tra
     } else {
         files.iter().map(|file| records.check_file(file)).collect()
     };
-    Ok(VerifyReport {
+    Ok(from_chain(chain, checks))
+}
+
+pub(crate) fn from_chain(chain: chain::Chain, files: Vec<FileCheck>) -> VerifyReport {
+    VerifyReport {
         lines: chain.lines,
         head: chain.head,
         entries: chain.entries.into_iter().map(|(_, entry)| entry).collect(),
         problems: chain.problems,
-        files: checks,
-    })
+        files,
+    }
 }
 
 /// Every artefact of the transcript with its line and role, in file order.

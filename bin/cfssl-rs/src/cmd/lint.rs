@@ -1,6 +1,6 @@
 //! `cfssl-rs lint` (our extension): cfssl-lint's lints over certificate and CRL files, the
 //! same lints a profile's `lint_error_level` applies before signing (docs/cfssl-compat.md
-//! §5.8), so an operator can see what a profile would refuse and check files from elsewhere.
+//! §5.17), so an operator can see what a profile would refuse and check files from elsewhere.
 //!
 //! Input: PEM (each CERTIFICATE and X509 CRL block linted in file order; any other block is
 //! an error) or DER (a certificate, else a CRL). Output: one line per finding, or with

@@ -26,6 +26,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use cfssl_transcript::{Artefact, Entry, Step, TranscriptError};
+use zeroize::Zeroizing;
 
 use super::support::{now, read_bytes_spec};
 use super::{CliError, Context, Run};
@@ -119,7 +120,8 @@ fn gather_inputs(command: &str, ctx: &Context<'_>) -> Vec<Input> {
                 artefact: token_key(spec),
                 partner,
             });
-        } else if let Ok(bytes) = read_bytes_spec(spec) {
+        } else if let Ok(bytes) = read_bytes_spec(spec).map(Zeroizing::new) {
+            // Wiped once hashed: it may be a key.
             inputs.push(Input {
                 artefact: Artefact::of_bytes(spec, &bytes),
                 partner,
@@ -182,7 +184,7 @@ fn batch_csrs(dir: &str) -> Vec<PathBuf> {
 /// Standard input as the command reads it, kept for the record.
 struct CopyingReader<'a> {
     inner: &'a mut dyn Read,
-    seen: Vec<u8>,
+    seen: Zeroizing<Vec<u8>>,
 }
 
 impl Read for CopyingReader<'_> {
@@ -202,17 +204,18 @@ pub fn run_recorded(command: &str, ctx: &mut Context<'_>, run: Run) -> Result<()
     let out_file = (!ctx.flags.out.is_empty()).then(|| ctx.flags.out.clone());
     let batch = (command == "sign" && !ctx.flags.batch.is_empty()).then(|| ctx.flags.batch.clone());
 
-    let mut stdout = Vec::new();
+    // Both may hold a key (a new key printed, a key piped in): wiped when dropped.
+    let mut stdout = Zeroizing::new(Vec::new());
     let mut stdin = CopyingReader {
         inner: &mut *ctx.stdin,
-        seen: Vec::new(),
+        seen: Zeroizing::new(Vec::new()),
     };
     let mut inner = Context::new(
         std::mem::take(&mut ctx.flags),
         std::mem::take(&mut ctx.args),
         ctx.config.take(),
         &mut stdin,
-        &mut stdout,
+        &mut *stdout,
         &mut *ctx.stderr,
     );
     let result = run(&mut inner);
@@ -387,10 +390,12 @@ pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
         .count();
     match &report.head {
         Some(head) => text.push_str(&format!(
-            "{transcript}: {} lines; head of the chain (SHA-256 of line {}): {head}\n\
+            "{transcript}: {} line{}; head of the chain (SHA-256 of line {}): {head}\n\
              Compare the head with the copy kept outside the file: the chain alone cannot show \
              a transcript rewritten whole.\n",
-            report.lines, report.lines
+            report.lines,
+            if report.lines == 1 { "" } else { "s" },
+            report.lines
         )),
         None => text.push_str(&format!("{transcript}: no complete line\n")),
     }
