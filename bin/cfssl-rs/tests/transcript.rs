@@ -430,10 +430,10 @@ fn an_unwritable_transcript_stops_the_command_before_it_prints() {
 #[test]
 fn ceremony_actions_and_arguments() {
     let d = ceremony();
-    d.cfssl(&["ceremony", "plan"])
-        .fails_with("unknown action \"plan\"; the actions are verify and print");
+    d.cfssl(&["ceremony", "sign"])
+        .fails_with("unknown action \"sign\"; the actions are plan, run, verify and print");
     d.cfssl(&["ceremony"])
-        .fails_with("give an action: verify or print");
+        .fails_with("give an action: plan, run, verify or print");
     d.cfssl(&["ceremony", "verify"])
         .fails_with("give the transcript file");
     d.cfssl(&["ceremony", "print", "-transcript", "t.log"])

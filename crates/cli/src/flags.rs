@@ -262,8 +262,9 @@ define_flags! {
     ext key_password_file "key-password-file": Str = "", "pkcs12: file whose first line is the password of an encrypted -key (else CFSSL_KEY_PASSWORD, or a prompt)";
     ext legacy "legacy": Bool = "false", "pkcs12: encrypt for old Windows and Java: pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC (default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC)";
     ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
-    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony verify and print take the transcript as their argument instead)";
+    ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony run: default ceremony.log next to the ceremony file; ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
+    ext yes "yes": Bool = "false", "ceremony run: sign without the typed confirmation (review `ceremony plan FILE` first); needed when there is no terminal";
 }
 
 /// The flags each command reads, in the order its help lists them (every command also
@@ -273,7 +274,7 @@ define_flags! {
 /// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
-    ("ceremony", &["transcript"]),
+    ("ceremony", &["yes", "transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
     ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript"]),
     ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file", "transcript"]),

@@ -444,13 +444,25 @@ pub static DB: Help = Help {
 
 /// `ceremony` (our extension): the steps of a key ceremony and its transcript.
 pub static CEREMONY: Help = Help {
-    summary: "verify a ceremony transcript, print the page witnesses sign",
-    synopsis: &["verify TRANSCRIPT [FILE...]", "print TRANSCRIPT"],
+    summary: "plan and run key ceremony steps; verify and print transcripts",
+    synopsis: &[
+        "plan STEP",
+        "run [-yes] [-transcript TRANSCRIPT] STEP",
+        "verify TRANSCRIPT [FILE...]",
+        "print TRANSCRIPT",
+    ],
     arguments: &[
         Argument {
             name: "ACTION",
-            about: "verify: check the hash chain and FILEs; print: the witnesses' page",
-            values: Values::OneOf(&["verify", "print"]),
+            about: "plan: show what STEP signs; run: sign it; verify: check the hash chain and FILEs; \
+                    print: the witnesses' page",
+            values: Values::OneOf(&["plan", "run", "verify", "print"]),
+        },
+        Argument {
+            name: "STEP",
+            about: "a ceremony file (YAML with comments, or JSON): type root, intermediate, \
+                    cross-sign or key (docs/ceremony.md)",
+            values: Values::Path,
         },
         Argument {
             name: "TRANSCRIPT",
@@ -463,7 +475,14 @@ pub static CEREMONY: Help = Help {
             values: Values::Path,
         },
     ],
-    notes: "A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
+    notes: "plan prints every field of the certificate STEP makes, decoded from the exact to-be-signed\n\
+            bytes, and their SHA-256; it reads no private key and opens no token. run computes the\n\
+            same bytes again, lints them, shows the hash and asks for its first 8 hex digits (yes for\n\
+            a key step) on the terminal, or takes -yes; then signs, writes the outputs (never over an\n\
+            existing file; keys mode 0600) and appends to the transcript (-transcript, default\n\
+            ceremony.log next to STEP). Paths in STEP are relative to its folder.\n\
+            \n\
+            A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
             verify reports, by line number, every line edited, removed, inserted or moved, a torn\n\
             last line and any FILE that is not the one recorded (with no FILE: every recorded output\n\
             file still present); it exits 1 on any problem. print lays out every step with its\n\

@@ -49,6 +49,15 @@ pub(crate) fn parse(text: &str) -> Result<NameConstraints, String> {
     Ok(out)
 }
 
+impl NameConstraints {
+    /// Parses a `name_constraints` JSON value with the profile's rules, for other files
+    /// that carry the same shape (a ceremony's `certificate.name_constraints`). The error
+    /// starts with the field path (`name_constraints.permitted.ip_ranges[1]: …`).
+    pub fn from_json(text: &str) -> Result<NameConstraints, String> {
+        parse(text)
+    }
+}
+
 fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)], String> {
     match v {
         Value::Object(members) => Ok(members),

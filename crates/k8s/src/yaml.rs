@@ -159,6 +159,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn reads_what_our_writer_writes() {
+        let v = json!({
+            "apiVersion": "certificates.k8s.io/v1",
+            "metadata": {"name": "jane", "labels": {}},
+            "spec": {"usages": ["digital signature", "client auth"], "expirationSeconds": 600,
+                     "groups": ["system:masters", "yes", "123", "", "null", "1e3", "~"],
+                     "list": [], "nested": [["a"], []], "b": true, "n": null, "f": 1.5},
+            "weird": "é😀 \u{0}\u{85}\u{2028}\u{feff}\"\\\n\t",
+        });
+        assert_eq!(crate::yaml_read::from_yaml(&to_yaml(&v)).unwrap(), v);
+    }
+
+    #[test]
     fn kubectl_block_style() {
         let v = json!({
             "apiVersion": "v1",

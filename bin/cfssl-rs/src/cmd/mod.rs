@@ -15,6 +15,7 @@ use cfssl_cli::flags::Flags;
 pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
 pub mod ceremony;
+pub mod ceremony_step;
 pub mod certinfo;
 pub mod completion;
 pub mod crl;

@@ -1,13 +1,15 @@
-//! Reading YAML into the JSON value the JSON path decodes, so that `kubectl get csr -o
-//! yaml` (and our own `k8s-csr` output) goes through the same decoder and the same error
-//! messages as `-o json`.
+//! # cfssl-yaml: reading a YAML document into a JSON value, refusing what is ambiguous
 //!
-//! Built on `saphyr-parser`'s event stream rather than a YAML document type, so that what
-//! makes no sense for a Kubernetes object is refused here, with the line it is on:
-//! * one document (empty ones, as a trailing `---` leaves, are skipped); several objects
-//!   come as a `List`, as `kubectl get csr -o yaml` prints them;
-//! * keys are strings, each once per mapping (the API server and a reviewer must not
-//!   read different values), and `<<` merge keys (YAML 1.1) are refused;
+//! Two kinds of input arrive as YAML: Kubernetes objects (`kubectl get csr -o yaml`, read by
+//! cfssl-k8s through the same decoder and error messages as `-o json`) and ceremony files
+//! (cfssl-ceremony), which witnesses review line by line. For both, a document that a
+//! human reads one way and a program another is dangerous, so what makes no sense there is
+//! refused here, with the line it is on.
+//!
+//! Built on `saphyr-parser`'s event stream rather than a YAML document type:
+//! * one document (empty ones, as a trailing `---` leaves, are skipped);
+//! * keys are strings, each once per mapping (a reviewer and the program must not read
+//!   different values), and `<<` merge keys (YAML 1.1) are refused;
 //! * tags other than `!!str`, `!!map` and `!!seq` are refused;
 //! * anchors and aliases are resolved, but what aliases copy is limited to
 //!   [`ALIAS_BUDGET`] (a "billion laughs" document is refused, not expanded), and nesting
@@ -16,15 +18,25 @@
 //! Plain scalars are resolved with the YAML 1.2 core schema (`null`, `~`, `true`,
 //! `false`, integers in decimal, `0o` octal or `0x` hex, floats); everything else, and
 //! every quoted or block scalar, is a string. A float that JSON cannot hold (`.inf`,
-//! `.nan`, `1e999`) is refused. Our writer ([`crate::yaml`]) quotes every string a YAML
-//! 1.1 reader would take for something else, so what it writes reads back unchanged.
+//! `.nan`, `1e999`) is refused. cfssl-k8s's writer quotes every string a YAML 1.1 reader
+//! would take for something else, so what it writes reads back unchanged.
+//!
+//! ```
+//! let v = cfssl_yaml::from_yaml("type: root # a comment\nsize: 0x10\n")?;
+//! assert_eq!(v, serde_json::json!({"type": "root", "size": 16}));
+//! assert!(cfssl_yaml::from_yaml("a: 1\na: 2\n").is_err());
+//! # Ok::<(), cfssl_yaml::YamlError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Number, Value};
 
-/// The most containers open at once: Kubernetes objects nest a handful deep.
+/// The most containers open at once: Kubernetes objects and ceremony files nest a handful
+/// deep.
 pub const MAX_DEPTH: usize = 64;
 
 /// What all aliases together may copy, counted as one per node plus the bytes of every
@@ -41,9 +53,7 @@ pub enum YamlError {
     #[error("the YAML holds no document")]
     Empty,
     /// More than one non-empty document.
-    #[error(
-        "the YAML holds more than one document (the second starts at line {line}); give one object, or several as a List (kubectl get csr -o yaml)"
-    )]
+    #[error("the YAML holds more than one document (the second starts at line {line}); give one")]
     MultipleDocuments {
         /// Where the second one starts.
         line: usize,
@@ -417,19 +427,6 @@ fn is_float(s: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn reads_what_our_writer_writes() {
-        let v = json!({
-            "apiVersion": "certificates.k8s.io/v1",
-            "metadata": {"name": "jane", "labels": {}},
-            "spec": {"usages": ["digital signature", "client auth"], "expirationSeconds": 600,
-                     "groups": ["system:masters", "yes", "123", "", "null", "1e3", "~"],
-                     "list": [], "nested": [["a"], []], "b": true, "n": null, "f": 1.5},
-            "weird": "é😀 \u{0}\u{85}\u{2028}\u{feff}\"\\\n\t",
-        });
-        assert_eq!(from_yaml(&crate::yaml::to_yaml(&v)).unwrap(), v);
-    }
 
     #[test]
     fn core_schema_scalars() {
