@@ -532,7 +532,7 @@ fn name_constraints_wider_than_the_issuers_are_refused() {
         "dns_domains: [example.org]",
     );
     d.cfssl(&["ceremony", "plan", &f])
-        .fails_with("certificate.name_constraints.permitted: wider than the issuer's");
+        .fails_with("certificate.name_constraints.permitted: x509: the subordinate CA asks for permitted DNS domain example.org, wider than the issuer's name constraints allow (permitted: example.test)");
 }
 
 #[test]

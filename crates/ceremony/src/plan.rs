@@ -15,7 +15,6 @@
 //! The safety refusals (docs/ceremony.md "Refusals") are made here too, so that `plan`
 //! already says what `run` would refuse.
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use cfssl_config::{CertificatePolicy, KeyUsageBits, NameConstraints, PolicyQualifier};
@@ -738,33 +737,12 @@ impl Planner {
             constraints
                 .check(&SubjectAltNames::default(), &t.subject)
                 .map_err(|e| self.refuse(format!("certificate.subject: {e}")))?;
+            // The signer's own rule (RFC 5280 §4.2.1.10 subtree containment, every name
+            // type): what `sign` refuses for a sub-CA, a ceremony refuses too.
             if let Some(nc) = &t.name_constraints {
-                let p = &nc.permitted;
-                let names = SubjectAltNames {
-                    dns_names: p
-                        .dns_domains
-                        .iter()
-                        .map(|d| d.trim_start_matches('.').to_owned())
-                        .collect(),
-                    email_addresses: p
-                        .email_addresses
-                        .iter()
-                        .map(|e| e.trim_start_matches(['.', '@']).to_owned())
-                        .collect(),
-                    ip_addresses: p
-                        .ip_ranges
-                        .iter()
-                        .map(|r| r.address)
-                        .collect::<Vec<IpAddr>>(),
-                    uris: Vec::new(),
-                };
-                constraints
-                    .check(&names, &SubjectName::default())
-                    .map_err(|e| {
-                        self.refuse(format!(
-                            "certificate.name_constraints.permitted: wider than the issuer's: {e}"
-                        ))
-                    })?;
+                constraints.check_subordinate(nc).map_err(|e| {
+                    self.refuse(format!("certificate.name_constraints.permitted: {e}"))
+                })?;
             }
         }
         Ok(())
