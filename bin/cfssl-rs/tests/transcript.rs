@@ -438,6 +438,10 @@ fn ceremony_actions_and_arguments() {
         .fails_with("give the transcript file");
     d.cfssl(&["ceremony", "print", "-transcript", "t.log"])
         .fails_with("drop -transcript");
+    d.cfssl(&["ceremony", "verify", "-yes", "t.log"])
+        .fails_with("ceremony verify signs nothing and asks nothing: drop -yes");
+    d.cfssl(&["ceremony", "print", "-yes", "t.log"])
+        .fails_with("ceremony print signs nothing and asks nothing: drop -yes");
     d.cfssl(&["ceremony", "verify", "nothing.log"])
         .fails_with("transcript nothing.log: cannot read");
     // Without files: every recorded output file still present is checked (none here: all

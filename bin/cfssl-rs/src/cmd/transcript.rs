@@ -427,6 +427,11 @@ fn transcript_argument(ctx: &mut Context<'_>, action: &str) -> Result<String, Cl
              `cfssl-rs ceremony {action} TRANSCRIPT`; drop -transcript"
         )));
     }
+    if ctx.flags.yes {
+        return Err(CliError::Usage(format!(
+            "ceremony {action} signs nothing and asks nothing: drop -yes (it confirms `ceremony run`)"
+        )));
+    }
     ctx.args.pop().map_err(|_| {
         CliError::Usage(format!(
             "ceremony {action}: give the transcript file: `cfssl-rs ceremony {action} TRANSCRIPT{}`",
