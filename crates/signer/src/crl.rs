@@ -338,53 +338,107 @@ pub fn build_with_entries(
     let next_update = this_update
         .checked_add(lifetime)
         .ok_or_else(|| SignError::InvalidValidity("CRL lifetime out of range".into()))?;
-    let revoked: Vec<Vec<u8>> = entries
-        .iter()
-        .map(CrlEntry::to_der)
-        .collect::<Result<_, _>>()?;
-    let revoked_refs: Vec<&[u8]> = revoked.iter().map(Vec::as_slice).collect();
-    let revoked_seq = if revoked.is_empty() {
-        Vec::new()
-    } else {
-        w::sequence(&revoked_refs)
-    };
-    let key_id = match &ca.subject_key_id {
-        Some(id) => id.clone(),
-        None => ca.public_key.subject_key_id().to_vec(),
-    };
+    // The CRL Number grows with thisUpdate (docs/differences.md #14).
     let crl_number = this_update.unix_timestamp().max(0).to_be_bytes();
-    let extensions: Vec<CertExtension> = vec![
-        x::ext(
-            oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
-            false,
-            x::authority_key_identifier(&key_id),
-        ),
-        x::ext(
-            oids::ID_CE_CRL_NUMBER,
-            false,
-            w::unsigned_integer(&crl_number),
-        ),
-    ];
-    let ext_der: Vec<Vec<u8>> = extensions.iter().map(CertExtension::to_der).collect();
-    let ext_refs: Vec<&[u8]> = ext_der.iter().map(Vec::as_slice).collect();
-    let algorithm = key.signature_algorithm();
-    let tbs = w::sequence(&[
-        &w::signed_integer(1),
-        &algorithm.to_der()?,
-        &ca.subject_der,
-        &w::time(this_update),
-        &w::time(next_update),
-        &revoked_seq,
-        &w::context_constructed(0, &w::sequence(&ext_refs)),
-    ]);
-    let signature = key
-        .sign_as_issuer(&algorithm, &tbs, &ca.public_key)
-        .map_err(SignError::from_signing)?;
-    Ok(w::sequence(&[
-        &tbs,
-        &algorithm.to_der()?,
-        &w::bit_string(&signature),
-    ]))
+    let tbs = TbsCertList::new(
+        entries,
+        ca,
+        key.signature_algorithm(),
+        this_update,
+        next_update,
+        &crl_number,
+    )?;
+    tbs.sign(key, ca)
+}
+
+/// A CRL's to-be-signed part (RFC 5280 §5.1.2 `TBSCertList`), complete before any key is
+/// used, with the signature algorithm it names (the signature must use the same,
+/// RFC 5280 §5.1.1.2). `gencrl` and `crl` make one from the clock; a ceremony
+/// (docs/ceremony.md "type: crl") from its file, so that `plan` and `run` show the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TbsCertList {
+    der: Vec<u8>,
+    signature: spki::AlgorithmIdentifierOwned,
+}
+
+impl TbsCertList {
+    /// The TBSCertList of `ca` for `entries`, valid from `this_update` (whole seconds are
+    /// written) to `next_update` (after it), numbered `crl_number` (big-endian magnitude,
+    /// RFC 5280 §5.2.3), with the AKI of the issuer's SKI (RFC 5280 §5.2.1). Refuses an
+    /// issuer that may not sign CRLs and a nextUpdate not after thisUpdate.
+    pub fn new(
+        entries: &[CrlEntry],
+        ca: &ParsedCertificate,
+        signature: spki::AlgorithmIdentifierOwned,
+        this_update: OffsetDateTime,
+        next_update: OffsetDateTime,
+        crl_number: &[u8],
+    ) -> Result<TbsCertList, SignError> {
+        check_crl_issuer(ca)?;
+        let this_update = this_update.replace_nanosecond(0).unwrap_or(this_update);
+        let next_update = next_update.replace_nanosecond(0).unwrap_or(next_update);
+        if next_update <= this_update {
+            return Err(SignError::InvalidValidity(
+                "the CRL's nextUpdate must be after its thisUpdate: otherwise it is stale when issued".into(),
+            ));
+        }
+        let revoked: Vec<Vec<u8>> = entries
+            .iter()
+            .map(CrlEntry::to_der)
+            .collect::<Result<_, _>>()?;
+        let revoked_refs: Vec<&[u8]> = revoked.iter().map(Vec::as_slice).collect();
+        let revoked_seq = if revoked.is_empty() {
+            Vec::new()
+        } else {
+            w::sequence(&revoked_refs)
+        };
+        let key_id = match &ca.subject_key_id {
+            Some(id) => id.clone(),
+            None => ca.public_key.subject_key_id().to_vec(),
+        };
+        let extensions: Vec<CertExtension> = vec![
+            x::ext(
+                oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+                false,
+                x::authority_key_identifier(&key_id),
+            ),
+            x::ext(
+                oids::ID_CE_CRL_NUMBER,
+                false,
+                w::unsigned_integer(crl_number),
+            ),
+        ];
+        let ext_der: Vec<Vec<u8>> = extensions.iter().map(CertExtension::to_der).collect();
+        let ext_refs: Vec<&[u8]> = ext_der.iter().map(Vec::as_slice).collect();
+        let der = w::sequence(&[
+            &w::signed_integer(1),
+            &signature.to_der()?,
+            &ca.subject_der,
+            &w::time(this_update),
+            &w::time(next_update),
+            &revoked_seq,
+            &w::context_constructed(0, &w::sequence(&ext_refs)),
+        ]);
+        Ok(TbsCertList { der, signature })
+    }
+
+    /// The DER of the TBSCertList: what the key signs, and what a linter or a witness reads.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// Signs with `key`, which must be `ca`'s (else [`SignError::KeyMismatch`], cfssl's
+    /// 1000): the DER `CertificateList` (RFC 5280 §5.1).
+    pub fn sign(&self, key: &dyn SigningKey, ca: &ParsedCertificate) -> Result<Vec<u8>, SignError> {
+        let signature = key
+            .sign_as_issuer(&self.signature, &self.der, &ca.public_key)
+            .map_err(SignError::from_signing)?;
+        Ok(w::sequence(&[
+            &self.der,
+            &self.signature.to_der()?,
+            &w::bit_string(&signature),
+        ]))
+    }
 }
 
 #[cfg(test)]
