@@ -142,7 +142,7 @@ fn the_example_ceremony_runs_from_plan_to_run() {
             Some(&"verify") => {
                 assert!(
                     r.stdout
-                        .contains("ceremony.log: 3 lines; head of the chain"),
+                        .contains("ceremony.log: 4 lines; head of the chain"),
                     "{}",
                     r.stdout
                 );
@@ -152,11 +152,16 @@ fn the_example_ceremony_runs_from_plan_to_run() {
                     "{}",
                     r.stdout
                 );
+                assert!(
+                    r.stdout.contains("file ./root.crl: ok, line 4's output"),
+                    "{}",
+                    r.stdout
+                );
             }
             Some(&"print") => {
                 assert!(
                     r.stdout
-                        .contains("3 steps; the hash chain verifies from line 1 to line 3."),
+                        .contains("4 steps; the hash chain verifies from line 1 to line 4."),
                     "{}",
                     r.stdout
                 );
@@ -186,6 +191,7 @@ fn the_example_ceremony_runs_from_plan_to_run() {
         ("root.pem", 0o644),
         ("intermediate.pem", 0o644),
         ("intermediate-pub.pem", 0o644),
+        ("root.crl", 0o644),
     ] {
         let meta = std::fs::metadata(d.path(file)).unwrap_or_else(|_| panic!("{file} missing"));
         #[cfg(unix)]
@@ -264,6 +270,35 @@ fn the_example_ceremony_runs_from_plan_to_run() {
         lint.ok();
         assert_eq!(lint.stdout, "", "{cert}");
     }
+    // Step 4, the root's first CRL: openssl verifies it with the root; its fields are the
+    // file's; our linter finds nothing.
+    let v = d.openssl(&[
+        "crl", "-in", "root.crl", "-verify", "-CAfile", "root.pem", "-noout",
+    ]);
+    v.ok();
+    assert!(v.stderr.contains("verify OK"), "{}", v.stderr);
+    let crl = d
+        .openssl(&["crl", "-in", "root.crl", "-noout", "-text"])
+        .ok()
+        .stdout
+        .clone();
+    for expected in [
+        "Issuer: C = US, O = Example Test PKI, CN = Example Test Root CA 2026",
+        "Last Update: Dec  1 00:00:00 2026 GMT",
+        "Next Update: Dec  1 00:00:00 2027 GMT",
+        "X509v3 CRL Number: \n                1\n",
+        "X509v3 Authority Key Identifier",
+        "No Revoked Certificates.",
+        "Signature Algorithm: ecdsa-with-SHA384",
+    ] {
+        assert!(
+            crl.contains(expected),
+            "root.crl lacks {expected:?}:\n{crl}"
+        );
+    }
+    let lint = d.cfssl(&["lint", "root.crl"]);
+    lint.ok();
+    assert_eq!(lint.stdout, "", "root.crl");
     // Run again: the outputs exist, so nothing is made twice (no duplicate serial).
     let again = d.cfssl(&["ceremony", "run", "-yes", "03-intermediate.yaml"]);
     again.fails_with("intermediate.pem already exists");
@@ -720,4 +755,163 @@ fn lints_stop_a_step_unless_the_file_accepts_them_with_a_reason() {
     d.cfssl(&["ceremony", "run", "-yes", "ku-accepted.yaml"])
         .ok();
     assert!(d.path("intermediate.pem").exists());
+}
+
+/// A `type: crl` file signed by the example's root, with `revoked` as its entries.
+fn crl_file(d: &Dir, name: &str, crl: &str, revoked: &str) -> String {
+    d.write(
+        name,
+        format!(
+            "type: crl\nissuer:\n  certificate: root.pem\n  key:\n    file: root-key.pem\n\
+             crl:\n{crl}  revoked:{revoked}\noutputs:\n  crl: {name}.crl\n"
+        ),
+    );
+    name.to_owned()
+}
+
+const CRL_DATES: &str =
+    "  this_update: 2027-01-15 00:00:00\n  next_update: 2027-02-15 00:00:00\n  number: \"4660\"\n";
+
+#[test]
+fn a_crl_with_two_entries_verifies_with_openssl() {
+    require_tool("openssl");
+    let d = copy_of_testdata();
+    d.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"]).ok();
+    let f = crl_file(
+        &d,
+        "two.yaml",
+        CRL_DATES,
+        "\n    - {serial: \"3a:9f:01\", revoked_at: 2027-01-10 12:00:00, reason: keyCompromise}\
+         \n    - {serial: \"0102\", revoked_at: 2027-01-11 00:00:00, reason: unspecified}\n",
+    );
+    let plan = d.cfssl(&["ceremony", "plan", &f]);
+    plan.ok();
+    for expected in [
+        "  This update:         2027-01-15 00:00:00 UTC",
+        "  Next update:         2027-02-15 00:00:00 UTC",
+        "  Revoked certificates: 2",
+        "    Serial 3a:9f:01: revoked 2027-01-10 12:00:00 UTC, reason keyCompromise",
+        "    Serial 01:02: revoked 2027-01-11 00:00:00 UTC, reason unspecified (no reasonCode)",
+        "id-ce-cRLNumber (2.5.29.20): 4660 (hex 12:34)",
+    ] {
+        assert!(
+            plan.stdout.contains(expected),
+            "plan lacks {expected:?}:\n{}",
+            plan.stdout
+        );
+    }
+    let planned = tbs_hash(&plan).unwrap();
+    let run = d.cfssl(&["ceremony", "run", "-yes", &f]);
+    run.ok();
+    assert_eq!(tbs_hash(&run).as_deref(), Some(planned.as_str()));
+    let v = d.openssl(&[
+        "crl",
+        "-in",
+        "two.yaml.crl",
+        "-verify",
+        "-CAfile",
+        "root.pem",
+        "-noout",
+    ]);
+    v.ok();
+    assert!(v.stderr.contains("verify OK"), "{}", v.stderr);
+    let text = d
+        .openssl(&["crl", "-in", "two.yaml.crl", "-noout", "-text"])
+        .ok()
+        .stdout
+        .clone();
+    for expected in [
+        "Last Update: Jan 15 00:00:00 2027 GMT",
+        "Next Update: Feb 15 00:00:00 2027 GMT",
+        "X509v3 CRL Number: \n                4660\n",
+        "Serial Number: 3A9F01\n        Revocation Date: Jan 10 12:00:00 2027 GMT\n        CRL entry extensions:\n            X509v3 CRL Reason Code: \n                Key Compromise\n",
+        "Serial Number: 0102\n        Revocation Date: Jan 11 00:00:00 2027 GMT\n",
+    ] {
+        assert!(text.contains(expected), "CRL lacks {expected:?}:\n{text}");
+    }
+    assert_eq!(text.matches("CRL Reason Code").count(), 1, "{text}");
+    let lint = d.cfssl(&["lint", "two.yaml.crl"]);
+    lint.ok();
+    assert_eq!(lint.stdout, "");
+}
+
+#[test]
+fn crl_refusals() {
+    let d = copy_of_testdata();
+    d.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"]).ok();
+    let entry = |serial: &str| {
+        format!(
+            "\n    - {{serial: \"{serial}\", revoked_at: 2027-01-10 00:00:00, reason: superseded}}"
+        )
+    };
+    let f = crl_file(
+        &d,
+        "backwards.yaml",
+        "  this_update: 2027-01-15 00:00:00\n  next_update: 2027-01-14 00:00:00\n  number: 2\n",
+        " []\n",
+    );
+    d.cfssl(&["ceremony", "plan", &f]).fails_with(
+        "backwards.yaml: refused: crl.next_update: 2027-01-14 00:00:00 UTC is not after \
+         this_update 2027-01-15 00:00:00 UTC",
+    );
+    let f = crl_file(
+        &d,
+        "early.yaml",
+        "  this_update: 2026-11-30 00:00:00\n  next_update: 720h\n  number: 2\n",
+        " []\n",
+    );
+    d.cfssl(&["ceremony", "plan", &f]).fails_with(
+        "early.yaml: refused: crl.this_update: 2026-11-30 00:00:00 UTC is outside the issuer's \
+         validity (2026-12-01 00:00:00 UTC to 2046-12-01 00:00:00 UTC)",
+    );
+    let f = crl_file(
+        &d,
+        "twice.yaml",
+        CRL_DATES,
+        &format!("{}{}\n", entry("3a:9f:01"), entry("3A9F01")),
+    );
+    d.cfssl(&["ceremony", "run", "-yes", &f]).fails_with(
+        "twice.yaml: refused: crl.revoked[1].serial: 3a:9f:01 is already crl.revoked[0]",
+    );
+    let f = crl_file(
+        &d,
+        "zero.yaml",
+        &CRL_DATES.replace("\"4660\"", "0"),
+        " []\n",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("zero.yaml: crl.number: \"0\": a CRL number is a positive decimal integer");
+    let f = crl_file(
+        &d,
+        "reason.yaml",
+        CRL_DATES,
+        &entry("01").replace("superseded", "compromised"),
+    );
+    d.cfssl(&["ceremony", "plan", &f]).fails_with(
+        "reason.yaml: crl.revoked[0].reason: unknown revocation reason \"compromised\"",
+    );
+    let f = crl_file(
+        &d,
+        "future.yaml",
+        CRL_DATES,
+        &entry("01").replace("2027-01-10", "2027-01-16"),
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("crl.revoked[0].revoked_at: 2027-01-16 00:00:00 UTC is after this_update");
+    for f in ["backwards", "early", "twice", "zero", "reason", "future"] {
+        assert!(!d.path(&format!("{f}.yaml.crl")).exists(), "{f}");
+    }
+    // An issuer whose key usage lacks cRLSign.
+    let e = Dir::new();
+    root_variant(
+        &e,
+        "no-crl-sign.yaml",
+        "[cert sign, crl sign]",
+        "[cert sign]",
+    );
+    e.cfssl(&["ceremony", "run", "-yes", "no-crl-sign.yaml"])
+        .ok();
+    let f = crl_file(&e, "crl.yaml", CRL_DATES, " []\n");
+    e.cfssl(&["ceremony", "plan", &f])
+        .fails_with("crl.yaml: refused: issuer.certificate: its key usage lacks cRLSign");
 }

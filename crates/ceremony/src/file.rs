@@ -27,7 +27,7 @@ pub enum Kind {
     CrossSign,
     /// A new key only; its public key (and nothing else) is written.
     Key,
-    /// A CRL (not yet supported by `ceremony run`).
+    /// A CRL signed by an existing CA.
     Crl,
     /// An OCSP response (not yet supported by `ceremony run`).
     OcspResponse,
@@ -81,6 +81,8 @@ pub enum Step {
     Signed(Kind, SignedStep),
     /// `type: key`.
     Key(KeyStep),
+    /// `type: crl`.
+    Crl(CrlStep),
 }
 
 /// `type: root`.
@@ -123,6 +125,105 @@ pub struct KeyStep {
     pub key: NewKey,
     /// Where its public key is written.
     pub outputs: KeyOutputs,
+}
+
+/// `type: crl`: a CRL signed by an existing CA (docs/ceremony.md "type: crl"), such as a
+/// root's first, empty CRL, made at the ceremony because the root key is offline otherwise.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrlStep {
+    /// The CA that signs the CRL.
+    pub issuer: IssuerSection,
+    /// The CRL's content.
+    pub crl: CrlFields,
+    /// Where the CRL is written.
+    pub outputs: CrlOutputs,
+    /// Lints the witnesses accepted, each with the reason.
+    #[serde(default)]
+    pub ignored_lints: Vec<IgnoredLint>,
+}
+
+/// The content of a CRL (RFC 5280 §5.1.2). Every field is required and absolute where it
+/// can be, so that `plan` and `run` compute the same bytes (docs/ceremony.md "Determinism").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrlFields {
+    /// thisUpdate, absolute (UTC).
+    pub this_update: Timestamp,
+    /// nextUpdate: absolute, or a Go duration after `this_update`.
+    pub next_update: EndTime,
+    /// The CRL Number (RFC 5280 §5.2.3): decimal, positive, at most 20 octets. A ceremony
+    /// names it, since only the people in the room know which numbers were used before.
+    pub number: CrlNumber,
+    /// The revoked certificates; `[]` for a CA's first CRL.
+    pub revoked: Vec<RevokedEntry>,
+}
+
+/// One revoked certificate of a `type: crl` step.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokedEntry {
+    /// The certificate's serial number in hex, colons allowed, as `openssl x509 -serial` or
+    /// `-text` prints it (quote it in YAML: `"3a:9f"`).
+    pub serial: HexSerial,
+    /// revocationDate, absolute (UTC).
+    pub revoked_at: Timestamp,
+    /// The reason as `cfssl revoke` names it (`keyCompromise`, `superseded`…; any case);
+    /// `unspecified` writes no reasonCode (RFC 5280 §5.3.1).
+    pub reason: ReasonName,
+}
+
+/// Output paths of a CRL step.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrlOutputs {
+    /// The CRL (PEM `X509 CRL`).
+    pub crl: String,
+}
+
+/// A CRL Number: a YAML integer or a string of decimal digits; positive and at most 20
+/// octets (RFC 5280 §5.2.3). Holds the big-endian magnitude.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrlNumber(pub Vec<u8>);
+
+impl<'de> Deserialize<'de> for CrlNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s,
+            _ => return Err(de::Error::custom("expected a decimal number")),
+        };
+        cfssl_signer::crl::RevokedSerial::from_decimal(&text)
+            .map(|n| CrlNumber(n.magnitude().to_vec()))
+            .map_err(|e| {
+                de::Error::custom(format!(
+                    "{text:?}: a CRL number is a positive decimal integer of at most 20 \
+                     octets (RFC 5280 §5.2.3): {e}"
+                ))
+            })
+    }
+}
+
+/// A revocation reason named as `cfssl revoke` names it (docs/cfssl-lifecycle.md §3), by
+/// name only: a number would be easy to misread on paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReasonName(pub cfssl_ocsp::RevocationReason);
+
+impl<'de> Deserialize<'de> for ReasonName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        (0..=10)
+            .filter_map(cfssl_ocsp::RevocationReason::from_code)
+            .find(|r| r.name().eq_ignore_ascii_case(&text))
+            .map(ReasonName)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "unknown revocation reason {text:?} (unspecified, keyCompromise, \
+                     cACompromise, affiliationChanged, superseded, cessationOfOperation, \
+                     certificateHold, removeFromCRL, privilegeWithdrawn, aACompromise)"
+                ))
+            })
+    }
 }
 
 /// A key to generate.
@@ -518,15 +619,11 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CeremonyFile, CeremonyError> {
         Kind::Root => Step::Root(typed(value, name)?),
         Kind::Intermediate | Kind::CrossSign => Step::Signed(kind, typed(value, name)?),
         Kind::Key => Step::Key(typed(value, name)?),
-        Kind::Crl | Kind::OcspResponse => {
+        Kind::Crl => Step::Crl(typed(value, name)?),
+        Kind::OcspResponse => {
             return Err(bad(format!(
                 "type: {kind}: this step is not supported by `ceremony` yet; sign it with \
-                 `cfssl-rs {}` (docs/ceremony.md \"Not yet\")",
-                if kind == Kind::Crl {
-                    "gencrl"
-                } else {
-                    "ocspsign"
-                }
+                 `cfssl-rs ocspsign` (docs/ceremony.md \"Not yet\")"
             )));
         }
     };

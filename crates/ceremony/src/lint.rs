@@ -33,12 +33,24 @@ pub fn check_names(ignored: &[IgnoredLint]) -> Result<(), String> {
 pub fn check(tbs_der: &[u8], ignored: &[IgnoredLint]) -> Result<Vec<String>, CeremonyError> {
     let findings = cfssl_lint::lint_tbs_certificate(tbs_der)
         .map_err(|e| CeremonyError::Lint(e.to_string()))?;
+    judge(&findings, ignored)
+}
+
+/// [`check`] for a to-be-signed CRL (`TBSCertList` DER): the CRL lints, with the same rule.
+pub fn check_crl(tbs_der: &[u8], ignored: &[IgnoredLint]) -> Result<Vec<String>, CeremonyError> {
+    let findings =
+        cfssl_lint::lint_tbs_crl(tbs_der).map_err(|e| CeremonyError::Lint(e.to_string()))?;
+    judge(&findings, ignored)
+}
+
+/// The findings that stop a step, or every finding as a line for the operator.
+fn judge(findings: &[Finding], ignored: &[IgnoredLint]) -> Result<Vec<String>, CeremonyError> {
     let policy = LintPolicy {
         error_level: STOP_ABOVE_STATUS,
         ignored_lints: ignored.iter().map(|l| l.name.clone()).collect(),
         ignored_sources: Vec::new(),
     };
-    let blocking = policy.blocking(&findings);
+    let blocking = policy.blocking(findings);
     if !blocking.is_empty() {
         let list: Vec<String> = blocking.iter().map(|f| describe(f)).collect();
         return Err(CeremonyError::Lint(format!(

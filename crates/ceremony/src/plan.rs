@@ -23,6 +23,7 @@ use cfssl_csr::hosts::SubjectAltNames;
 use cfssl_keys::{Curve, KeyAlgorithm, KeySpec, PublicKey};
 use cfssl_signer::ParsedCertificate;
 use cfssl_signer::certificate::TbsCertificate;
+use cfssl_signer::crl::{CrlEntry, RevokedSerial, TbsCertList};
 use cfssl_signer::extensions as x;
 use cfssl_signer::name_constraints::IssuerConstraints;
 use cfssl_signer::template::{IssuerName, Template};
@@ -31,8 +32,8 @@ use time::OffsetDateTime;
 
 use crate::CeremonyError;
 use crate::file::{
-    Algo, CeremonyFile, CertificateFields, CurveName, EndTime, ExistingKey, IgnoredLint, Kind,
-    NewKey, SignedStep, Step, SubjectKey,
+    Algo, CeremonyFile, CertificateFields, CrlStep, CurveName, EndTime, ExistingKey, IgnoredLint,
+    Kind, NewKey, SignedStep, Step, SubjectKey,
 };
 
 /// Where a key is, as the file names it (paths resolved against the file's folder).
@@ -111,6 +112,15 @@ pub enum Action {
     Key {
         /// The key.
         key: NewKeyPlan,
+    },
+    /// Sign a CRL with an existing CA key.
+    Crl {
+        /// The issuer's certificate.
+        issuer: Box<ParsedCertificate>,
+        /// Where the issuer's key is (opened only by `run`).
+        issuer_key: KeyLocation,
+        /// The to-be-signed CRL, complete.
+        tbs: Box<TbsCertList>,
     },
 }
 
@@ -220,6 +230,18 @@ pub fn plan(file: CeremonyFile, dir: &Path) -> Result<StepPlan, CeremonyError> {
             let key = p.new_key(&step.key)?;
             p.output(&step.outputs.public_key, "outputs.public_key")?;
             (Kind::Key, Action::Key { key }, Vec::new())
+        }
+        Step::Crl(step) => {
+            let (issuer, issuer_key, tbs) = p.crl(step)?;
+            (
+                Kind::Crl,
+                Action::Crl {
+                    issuer: Box::new(issuer),
+                    issuer_key,
+                    tbs: Box::new(tbs),
+                },
+                step.ignored_lints.clone(),
+            )
         }
     };
     crate::lint::check_names(&ignored_lints).map_err(|e| p.bad(e))?;
@@ -488,6 +510,99 @@ impl Planner {
             signature: issuer_algorithm.signature_algorithm(),
         };
         let tbs = template.to_be_signed(&issuer_name)?;
+        Ok((issuer, issuer_key, tbs))
+    }
+
+    /// The TBSCertList of a `type: crl` step, with the refusals of docs/ceremony.md
+    /// "type: crl": an issuer that may not sign CRLs, dates outside the issuer's validity or
+    /// out of order, a serial listed twice.
+    fn crl(
+        &mut self,
+        step: &CrlStep,
+    ) -> Result<(ParsedCertificate, KeyLocation, TbsCertList), CeremonyError> {
+        let issuer_bytes = self.read_input(&step.issuer.certificate, "issuer.certificate")?;
+        let issuer = ParsedCertificate::from_pem(&issuer_bytes).map_err(|e| {
+            self.bad(format!(
+                "issuer.certificate: {}: {e}",
+                step.issuer.certificate
+            ))
+        })?;
+        let issuer_key = self.existing_key(&step.issuer.key, "issuer.key")?;
+        self.output(&step.outputs.crl, "outputs.crl")?;
+        if !issuer.is_ca() {
+            return Err(self.refuse(
+                "issuer.certificate: not a CA certificate (basicConstraints cA is not TRUE)".into(),
+            ));
+        }
+        // RFC 5280 §4.2.1.3, §6.3.3 (f): a CRL issuer with a key usage needs cRLSign.
+        if let Some(bits) = issuer.key_usage
+            && bits & KeyUsageBits::CRL_SIGN.0 == 0
+        {
+            return Err(self.refuse(
+                "issuer.certificate: its key usage lacks cRLSign, so relying parties reject \
+                 the CRLs it signs (RFC 5280 §4.2.1.3)"
+                    .into(),
+            ));
+        }
+        let fields = &step.crl;
+        let this_update = fields.this_update.0;
+        let next_update = match fields.next_update {
+            EndTime::At(t) => t,
+            EndTime::After(d) => this_update
+                .checked_add(d.as_time_duration())
+                .ok_or_else(|| self.bad("crl.next_update: out of range".into()))?,
+        };
+        let when = |t: OffsetDateTime| crate::render::utc(t);
+        if next_update <= this_update {
+            return Err(self.refuse(format!(
+                "crl.next_update: {} is not after this_update {}; the CRL would be stale when \
+                 issued",
+                when(next_update),
+                when(this_update)
+            )));
+        }
+        if this_update < issuer.not_before || this_update > issuer.not_after {
+            return Err(self.refuse(format!(
+                "crl.this_update: {} is outside the issuer's validity ({} to {}); the CRL \
+                 would be signed by a certificate that is not valid then",
+                when(this_update),
+                when(issuer.not_before),
+                when(issuer.not_after)
+            )));
+        }
+        let mut entries: Vec<CrlEntry> = Vec::with_capacity(fields.revoked.len());
+        for (i, revoked) in fields.revoked.iter().enumerate() {
+            let serial = RevokedSerial::from_magnitude(&revoked.serial.0)
+                .map_err(|e| self.bad(format!("crl.revoked[{i}].serial: {e}")))?;
+            if let Some(first) = entries.iter().position(|e| e.serial == serial) {
+                return Err(self.refuse(format!(
+                    "crl.revoked[{i}].serial: {} is already crl.revoked[{first}]; a serial is \
+                     listed once (RFC 5280 §5.1.2.6)",
+                    crate::render::colon_hex(serial.magnitude())
+                )));
+            }
+            if revoked.revoked_at.0 > this_update {
+                return Err(self.refuse(format!(
+                    "crl.revoked[{i}].revoked_at: {} is after this_update {}; a CRL lists \
+                     revocations that have happened",
+                    when(revoked.revoked_at.0),
+                    when(this_update)
+                )));
+            }
+            entries.push(CrlEntry {
+                serial,
+                revoked_at: revoked.revoked_at.0,
+                reason: revoked.reason.0.code(),
+            });
+        }
+        let tbs = TbsCertList::new(
+            &entries,
+            &issuer,
+            issuer.public_key.algorithm().signature_algorithm(),
+            this_update,
+            next_update,
+            &fields.number.0,
+        )?;
         Ok((issuer, issuer_key, tbs))
     }
 

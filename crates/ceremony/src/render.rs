@@ -97,6 +97,28 @@ pub fn plan_page(plan: &StepPlan) -> Result<String, CeremonyError> {
             }
             let _ = writeln!(out, "TBS SHA-256: {}", tbs_sha256(tbs)?);
         }
+        Action::Crl {
+            issuer,
+            issuer_key,
+            tbs,
+        } => {
+            let _ = writeln!(
+                out,
+                "Issuer key: {} (opened by `ceremony run` only)",
+                issuer_key.describe()
+            );
+            let _ = writeln!(
+                out,
+                "Issuer certificate: SHA-256 fingerprint {}",
+                colon_hex(&Sha256::digest(&issuer.der))
+            );
+            let _ = writeln!(out);
+            out.push_str(&crl_page(tbs.der())?);
+            for line in crate::lint::check_crl(tbs.der(), &plan.ignored_lints)? {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = writeln!(out, "TBS SHA-256: {}", hex(&Sha256::digest(tbs.der())));
+        }
         Action::Key { key } => {
             let _ = writeln!(
                 out,
@@ -124,6 +146,81 @@ pub fn plan_page(plan: &StepPlan) -> Result<String, CeremonyError> {
     let _ = writeln!(out, "Writes:");
     for path in &plan.outputs {
         let _ = writeln!(out, "  {}", path.display());
+    }
+    Ok(out)
+}
+
+/// Every field of a to-be-signed CRL (RFC 5280 §5.1.2 `TBSCertList` DER), decoded from the
+/// bytes the key signs: issuer, dates, each revoked certificate with its date and reason,
+/// and the CRL extensions (the CRL Number among them).
+pub fn crl_page(tbs_der: &[u8]) -> Result<String, CeremonyError> {
+    let tbs: x509_cert::crl::TbsCertList = x509_cert::crl::TbsCertList::from_der(tbs_der)
+        .map_err(|e| CeremonyError::Internal(format!("the TBSCertList does not decode: {e}")))?;
+    let mut out = String::new();
+    let _ = writeln!(out, "CRL to be signed:");
+    let _ = writeln!(out, "  Version:             2");
+    let _ = writeln!(
+        out,
+        "  Signature algorithm: {} ({})",
+        oid_name(&tbs.signature.oid),
+        tbs.signature.oid
+    );
+    let _ = writeln!(out, "  Issuer:              {}", tbs.issuer);
+    let time = |t: &x509_cert::time::Time| {
+        OffsetDateTime::try_from(t.to_system_time())
+            .map(utc)
+            .unwrap_or_else(|_| "(out of range)".into())
+    };
+    let _ = writeln!(out, "  This update:         {}", time(&tbs.this_update));
+    match &tbs.next_update {
+        Some(t) => {
+            let _ = writeln!(out, "  Next update:         {}", time(t));
+        }
+        None => {
+            let _ = writeln!(out, "  Next update:         none");
+        }
+    }
+    let revoked = tbs.revoked_certificates.as_deref().unwrap_or(&[]);
+    let _ = writeln!(out, "  Revoked certificates: {}", revoked.len());
+    for entry in revoked {
+        let reason = entry
+            .crl_entry_extensions
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .find(|e| e.extn_id == oids::ID_CE_CRL_REASONS)
+            .and_then(|e| e.extn_value.as_bytes().get(2).copied())
+            .and_then(|code| cfssl_ocsp::RevocationReason::from_code(i32::from(code)))
+            .map(|r| r.name())
+            .unwrap_or("unspecified (no reasonCode)");
+        let _ = writeln!(
+            out,
+            "    Serial {}: revoked {}, reason {reason}",
+            colon_hex(entry.serial_number.as_bytes()),
+            time(&entry.revocation_date)
+        );
+    }
+    let _ = writeln!(out, "  Extensions, in encoded order:");
+    for ext in tbs.crl_extensions.as_deref().unwrap_or(&[]) {
+        let critical = if ext.critical { ", critical" } else { "" };
+        let value = match ext.extn_id {
+            oids::ID_CE_CRL_NUMBER => der::asn1::Uint::from_der(ext.extn_value.as_bytes())
+                .map(|n| {
+                    format!(
+                        "{} (hex {})",
+                        cfssl_signer::certificate::decimal(n.as_bytes()),
+                        colon_hex(n.as_bytes())
+                    )
+                })
+                .unwrap_or_else(|_| format!("DER {}", hex(ext.extn_value.as_bytes()))),
+            _ => describe_extension(&ext.extn_id, ext.extn_value.as_bytes(), true),
+        };
+        let _ = writeln!(
+            out,
+            "    {} ({}{critical}): {value}",
+            oid_name(&ext.extn_id),
+            ext.extn_id
+        );
     }
     Ok(out)
 }

@@ -17,7 +17,8 @@ use cfssl_signer::certificate::TbsCertificate;
 
 use crate::CeremonyError;
 use crate::plan::{Action, KeyLocation, StepPlan, public_key_pem};
-use crate::render::{certificate_page, tbs_sha256};
+use crate::render::{certificate_page, crl_page, tbs_sha256};
+use sha2::{Digest as _, Sha256};
 
 /// Where keys come from; implemented by the binary with its key files and tokens.
 pub trait KeyStore {
@@ -113,6 +114,44 @@ pub fn run(
             let mut outcome = certificate_outcome(plan, der, tbs);
             outcome.lint_notes = lint_notes;
             Ok(outcome)
+        }
+        Action::Crl {
+            issuer,
+            issuer_key,
+            tbs,
+        } => {
+            let lint_notes = crate::lint::check_crl(tbs.der(), &plan.ignored_lints)?;
+            let page = crl_page(tbs.der())?;
+            let hash = crate::render::hex(&Sha256::digest(tbs.der()));
+            witness.confirm(&Confirmation {
+                page: &page,
+                tbs_sha256: Some(&hash),
+                lint_notes: &lint_notes,
+            })?;
+            let key = keys.open(issuer_key)?;
+            if !issuer.public_key.matches(&*key) {
+                return Err(CeremonyError::Refused {
+                    file: plan.file.name.clone(),
+                    message: format!(
+                        "issuer.key: {} is not the key of the issuer certificate",
+                        issuer_key.describe()
+                    ),
+                });
+            }
+            let der = tbs.sign(&*key, issuer)?;
+            let pem = cfssl_csr::pkcs10::pem_encode("X509 CRL", &der);
+            let path =
+                plan.outputs.last().cloned().ok_or_else(|| {
+                    CeremonyError::Internal("a CRL step without its output".into())
+                })?;
+            Ok(Outcome {
+                files: vec![MadeFile {
+                    path,
+                    contents: pem.into_bytes(),
+                }],
+                tbs_sha256: vec![hash],
+                lint_notes,
+            })
         }
         Action::Key { key } => {
             let page = crate::render::plan_page(plan)?;

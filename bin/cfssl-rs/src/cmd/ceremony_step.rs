@@ -365,7 +365,13 @@ fn transcript_append(
             &input.bytes,
         ));
     }
-    if let cfssl_ceremony::plan::Action::Signed {
+    use cfssl_ceremony::plan::Action;
+    if let Action::Signed {
+        issuer,
+        issuer_key: KeyLocation::File { path: key, .. },
+        ..
+    }
+    | Action::Crl {
         issuer,
         issuer_key: KeyLocation::File { path: key, .. },
         ..
