@@ -721,7 +721,7 @@ mod tests {
             .skip(1)
             .filter_map(|block| block.split("```").next())
             .collect();
-        assert_eq!(examples.len(), 4);
+        assert_eq!(examples.len(), 5);
         for example in examples {
             read("example.yaml", example.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{example}"));
         }
