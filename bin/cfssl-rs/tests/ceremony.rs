@@ -915,3 +915,136 @@ fn crl_refusals() {
     e.cfssl(&["ceremony", "plan", &f])
         .fails_with("crl.yaml: refused: issuer.certificate: its key usage lacks cRLSign");
 }
+
+/// A `type: ocsp-response` file: the example's root answers for its intermediate.
+fn ocsp_file(d: &Dir, name: &str, response: &str) -> String {
+    d.write(
+        name,
+        format!(
+            "type: ocsp-response\nissuer:\n  certificate: root.pem\n  key:\n    file: root-key.pem\n\
+             certificate: intermediate.pem\nresponse:\n{response}outputs:\n  response: {name}.der\n"
+        ),
+    );
+    name.to_owned()
+}
+
+/// `openssl ocsp -respin` on a response about intermediate.pem, verified with the root.
+/// `-validity_period` tolerates the scheduled thisUpdate being ahead of this machine's clock.
+fn openssl_ocsp(d: &Dir, der: &str) -> Run {
+    let r = d.openssl(&[
+        "ocsp",
+        "-respin",
+        der,
+        "-issuer",
+        "root.pem",
+        "-cert",
+        "intermediate.pem",
+        "-CAfile",
+        "root.pem",
+        "-validity_period",
+        "3000000000",
+        "-resp_text",
+    ]);
+    r.ok();
+    assert!(r.stderr.contains("Response verify OK"), "{}", r.stderr);
+    r
+}
+
+#[test]
+fn ocsp_responses_verify_with_openssl() {
+    require_tool("openssl");
+    let d = copy_of_testdata();
+    for step in [
+        "01-root.yaml",
+        "02-intermediate-key.yaml",
+        "03-intermediate.yaml",
+    ] {
+        d.cfssl(&["ceremony", "run", "-yes", step]).ok();
+    }
+    let f = ocsp_file(
+        &d,
+        "good.yaml",
+        "  status: good\n  this_update: 2026-12-01 00:00:00\n  next_update: 8760h\n",
+    );
+    let plan = d.cfssl(&["ceremony", "plan", &f]);
+    plan.ok();
+    assert!(
+        plan.stdout.contains("  Status:              good"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("  Produced at:         2026-12-01 00:00:00 UTC"),
+        "{}",
+        plan.stdout
+    );
+    let planned = tbs_hash(&plan).unwrap();
+    let run = d.cfssl(&["ceremony", "run", "-yes", &f]);
+    run.ok();
+    assert_eq!(tbs_hash(&run).as_deref(), Some(planned.as_str()));
+    let r = openssl_ocsp(&d, "good.yaml.der");
+    assert!(r.stdout.contains("intermediate.pem: good"), "{}", r.stdout);
+    for expected in [
+        "Produced At: Dec  1 00:00:00 2026 GMT",
+        "This Update: Dec  1 00:00:00 2026 GMT",
+        "Next Update: Dec  1 00:00:00 2027 GMT",
+    ] {
+        assert!(r.stdout.contains(expected), "{expected:?}:\n{}", r.stdout);
+    }
+
+    let f = ocsp_file(
+        &d,
+        "revoked.yaml",
+        "  status: revoked\n  revoked_at: 2027-01-02 03:04:05\n  reason: keyCompromise\n  \
+         this_update: 2027-01-03 00:00:00\n  next_update: 2027-01-10 00:00:00\n",
+    );
+    let plan = d.cfssl(&["ceremony", "plan", &f]);
+    plan.ok();
+    let planned = tbs_hash(&plan).unwrap();
+    let run = d.cfssl(&["ceremony", "run", "-yes", &f]);
+    run.ok();
+    assert_eq!(tbs_hash(&run).as_deref(), Some(planned.as_str()));
+    let r = openssl_ocsp(&d, "revoked.yaml.der");
+    for expected in [
+        "intermediate.pem: revoked",
+        "Reason: keyCompromise",
+        "Revocation Time: Jan  2 03:04:05 2027 GMT",
+    ] {
+        assert!(r.stdout.contains(expected), "{expected:?}:\n{}", r.stdout);
+    }
+
+    // Refusals: nextUpdate first, status fields that do not go together, a certificate
+    // the issuer did not sign.
+    let f = ocsp_file(
+        &d,
+        "back.yaml",
+        "  status: good\n  this_update: 2027-01-03 00:00:00\n  next_update: 2027-01-02 00:00:00\n",
+    );
+    d.cfssl(&["ceremony", "plan", &f]).fails_with(
+        "back.yaml: refused: response.next_update: 2027-01-02 00:00:00 UTC is not after",
+    );
+    let f = ocsp_file(
+        &d,
+        "half.yaml",
+        "  status: revoked\n  this_update: 2027-01-03 00:00:00\n  next_update: 24h\n",
+    );
+    d.cfssl(&["ceremony", "plan", &f])
+        .fails_with("response: status: revoked needs revoked_at and reason");
+    let text = std::fs::read_to_string(d.path("good.yaml")).unwrap();
+    // A certificate of another CA (same name, other key) is not the issuer's.
+    let e = copy_of_testdata();
+    e.cfssl(&["ceremony", "run", "-yes", "01-root.yaml"]).ok();
+    std::fs::copy(e.path("root.pem"), d.path("other-root.pem")).unwrap();
+    d.write(
+        "other.yaml",
+        text.replace(
+            "certificate: intermediate.pem",
+            "certificate: other-root.pem",
+        )
+        .replace("good.yaml.der", "other.der"),
+    );
+    d.cfssl(&["ceremony", "plan", "other.yaml"]).fails_with(
+        "other.yaml: refused: certificate: other-root.pem is not a certificate the issuer signed",
+    );
+}

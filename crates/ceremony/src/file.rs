@@ -29,7 +29,7 @@ pub enum Kind {
     Key,
     /// A CRL signed by an existing CA.
     Crl,
-    /// An OCSP response (not yet supported by `ceremony run`).
+    /// An OCSP response signed by an existing CA.
     OcspResponse,
 }
 
@@ -83,6 +83,8 @@ pub enum Step {
     Key(KeyStep),
     /// `type: crl`.
     Crl(CrlStep),
+    /// `type: ocsp-response`.
+    OcspResponse(OcspStep),
 }
 
 /// `type: root`.
@@ -171,6 +173,58 @@ pub struct RevokedEntry {
     /// The reason as `cfssl revoke` names it (`keyCompromise`, `superseded`…; any case);
     /// `unspecified` writes no reasonCode (RFC 5280 §5.3.1).
     pub reason: ReasonName,
+}
+
+/// `type: ocsp-response`: an OCSP response signed by the CA itself (docs/ceremony.md
+/// "type: ocsp-response"), e.g. a pre-signed response about an intermediate, served while the
+/// root key stays offline.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcspStep {
+    /// The CA that signs the response (it is also the responder).
+    pub issuer: IssuerSection,
+    /// The certificate the response is about (PEM); the issuer must have issued it.
+    pub certificate: String,
+    /// What the response says, and when.
+    pub response: OcspFields,
+    /// Where the response is written.
+    pub outputs: OcspOutputs,
+}
+
+/// The content of an OCSP response (RFC 6960 §4.2.1).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcspFields {
+    /// `good` or `revoked`.
+    pub status: OcspStatusName,
+    /// With `revoked`: revocationTime, absolute.
+    #[serde(default)]
+    pub revoked_at: Option<Timestamp>,
+    /// With `revoked`: the reason, named as for a CRL entry.
+    #[serde(default)]
+    pub reason: Option<ReasonName>,
+    /// thisUpdate (and producedAt), absolute.
+    pub this_update: Timestamp,
+    /// nextUpdate: absolute, or a Go duration after `this_update`.
+    pub next_update: EndTime,
+}
+
+/// The statuses a ceremony states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OcspStatusName {
+    /// Not revoked.
+    Good,
+    /// Revoked.
+    Revoked,
+}
+
+/// Output paths of an OCSP step.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcspOutputs {
+    /// The response, DER (as `openssl ocsp -respin` reads it).
+    pub response: String,
 }
 
 /// Output paths of a CRL step.
@@ -620,12 +674,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CeremonyFile, CeremonyError> {
         Kind::Intermediate | Kind::CrossSign => Step::Signed(kind, typed(value, name)?),
         Kind::Key => Step::Key(typed(value, name)?),
         Kind::Crl => Step::Crl(typed(value, name)?),
-        Kind::OcspResponse => {
-            return Err(bad(format!(
-                "type: {kind}: this step is not supported by `ceremony` yet; sign it with \
-                 `cfssl-rs ocspsign` (docs/ceremony.md \"Not yet\")"
-            )));
-        }
+        Kind::OcspResponse => Step::OcspResponse(typed(value, name)?),
     };
     Ok(CeremonyFile {
         name: name.to_owned(),

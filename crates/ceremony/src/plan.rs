@@ -33,7 +33,7 @@ use time::OffsetDateTime;
 use crate::CeremonyError;
 use crate::file::{
     Algo, CeremonyFile, CertificateFields, CrlStep, CurveName, EndTime, ExistingKey, IgnoredLint,
-    Kind, NewKey, SignedStep, Step, SubjectKey,
+    Kind, NewKey, OcspStatusName, OcspStep, SignedStep, Step, SubjectKey,
 };
 
 /// Where a key is, as the file names it (paths resolved against the file's folder).
@@ -112,6 +112,15 @@ pub enum Action {
     Key {
         /// The key.
         key: NewKeyPlan,
+    },
+    /// Sign an OCSP response with an existing CA key.
+    OcspResponse {
+        /// The issuer's certificate (also the responder).
+        issuer: Box<ParsedCertificate>,
+        /// Where the issuer's key is (opened only by `run`).
+        issuer_key: KeyLocation,
+        /// The to-be-signed response, complete.
+        tbs: Box<cfssl_ocsp::TbsResponse>,
     },
     /// Sign a CRL with an existing CA key.
     Crl {
@@ -230,6 +239,18 @@ pub fn plan(file: CeremonyFile, dir: &Path) -> Result<StepPlan, CeremonyError> {
             let key = p.new_key(&step.key)?;
             p.output(&step.outputs.public_key, "outputs.public_key")?;
             (Kind::Key, Action::Key { key }, Vec::new())
+        }
+        Step::OcspResponse(step) => {
+            let (issuer, issuer_key, tbs) = p.ocsp(step)?;
+            (
+                Kind::OcspResponse,
+                Action::OcspResponse {
+                    issuer: Box::new(issuer),
+                    issuer_key,
+                    tbs: Box::new(tbs),
+                },
+                Vec::new(),
+            )
         }
         Step::Crl(step) => {
             let (issuer, issuer_key, tbs) = p.crl(step)?;
@@ -603,6 +624,94 @@ impl Planner {
             next_update,
             &fields.number.0,
         )?;
+        Ok((issuer, issuer_key, tbs))
+    }
+
+    /// The ResponseData of a `type: ocsp-response` step: the issuer answers for a
+    /// certificate it issued, producedAt = this_update (docs/ceremony.md
+    /// "type: ocsp-response").
+    fn ocsp(
+        &mut self,
+        step: &OcspStep,
+    ) -> Result<(ParsedCertificate, KeyLocation, cfssl_ocsp::TbsResponse), CeremonyError> {
+        let issuer_bytes = self.read_input(&step.issuer.certificate, "issuer.certificate")?;
+        let issuer = ParsedCertificate::from_pem(&issuer_bytes).map_err(|e| {
+            self.bad(format!(
+                "issuer.certificate: {}: {e}",
+                step.issuer.certificate
+            ))
+        })?;
+        let issuer_key = self.existing_key(&step.issuer.key, "issuer.key")?;
+        let cert_bytes = self.read_input(&step.certificate, "certificate")?;
+        let certificate = ParsedCertificate::from_pem(&cert_bytes)
+            .map_err(|e| self.bad(format!("certificate: {}: {e}", step.certificate)))?;
+        self.output(&step.outputs.response, "outputs.response")?;
+        let fields = &step.response;
+        let this_update = fields.this_update.0;
+        let next_update = match fields.next_update {
+            EndTime::At(t) => t,
+            EndTime::After(d) => this_update
+                .checked_add(d.as_time_duration())
+                .ok_or_else(|| self.bad("response.next_update: out of range".into()))?,
+        };
+        let when = |t: OffsetDateTime| crate::render::utc(t);
+        if next_update <= this_update {
+            return Err(self.refuse(format!(
+                "response.next_update: {} is not after this_update {}",
+                when(next_update),
+                when(this_update)
+            )));
+        }
+        if this_update < issuer.not_before || this_update > issuer.not_after {
+            return Err(self.refuse(format!(
+                "response.this_update: {} is outside the issuer's validity ({} to {})",
+                when(this_update),
+                when(issuer.not_before),
+                when(issuer.not_after)
+            )));
+        }
+        let status = match (fields.status, fields.revoked_at, fields.reason) {
+            (OcspStatusName::Good, None, None) => cfssl_ocsp::CertificateStatus::Good,
+            (OcspStatusName::Good, _, _) => {
+                return Err(
+                    self.bad("response: revoked_at and reason belong to status: revoked".into())
+                );
+            }
+            (OcspStatusName::Revoked, Some(at), Some(reason)) => {
+                if at.0 > this_update {
+                    return Err(self.refuse(format!(
+                        "response.revoked_at: {} is after this_update {}",
+                        when(at.0),
+                        when(this_update)
+                    )));
+                }
+                cfssl_ocsp::CertificateStatus::Revoked {
+                    at: at.0,
+                    reason: reason.0.code(),
+                }
+            }
+            (OcspStatusName::Revoked, _, _) => {
+                return Err(
+                    self.bad("response: status: revoked needs revoked_at and reason".into())
+                );
+            }
+        };
+        let request = cfssl_ocsp::OcspSignRequest::new(&certificate, status);
+        let tbs = cfssl_ocsp::TbsResponse::new(
+            &issuer,
+            &issuer,
+            cfssl_ocsp::response_signature_algorithm_for(&issuer.public_key),
+            &request,
+            this_update,
+            next_update,
+            this_update,
+        )
+        .map_err(|e| {
+            self.refuse(format!(
+                "certificate: {} is not a certificate the issuer signed: {e}",
+                step.certificate
+            ))
+        })?;
         Ok((issuer, issuer_key, tbs))
     }
 

@@ -97,6 +97,25 @@ pub fn plan_page(plan: &StepPlan) -> Result<String, CeremonyError> {
             }
             let _ = writeln!(out, "TBS SHA-256: {}", tbs_sha256(tbs)?);
         }
+        Action::OcspResponse {
+            issuer,
+            issuer_key,
+            tbs,
+        } => {
+            let _ = writeln!(
+                out,
+                "Issuer key: {} (opened by `ceremony run` only)",
+                issuer_key.describe()
+            );
+            let _ = writeln!(
+                out,
+                "Issuer certificate: SHA-256 fingerprint {}",
+                colon_hex(&Sha256::digest(&issuer.der))
+            );
+            let _ = writeln!(out);
+            out.push_str(&ocsp_page(tbs.der())?);
+            let _ = writeln!(out, "TBS SHA-256: {}", hex(&Sha256::digest(tbs.der())));
+        }
         Action::Crl {
             issuer,
             issuer_key,
@@ -146,6 +165,53 @@ pub fn plan_page(plan: &StepPlan) -> Result<String, CeremonyError> {
     let _ = writeln!(out, "Writes:");
     for path in &plan.outputs {
         let _ = writeln!(out, "  {}", path.display());
+    }
+    Ok(out)
+}
+
+/// Every field of a to-be-signed OCSP response (RFC 6960 §4.2.1 `ResponseData` DER), decoded
+/// from the bytes the key signs.
+pub fn ocsp_page(tbs_der: &[u8]) -> Result<String, CeremonyError> {
+    use cfssl_ocsp::asn1::{CertStatus, ResponderId, ResponseData};
+    let data = ResponseData::from_der(tbs_der)
+        .map_err(|e| CeremonyError::Internal(format!("the ResponseData does not decode: {e}")))?;
+    let gt = |t: &der::asn1::GeneralizedTime| utc(OffsetDateTime::from(t.to_system_time()));
+    let mut out = String::new();
+    let _ = writeln!(out, "OCSP response to be signed:");
+    let responder = match &data.responder_id {
+        ResponderId::ByName(any) => any
+            .to_der()
+            .ok()
+            .and_then(|der| Name::from_der(&der).ok())
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "(undecodable name)".into()),
+        ResponderId::ByKey(key) => format!("key hash {}", colon_hex(key.as_bytes())),
+    };
+    let _ = writeln!(out, "  Responder:           {responder}");
+    let _ = writeln!(out, "  Produced at:         {}", gt(&data.produced_at));
+    for single in &data.responses {
+        let _ = writeln!(
+            out,
+            "  Certificate serial:  {}",
+            colon_hex(single.cert_id.serial_number.as_bytes())
+        );
+        let status = match &single.cert_status {
+            CertStatus::Good(_) => "good".to_owned(),
+            CertStatus::Unknown(_) => "unknown".to_owned(),
+            CertStatus::Revoked(info) => format!(
+                "revoked {}, reason {}",
+                gt(&info.revocation_time),
+                info.revocation_reason
+                    .and_then(|r| cfssl_ocsp::RevocationReason::from_code(r.0))
+                    .map(|r| r.name())
+                    .unwrap_or("unspecified (none written)")
+            ),
+        };
+        let _ = writeln!(out, "  Status:              {status}");
+        let _ = writeln!(out, "  This update:         {}", gt(&single.this_update));
+        if let Some(next) = &single.next_update {
+            let _ = writeln!(out, "  Next update:         {}", gt(next));
+        }
     }
     Ok(out)
 }

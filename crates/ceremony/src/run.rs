@@ -153,6 +153,44 @@ pub fn run(
                 lint_notes,
             })
         }
+        Action::OcspResponse {
+            issuer,
+            issuer_key,
+            tbs,
+        } => {
+            let page = crate::render::ocsp_page(tbs.der())?;
+            let hash = crate::render::hex(&Sha256::digest(tbs.der()));
+            witness.confirm(&Confirmation {
+                page: &page,
+                tbs_sha256: Some(&hash),
+                lint_notes: &[],
+            })?;
+            let key = keys.open(issuer_key)?;
+            if !issuer.public_key.matches(&*key) {
+                return Err(CeremonyError::Refused {
+                    file: plan.file.name.clone(),
+                    message: format!(
+                        "issuer.key: {} is not the key of the issuer certificate",
+                        issuer_key.describe()
+                    ),
+                });
+            }
+            let der = tbs
+                .sign(&*key)
+                .map_err(|e| CeremonyError::Key(format!("signing the OCSP response: {e}")))?;
+            let path =
+                plan.outputs.last().cloned().ok_or_else(|| {
+                    CeremonyError::Internal("an OCSP step without its output".into())
+                })?;
+            Ok(Outcome {
+                files: vec![MadeFile {
+                    path,
+                    contents: der,
+                }],
+                tbs_sha256: vec![hash],
+                lint_notes: Vec::new(),
+            })
+        }
         Action::Key { key } => {
             let page = crate::render::plan_page(plan)?;
             witness.confirm(&Confirmation {

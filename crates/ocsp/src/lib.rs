@@ -61,4 +61,6 @@ pub use responder::{
     decode_get_path, respond,
 };
 pub use response::{ParsedResponse, RequestError, parse_request, parse_response};
-pub use signer::{CertificateStatus, OcspSignRequest, OcspSigner};
+pub use signer::{
+    CertificateStatus, OcspSignRequest, OcspSigner, TbsResponse, response_signature_algorithm_for,
+};

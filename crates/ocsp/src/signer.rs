@@ -205,6 +205,60 @@ impl OcspSigner {
                     time: this_update,
                 })?,
         };
+        let tbs = TbsResponse::new(
+            &self.issuer,
+            &self.responder,
+            self.signature_algorithm.clone(),
+            request,
+            this_update,
+            next_update,
+            truncate(now, 60),
+        )?;
+        tbs.sign(self.key.as_ref())
+    }
+}
+
+/// A response's to-be-signed part (RFC 6960 §4.2.1 `ResponseData`), complete before any key
+/// is used: `ocspsign` makes one from the clock, a ceremony (docs/ceremony.md
+/// "type: ocsp-response") from its file, so that `plan` and `run` show the same bytes.
+#[derive(Clone, Debug)]
+pub struct TbsResponse {
+    data: ResponseData,
+    der: Vec<u8>,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    responder: ParsedCertificate,
+    /// The responder certificate for `certs`, unless it is the issuer.
+    certs: Option<Vec<Any>>,
+}
+
+impl TbsResponse {
+    /// The ResponseData of `responder` about `request.certificate` under `issuer`, with the
+    /// checks of [`OcspSigner::sign`] (the certificate is the issuer's: 8100, 1200) and the
+    /// layout of docs/cfssl-lifecycle.md §5.1; `signature_algorithm` is the one the responder's
+    /// key signs responses with ([`response_signature_algorithm_for`]).
+    pub fn new(
+        issuer: &ParsedCertificate,
+        responder: &ParsedCertificate,
+        signature_algorithm: AlgorithmIdentifierOwned,
+        request: &OcspSignRequest<'_>,
+        this_update: OffsetDateTime,
+        next_update: OffsetDateTime,
+        produced_at: OffsetDateTime,
+    ) -> Result<TbsResponse, OcspError> {
+        let certificate = request.certificate;
+        if certificate.issuer_der != issuer.subject_der {
+            return Err(OcspError::IssuerMismatch);
+        }
+        check_signature_from(certificate, issuer)?;
+        let issuer_key_bits = raw_subject_public_key(&issuer.der)?;
+        let hash = request.issuer_hash;
+        let parts = CertificateParts::new(&certificate.der)?;
+        let cert_id = CertId {
+            hash_algorithm: hash.algorithm_identifier(),
+            issuer_name_hash: OctetString::new(hash.digest(&issuer.subject_der))?,
+            issuer_key_hash: OctetString::new(hash.digest(&issuer_key_bits))?,
+            serial_number: Int::new(parts.serial)?,
+        };
         let cert_status = match request.status {
             CertificateStatus::Good => CertStatus::Good(Null),
             CertificateStatus::Unknown => CertStatus::Unknown(Null),
@@ -213,12 +267,12 @@ impl OcspSigner {
                 revocation_reason: (reason != 0).then_some(ReasonCode(reason)),
             }),
         };
-        let tbs_response_data = ResponseData {
+        let data = ResponseData {
             version: 0,
-            responder_id: ResponderId::ByName(Any::from_der(&self.responder.subject_der)?),
-            produced_at: generalized_time("producedAt", truncate(now, 60))?,
+            responder_id: ResponderId::ByName(Any::from_der(&responder.subject_der)?),
+            produced_at: generalized_time("producedAt", produced_at)?,
             responses: vec![SingleResponse {
-                cert_id: self.cert_id(certificate, request.issuer_hash)?,
+                cert_id,
                 cert_status,
                 this_update: generalized_time("thisUpdate", this_update)?,
                 next_update: Some(generalized_time("nextUpdate", next_update)?),
@@ -226,19 +280,37 @@ impl OcspSigner {
             }],
             response_extensions: None,
         };
-        let tbs = tbs_response_data.to_der()?;
-        let signature =
-            self.key
-                .sign_as_issuer(&self.signature_algorithm, &tbs, &self.responder.public_key)?;
-        let certs = (self.issuer.der != self.responder.der)
-            .then(|| Any::from_der(&self.responder.der))
+        let der = data.to_der()?;
+        let certs = (issuer.der != responder.der)
+            .then(|| Any::from_der(&responder.der))
             .transpose()?
             .map(|cert| vec![cert]);
+        Ok(TbsResponse {
+            data,
+            der,
+            signature_algorithm,
+            responder: responder.clone(),
+            certs,
+        })
+    }
+
+    /// The DER of the ResponseData: what the key signs.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// Signs with `key`, which must be the responder's: the `OCSPResponse` DER.
+    pub fn sign(&self, key: &dyn SigningKey) -> Result<Vec<u8>, OcspError> {
+        let signature = key.sign_as_issuer(
+            &self.signature_algorithm,
+            &self.der,
+            &self.responder.public_key,
+        )?;
         let basic = BasicOcspResponse {
-            tbs_response_data,
+            tbs_response_data: self.data.clone(),
             signature_algorithm: self.signature_algorithm.clone(),
             signature: BitString::from_bytes(&signature)?,
-            certs,
+            certs: self.certs.clone(),
         };
         Ok(OcspResponse {
             response_status: OcspResponseStatus::Successful,
@@ -248,6 +320,18 @@ impl OcspSigner {
             }),
         }
         .to_der()?)
+    }
+}
+
+/// The algorithm a responder key of this type signs responses with (as
+/// `response_signature_algorithm`, from the public key alone).
+pub fn response_signature_algorithm_for(key: &cfssl_keys::PublicKey) -> AlgorithmIdentifierOwned {
+    match key.algorithm() {
+        KeyAlgorithm::Rsa { .. } => AlgorithmIdentifierOwned {
+            oid: SHA_256_WITH_RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        },
+        other => other.signature_algorithm(),
     }
 }
 

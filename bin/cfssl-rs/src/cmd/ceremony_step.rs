@@ -375,6 +375,11 @@ fn transcript_append(
         issuer,
         issuer_key: KeyLocation::File { path: key, .. },
         ..
+    }
+    | Action::OcspResponse {
+        issuer,
+        issuer_key: KeyLocation::File { path: key, .. },
+        ..
     } = &plan.action
     {
         // An encrypted key file has no readable public half: name the issuer's.
