@@ -770,7 +770,7 @@ mod tests {
             .skip(1)
             .filter_map(|block| block.split("```").next())
             .collect();
-        assert_eq!(examples.len(), 5);
+        assert_eq!(examples.len(), 6);
         for example in examples {
             read("example.yaml", example.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{example}"));
         }

@@ -461,7 +461,7 @@ pub static CEREMONY: Help = Help {
         Argument {
             name: "STEP",
             about: "a ceremony file (YAML with comments, or JSON): type root, intermediate, \
-                    cross-sign or key (docs/ceremony.md)",
+                    cross-sign, key, crl or ocsp-response (docs/ceremony.md)",
             values: Values::Path,
         },
         Argument {
@@ -475,12 +475,12 @@ pub static CEREMONY: Help = Help {
             values: Values::Path,
         },
     ],
-    notes: "plan prints every field of the certificate STEP makes, decoded from the exact to-be-signed\n\
-            bytes, and their SHA-256; it reads no private key and opens no token. run computes the\n\
-            same bytes again, lints them, shows the hash and asks for its first 8 hex digits (yes for\n\
-            a key step) on the terminal, or takes -yes; then signs, writes the outputs (never over an\n\
-            existing file; keys mode 0600) and appends to the transcript (-transcript, default\n\
-            ceremony.log next to STEP). Paths in STEP are relative to its folder.\n\
+    notes: "plan prints every field of the certificate, CRL or OCSP response STEP makes, decoded from\n\
+            the exact to-be-signed bytes, and their SHA-256; it reads no private key and opens no\n\
+            token. run computes the same bytes again, lints them, shows the hash and asks for its\n\
+            first 8 hex digits (yes for a key step) on the terminal, or takes -yes; then signs,\n\
+            writes the outputs (never over an existing file; keys mode 0600) and appends to the\n\
+            transcript (-transcript, default ceremony.log next to STEP). Paths in STEP are relative to its folder.\n\
             \n\
             A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
             verify reports, by line number, every line edited, removed, inserted or moved, a torn\n\
