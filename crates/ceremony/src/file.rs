@@ -588,7 +588,8 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-/// `not_after`: a time, or a duration after `not_before`.
+/// `not_after` (and a CRL's or OCSP response's `next_update`): a time, or a duration after
+/// `not_before` (`this_update`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndTime {
     /// An absolute time.
@@ -608,7 +609,8 @@ impl<'de> Deserialize<'de> for EndTime {
         match text.parse::<cfssl_config::GoDuration>() {
             Ok(d) if d.nanos() > 0 => Ok(EndTime::After(d)),
             Ok(_) => Err(de::Error::custom(format!(
-                "{text:?}: the duration after not_before must be positive"
+                "{text:?}: the duration after not_before (this_update for a CRL or OCSP \
+                 response) must be positive"
             ))),
             Err(e) => Err(de::Error::custom(format!(
                 "{text:?} is neither a time (2036-12-01 00:00:00) nor a Go duration (87600h): {e}"
