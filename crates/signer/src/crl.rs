@@ -583,6 +583,34 @@ mod tests {
         assert!(build(&[], &ca, &key, now, lifetime).is_ok());
     }
 
+    /// The ceremony's path: the caller's dates and number are the TBS's, and the bytes do
+    /// not depend on when they are made.
+    #[test]
+    fn tbs_cert_list_takes_the_callers_dates_and_number() {
+        let (ca, key) = root("CRL CA");
+        let this_update = ca.not_before + Duration::hours(1);
+        let next_update = this_update + Duration::days(30);
+        let tbs = |next| {
+            TbsCertList::new(
+                &[],
+                &ca,
+                key.signature_algorithm(),
+                this_update,
+                next,
+                &[0x12, 0x34],
+            )
+        };
+        let a = tbs(next_update).unwrap();
+        assert_eq!(a, tbs(next_update).unwrap());
+        // cRLNumber extension value: INTEGER 0x1234.
+        let number = [0x02, 0x02, 0x12, 0x34];
+        assert!(a.der().windows(number.len()).any(|w| w == number));
+        let crl = a.sign(&key, &ca).unwrap();
+        assert!(crl.windows(a.der().len()).any(|w| w == a.der()));
+        let err = tbs(this_update).unwrap_err();
+        assert!(matches!(err, SignError::InvalidValidity(_)), "{err:?}");
+    }
+
     #[test]
     fn go_int32() {
         assert_eq!(parse_go_int32("86400"), Ok(86400));
