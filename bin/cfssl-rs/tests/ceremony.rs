@@ -299,6 +299,38 @@ fn the_example_ceremony_runs_from_plan_to_run() {
     let lint = d.cfssl(&["lint", "root.crl"]);
     lint.ok();
     assert_eq!(lint.stdout, "", "root.crl");
+    // pkilint: the RFC 5280 profile, and the CA/Browser Forum's for a root's CRL (an ARL: it
+    // lists CA certificates), nothing at warning level or above.
+    for (kind, profile) in [("CRL", "PKIX"), ("ARL", "BR")] {
+        let r = common::run(
+            "python3",
+            d.tmp.path(),
+            &[
+                "-m",
+                "pkilint.bin.lint_crl",
+                "lint",
+                "-t",
+                kind,
+                "-p",
+                profile,
+                "-s",
+                "WARNING",
+                "root.crl",
+            ],
+            b"",
+        );
+        assert_eq!(
+            r.stdout.trim(),
+            "",
+            "pkilint {kind} {profile}: {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("No module named"),
+            "pkilint missing: {}",
+            r.stderr
+        );
+    }
     // Run again: the outputs exist, so nothing is made twice (no duplicate serial).
     let again = d.cfssl(&["ceremony", "run", "-yes", "03-intermediate.yaml"]);
     again.fails_with("intermediate.pem already exists");
