@@ -1080,3 +1080,48 @@ fn ocsp_responses_verify_with_openssl() {
         "other.yaml: refused: certificate: other-root.pem is not a certificate the issuer signed",
     );
 }
+
+/// An issuer whose own certificate is signed with SHA-1 is refused by every step that signs
+/// under it: a chain through a SHA-1 signature can be forged, whatever the new signature is.
+#[test]
+fn an_issuer_signed_with_sha1_is_refused() {
+    let d = copy_of_testdata();
+    d.openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "weak-key.pem",
+        "-out",
+        "weak.pem",
+        "-sha1",
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=Weak Root",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ])
+    .ok();
+    root_and_key(&d);
+    for (template, name) in [
+        ("03-intermediate.yaml", "weak-int.yaml"),
+        ("04-root-crl.yaml", "weak-crl.yaml"),
+    ] {
+        let text = std::fs::read_to_string(testdata().join(template)).unwrap();
+        d.write(
+            name,
+            text.replacen("certificate: root.pem", "certificate: weak.pem", 1)
+                .replacen("file: root-key.pem", "file: weak-key.pem", 1),
+        );
+        d.cfssl(&["ceremony", "plan", name]).fails_with(
+            "issuer.certificate: weak.pem is signed with ecdsa-with-SHA1; a chain through a SHA-1",
+        );
+    }
+}

@@ -33,7 +33,7 @@ use time::OffsetDateTime;
 use crate::CeremonyError;
 use crate::file::{
     Algo, CeremonyFile, CertificateFields, CrlStep, CurveName, EndTime, ExistingKey, IgnoredLint,
-    Kind, NewKey, OcspStatusName, OcspStep, SignedStep, Step, SubjectKey,
+    IssuerSection, Kind, NewKey, OcspStatusName, OcspStep, SignedStep, Step, SubjectKey,
 };
 
 /// Where a key is, as the file names it (paths resolved against the file's folder).
@@ -473,29 +473,46 @@ impl Planner {
         })
     }
 
+    /// The issuing CA of a step: its certificate, read and parsed, and where its key is
+    /// (not opened: `plan` touches no key).
+    fn issuer(
+        &mut self,
+        section: &IssuerSection,
+    ) -> Result<(ParsedCertificate, KeyLocation), CeremonyError> {
+        let issuer_bytes = self.read_input(&section.certificate, "issuer.certificate")?;
+        let issuer = ParsedCertificate::from_pem(&issuer_bytes)
+            .map_err(|e| self.bad(format!("issuer.certificate: {}: {e}", section.certificate)))?;
+        let issuer_key = self.existing_key(&section.key, "issuer.key")?;
+        Ok((issuer, issuer_key))
+    }
+
+    /// Refuses an issuer whose own certificate is signed with SHA-1 or MD5: a chain through
+    /// such a signature can be forged (chosen-prefix collisions), whatever this step signs.
+    fn refuse_weak_issuer(
+        &self,
+        issuer: &ParsedCertificate,
+        section: &IssuerSection,
+    ) -> Result<(), CeremonyError> {
+        if is_weak_hash(&issuer.signature_algorithm.oid) {
+            return Err(self.refuse(format!(
+                "issuer.certificate: {} is signed with {}; a chain through a SHA-1 or MD5 \
+                 signature can be forged (chosen-prefix collisions), so it is refused",
+                section.certificate,
+                oid_name(&issuer.signature_algorithm.oid)
+            )));
+        }
+        Ok(())
+    }
+
     fn signed(
         &mut self,
         kind: Kind,
         step: &SignedStep,
         file: &CeremonyFile,
     ) -> Result<(ParsedCertificate, KeyLocation, TbsCertificate), CeremonyError> {
-        let issuer_bytes = self.read_input(&step.issuer.certificate, "issuer.certificate")?;
-        let issuer = ParsedCertificate::from_pem(&issuer_bytes).map_err(|e| {
-            self.bad(format!(
-                "issuer.certificate: {}: {e}",
-                step.issuer.certificate
-            ))
-        })?;
-        let issuer_key = self.existing_key(&step.issuer.key, "issuer.key")?;
+        let (issuer, issuer_key) = self.issuer(&step.issuer)?;
         self.output(&step.outputs.certificate, "outputs.certificate")?;
-        if is_weak_hash(&issuer.signature_algorithm.oid) {
-            return Err(self.refuse(format!(
-                "issuer.certificate: {} is signed with {}; a chain through a SHA-1 or MD5 \
-                 signature can be forged (chosen-prefix collisions), so it is refused",
-                step.issuer.certificate,
-                oid_name(&issuer.signature_algorithm.oid)
-            )));
-        }
+        self.refuse_weak_issuer(&issuer, &step.issuer)?;
         let (public_key, existing) = self.subject_key(kind, &step.subject_key)?;
         if let KeyAlgorithm::Rsa { bits } = public_key.algorithm()
             && bits < 2048
@@ -541,15 +558,9 @@ impl Planner {
         &mut self,
         step: &CrlStep,
     ) -> Result<(ParsedCertificate, KeyLocation, TbsCertList), CeremonyError> {
-        let issuer_bytes = self.read_input(&step.issuer.certificate, "issuer.certificate")?;
-        let issuer = ParsedCertificate::from_pem(&issuer_bytes).map_err(|e| {
-            self.bad(format!(
-                "issuer.certificate: {}: {e}",
-                step.issuer.certificate
-            ))
-        })?;
-        let issuer_key = self.existing_key(&step.issuer.key, "issuer.key")?;
+        let (issuer, issuer_key) = self.issuer(&step.issuer)?;
         self.output(&step.outputs.crl, "outputs.crl")?;
+        self.refuse_weak_issuer(&issuer, &step.issuer)?;
         if !issuer.is_ca() {
             return Err(self.refuse(
                 "issuer.certificate: not a CA certificate (basicConstraints cA is not TRUE)".into(),
@@ -634,18 +645,12 @@ impl Planner {
         &mut self,
         step: &OcspStep,
     ) -> Result<(ParsedCertificate, KeyLocation, cfssl_ocsp::TbsResponse), CeremonyError> {
-        let issuer_bytes = self.read_input(&step.issuer.certificate, "issuer.certificate")?;
-        let issuer = ParsedCertificate::from_pem(&issuer_bytes).map_err(|e| {
-            self.bad(format!(
-                "issuer.certificate: {}: {e}",
-                step.issuer.certificate
-            ))
-        })?;
-        let issuer_key = self.existing_key(&step.issuer.key, "issuer.key")?;
+        let (issuer, issuer_key) = self.issuer(&step.issuer)?;
         let cert_bytes = self.read_input(&step.certificate, "certificate")?;
         let certificate = ParsedCertificate::from_pem(&cert_bytes)
             .map_err(|e| self.bad(format!("certificate: {}: {e}", step.certificate)))?;
         self.output(&step.outputs.response, "outputs.response")?;
+        self.refuse_weak_issuer(&issuer, &step.issuer)?;
         let fields = &step.response;
         let this_update = fields.this_update.0;
         let next_update = match fields.next_update {
@@ -1048,6 +1053,13 @@ fn is_weak_hash(oid: &const_oid::ObjectIdentifier) -> bool {
 
 /// A readable name for a signature algorithm OID.
 pub fn oid_name(oid: &const_oid::ObjectIdentifier) -> String {
+    /// ecdsa-with-SHA1 (RFC 3279 §2.2.3), which const-oid's database lacks; a refusal of a
+    /// SHA-1 signature should name it rather than print digits.
+    const ECDSA_WITH_SHA1: const_oid::ObjectIdentifier =
+        const_oid::ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
+    if *oid == ECDSA_WITH_SHA1 {
+        return "ecdsa-with-SHA1".to_owned();
+    }
     const_oid::db::DB
         .by_oid(oid)
         .map(str::to_owned)
