@@ -13,6 +13,7 @@
 use std::path::PathBuf;
 
 use cfssl_keys::{KeySpec, PublicKey, SigningKey};
+use cfssl_signer::ParsedCertificate;
 use cfssl_signer::certificate::TbsCertificate;
 
 use crate::CeremonyError;
@@ -100,16 +101,7 @@ pub fn run(
                 tbs_sha256: Some(&hash),
                 lint_notes: &lint_notes,
             })?;
-            let key = keys.open(issuer_key)?;
-            if !issuer.public_key.matches(&*key) {
-                return Err(CeremonyError::Refused {
-                    file: plan.file.name.clone(),
-                    message: format!(
-                        "issuer.key: {} is not the key of the issuer certificate",
-                        issuer_key.describe()
-                    ),
-                });
-            }
+            let key = open_issuer_key(plan, keys, issuer, issuer_key)?;
             let der = tbs.sign(&*key, &issuer.public_key)?;
             let mut outcome = certificate_outcome(plan, der, tbs);
             outcome.lint_notes = lint_notes;
@@ -128,16 +120,7 @@ pub fn run(
                 tbs_sha256: Some(&hash),
                 lint_notes: &lint_notes,
             })?;
-            let key = keys.open(issuer_key)?;
-            if !issuer.public_key.matches(&*key) {
-                return Err(CeremonyError::Refused {
-                    file: plan.file.name.clone(),
-                    message: format!(
-                        "issuer.key: {} is not the key of the issuer certificate",
-                        issuer_key.describe()
-                    ),
-                });
-            }
+            let key = open_issuer_key(plan, keys, issuer, issuer_key)?;
             let der = tbs.sign(&*key, issuer)?;
             let pem = cfssl_csr::pkcs10::pem_encode("X509 CRL", &der);
             let path =
@@ -165,16 +148,7 @@ pub fn run(
                 tbs_sha256: Some(&hash),
                 lint_notes: &[],
             })?;
-            let key = keys.open(issuer_key)?;
-            if !issuer.public_key.matches(&*key) {
-                return Err(CeremonyError::Refused {
-                    file: plan.file.name.clone(),
-                    message: format!(
-                        "issuer.key: {} is not the key of the issuer certificate",
-                        issuer_key.describe()
-                    ),
-                });
-            }
+            let key = open_issuer_key(plan, keys, issuer, issuer_key)?;
             let der = tbs
                 .sign(&*key)
                 .map_err(|e| CeremonyError::Key(format!("signing the OCSP response: {e}")))?;
@@ -245,4 +219,25 @@ fn certificate_outcome(plan: &StepPlan, der: Vec<u8>, tbs: &TbsCertificate) -> O
         tbs_sha256: tbs_sha256(tbs).into_iter().collect(),
         lint_notes: Vec::new(),
     }
+}
+
+/// Opens the issuing CA's key, after the witnesses confirmed, and refuses one that is not
+/// the issuer certificate's (a swapped key file or token object must not sign).
+fn open_issuer_key(
+    plan: &StepPlan,
+    keys: &mut dyn KeyStore,
+    issuer: &ParsedCertificate,
+    at: &KeyLocation,
+) -> Result<Box<dyn SigningKey>, CeremonyError> {
+    let key = keys.open(at)?;
+    if !issuer.public_key.matches(&*key) {
+        return Err(CeremonyError::Refused {
+            file: plan.file.name.clone(),
+            message: format!(
+                "issuer.key: {} is not the key of the issuer certificate",
+                at.describe()
+            ),
+        });
+    }
+    Ok(key)
 }
