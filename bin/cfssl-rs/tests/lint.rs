@@ -250,6 +250,67 @@ fn lint_error_level_refuses_before_signing() {
     gencert_www(&d, &ca, &key).ok();
 }
 
+/// `selfsign` with a profile lints too (cfssl's selfsign ignores the setting): a relative
+/// URI in the SAN is refused at "warn" before the key signs, and issued when the profile
+/// ignores that lint, with the finding still in the certificate.
+#[test]
+fn lint_error_level_applies_to_selfsign() {
+    let d = Dir::new();
+    d.write(
+        "self.json",
+        r#"{"CN":"self.example.com","hosts":["self.example.com","ldap:"],"key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let selfsign = |d: &Dir| {
+        d.cfssl(&[
+            "selfsign",
+            "-config",
+            "cfg.json",
+            "-profile",
+            "www",
+            "self.example.com",
+            "self.json",
+        ])
+    };
+    d.write(
+        "cfg.json",
+        config(r#""expiry":"8760h","lint_error_level":"warn""#),
+    );
+    selfsign(&d).fails_with(
+        "pre-issuance linting found 1 error results: error e_ext_san_uri_format_invalid \
+         (RFC 5280 §4.2.1.6): URI(s) that are not absolute: ldap:",
+    );
+    d.write(
+        "cfg.json",
+        config(
+            r#""expiry":"8760h","lint_error_level":"warn","ignored_lints":["e_ext_san_uri_format_invalid"]"#,
+        ),
+    );
+    let r = selfsign(&d);
+    r.ok();
+    d.save(&r, "cert", "self.pem");
+    let text = d.openssl(&[
+        "x509",
+        "-in",
+        "self.pem",
+        "-noout",
+        "-ext",
+        "subjectAltName",
+    ]);
+    text.ok();
+    assert!(
+        text.stdout.contains("DNS:self.example.com, URI:ldap:"),
+        "{}",
+        text.stdout
+    );
+    let lint = d.cfssl(&["lint", "self.pem"]);
+    assert_eq!(lint.code, 1);
+    assert!(
+        lint.stdout.contains("e_ext_san_uri_format_invalid"),
+        "{}",
+        lint.stdout
+    );
+}
+
 #[test]
 fn an_unknown_ignored_lint_is_a_config_error() {
     let d = Dir::new();

@@ -333,8 +333,10 @@ impl LocalSigner {
 /// `lint_error_level` above 0, the exact TBSCertificate the CA key is about to sign is linted
 /// and refused when a finding is above the level and not ignored. cfssl signs a throw-away
 /// copy with a throw-away key to lint it; cfssl-rs lints the TBS bytes themselves. Findings at
-/// or below the level are not reported, as cfssl logs nothing for them.
-fn lint_before_signing(
+/// or below the level are not reported, as cfssl logs nothing for them. `selfsign` with a
+/// profile lints the same way (cfssl's selfsign ignores the setting; cfssl-rs does not leave
+/// a setting the user wrote without effect).
+pub(crate) fn lint_before_signing(
     template: &Template,
     issuer: &Issuer<'_>,
     profile: &SigningProfile,

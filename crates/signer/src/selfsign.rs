@@ -104,6 +104,7 @@ pub fn sign(
         key,
         public_key: &csr.public_key,
     };
+    crate::local::lint_before_signing(&template, &issuer, profile)?;
     template.issue(&issuer, warnings)
 }
 
