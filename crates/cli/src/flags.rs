@@ -210,7 +210,7 @@ define_flags! {
     flag domain "domain": Str = "", "remote server domain name";
     flag ip "ip": Str = "", "remote server ip";
     flag remote "remote": Str = "", "remote CFSSL server";
-    flag label "label": Str = "", "key label to use in remote CFSSL server; with -db-config, the CA label recorded with each certificate";
+    flag label "label": Str = "", "key label to use in remote CFSSL server; cfssl-rs: with -db-config, the CA label recorded with each certificate";
     flag authkey "authkey": Str = "", "key to authenticate requests to remote CFSSL server";
     flag responder "responder": Str = "", "Certificate for OCSP responder";
     flag responder_key "responder-key": Str = "", "private key for OCSP responder certificate; cfssl-rs: or a pkcs11: URI naming a key in a token";
@@ -276,7 +276,7 @@ define_flags! {
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("ceremony", &["yes", "transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
-    ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript"]),
+    ("gencert", &["initca", "renewca", "remote", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
     ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file", "transcript"]),
     ("db", &["db-config", "expiring", "status", "ca-label", "json"]),
     ("gencrl", &["password-file", "transcript"]),
@@ -292,10 +292,11 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("ocsprefresh", &["db-config", "ca", "responder", "responder-key", "interval", "password-file", "transcript"]),
     ("ocspserve", &["db-config", "responses", "address", "port", "path"]),
     ("ocspsign", &["ca", "responder", "responder-key", "cert", "status", "reason", "revoked-at", "interval", "password-file", "transcript"]),
-    ("revoke", &["db-config", "serial", "aki", "reason"]),
+    ("info", &["remote", "label", "profile", "config", "ca", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
+    ("revoke", &["db-config", "remote", "serial", "aki", "reason", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
-    ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
+    ("sign", &["ca", "ca-key", "ca-chain", "remote", "config", "profile", "label", "hostname", "csr", "batch", "db-config", "password-file", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
 ];
 
 /// Whether `command` reads the flag `flag` (its [`COMMAND_FLAGS`] entry lists it). Used
@@ -384,8 +385,6 @@ impl fmt::Display for Unsupported {
     }
 }
 
-const REMOTE: &str = "signs only with a local CA (-ca and -ca-key); signing through a remote \
-                      cfssl server is not built yet";
 const SERVE: &str = "has no `serve` (the network half is not built yet); sign offline with \
                      gencert or sign";
 
@@ -395,12 +394,7 @@ const SERVE: &str = "has no `serve` (the network half is not built yet); sign of
 /// those change nothing where cfssl-rs accepts them, as in cfssl, and stay accepted.
 #[rustfmt::skip]
 pub static UNSUPPORTED: &[Unsupported] = &[
-    Unsupported { name: "remote", value: |f| &f.remote, reason: REMOTE },
-    Unsupported { name: "label", value: |f| if f.db_config.is_empty() { &f.label } else { "" }, reason: "uses -label only as the CA label of the certificate database row, so it needs -db-config; picking a key on a remote signer is not built yet" },
-    Unsupported { name: "authkey", value: |f| &f.authkey, reason: "has no remote signer to authenticate to: it signs only with a local CA (-ca and -ca-key); remote signing is not built yet" },
-    Unsupported { name: "tls-remote-ca", value: |f| &f.tls_remote_ca, reason: REMOTE },
-    Unsupported { name: "mutual-tls-client-cert", value: |f| &f.mutual_tls_client_cert, reason: REMOTE },
-    Unsupported { name: "mutual-tls-client-key", value: |f| &f.mutual_tls_client_key, reason: REMOTE },
+    Unsupported { name: "authkey", value: |f| &f.authkey, reason: "does not read -authkey, and neither does cfssl (the flag is defined but never used): a remote request is authenticated with the key the profile's auth_remote names in the -config's auth_keys" },
     Unsupported { name: "mutual-tls-ca", value: |f| &f.mutual_tls_ca, reason: SERVE },
     Unsupported { name: "mutual-tls-cn", value: |f| &f.mutual_tls_cn, reason: SERVE },
     Unsupported { name: "tls-cert", value: |f| &f.tls_cert, reason: SERVE },
@@ -720,19 +714,18 @@ mod tests {
         }
         let mut f = Flags::default();
         assert!(f.first_unsupported().is_none());
-        f.set("remote", "").unwrap_or_else(|e| unreachable!("{e}"));
+        // The remote client's flags are read by sign, gencert, info and revoke.
+        for name in ["remote", "label", "tls-remote-ca", "mutual-tls-client-cert"] {
+            f.set(name, "x").unwrap_or_else(|e| unreachable!("{e}"));
+        }
         assert!(f.first_unsupported().is_none());
-        f.set("label", "k").unwrap_or_else(|e| unreachable!("{e}"));
+        f.set("authkey", "k").unwrap_or_else(|e| unreachable!("{e}"));
         let refused = f.first_unsupported().map(|u| u.to_string());
         assert!(
-            refused.is_some_and(|m| m.starts_with("-label: cfssl-rs uses -label only")),
+            refused.is_some_and(|m| m.starts_with("-authkey: cfssl-rs does not read -authkey")),
             "{:?}",
             f.first_unsupported()
         );
-        // With a database, -label is the row's CA label.
-        f.set("db-config", "db.json")
-            .unwrap_or_else(|e| unreachable!("{e}"));
-        assert!(f.first_unsupported().is_none());
     }
 
     #[test]
@@ -744,9 +737,8 @@ mod tests {
             );
             for (i, name) in names.iter().chain(COMMON_FLAGS).enumerate() {
                 assert!(lookup(name).is_some(), "{command}: -{name}");
-                // -label is refused only without -db-config.
                 assert!(
-                    *name == "label" || UNSUPPORTED.iter().all(|u| u.name != *name),
+                    UNSUPPORTED.iter().all(|u| u.name != *name),
                     "{command}: -{name} is refused"
                 );
                 assert!(

@@ -81,6 +81,24 @@ pub fn parse(args: &[String]) -> Invocation {
             1,
         );
     }
+    for (name, value) in [
+        ("remote", &parsed.flags.remote),
+        ("tls-remote-ca", &parsed.flags.tls_remote_ca),
+        ("mutual-tls-client-cert", &parsed.flags.mutual_tls_client_cert),
+        ("mutual-tls-client-key", &parsed.flags.mutual_tls_client_key),
+    ] {
+        if !value.trim().is_empty() && !flags::reads(command.name, name) {
+            // cfssl ignores them there: the command would quietly work locally.
+            return fail(
+                format!(
+                    "-{name}: `{}` has no remote mode (sign, gencert, info and revoke have); \
+                     drop -{name}\n",
+                    command.name
+                ),
+                1,
+            );
+        }
+    }
     if !parsed.flags.label.is_empty() && !flags::reads(command.name, "label") {
         return fail(
             format!(
@@ -162,8 +180,18 @@ mod tests {
             "{text}"
         );
         assert_eq!(status, 2);
-        let (text, status) = outcome(&["sign", "-remote", "h:1"]);
-        assert!(text.starts_with("-remote: cfssl-rs "), "{text}");
+        assert_eq!(
+            outcome(&["sign", "-remote", "h:1"]),
+            ("run sign".into(), 0)
+        );
+        let (text, status) = outcome(&["selfsign", "-remote", "h:1"]);
+        assert!(
+            text.starts_with("-remote: `selfsign` has no remote mode"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
+        let (text, status) = outcome(&["sign", "-authkey", "k"]);
+        assert!(text.starts_with("-authkey: cfssl-rs "), "{text}");
         assert_eq!(status, 1);
         assert_eq!(outcome(&["crl", "-db-config", "x"]), ("run crl".into(), 0));
         assert_eq!(

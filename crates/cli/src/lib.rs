@@ -71,6 +71,7 @@ pub static COMMANDS: &[Command] = &[
     command("gencsr", &usage::GENCSR),
     command("genkey", &usage::GENKEY),
     command("help", &usage::HELP),
+    command("info", &usage::INFO),
     command("k8s-csr", &usage::K8S_CSR),
     command("k8s-kubeconfig", &usage::K8S_KUBECONFIG),
     command("k8s-review", &usage::K8S_REVIEW),

@@ -53,11 +53,6 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
          check the chain with `openssl verify -CAfile root.pem -untrusted intermediate.pem leaf.pem`",
     ),
     entry(
-        "info",
-        "it asks a (remote) signer for its CA certificate and profile, and remote signing is not built yet",
-        "print the CA certificate with `cfssl-rs certinfo -cert ca.pem` and read the profile in the -config file",
-    ),
-    entry(
         "serve",
         NETWORK,
         "sign offline with `cfssl-rs gencert` or `cfssl-rs sign -ca ca.pem -ca-key ca-key.pem`",

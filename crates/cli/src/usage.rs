@@ -225,6 +225,7 @@ pub static GENCERT: Help = Help {
     synopsis: &[
         "-initca CSRJSON",
         "-ca cert -ca-key key [-config config] [-profile profile] [-hostname hostname] CSRJSON",
+        "-remote remote_host [-config config] [-profile profile] [-label label] [-hostname hostname] CSRJSON",
         "-initca -ca-key key CSRJSON",
         "-renewca -ca cert -ca-key key",
         "-initca -key-uri pkcs11:token=T;object=L CSRJSON",
@@ -234,7 +235,9 @@ pub static GENCERT: Help = Help {
             existing key.\n-renewca re-issues the CA certificate -ca with its key -ca-key.\n\
             -ca-key may be a pkcs11: URI naming a key in a PKCS#11 token; -key-uri makes the new \
             key inside the token (no key is printed).\nThe module is the URI's module-path or \
-            CFSSL_PKCS11_MODULE; the PIN its pin-source, CFSSL_PKCS11_PIN or a prompt.",
+            CFSSL_PKCS11_MODULE; the PIN its pin-source, CFSSL_PKCS11_PIN or a prompt.\n\
+            -remote (or a profile with remote/auth_remote in -config) makes the key and CSR here \
+            and has the server sign the CSR; the key never leaves this machine.",
     extension: false,
 };
 
@@ -243,6 +246,7 @@ pub static SIGN: Help = Help {
     summary: "signs a client cert with a host name by a given CA and CA key",
     synopsis: &[
         "-ca cert -ca-key key [-config config] [-profile profile] [-hostname hostname] CSR [SUBJECT]",
+        "-remote remote_host [-config config] [-profile profile] [-label label] [-hostname hostname] CSR [SUBJECT]",
         "-ca cert -ca-key key [-config config] [-profile profile] -batch DIR",
     ],
     arguments: &[
@@ -253,7 +257,25 @@ pub static SIGN: Help = Help {
             values: Values::Path,
         },
     ],
-    notes: "The CSR can also be given with -csr, which takes precedence over the argument.",
+    notes: "The CSR can also be given with -csr, which takes precedence over the argument.\n\
+            -remote host:port (or http://, https://; a comma-separated list is tried in order) \
+            sends the CSR to a cfssl server; so does a profile with remote or auth_remote in \
+            -config, with auth_remote's key as an HMAC token. https uses -tls-remote-ca (else \
+            the system's roots) and -mutual-tls-client-cert/-key. The server records the \
+            certificate, so -db-config is refused with -remote.",
+    extension: false,
+};
+
+/// `info`.
+pub static INFO: Help = Help {
+    summary: "get info about a remote signer",
+    synopsis: &[
+        "-remote remote_host [-label label] [-profile profile]",
+        "-config config -ca cert [-profile profile]",
+    ],
+    arguments: &[],
+    notes: "Prints {\"certificate\",\"usages\",\"expiry\"}: the CA certificate and the \
+            profile's usages and expiry, without a trailing newline (as cfssl).",
     extension: false,
 };
 
@@ -370,11 +392,16 @@ pub static CRL: Help = Help {
 /// `revoke`.
 pub static REVOKE: Help = Help {
     summary: "revoke a certificate in the certificate database",
-    synopsis: &["-db-config db.json -serial SERIAL -aki AKI [-reason REASON]"],
+    synopsis: &[
+        "-db-config db.json -serial SERIAL -aki AKI [-reason REASON]",
+        "-remote remote_host -serial SERIAL -aki AKI [-reason REASON]",
+    ],
     arguments: &[],
     notes: "SERIAL is decimal and AKI lower-case hex, as cfssl stores them (cfssl-rs also \
             accepts the AKI with colons or upper case). REASON is a name (keyCompromise, \
-            superseded, …) or a code 1-9. Then run ocsprefresh and crl to publish it.",
+            superseded, …) or a code 1-9. Then run ocsprefresh and crl to publish it.\n\
+            -remote (cfssl-rs extension) asks a server's revoke endpoint (cfssl serve or \
+            cfssl-rs serve, with -db-config) to mark the certificate in its database.",
     extension: false,
 };
 

@@ -10,6 +10,7 @@ use super::support::{
     CliLog, in_input, load_ca_cert, load_signing_key, local_signer, note_key_mismatch, now,
     open_db, print_output, read_request, record_issued,
 };
+use super::remote::{self, RemoteRoute};
 use super::token::NewKeyUndo;
 use super::{CliError, Context};
 
@@ -72,6 +73,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if request.ca.is_some() {
         return Err(CsrError::CaNotPermitted.into());
     }
+    if let Some(route) = remote::route(ctx, &ctx.flags.profile)? {
+        return gencert_remotely(ctx, &route, request, &name);
+    }
+    remote::refuse_remote_only_flags(ctx, "the certificate")?;
+    super::sign::refuse_label_without_record(ctx)?;
     let input = GenCert {
         request,
         hosts: cfssl_cli::resolve::hostnames(&ctx.flags)?,
@@ -115,6 +121,51 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     print_output(ctx, Some(issued.pem), Some(csr.pem), key_file.as_ref())?;
     undo.keep();
     Ok(())
+}
+
+/// `gencert -remote` (docs/cfssl-lifecycle.md §9.3): the key and CSR are made here, only
+/// the CSR is sent; prints `{"cert","csr","key"}` as a local gencert does.
+fn gencert_remotely(
+    ctx: &mut Context<'_>,
+    route: &RemoteRoute,
+    mut request: CertificateRequest,
+    name: &str,
+) -> Result<(), CliError> {
+    remote::refuse_local_only_flags(ctx)?;
+    let hosts = cfssl_cli::resolve::hostnames(&ctx.flags)?;
+    if let Some(hosts) = &hosts {
+        request.hosts = hosts.clone();
+    }
+    // Checked before the key is made, so a bad address costs no key generation.
+    let client = remote::connect(ctx, &route.servers)?;
+    let new = cfssl_ca::genkey(&request, &mut CliLog).map_err(|e| {
+        let request_error = matches!(e, CaError::Request(_));
+        let e = CliError::from(e);
+        if request_error {
+            in_input("the request", name)(e)
+        } else {
+            e
+        }
+    })?;
+    let wire = cfssl_api::sign::WireSignRequest {
+        hosts: hosts.clone(),
+        certificate_request: new.csr.pem.clone(),
+        profile: ctx.flags.profile.clone(),
+        label: ctx.flags.label.clone(),
+        ..cfssl_api::sign::WireSignRequest::default()
+    };
+    let certificate = client
+        .sign(
+            &wire,
+            route.auth_key.as_ref().map(|key| key.as_slice()),
+            remote::unix_now(),
+            &mut remote::log_note,
+        )
+        .map_err(remote::remote_error)?;
+    if request.hosts.is_empty() {
+        crate::warning!("{}", cfssl_ca::NO_HOSTS_WARNING);
+    }
+    print_output(ctx, Some(certificate), Some(new.csr.pem), Some(&new.key))
 }
 
 /// A failure to make the key and CSR of `-key-uri`: a token's error names `-key-uri` itself,

@@ -25,6 +25,7 @@ pub mod gencrl;
 pub mod gencsr;
 pub mod genkey;
 pub mod help;
+pub mod info;
 pub mod k8s_csr;
 pub mod k8s_kubeconfig;
 pub mod k8s_review;
@@ -39,6 +40,7 @@ pub mod ocspsign;
 pub mod password;
 pub mod pkcs12;
 pub mod print_defaults;
+pub mod remote;
 pub mod revoke;
 pub mod selfsign;
 pub mod sign;
@@ -65,6 +67,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "gencsr" => gencsr::run,
         "genkey" => genkey::run,
         "help" => help::run,
+        "info" => info::run,
         "k8s-csr" => k8s_csr::run,
         "k8s-kubeconfig" => k8s_kubeconfig::run,
         "k8s-review" => k8s_review::run,

@@ -1,6 +1,10 @@
 //! `cfssl-rs revoke -db-config F -serial S -aki A [-reason R]` (docs/cfssl-lifecycle.md §3):
 //! marks a recorded certificate revoked. Prints nothing on success, as cfssl. Publish the
 //! revocation with `ocsprefresh` and `crl`.
+//!
+//! `-remote` (a cfssl-rs extension: cfssl's `revoke` has no remote mode) asks a server's
+//! `revoke` endpoint instead (`cfssl serve -db-config`, docs/cfssl-lifecycle.md §7.3), which
+//! marks the row in the server's database.
 
 use cfssl_ocsp::{RevocationReason, reason_from_cfssl};
 
@@ -27,6 +31,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "authority key id is required but not provided",
         ));
     }
+    if !ctx.flags.remote.trim().is_empty() {
+        return revoke_remotely(ctx);
+    }
+    super::remote::refuse_remote_only_flags(ctx, "the revocation")?;
     let Some(mut db) = open_db(ctx)? else {
         return Err(CliError::plain(
             "need DB config file (provide with -db-config)",
@@ -43,6 +51,36 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     cfssl_ca::revocation::revoke(&mut db, &ctx.flags.serial, &aki, reason)?;
     Ok(())
+}
+
+/// `revoke -remote`: `{"serial","authority_key_id","reason"}` to the server's `revoke`
+/// endpoint. Without `-reason` the reason is sent empty, which the server reads as
+/// unspecified; a given reason is checked here first and sent as written.
+fn revoke_remotely(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    use super::remote;
+    remote::refuse_db_config(ctx)?;
+    let reason = if ctx.flags.given.reason {
+        reason_code(ctx)?;
+        ctx.flags.reason.clone()
+    } else {
+        String::new()
+    };
+    let aki = cfssl_ca::revocation::normalize_key_id(&ctx.flags.aki);
+    if aki != ctx.flags.aki {
+        crate::warning!(
+            "-aki {} sent as {aki} (lower-case hex without colons, as the database stores it)",
+            ctx.flags.aki
+        );
+    }
+    let request = cfssl_remote::RevokeRequest {
+        serial: ctx.flags.serial.clone(),
+        authority_key_id: aki,
+        reason,
+    };
+    let client = remote::connect(ctx, ctx.flags.remote.trim())?;
+    client
+        .revoke(&request, &mut remote::log_note)
+        .map_err(remote::remote_error)
 }
 
 /// The `-reason` code. cfssl's own default, `0`, is refused by cfssl's conversion (only
