@@ -280,7 +280,8 @@ fn root_spec(label: &str, settings: &BTreeMap<String, String>) -> Result<RootSpe
         .get("private")
         .is_some_and(|p| p.starts_with("rofile:"));
     for key in settings.keys() {
-        if !KNOWN.contains(&key.as_str()) && !(uses_red_october && key.starts_with("ro_")) {
+        let red_october_setting = uses_red_october && key.starts_with("ro_");
+        if !(KNOWN.contains(&key.as_str()) || red_october_setting) {
             return Err(RootsError::UnknownKey {
                 label: label.to_owned(),
                 key: key.clone(),
