@@ -381,13 +381,16 @@ fn initca_refuses_a_lint_level_it_cannot_apply() {
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(
         r.stderr.contains(
-            "gencert -initca: the default profile of -config sets lint_error_level, but a root \
+            "-initca: the default profile of -config sets lint_error_level, but a root \
              made by -initca is not signed under a profile"
         ),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains("ceremony"), "{}", r.stderr);
+    let r = d.cfssl(&["genkey", "-initca", "-config", "cfg.json", "ca.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("sets lint_error_level"), "{}", r.stderr);
     // A profile without lint settings: the root is made as cfssl makes it.
     let r = d.cfssl(&[
         "gencert", "-initca", "-config", "cfg.json", "-profile", "plain", "ca.json",

@@ -148,7 +148,7 @@ pub fn refuse_key_uri_conflicts(ctx: &Context<'_>) -> Result<(), CliError> {
 /// never reads signing profiles (its root policy is fixed), so the lint setting would be
 /// silently ignored and the root issued unlinted. Refused, naming the linted way to make a
 /// root (docs/cfssl-compat.md §5.17).
-fn refuse_unlinted_root(ctx: &Context<'_>) -> Result<(), CliError> {
+pub fn refuse_unlinted_root(ctx: &Context<'_>) -> Result<(), CliError> {
     let Some(config) = &ctx.config else {
         return Ok(());
     };
@@ -162,7 +162,7 @@ fn refuse_unlinted_root(ctx: &Context<'_>) -> Result<(), CliError> {
         format!("profile {:?}", ctx.flags.profile)
     };
     Err(CliError::plain(format!(
-        "gencert -initca: {name} of -config sets lint_error_level, but a root made by -initca \
+        "-initca: {name} of -config sets lint_error_level, but a root made by -initca \
          is not signed under a profile (cfssl ignores -config here), so it would not be \
          linted. Make a linted root with a ceremony `root` step (`cfssl-rs ceremony plan` / \
          `ceremony run`, see docs/ceremony.md), or drop -config"
