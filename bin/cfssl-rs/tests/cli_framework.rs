@@ -173,13 +173,9 @@ fn command_help_is_on_stdout_and_exits_0() {
 fn every_command_has_help() {
     // (-db-config and -label are built: listed by the commands that record or read.)
     let refused = [
-        "remote",
         "authkey",
-        "tls-remote-ca",
         "mutual-tls-ca",
         "mutual-tls-cn",
-        "mutual-tls-client-cert",
-        "mutual-tls-client-key",
         "tls-cert",
         "tls-key",
     ];
@@ -567,8 +563,12 @@ fn bash_completion_completes_commands_and_single_dash_flags()
         assert!(ca.iter().any(|c| c == flag), "{flag}: {ca:?}");
     }
     assert!(!ca.iter().any(|c| c.starts_with("--")), "{ca:?}");
-    // A refused flag is not offered.
-    assert!(bash_complete(&script, &["cfssl-rs", "sign", "-rem"]).is_empty());
+    // A refused flag is not offered; the remote client's are.
+    assert!(bash_complete(&script, &["cfssl-rs", "sign", "-auth"]).is_empty());
+    assert_eq!(
+        bash_complete(&script, &["cfssl-rs", "sign", "-rem"]),
+        ["-remote"]
+    );
     assert_eq!(
         bash_complete(&script, &["cfssl-rs", "gencert", "-encrypt"]),
         ["-encrypt-key"]

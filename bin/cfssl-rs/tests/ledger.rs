@@ -268,7 +268,7 @@ fn a_row_that_cannot_be_written_means_no_certificate() {
         "x",
         "www.json",
     ])
-    .fails_with("-label: cfssl-rs uses -label only as the CA label");
+    .fails_with("-label picks the CA on a remote multi-root server (with -remote) or is the CA label recorded with -db-config");
 }
 
 #[test]

@@ -10,7 +10,6 @@ use common::Dir;
 /// cfssl's separate server program, with a word its message must contain.
 const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("bundle", "openssl verify"),
-    ("info", "certinfo -cert"),
     ("serve", "network half"),
     ("scan", "openssl s_client"),
     ("multirootca", "network half"),
@@ -73,8 +72,10 @@ fn a_typo_is_not_defined_and_gets_a_suggestion() {
     }
 }
 
-/// Flags that configure a remote signer, a certificate database or TLS: an error naming
-/// the flag, on every command, nothing on stdout, no file written.
+/// Flags cfssl-rs does not honour (the server's TLS, `-authkey` which cfssl never reads):
+/// an error naming the flag, on every command, nothing on stdout, no file written. The
+/// remote client's flags are refused where they would change nothing
+/// (`remote_flags_are_refused_where_nothing_is_remote`).
 #[test]
 fn unsupported_flags_are_errors_naming_them() {
     let d = Dir::new();
@@ -82,12 +83,7 @@ fn unsupported_flags_are_errors_naming_them() {
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
     let before = d.files();
     for (flag, why) in [
-        ("-remote", "remote"),
-        ("-label", "needs -db-config"),
-        ("-authkey", "remote"),
-        ("-tls-remote-ca", "remote"),
-        ("-mutual-tls-client-cert", "remote"),
-        ("-mutual-tls-client-key", "remote"),
+        ("-authkey", "auth_remote"),
         ("-mutual-tls-ca", "serve"),
         ("-mutual-tls-cn", "serve"),
         ("-tls-cert", "serve"),
@@ -116,14 +112,113 @@ fn unsupported_flags_are_errors_naming_them() {
     assert_eq!(d.files(), before, "a refused command wrote a file");
 }
 
-/// `sign -remote host` says remote signing is not available (not "need a CA certificate").
+/// The remote client's flags where nothing goes remote: cfssl ignores them there, which
+/// would hide a request the user meant to send to a server.
 #[test]
-fn sign_remote_says_remote_signing_is_not_available() {
+fn remote_flags_are_refused_where_nothing_is_remote() {
     let d = Dir::new();
-    let r = d.cfssl(&["sign", "-remote", "ca.example.com:8888", "leaf.csr"]);
-    r.fails_with("-remote: cfssl-rs");
-    r.fails_with("not built yet");
-    assert!(!r.stderr.contains("need a CA"), "{}", r.stderr);
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    let before = d.files();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["version", "-remote", "h:1"],
+            "-remote: `version` has no remote mode",
+        ),
+        (
+            &["selfsign", "-tls-remote-ca", "x", "h", "leaf.json"],
+            "-tls-remote-ca: `selfsign` has no remote mode",
+        ),
+        (
+            &["gencert", "-initca", "-remote", "h:1", "leaf.json"],
+            "-remote: gencert -initca",
+        ),
+        (
+            &[
+                "gencert",
+                "-ca",
+                &ca,
+                "-ca-key",
+                &key,
+                "-remote",
+                "h:1",
+                "leaf.json",
+            ],
+            "-ca: this request is signed by a remote server",
+        ),
+        (
+            &[
+                "gencert",
+                "-ca",
+                &ca,
+                "-ca-key",
+                &key,
+                "-label",
+                "L",
+                "leaf.json",
+            ],
+            "-label picks the CA on a remote",
+        ),
+        (
+            &[
+                "gencert",
+                "-ca",
+                &ca,
+                "-ca-key",
+                &key,
+                "-tls-remote-ca",
+                "x",
+                "leaf.json",
+            ],
+            "-tls-remote-ca: applies to a remote server",
+        ),
+        (
+            &[
+                "gencert",
+                "-ca",
+                &ca,
+                "-ca-key",
+                &key,
+                "-mutual-tls-client-key",
+                "x",
+                "leaf.json",
+            ],
+            "-mutual-tls-client-key: applies to a remote server",
+        ),
+        (
+            &[
+                "gencert",
+                "-remote",
+                "h:1",
+                "-db-config",
+                "db.json",
+                "leaf.json",
+            ],
+            "-db-config: this request is signed by a remote server",
+        ),
+        (
+            &["sign", "-remote", "h:1", "-batch", "dir"],
+            "-batch signs with a local CA",
+        ),
+        (
+            &[
+                "revoke",
+                "-remote",
+                "h:1",
+                "-serial",
+                "1",
+                "-aki",
+                "ab",
+                "-db-config",
+                "db.json",
+            ],
+            "-db-config: this request is signed by a remote server",
+        ),
+    ];
+    for (args, message) in cases {
+        d.cfssl(args).fails_with(message);
+    }
+    assert_eq!(d.files(), before, "a refused command wrote a file");
 }
 
 /// cfssl treats an empty string flag as unset: so does the refusal.

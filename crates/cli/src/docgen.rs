@@ -141,6 +141,7 @@ mod tests {
             longs.contains(&"ca-key") && longs.contains(&"batch"),
             "{longs:?}"
         );
-        assert!(!longs.contains(&"remote"), "{longs:?}");
+        assert!(longs.contains(&"remote"), "{longs:?}");
+        assert!(!longs.contains(&"authkey"), "{longs:?}");
     }
 }

@@ -329,6 +329,9 @@ pub static PATH_FLAGS: &[&str] = &[
     "responses",
     "out",
     "transcript",
+    "tls-remote-ca",
+    "mutual-tls-client-cert",
+    "mutual-tls-client-key",
 ];
 
 /// The flags `command` reads, in help order: its [`COMMAND_FLAGS`] entry, then
@@ -719,7 +722,8 @@ mod tests {
             f.set(name, "x").unwrap_or_else(|e| unreachable!("{e}"));
         }
         assert!(f.first_unsupported().is_none());
-        f.set("authkey", "k").unwrap_or_else(|e| unreachable!("{e}"));
+        f.set("authkey", "k")
+            .unwrap_or_else(|e| unreachable!("{e}"));
         let refused = f.first_unsupported().map(|u| u.to_string());
         assert!(
             refused.is_some_and(|m| m.starts_with("-authkey: cfssl-rs does not read -authkey")),

@@ -84,7 +84,10 @@ pub fn parse(args: &[String]) -> Invocation {
     for (name, value) in [
         ("remote", &parsed.flags.remote),
         ("tls-remote-ca", &parsed.flags.tls_remote_ca),
-        ("mutual-tls-client-cert", &parsed.flags.mutual_tls_client_cert),
+        (
+            "mutual-tls-client-cert",
+            &parsed.flags.mutual_tls_client_cert,
+        ),
         ("mutual-tls-client-key", &parsed.flags.mutual_tls_client_key),
     ] {
         if !value.trim().is_empty() && !flags::reads(command.name, name) {
@@ -180,10 +183,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(status, 2);
-        assert_eq!(
-            outcome(&["sign", "-remote", "h:1"]),
-            ("run sign".into(), 0)
-        );
+        assert_eq!(outcome(&["sign", "-remote", "h:1"]), ("run sign".into(), 0));
         let (text, status) = outcome(&["selfsign", "-remote", "h:1"]);
         assert!(
             text.starts_with("-remote: `selfsign` has no remote mode"),

@@ -242,9 +242,7 @@ impl Remote {
     ) -> Result<T, RemoteError> {
         let mut last = None;
         for server in &self.servers {
-            let attempt = self
-                .post(server, endpoint, body, log)
-                .and_then(|envelope| read(envelope));
+            let attempt = self.post(server, endpoint, body, log).and_then(&read);
             match attempt {
                 Ok(value) => return Ok(value),
                 Err(e) => last = Some(e),

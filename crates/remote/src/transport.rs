@@ -86,8 +86,8 @@ pub async fn post(
     match tokio::time::timeout(timeouts.request, exchange(target, body, tls, timeouts)).await {
         Ok(result) => result,
         Err(_) => Err(TransportFailure(format!(
-            "no complete answer within {}s (the request timeout)",
-            timeouts.request.as_secs()
+            "no complete answer within {:?} (the request timeout)",
+            timeouts.request
         ))),
     }
 }

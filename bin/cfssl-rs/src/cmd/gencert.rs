@@ -6,11 +6,11 @@ use cfssl_ca::{CaError, GenCert, InitCa, Rekey, Renew, RequestError};
 use cfssl_csr::{CertificateRequest, CsrError};
 use cfssl_keys::KeyError;
 
+use super::remote::{self, RemoteRoute};
 use super::support::{
     CliLog, in_input, load_ca_cert, load_signing_key, local_signer, note_key_mismatch, now,
     open_db, print_output, read_request, record_issued,
 };
-use super::remote::{self, RemoteRoute};
 use super::token::NewKeyUndo;
 use super::{CliError, Context};
 
@@ -29,6 +29,28 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "-ca-chain lists the certificates above the signing CA (-ca); gencert -initca and \
              -renewca make a self-signed root, which has none",
         ));
+    }
+    if ctx.flags.initca || ctx.flags.renewca {
+        // A self-signed root is made here and recorded nowhere; cfssl ignores these for it.
+        let remote_flags = [
+            ("remote", ctx.flags.remote.trim()),
+            ("tls-remote-ca", ctx.flags.tls_remote_ca.as_str()),
+            (
+                "mutual-tls-client-cert",
+                ctx.flags.mutual_tls_client_cert.as_str(),
+            ),
+            (
+                "mutual-tls-client-key",
+                ctx.flags.mutual_tls_client_key.as_str(),
+            ),
+            ("label", ctx.flags.label.as_str()),
+        ];
+        if let Some((name, _)) = remote_flags.iter().find(|(_, value)| !value.is_empty()) {
+            return Err(CliError::plain(format!(
+                "-{name}: gencert -initca and -renewca make a self-signed root here, with no \
+                 server involved; drop -{name}"
+            )));
+        }
     }
     if ctx.flags.renewca {
         if !ctx.flags.key_uri.is_empty() {

@@ -39,11 +39,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
 }
 
 /// `info -remote`: the server's answer, whose certificate must parse (cfssl checks it).
-fn remote_info(
-    ctx: &Context<'_>,
-    servers: &str,
-    profile: &str,
-) -> Result<InfoResponse, CliError> {
+fn remote_info(ctx: &Context<'_>, servers: &str, profile: &str) -> Result<InfoResponse, CliError> {
     let client = remote::connect(ctx, servers)?;
     let request = InfoRequest {
         label: ctx.flags.label.clone(),

@@ -70,11 +70,14 @@ pub fn route(ctx: &Context<'_>, profile: &str) -> Result<Option<RemoteRoute>, Cl
         None => None,
         Some(name) => {
             let key = config.auth_keys.get(name).ok_or_else(|| {
-                CliError::cfssl(5200, "failed to find auth_remote's auth_key in auth_keys section")
+                CliError::cfssl(
+                    5200,
+                    "failed to find auth_remote's auth_key in auth_keys section",
+                )
             })?;
-            let bytes = key.resolve().map_err(|e| {
-                CliError::plain(format!("auth_keys {name}: {e}"))
-            })?;
+            let bytes = key
+                .resolve()
+                .map_err(|e| CliError::plain(format!("auth_keys {name}: {e}")))?;
             Some(Zeroizing::new(bytes))
         }
     };
@@ -143,7 +146,36 @@ pub fn connect(ctx: &Context<'_>, servers: &str) -> Result<Remote, CliError> {
         remote_ca_pem,
         client_identity_pem,
     };
-    Remote::new(servers, &tls, Timeouts::default(), &mut log_note).map_err(remote_error)
+    Remote::new(servers, &tls, timeouts()?, &mut log_note).map_err(remote_error)
+}
+
+/// The variable that bounds a whole remote request (a Go duration such as `30s`).
+pub const TIMEOUT_VARIABLE: &str = "CFSSL_REMOTE_TIMEOUT";
+
+/// [`Timeouts::default`] (10 s to connect, 60 s per request), or `CFSSL_REMOTE_TIMEOUT`
+/// for the whole request (connecting then gets at most as long).
+fn timeouts() -> Result<Timeouts, CliError> {
+    let Some(text) = std::env::var_os(TIMEOUT_VARIABLE) else {
+        return Ok(Timeouts::default());
+    };
+    let text = text.to_string_lossy();
+    let bad = || {
+        CliError::plain(format!(
+            "{TIMEOUT_VARIABLE}={text}: not a positive duration such as 30s or 2m"
+        ))
+    };
+    let duration = text
+        .parse::<cfssl_config::GoDuration>()
+        .map_err(|_| bad())?
+        .as_time_duration();
+    let request = std::time::Duration::try_from(duration).map_err(|_| bad())?;
+    if request.is_zero() {
+        return Err(bad());
+    }
+    Ok(Timeouts {
+        connect: Timeouts::default().connect.min(request),
+        request,
+    })
 }
 
 /// Prints a client note as cfssl's log line.
@@ -170,12 +202,42 @@ pub fn refuse_local_only_flags(ctx: &Context<'_>) -> Result<(), CliError> {
     let flags = &ctx.flags;
     let from_flag = !flags.remote.trim().is_empty();
     let checks: [(&str, &str, bool, &str); 6] = [
-        ("ca", &flags.ca, from_flag, "the remote server signs with its own CA"),
-        ("ca-key", &flags.ca_key, from_flag, "the remote server signs with its own CA key"),
-        ("ca-chain", &flags.ca_chain, true, "the remote server's answer is one certificate"),
-        ("crl", &flags.crl, true, "cfssl's sign endpoint does not read a CRL override"),
-        ("key-uri", &flags.key_uri, true, "remote signing makes its key in memory"),
-        ("transcript", &flags.transcript, true, "a transcript records local signing steps"),
+        (
+            "ca",
+            &flags.ca,
+            from_flag,
+            "the remote server signs with its own CA",
+        ),
+        (
+            "ca-key",
+            &flags.ca_key,
+            from_flag,
+            "the remote server signs with its own CA key",
+        ),
+        (
+            "ca-chain",
+            &flags.ca_chain,
+            true,
+            "the remote server's answer is one certificate",
+        ),
+        (
+            "crl",
+            &flags.crl,
+            true,
+            "cfssl's sign endpoint does not read a CRL override",
+        ),
+        (
+            "key-uri",
+            &flags.key_uri,
+            true,
+            "remote signing makes its key in memory",
+        ),
+        (
+            "transcript",
+            &flags.transcript,
+            true,
+            "a transcript records local signing steps",
+        ),
     ];
     for (name, value, applies, why) in checks {
         if applies && !value.is_empty() {

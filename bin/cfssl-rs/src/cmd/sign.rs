@@ -94,10 +94,7 @@ fn sign_remotely(
     // The SUBJECT file was checked above; it travels as compact JSON (the server reads it
     // with Go's rules, as it would read cfssl's re-marshalled copy).
     let subject = match subject_json {
-        Some(json) => Some(
-            cfssl_json::parse(json)
-                .map_err(|e| CliError::plain(e.to_string()))?,
-        ),
+        Some(json) => Some(cfssl_json::parse(json).map_err(|e| CliError::plain(e.to_string()))?),
         None => None,
     };
     let csr_text = String::from_utf8_lossy(&csr_pem).into_owned();
