@@ -21,11 +21,12 @@
 //! ## Where this client differs from cfssl's, and why
 //!
 //! * Bounded waits ([`Timeouts`]: 10 s to connect per address, 60 s per request). cfssl's
-//!   command line waits for ever on a server that accepts and never answers.
+//!   command line waits for ever on a server that accepts and never answers
+//!   (docs/differences.md #30).
 //! * `-remote 127.0.0.1:8888` works (with a warning): cfssl's URL parser rejects an IP
-//!   address with a port unless `http://` is written (docs/differences.md #46).
+//!   address with a port unless `http://` is written (docs/differences.md #29).
 //! * An `https` remote without `-tls-remote-ca` on a machine without a system trust store is
-//!   refused before connecting, naming the fix ([`TlsOptions`]).
+//!   refused before connecting, naming the fix ([`TlsOptions`], docs/differences.md #31).
 //!
 //! The library never prints: what cfssl logs (`[ERROR] http error with <url>`) is handed
 //! to the caller's log as a [`Note`].
@@ -115,7 +116,7 @@ impl Remote {
     /// order), with the TLS inputs for `https` ones.
     ///
     /// An IP address with a port but no scheme (`127.0.0.1:8888`), which cfssl rejects, is
-    /// read as `http://127.0.0.1:8888` with a warning (docs/differences.md #46).
+    /// read as `http://127.0.0.1:8888` with a warning (docs/differences.md #29).
     ///
     /// # Errors
     /// [`RemoteError::BadUrl`] (after an `Error` note `bad url: …`, as cfssl logs it);
@@ -312,7 +313,7 @@ impl Remote {
 }
 
 /// One address of a remote list, as cfssl's `normalizeURL` reads it, except that an IP
-/// address with a port and no scheme is taken as `http://` (docs/differences.md #46).
+/// address with a port and no scheme is taken as `http://` (docs/differences.md #29).
 fn parse_address(address: &str, log: &mut dyn FnMut(Note)) -> Result<RemoteUrl, RemoteError> {
     let bad = |reason: UrlError, log: &mut dyn FnMut(Note)| {
         log(Note::Error(format!("bad url: {reason}")));
@@ -372,4 +373,103 @@ fn member<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
         .rev()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(address: &str) -> (Result<String, RemoteError>, Vec<Note>) {
+        let mut notes = Vec::new();
+        let result = parse_address(address, &mut |n| notes.push(n)).map(|u| u.base());
+        (result, notes)
+    }
+
+    #[test]
+    fn addresses_as_cfssl_reads_them_but_an_ip_with_a_port() {
+        assert_eq!(
+            parse("localhost:8888"),
+            (Ok("http://localhost:8888".into()), vec![])
+        );
+        let (url, notes) = parse(" 127.0.0.1:9 ");
+        assert_eq!(url, Ok("http://127.0.0.1:9".into()));
+        assert!(
+            matches!(&notes[..], [Note::Warning(w)] if w.starts_with("remote \"127.0.0.1:9\" read as http://127.0.0.1:9")),
+            "{notes:?}"
+        );
+        let (url, notes) = parse("localhost:abc");
+        assert!(matches!(url, Err(RemoteError::BadUrl { .. })));
+        assert_eq!(
+            notes,
+            [Note::Error(
+                "bad url: strconv.Atoi: parsing \"abc\": invalid syntax".into()
+            )]
+        );
+        assert_eq!(
+            url.map_err(|e| (e.code(), e.to_string())),
+            Err((Some(5300), "failed to connect to remote".into()))
+        );
+    }
+
+    #[test]
+    fn results_are_checked_as_cfssls_client_does() {
+        let object = |members: Vec<(&str, Value)>| {
+            Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            )
+        };
+        let pem = Value::String("-----BEGIN CERTIFICATE-----".into());
+        assert!(certificate_of(&object(vec![("certificate", pem.clone())])).is_ok());
+        let empty = certificate_of(&object(vec![("certificate", Value::String(String::new()))]));
+        assert_eq!(
+            empty.map_err(|e| (e.code(), e.to_string())),
+            Err((Some(7400), "response doesn't contain certificate.".into()))
+        );
+        assert_eq!(
+            certificate_of(&Value::Bool(true)).map_err(|e| e.to_string()),
+            Err("response is formatted improperly".into())
+        );
+        // authsign accepts an empty string, and wants a string.
+        assert!(
+            authsign_certificate_of(&object(vec![("certificate", Value::String(String::new()))]))
+                .is_ok()
+        );
+        assert_eq!(
+            authsign_certificate_of(&object(vec![])).map_err(|e| (e.code(), e.to_string())),
+            Err((Some(7200), "API client JSON config error".into()))
+        );
+    }
+
+    #[test]
+    fn revoke_body_is_cfssls() {
+        let request = RevokeRequest {
+            serial: "123".into(),
+            authority_key_id: "ab01".into(),
+            reason: "keyCompromise".into(),
+        };
+        assert_eq!(
+            request.to_json(),
+            r#"{"serial":"123","authority_key_id":"ab01","reason":"keyCompromise"}"#
+        );
+    }
+
+    #[test]
+    fn error_texts_and_codes() {
+        let e = RemoteError::Transport {
+            url: "http://h:1/api/v1/cfssl/sign".into(),
+            reason: "dial tcp 127.0.0.1:1: connect: connection refused".into(),
+        };
+        assert_eq!(e.code(), Some(7400));
+        assert_eq!(
+            e.to_string(),
+            "failed POST to http://h:1/api/v1/cfssl/sign: Post \"http://h:1/api/v1/cfssl/sign\": dial tcp 127.0.0.1:1: connect: connection refused"
+        );
+        let e = RemoteError::ServerFailed {
+            message: "boom".into(),
+        };
+        assert_eq!((e.code(), e.to_string()), (Some(7500), "boom".into()));
+    }
 }
