@@ -332,7 +332,10 @@ pub(crate) async fn serve<H, F>(
                 client_cn: None,
             };
             match tls {
-                None => serve_connection(TokioIo::new(io), peer, handler, limits, watcher, activity).await,
+                None => {
+                    serve_connection(TokioIo::new(io), peer, handler, limits, watcher, activity)
+                        .await
+                }
                 Some(acceptor) => {
                     let handshake =
                         tokio::time::timeout(limits.header_read_timeout, acceptor.accept(io)).await;
@@ -353,10 +356,19 @@ pub(crate) async fn serve<H, F>(
                         .1
                         .peer_certificates()
                         .and_then(|chain| chain.first())
-                        .and_then(|der| cfssl_signer::ParsedCertificate::from_der(der.as_ref()).ok())
+                        .and_then(|der| {
+                            cfssl_signer::ParsedCertificate::from_der(der.as_ref()).ok()
+                        })
                         .map(|cert| cert.subject.common_name.clone());
-                    serve_connection(TokioIo::new(stream), peer, handler, limits, watcher, activity)
-                        .await
+                    serve_connection(
+                        TokioIo::new(stream),
+                        peer,
+                        handler,
+                        limits,
+                        watcher,
+                        activity,
+                    )
+                    .await
                 }
             }
         });

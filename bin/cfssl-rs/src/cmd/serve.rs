@@ -14,10 +14,26 @@ use super::{CliError, Context};
 fn refuse_unsupported(ctx: &Context<'_>) -> Result<(), CliError> {
     let flags = &ctx.flags;
     let refused: [(&str, &str, &str); 4] = [
-        ("ca-bundle", &flags.ca_bundle, "the bundle endpoint is not available in this build"),
-        ("int-bundle", &flags.int_bundle, "the bundle endpoint is not available in this build"),
-        ("int-dir", &flags.int_dir, "the bundle endpoint is not available in this build"),
-        ("metadata", &flags.metadata, "the bundle endpoint is not available in this build"),
+        (
+            "ca-bundle",
+            &flags.ca_bundle,
+            "the bundle endpoint is not available in this build",
+        ),
+        (
+            "int-bundle",
+            &flags.int_bundle,
+            "the bundle endpoint is not available in this build",
+        ),
+        (
+            "int-dir",
+            &flags.int_dir,
+            "the bundle endpoint is not available in this build",
+        ),
+        (
+            "metadata",
+            &flags.metadata,
+            "the bundle endpoint is not available in this build",
+        ),
     ];
     for (name, value, why) in refused {
         if !value.is_empty() {
@@ -38,8 +54,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let flags = &ctx.flags;
     let port = u16::try_from(flags.port)
         .map_err(|_| CliError::Usage(format!("-port {}: not a TCP port (0-65535)", flags.port)))?;
-    let min_version = MinTlsVersion::parse(&flags.min_tls_version)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let min_version =
+        MinTlsVersion::parse(&flags.min_tls_version).map_err(|e| CliError::Usage(e.to_string()))?;
     let tls = match (flags.tls_cert.is_empty(), flags.tls_key.is_empty()) {
         (false, false) => Some(TlsSettings {
             cert_file: flags.tls_cert.clone(),

@@ -15,8 +15,8 @@ use md5::Digest as _;
 
 use super::reply::{Failure, Success};
 use super::{Endpoint, Input, State, auth};
-use cfssl_api::sign::ApiSignRequest;
 use crate::{Note, NoteLevel};
+use cfssl_api::sign::ApiSignRequest;
 
 /// Runs `endpoint`'s handler.
 pub(crate) fn handle(endpoint: Endpoint, state: &State, input: &Input) -> Result<Success, Failure> {
@@ -102,12 +102,13 @@ fn info(state: &State, input: &Input) -> Result<Success, Failure> {
     let signer = signer(state)?;
     let request = cfssl_api::info::InfoRequest::from_json(&input.body)
         .map_err(|e| Failure::bad_request(e.to_string()))?;
-    let profile = profile_or_default(signer.policy(), &request.profile);
-    let pem = signer.ca().to_pem();
+    // An unknown profile is an error naming the known ones (docs/differences.md #4), as in
+    // the info command: cfssl answers with the default profile's values instead.
+    let found = cfssl_ca::info(signer.ca(), signer.policy(), &request.profile)?;
     let response = cfssl_api::info::InfoResponse {
-        certificate: pem.trim_end_matches('\n').to_owned(),
-        usages: (!profile.usages.is_empty()).then(|| profile.usages.clone()),
-        expiry: profile.expiry_text.clone(),
+        certificate: found.certificate,
+        usages: found.usages,
+        expiry: found.expiry,
     };
     Ok(Success::new(response.to_value()))
 }
@@ -257,8 +258,12 @@ fn newkey(state: &State, input: &Input) -> Result<Success, Failure> {
 fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
     let signer = signer(state)?;
     let doc = parse_body(&input.body)?;
-    let fields = Object::new(&doc, "api.newCertRequest", &["request", "profile", "label", "bundle"])
-        .map_err(|e| Failure::bad_request(e.to_string()))?;
+    let fields = Object::new(
+        &doc,
+        "api.newCertRequest",
+        &["request", "profile", "label", "bundle"],
+    )
+    .map_err(|e| Failure::bad_request(e.to_string()))?;
     let text = |name: &str| {
         fields
             .string(name)
@@ -276,7 +281,10 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
         Some(value) => certificate_request(value)?,
     };
     // cfssl signs here without looking at the profile's auth_key (cfssl#788): we refuse.
-    if profile_or_default(signer.policy(), &profile).auth_key.is_some() {
+    if profile_or_default(signer.policy(), &profile)
+        .auth_key
+        .is_some()
+    {
         return Err(Failure::bad_request(
             "authentication required (this profile has an auth_key: use authsign with a token)",
         ));
@@ -325,7 +333,9 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
 
 /// The DER of the first PEM block of `pem` (empty if none: we made it, it parses).
 fn pem_der(pem: &str) -> Vec<u8> {
-    ::pem::parse(pem).map(|p| p.into_contents()).unwrap_or_default()
+    ::pem::parse(pem)
+        .map(|p| p.into_contents())
+        .unwrap_or_default()
 }
 
 fn init_ca(state: &State, input: &Input) -> Result<Success, Failure> {
@@ -347,8 +357,12 @@ fn init_ca(state: &State, input: &Input) -> Result<Success, Failure> {
 
 fn certinfo(state: &State, input: &Input) -> Result<Success, Failure> {
     let doc = parse_body(&input.body)?;
-    let fields = Object::new(&doc, "*", &["certificate", "domain", "serial", "authority_key_id"])
-        .map_err(|e| Failure::internal(e.to_string()))?;
+    let fields = Object::new(
+        &doc,
+        "*",
+        &["certificate", "domain", "serial", "authority_key_id"],
+    )
+    .map_err(|e| Failure::internal(e.to_string()))?;
     let text = |name: &str| {
         fields
             .string(name)
@@ -392,7 +406,9 @@ fn certinfo(state: &State, input: &Input) -> Result<Success, Failure> {
 fn crl(state: &State, input: &Input) -> Result<Success, Failure> {
     let signer = signer(state)?;
     let Some(db) = &state.db else {
-        return Err(Failure::internal("cert db not configured (missing -db-config)"));
+        return Err(Failure::internal(
+            "cert db not configured (missing -db-config)",
+        ));
     };
     let expiry = query_value(input.query.as_deref().unwrap_or(""), "expiry");
     let lifetime = match expiry.as_deref() {
@@ -438,13 +454,22 @@ fn gencrl(input: &Input) -> Result<Success, Failure> {
     )
     .map_err(|e| Failure::bad_request(e.to_string()))?;
     let bad = |e: cfssl_json::DecodeError| Failure::bad_request(e.to_string());
-    let certificate = fields.string("certificate").map_err(bad)?.unwrap_or_default();
+    let certificate = fields
+        .string("certificate")
+        .map_err(bad)?
+        .unwrap_or_default();
     let serials = fields
         .string_array("serialNumber")
         .map_err(bad)?
         .unwrap_or_default();
-    let key_pem = fields.string("issuingKey").map_err(bad)?.unwrap_or_default();
-    let expire = fields.string("expireTime").map_err(bad)?.unwrap_or_default();
+    let key_pem = fields
+        .string("issuingKey")
+        .map_err(bad)?
+        .unwrap_or_default();
+    let expire = fields
+        .string("expireTime")
+        .map_err(bad)?
+        .unwrap_or_default();
     let ca = ParsedCertificate::from_pem(certificate.as_bytes())
         .map_err(|e| Failure::from_ca(&CaError::Sign(e)))?;
     let key = cfssl_keys::PrivateKey::from_pem(key_pem.as_bytes())
@@ -468,12 +493,18 @@ fn gencrl(input: &Input) -> Result<Success, Failure> {
 
 fn revoke(state: &State, input: &Input) -> Result<Success, Failure> {
     let Some(db) = &state.db else {
-        return Err(Failure::internal("cert db not configured (missing -db-config)"));
+        return Err(Failure::internal(
+            "cert db not configured (missing -db-config)",
+        ));
     };
     let unparsable = || Failure::bad_request("Unable to parse revocation request");
     let doc = cfssl_json::parse(&input.body).map_err(|_| unparsable())?;
-    let fields = Object::new(&doc, "api.JSONRevokeRequest", &["serial", "authority_key_id", "reason"])
-        .map_err(|_| unparsable())?;
+    let fields = Object::new(
+        &doc,
+        "api.JSONRevokeRequest",
+        &["serial", "authority_key_id", "reason"],
+    )
+    .map_err(|_| unparsable())?;
     let text = |name: &str| {
         fields
             .string(name)
@@ -506,7 +537,13 @@ fn ocspsign(state: &State, input: &Input) -> Result<Success, Failure> {
     let fields = Object::new(
         &doc,
         "api.jsonSignRequest",
-        &["certificate", "status", "reason", "revoked_at", "issuer_hash"],
+        &[
+            "certificate",
+            "status",
+            "reason",
+            "revoked_at",
+            "issuer_hash",
+        ],
     )
     .map_err(|_| unparsable())?;
     let text = |name: &str| {
@@ -528,9 +565,12 @@ fn ocspsign(state: &State, input: &Input) -> Result<Success, Failure> {
     let now = now();
     let revoked_at = match revoked_at.as_str() {
         "" | "now" => now,
-        text => time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-            .map(|d| d.midnight().assume_utc())
-            .map_err(|_| Failure::bad_request("Malformed revocation time"))?,
+        text => time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| Failure::bad_request("Malformed revocation time"))?,
     };
     let hash = match issuer_hash.as_str() {
         "" | "SHA1" => CertIdHash::Sha1,
@@ -538,11 +578,20 @@ fn ocspsign(state: &State, input: &Input) -> Result<Success, Failure> {
         "SHA384" => CertIdHash::Sha384,
         "SHA512" => CertIdHash::Sha512,
         "MD5" => return Err(Failure::internal("unsupported issuer hash algorithm")),
-        _ => return Err(Failure::bad_request("Unsupported hash algorithm in request")),
+        _ => {
+            return Err(Failure::bad_request(
+                "Unsupported hash algorithm in request",
+            ));
+        }
     };
-    let status = if status.is_empty() { "good" } else { status.as_str() };
-    let status = CertificateStatus::from_cfssl(status, revoked_at, i32::try_from(reason).unwrap_or(0))
-        .map_err(|e| Failure::from_ca(&CaError::Ocsp(e)))?;
+    let status = if status.is_empty() {
+        "good"
+    } else {
+        status.as_str()
+    };
+    let status =
+        CertificateStatus::from_cfssl(status, revoked_at, i32::try_from(reason).unwrap_or(0))
+            .map_err(|e| Failure::from_ca(&CaError::Ocsp(e)))?;
     let mut request = OcspSignRequest::new(&cert, status);
     request.issuer_hash = hash;
     let der = signer
@@ -565,7 +614,10 @@ mod tests {
     #[test]
     fn queries_decode_like_go() {
         assert_eq!(query_value("expiry=1h", "expiry").as_deref(), Some("1h"));
-        assert_eq!(query_value("a=b&expiry=2%6D", "expiry").as_deref(), Some("2m"));
+        assert_eq!(
+            query_value("a=b&expiry=2%6D", "expiry").as_deref(),
+            Some("2m")
+        );
         assert_eq!(query_value("a=b", "expiry"), None);
     }
 

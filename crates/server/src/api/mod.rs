@@ -208,9 +208,8 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
                 let signing = &signer.policy().signing;
                 let any_open = signing.default.auth_key.is_none()
                     || signing.profiles.values().any(|p| p.auth_key.is_none());
-                (!any_open).then(|| {
-                    r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned()
-                })
+                (!any_open)
+                    .then(|| r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned())
             }
         },
         Endpoint::AuthSign => match &config.signer {
@@ -219,9 +218,8 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
                 let signing = &signer.policy().signing;
                 let any_keyed = signing.default.auth_key.is_some()
                     || signing.profiles.values().any(|p| p.auth_key.is_some());
-                (!any_keyed).then(|| {
-                    r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned()
-                })
+                (!any_keyed)
+                    .then(|| r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned())
             }
         },
         Endpoint::Info | Endpoint::NewCert | Endpoint::GenCrl => no_signer(),
@@ -239,9 +237,9 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
         Endpoint::Bundle => Some(
             "bundling is not available in this build of cfssl-rs (use the bundle command)".into(),
         ),
-        Endpoint::Scan => Some(
-            "scanning is not implemented by cfssl-rs (docs/differences.md: serve scan)".into(),
-        ),
+        Endpoint::Scan => {
+            Some("scanning is not implemented by cfssl-rs (docs/differences.md: serve scan)".into())
+        }
         Endpoint::CertAdd => Some(
             "certadd is not implemented by cfssl-rs: certificates enter the certdb when they \
              are issued"
@@ -283,7 +281,13 @@ impl ApiServer {
         }
         let cn_regex = match &config.mutual_tls_cn {
             None => None,
-            Some(_) if config.tls.as_ref().and_then(|t| t.client_ca_file.as_ref()).is_none() => {
+            Some(_)
+                if config
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.client_ca_file.as_ref())
+                    .is_none() =>
+            {
                 return Err(ServerError::Refused(
                     "-mutual-tls-cn needs -mutual-tls-ca (and -tls-cert, -tls-key): without client \
                      certificates there is no CN to check"
@@ -442,7 +446,10 @@ fn decode_auth_keys(policy: &cfssl_ca::Config) -> Result<BTreeMap<String, Vec<u8
     }
     let signing = &policy.signing;
     for profile in std::iter::once(&signing.default).chain(signing.profiles.values()) {
-        for name in [&profile.auth_key, &profile.prev_auth_key].into_iter().flatten() {
+        for name in [&profile.auth_key, &profile.prev_auth_key]
+            .into_iter()
+            .flatten()
+        {
             if !keys.contains_key(name) {
                 return Err(ServerError::Refused(format!(
                     "auth_key {name:?}: failed to find auth_key in auth_keys section"
@@ -468,7 +475,11 @@ pub(crate) struct Input {
 }
 
 /// One request: route, checks, the handler on the blocking pool, the access-log line.
-async fn answer(request: Request<Incoming>, peer: Peer, state: Arc<State>) -> Response<Full<Bytes>> {
+async fn answer(
+    request: Request<Incoming>,
+    peer: Peer,
+    state: Arc<State>,
+) -> Response<Full<Bytes>> {
     let target = request
         .uri()
         .path_and_query()
@@ -518,13 +529,20 @@ async fn answer(request: Request<Incoming>, peer: Peer, state: Arc<State>) -> Re
         Vec::new()
     };
     let query = request_query(&target);
-    let input = Input { body, query, peer: peer.clone() };
+    let input = Input {
+        body,
+        query,
+        peer: peer.clone(),
+    };
     let worker = state.clone();
-    let outcome: Result<Success, Failure> =
-        match tokio::task::spawn_blocking(move || handlers::handle(endpoint, &worker, &input)).await {
-            Ok(outcome) => outcome,
-            Err(e) => Err(Failure::internal(format!("request handler failed: {e}"))),
-        };
+    let outcome: Result<Success, Failure> = match tokio::task::spawn_blocking(move || {
+        handlers::handle(endpoint, &worker, &input)
+    })
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(e) => Err(Failure::internal(format!("request handler failed: {e}"))),
+    };
     access(match &outcome {
         Ok(_) => 200,
         Err(failure) => failure.log_code(),

@@ -56,7 +56,10 @@ impl Failure {
         Failure {
             status: 405,
             code: 405,
-            message: format!("Method is not allowed:{}", cfssl_json::marshal_string(method)),
+            message: format!(
+                "Method is not allowed:{}",
+                cfssl_json::marshal_string(method)
+            ),
         }
     }
 

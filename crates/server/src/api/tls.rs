@@ -89,9 +89,8 @@ pub(crate) fn acceptor(settings: &TlsSettings) -> Result<TlsAcceptor, ServerErro
         None => builder.with_no_client_auth(),
         Some(path) => {
             let mut roots = rustls::RootCertStore::empty();
-            let certs = read_certificates(path, "-mutual-tls-ca").map_err(|e| {
-                ServerError::Tls(format!("failed to load mutual TLS CA file: {e}"))
-            })?;
+            let certs = read_certificates(path, "-mutual-tls-ca")
+                .map_err(|e| ServerError::Tls(format!("failed to load mutual TLS CA file: {e}")))?;
             for cert in certs {
                 roots.add(cert).map_err(|e| {
                     ServerError::Tls(format!("failed to load mutual TLS CA file: {path}: {e}"))
@@ -102,7 +101,9 @@ pub(crate) fn acceptor(settings: &TlsSettings) -> Result<TlsAcceptor, ServerErro
                 provider,
             )
             .build()
-            .map_err(|e| ServerError::Tls(format!("failed to load mutual TLS CA file: {path}: {e}")))?;
+            .map_err(|e| {
+                ServerError::Tls(format!("failed to load mutual TLS CA file: {path}: {e}"))
+            })?;
             builder.with_client_cert_verifier(verifier)
         }
     };
