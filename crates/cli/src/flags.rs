@@ -264,6 +264,7 @@ define_flags! {
     ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
     ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony run: default ceremony.log next to the ceremony file; ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
+    ext allow_unauthenticated "allow-unauthenticated": Bool = "false", "serve: listen on a non-loopback address without -mutual-tls-ca although endpoints that act with the CA (sign without auth_key, newcert, revoke, ocspsign) are enabled, as cfssl does";
     ext yes "yes": Bool = "false", "ceremony run: sign without the typed confirmation (review `ceremony plan FILE` first); needed when there is no terminal";
 }
 
@@ -295,6 +296,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("revoke", &["db-config", "serial", "aki", "reason"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];
 
@@ -386,8 +388,6 @@ impl fmt::Display for Unsupported {
 
 const REMOTE: &str = "signs only with a local CA (-ca and -ca-key); signing through a remote \
                       cfssl server is not built yet";
-const SERVE: &str = "has no `serve` (the network half is not built yet); sign offline with \
-                     gencert or sign";
 
 /// The flags of the shared set that cfssl-rs refuses (issue 12; see [`Unsupported`]). The
 /// other cfssl flags are read by some cfssl-rs command, or only by cfssl commands that
@@ -401,10 +401,6 @@ pub static UNSUPPORTED: &[Unsupported] = &[
     Unsupported { name: "tls-remote-ca", value: |f| &f.tls_remote_ca, reason: REMOTE },
     Unsupported { name: "mutual-tls-client-cert", value: |f| &f.mutual_tls_client_cert, reason: REMOTE },
     Unsupported { name: "mutual-tls-client-key", value: |f| &f.mutual_tls_client_key, reason: REMOTE },
-    Unsupported { name: "mutual-tls-ca", value: |f| &f.mutual_tls_ca, reason: SERVE },
-    Unsupported { name: "mutual-tls-cn", value: |f| &f.mutual_tls_cn, reason: SERVE },
-    Unsupported { name: "tls-cert", value: |f| &f.tls_cert, reason: SERVE },
-    Unsupported { name: "tls-key", value: |f| &f.tls_key, reason: SERVE },
 ];
 
 /// The registered flag called `name`, if any.

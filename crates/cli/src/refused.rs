@@ -58,11 +58,6 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
         "print the CA certificate with `cfssl-rs certinfo -cert ca.pem` and read the profile in the -config file",
     ),
     entry(
-        "serve",
-        NETWORK,
-        "sign offline with `cfssl-rs gencert` or `cfssl-rs sign -ca ca.pem -ca-key ca-key.pem`",
-    ),
-    entry(
         "multirootca",
         NETWORK,
         "sign offline with `cfssl-rs sign -ca ROOT.pem -ca-key ROOT-key.pem` for the root you need",

@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 mod db_source;
 mod error;
 pub mod multiroot;
