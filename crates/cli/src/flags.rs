@@ -264,6 +264,7 @@ define_flags! {
     ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
     ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony run: default ceremony.log next to the ceremony file; ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
+    ext allow_unauthenticated "allow-unauthenticated": Bool = "false", "serve: listen on a non-loopback address without -mutual-tls-ca although endpoints that act with the CA (sign without auth_key, newcert, revoke, ocspsign) are enabled, as cfssl does";
     ext yes "yes": Bool = "false", "ceremony run: sign without the typed confirmation (review `ceremony plan FILE` first); needed when there is no terminal";
 }
 
@@ -296,6 +297,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("revoke", &["db-config", "remote", "serial", "aki", "reason", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "remote", "config", "profile", "label", "hostname", "csr", "batch", "db-config", "password-file", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
 ];
 
@@ -388,8 +390,6 @@ impl fmt::Display for Unsupported {
     }
 }
 
-const SERVE: &str = "has no `serve` (the network half is not built yet); sign offline with \
-                     gencert or sign";
 
 /// The flags of the shared set that cfssl-rs refuses (issue 12; see [`Unsupported`]). The
 /// other cfssl flags are read by some cfssl-rs command, or only by cfssl commands that
@@ -398,10 +398,6 @@ const SERVE: &str = "has no `serve` (the network half is not built yet); sign of
 #[rustfmt::skip]
 pub static UNSUPPORTED: &[Unsupported] = &[
     Unsupported { name: "authkey", value: |f| &f.authkey, reason: "does not read -authkey, and neither does cfssl (the flag is defined but never used): a remote request is authenticated with the key the profile's auth_remote names in the -config's auth_keys" },
-    Unsupported { name: "mutual-tls-ca", value: |f| &f.mutual_tls_ca, reason: SERVE },
-    Unsupported { name: "mutual-tls-cn", value: |f| &f.mutual_tls_cn, reason: SERVE },
-    Unsupported { name: "tls-cert", value: |f| &f.tls_cert, reason: SERVE },
-    Unsupported { name: "tls-key", value: |f| &f.tls_key, reason: SERVE },
 ];
 
 /// The registered flag called `name`, if any.

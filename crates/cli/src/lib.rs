@@ -87,6 +87,7 @@ pub static COMMANDS: &[Command] = &[
     command("print-defaults", &usage::PRINT_DEFAULTS),
     command("revoke", &usage::REVOKE),
     command("selfsign", &usage::SELFSIGN),
+    command("serve", &usage::SERVE),
     command("sign", &usage::SIGN),
     command("version", &usage::VERSION),
 ];

@@ -53,11 +53,6 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
          check the chain with `openssl verify -CAfile root.pem -untrusted intermediate.pem leaf.pem`",
     ),
     entry(
-        "serve",
-        NETWORK,
-        "sign offline with `cfssl-rs gencert` or `cfssl-rs sign -ca ca.pem -ca-key ca-key.pem`",
-    ),
-    entry(
         "multirootca",
         NETWORK,
         "sign offline with `cfssl-rs sign -ca ROOT.pem -ca-key ROOT-key.pem` for the root you need",

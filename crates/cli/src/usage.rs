@@ -451,6 +451,25 @@ pub static OCSPSERVE: Help = Help {
     extension: false,
 };
 
+/// `serve`.
+pub static SERVE: Help = Help {
+    summary: "serve cfssl's signing API (sign, authsign, newcert, info, revoke, crl, ocspsign, …) over HTTP or HTTPS",
+    synopsis: &[
+        "-ca ca.pem -ca-key ca-key.pem [-config config.json] [-db-config db.json] [-address 127.0.0.1] [-port 8888]",
+        "… [-tls-cert server.pem -tls-key server-key.pem [-min-tls-version 1.2|1.3] [-mutual-tls-ca clients-ca.pem [-mutual-tls-cn REGEX]]]",
+        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-disable sign,newcert] [-allow-unauthenticated]",
+    ],
+    arguments: &[],
+    notes: "Endpoints live under /api/v1/cfssl/. On an address other than loopback the server \
+            refuses to start while endpoints that act with the CA without authentication \
+            (sign for a profile without auth_key, newcert, revoke, ocspsign) are enabled, \
+            unless clients must present certificates (-mutual-tls-ca), those endpoints are \
+            turned off (-disable), or -allow-unauthenticated is given. Private keys (newkey, \
+            newcert, init_ca) are only sent over TLS or to loopback clients. Stops on SIGINT \
+            or SIGTERM after the requests in flight.",
+    extension: false,
+};
+
 /// `db`.
 pub static DB: Help = Help {
     summary: "create or inspect a certificate database",

@@ -62,8 +62,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 mod db_source;
 mod error;
+pub mod multiroot;
 mod ocsp;
 mod routing;
 mod signals;

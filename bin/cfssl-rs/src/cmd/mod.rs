@@ -43,6 +43,7 @@ pub mod print_defaults;
 pub mod remote;
 pub mod revoke;
 pub mod selfsign;
+pub mod serve;
 pub mod sign;
 pub mod sign_batch;
 pub mod support;
@@ -83,6 +84,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "print-defaults" => print_defaults::run,
         "revoke" => revoke::run,
         "selfsign" => selfsign::run,
+        "serve" => serve::run,
         "sign" => sign::run,
         "version" => version::run,
         _ => return None,
