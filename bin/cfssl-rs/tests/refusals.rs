@@ -10,7 +10,6 @@ use common::Dir;
 /// cfssl's separate server program, with a word its message must contain.
 const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("bundle", "openssl verify"),
-    ("serve", "network half"),
     ("scan", "openssl s_client"),
     ("multirootca", "network half"),
 ];
@@ -72,7 +71,7 @@ fn a_typo_is_not_defined_and_gets_a_suggestion() {
     }
 }
 
-/// Flags cfssl-rs does not honour (the server's TLS, `-authkey` which cfssl never reads):
+/// Flags cfssl-rs does not honour (`-authkey`, which cfssl never reads either):
 /// an error naming the flag, on every command, nothing on stdout, no file written. The
 /// remote client's flags are refused where they would change nothing
 /// (`remote_flags_are_refused_where_nothing_is_remote`).
@@ -82,13 +81,7 @@ fn unsupported_flags_are_errors_naming_them() {
     let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
     d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
     let before = d.files();
-    for (flag, why) in [
-        ("-authkey", "auth_remote"),
-        ("-mutual-tls-ca", "serve"),
-        ("-mutual-tls-cn", "serve"),
-        ("-tls-cert", "serve"),
-        ("-tls-key", "serve"),
-    ] {
+    for (flag, why) in [("-authkey", "auth_remote")] {
         let leaf = [
             "gencert",
             "-ca",

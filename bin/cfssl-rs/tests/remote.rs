@@ -1,6 +1,7 @@
 //! The remote client (`sign`, `gencert`, `info`, `revoke` with `-remote` or a remote
-//! profile) against a real cfssl server: Debian's `cfssl serve` (cfssl 1.2), started on a
-//! free loopback port and killed when the test ends, pass or fail. Certificates are checked
+//! profile) against a real cfssl server — Debian's `cfssl serve` (cfssl 1.2) — and against
+//! `cfssl-rs serve`, each started on a free loopback port and killed when the test ends,
+//! pass or fail. Certificates are checked
 //! with openssl and Python's `cryptography`, and our output is compared with what Debian's
 //! `cfssl` client prints for the same request (docs/cfssl-lifecycle.md §9).
 #![allow(
@@ -54,6 +55,15 @@ fn free_port() -> u16 {
         .unwrap()
 }
 
+/// Which server the client talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Debian's `cfssl serve` (cfssl 1.2).
+    Cfssl12,
+    /// `cfssl-rs serve`.
+    Ours,
+}
+
 /// A server process, killed and reaped when dropped (also when a test fails).
 struct Server {
     child: Child,
@@ -68,6 +78,56 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// The `kind` of server in `d`, as [`Server::cfssl12`] describes.
+    fn start(kind: Kind, d: &Dir, extra: &[&str]) -> Server {
+        match kind {
+            Kind::Cfssl12 => Server::cfssl12(d, extra),
+            Kind::Ours => Server::ours(d, extra),
+        }
+    }
+
+    /// `cfssl-rs serve -port 0` with the same files; the port is read from its
+    /// `Now listening` line, and its log keeps being drained so it never blocks.
+    fn ours(d: &Dir, extra: &[&str]) -> Server {
+        use std::io::BufRead as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
+            .args(["serve", "-address", "127.0.0.1", "-port", "0"])
+            .args(["-ca", "ca.pem", "-ca-key", "ca-key.pem"])
+            .args(["-config", "server-config.json"])
+            .args(extra)
+            .current_dir(d.tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut log = String::new();
+            let mut sent = false;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                log.push_str(&line);
+                log.push('\n');
+                if !sent && let Some(rest) = line.split("Now listening ").nth(1) {
+                    let port = rest.rsplit(':').next().unwrap_or("").trim().parse::<u16>();
+                    let _ = tx.send(port.map_err(|_| log.clone()));
+                    sent = true;
+                }
+            }
+            if !sent {
+                let _ = tx.send(Err(log));
+            }
+        });
+        let mut server = Server { child, port: 0 };
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Ok(port)) => server.port = port,
+            Ok(Err(log)) => panic!("cfssl-rs serve did not start: {log}"),
+            Err(_) => panic!("cfssl-rs serve did not start within 60 s"),
+        }
+        server
+    }
+
     /// Debian's `cfssl serve` (1.2) in `d` with `ca.pem`, `ca-key.pem`, `server-config.json`
     /// and `extra` flags; returns once the port accepts connections.
     fn cfssl12(d: &Dir, extra: &[&str]) -> Server {
@@ -177,11 +237,20 @@ fn stable(description: &serde_json::Value) -> serde_json::Value {
 
 #[test]
 fn sign_gencert_and_info_against_cfssl_serve() {
+    sign_gencert_and_info(Kind::Cfssl12);
+}
+
+#[test]
+fn sign_gencert_and_info_against_our_serve() {
+    sign_gencert_and_info(Kind::Ours);
+}
+
+fn sign_gencert_and_info(kind: Kind) {
     if !have("cfssl") || !have("openssl") {
         return;
     }
     let d = pki();
-    let server = Server::cfssl12(&d, &[]);
+    let server = Server::start(kind, &d, &[]);
     let url = server.url();
 
     // sign -remote: {"cert","csr"}, csr as given, the server's profile applied.
@@ -305,11 +374,20 @@ fn sign_gencert_and_info_against_cfssl_serve() {
 
 #[test]
 fn auth_remote_and_refusals_against_cfssl_serve() {
+    auth_remote_and_refusals(Kind::Cfssl12);
+}
+
+#[test]
+fn auth_remote_and_refusals_against_our_serve() {
+    auth_remote_and_refusals(Kind::Ours);
+}
+
+fn auth_remote_and_refusals(kind: Kind) {
     if !have("cfssl") || !have("openssl") {
         return;
     }
     let d = pki();
-    let server = Server::cfssl12(&d, &[]);
+    let server = Server::start(kind, &d, &[]);
     let url = server.url();
     let client_config = |key: &str| {
         format!(
@@ -502,8 +580,17 @@ fn failures_carry_cfssls_codes_and_texts() {
 }
 
 #[test]
-fn revoke_remote_marks_the_servers_database() {
-    if !have("cfssl") || !have("sqlite3") {
+fn revoke_remote_marks_cfssl_serves_database() {
+    revoke_remote_marks_the_servers_database(Kind::Cfssl12);
+}
+
+#[test]
+fn revoke_remote_marks_our_serves_database() {
+    revoke_remote_marks_the_servers_database(Kind::Ours);
+}
+
+fn revoke_remote_marks_the_servers_database(kind: Kind) {
+    if (kind == Kind::Cfssl12 && !have("cfssl")) || !have("sqlite3") || !have("openssl") {
         return;
     }
     let d = pki();
@@ -512,7 +599,7 @@ fn revoke_remote_marks_the_servers_database() {
         r#"{"driver":"sqlite3","data_source":"certs.db"}"#,
     );
     d.cfssl(&["db", "init", "-db-config", "db.json"]).ok();
-    let server = Server::cfssl12(&d, &["-db-config", "db.json"]);
+    let server = Server::start(kind, &d, &["-db-config", "db.json"]);
     let url = server.url();
     let r = d.cfssl(&["sign", "-remote", &url, "leaf.csr"]);
     r.ok();
@@ -522,14 +609,15 @@ fn revoke_remote_marks_the_servers_database() {
         r.ok();
         r.stdout.trim().to_owned()
     };
-    let row = sql("select serial_number, status from certificates");
+    let row = sql("select serial_number, status, authority_key_identifier from certificates");
     let fields: Vec<&str> = row.split('|').collect();
-    assert_eq!(fields.len(), 2, "one recorded row: {row}");
+    assert_eq!(fields.len(), 3, "one recorded row: {row}");
     assert_eq!(fields[1], "good");
     let serial = fields[0].to_owned();
-    // cfssl 1.2 records an empty authority key id; cfssl 1.6.5 records the issuer's key id
-    // in lower-case hex (docs/cfssl-lifecycle.md §1.3). Fill it in as 1.6.5 would, from
-    // the certificate as openssl reads it.
+    let recorded_aki = fields[2].to_owned();
+    // cfssl 1.2 records an empty authority key id; cfssl 1.6.5 (and cfssl-rs) record the
+    // issuer's key id in lower-case hex (docs/cfssl-lifecycle.md §1.3). Fill it in as 1.6.5
+    // would, from the certificate as openssl reads it.
     let aki_ext = d.openssl(&[
         "x509",
         "-in",
@@ -546,9 +634,14 @@ fn revoke_remote_marks_the_servers_database() {
         .unwrap();
     let aki = openssl_aki.replace(':', "").to_lowercase();
     assert_eq!(aki.len(), 40, "{}", aki_ext.stdout);
-    sql(&format!(
-        "update certificates set authority_key_identifier = '{aki}'"
-    ));
+    if kind == Kind::Cfssl12 {
+        assert_eq!(recorded_aki, "");
+        sql(&format!(
+            "update certificates set authority_key_identifier = '{aki}'"
+        ));
+    } else {
+        assert_eq!(recorded_aki, aki);
+    }
 
     // openssl's upper-case, colon-separated form is sent as the database stores it.
     let r = d.cfssl(&[
@@ -574,6 +667,15 @@ fn revoke_remote_marks_the_servers_database() {
 /// https with `-tls-remote-ca`, and a server that demands a client certificate.
 #[test]
 fn https_and_mutual_tls_against_cfssl_serve() {
+    https_and_mutual_tls(Kind::Cfssl12);
+}
+
+#[test]
+fn https_and_mutual_tls_against_our_serve() {
+    https_and_mutual_tls(Kind::Ours);
+}
+
+fn https_and_mutual_tls(kind: Kind) {
     if !have("cfssl") || !have("openssl") {
         return;
     }
@@ -601,7 +703,8 @@ fn https_and_mutual_tls_against_cfssl_serve() {
     };
     issue("tls", "server", "127.0.0.1");
     issue("client", "client", "client.example");
-    let server = Server::cfssl12(
+    let server = Server::start(
+        kind,
         &d,
         &[
             "-tls-cert",

@@ -390,7 +390,6 @@ impl fmt::Display for Unsupported {
     }
 }
 
-
 /// The flags of the shared set that cfssl-rs refuses (issue 12; see [`Unsupported`]). The
 /// other cfssl flags are read by some cfssl-rs command, or only by cfssl commands that
 /// cfssl-rs refuses as a whole (`serve -port`, `scan -timeout`, `ocspsign -status`, …):

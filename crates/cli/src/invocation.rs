@@ -166,9 +166,9 @@ mod tests {
             "{text}"
         );
         assert_eq!(status, 1);
-        let (text, status) = outcome(&["serve"]);
+        let (text, status) = outcome(&["scan"]);
         assert!(
-            text.starts_with("cfssl-rs does not implement `serve`: "),
+            text.starts_with("cfssl-rs does not implement `scan`: "),
             "{text}"
         );
         assert_eq!(status, 1);
