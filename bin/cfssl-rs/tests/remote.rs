@@ -298,6 +298,46 @@ fn sign_gencert_and_info(kind: Kind) {
     assert_eq!(hosts["sans"], serde_json::json!(["a.example", "b.example"]));
     assert_eq!(hosts["validity_hours"], 8760.0, "the default profile");
 
+    // A SUBJECT file travels with the request; the server applies it.
+    d.write(
+        "subject.json",
+        r#"{"CN":"override.example","names":[{"C":"DE","O":"Override"}]}"#,
+    );
+    let r = d.cfssl(&["sign", "-remote", &url, "leaf.csr", "subject.json"]);
+    r.ok();
+    d.save(&r, "cert", "subject.pem");
+    assert_eq!(
+        describe(&d, "subject.pem")["subject"],
+        "CN=override.example,O=Override,C=DE"
+    );
+
+    // A policy mixing a local and a remote profile: the remote one needs no local CA.
+    d.write(
+        "mixed.json",
+        format!(
+            r#"{{"signing":{{"default":{{"expiry":"1h","usages":["server auth"]}},
+                "profiles":{{"server":{{"remote":"ca"}}}}}},
+                "remotes":{{"ca":"{url}"}}}}"#
+        ),
+    );
+    let r = d.cfssl(&[
+        "sign",
+        "-config",
+        "mixed.json",
+        "-profile",
+        "server",
+        "leaf.csr",
+    ]);
+    r.ok();
+    d.save(&r, "cert", "mixed.pem");
+    assert_eq!(describe(&d, "mixed.pem")["validity_hours"], 2160.0);
+    let r = d.cfssl(&["info", "-config", "mixed.json", "-profile", "server"]);
+    r.ok();
+    assert_eq!(r.json()["expiry"], "2160h");
+    // ... and the local one still needs it, as before.
+    d.cfssl(&["sign", "-config", "mixed.json", "leaf.csr"])
+        .fails_with("Unknown private key error");
+
     // 127.0.0.1:PORT without a scheme: cfssl refuses it, we read it as http:// and say so.
     let bare = format!("127.0.0.1:{}", server.port);
     let r = d.cfssl(&["sign", "-remote", &bare, "leaf.csr"]);
