@@ -22,11 +22,11 @@
 //!
 //! * Bounded waits ([`Timeouts`]: 10 s to connect per address, 60 s per request). cfssl's
 //!   command line waits for ever on a server that accepts and never answers
-//!   (docs/differences.md #30).
+//!   (docs/differences.md #40).
 //! * `-remote 127.0.0.1:8888` works (with a warning): cfssl's URL parser rejects an IP
-//!   address with a port unless `http://` is written (docs/differences.md #29).
+//!   address with a port unless `http://` is written (docs/differences.md #39).
 //! * An `https` remote without `-tls-remote-ca` on a machine without a system trust store is
-//!   refused before connecting, naming the fix ([`TlsOptions`], docs/differences.md #31).
+//!   refused before connecting, naming the fix ([`TlsOptions`], docs/differences.md #41).
 //!
 //! The library never prints: what cfssl logs (`[ERROR] http error with <url>`) is handed
 //! to the caller's log as a [`Note`].
@@ -116,7 +116,7 @@ impl Remote {
     /// order), with the TLS inputs for `https` ones.
     ///
     /// An IP address with a port but no scheme (`127.0.0.1:8888`), which cfssl rejects, is
-    /// read as `http://127.0.0.1:8888` with a warning (docs/differences.md #29).
+    /// read as `http://127.0.0.1:8888` with a warning (docs/differences.md #39).
     ///
     /// # Errors
     /// [`RemoteError::BadUrl`] (after an `Error` note `bad url: …`, as cfssl logs it);
@@ -313,7 +313,7 @@ impl Remote {
 }
 
 /// One address of a remote list, as cfssl's `normalizeURL` reads it, except that an IP
-/// address with a port and no scheme is taken as `http://` (docs/differences.md #29).
+/// address with a port and no scheme is taken as `http://` (docs/differences.md #39).
 fn parse_address(address: &str, log: &mut dyn FnMut(Note)) -> Result<RemoteUrl, RemoteError> {
     let bad = |reason: UrlError, log: &mut dyn FnMut(Note)| {
         log(Note::Error(format!("bad url: {reason}")));

@@ -56,7 +56,7 @@ fn remote_info(ctx: &Context<'_>, servers: &str, profile: &str) -> Result<InfoRe
 }
 
 /// `info -config -ca`: the local CA certificate and the profile. Only the certificate is
-/// read; cfssl also loads the CA key, which `info` never uses (docs/differences.md #32).
+/// read; cfssl also loads the CA key, which `info` never uses (docs/differences.md #42).
 fn local_info(ctx: &Context<'_>, profile: &str) -> Result<InfoResponse, CliError> {
     remote::refuse_remote_only_flags(ctx, "this profile")?;
     if !ctx.flags.label.is_empty() {
