@@ -65,6 +65,7 @@
 pub mod api;
 mod db_source;
 mod error;
+pub mod multiroot;
 mod ocsp;
 mod routing;
 mod signals;
