@@ -1113,6 +1113,11 @@ fn bad_tls_settings_are_refused() {
     r.fails_with("-disable nosuch: no such endpoint");
     let r = d.cfssl(&["serve", "-int-dir", "x", "-port", "0"]);
     r.fails_with("-int-dir");
+    let r = d.cfssl(&["serve", "-remote", "localhost:8888", "-port", "0"]);
+    r.fails_with("-remote");
+    // The TLS flags mean nothing to a command that runs no server.
+    let r = d.cfssl(&["gencert", "-initca", "-tls-cert", "tls.pem", "x.json"]);
+    r.fails_with("-tls-cert: cfssl-rs reads it only in `serve`");
 }
 
 #[test]

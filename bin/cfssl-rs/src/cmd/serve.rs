@@ -13,7 +13,17 @@ use super::{CliError, Context};
 /// cfssl flags `serve` lists that cfssl-rs cannot honour yet: refused, never ignored.
 fn refuse_unsupported(ctx: &Context<'_>) -> Result<(), CliError> {
     let flags = &ctx.flags;
-    let refused: [(&str, &str, &str); 4] = [
+    const PROXY: &str = "serve signs only with its own CA (-ca and -ca-key); serving in front \
+                         of another cfssl server is not supported";
+    let refused: [(&str, &str, &str); 8] = [
+        ("remote", &flags.remote, PROXY),
+        ("tls-remote-ca", &flags.tls_remote_ca, PROXY),
+        (
+            "mutual-tls-client-cert",
+            &flags.mutual_tls_client_cert,
+            PROXY,
+        ),
+        ("mutual-tls-client-key", &flags.mutual_tls_client_key, PROXY),
         (
             "ca-bundle",
             &flags.ca_bundle,
