@@ -374,6 +374,37 @@ fn every_endpoint_answers_like_cfssl() {
         ),
         "good|leaf.example.com"
     );
+    // `hostname` wins over `hosts`; `subject` replaces the CSR's subject.
+    d.write(
+        "sign-subject.json",
+        format!(
+            r#"{{"certificate_request":{},"hostname":"h1.example.com,10.1.1.1","hosts":["ignored.example.com"],"subject":{{"CN":"Override","names":[{{"O":"Over Org"}}]}}}}"#,
+            quoted(&csr)
+        ),
+    );
+    let a = post_file(&d, &s.url("sign"), "sign-subject.json");
+    a.is_ok();
+    d.write("subject.pem", a.result_str("certificate"));
+    let r = d.openssl(&[
+        "x509",
+        "-in",
+        "subject.pem",
+        "-noout",
+        "-subject",
+        "-ext",
+        "subjectAltName",
+    ]);
+    assert!(
+        r.stdout.contains("O = Over Org, CN = Override"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("DNS:h1.example.com, IP Address:10.1.1.1"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("ignored"), "{}", r.stdout);
     assert!(
         s.wait_for_log("\"POST /api/v1/cfssl/sign\" 200")
             .contains("\"POST /api/v1/cfssl/sign\" 200")
