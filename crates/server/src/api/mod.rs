@@ -553,3 +553,87 @@ async fn answer(
 fn request_query(target: &str) -> Option<String> {
     target.split_once('?').map(|(_, q)| q.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"{"signing": {
+        "default": {"expiry": "1h", "usages": ["signing"]},
+        "profiles": {"authed": {"expiry": "1h", "usages": ["signing"], "auth_key": "k"}}},
+        "auth_keys": {"k": {"type": "standard", "key": "0011"}}}"#;
+
+    fn config(policy: &str) -> Result<ApiConfig, Box<dyn std::error::Error>> {
+        let request = cfssl_ca::CertificateRequest::from_json(br#"{"CN": "Test Root"}"#)?;
+        let root = cfssl_ca::init_ca(
+            &cfssl_ca::InitCa { request },
+            time::OffsetDateTime::now_utc(),
+            &mut Vec::new(),
+        )?;
+        let ca = cfssl_ca::ParsedCertificate::from_pem(root.certificate.pem.as_bytes())?;
+        let signer = LocalSigner::new(
+            ca,
+            root.key,
+            cfssl_ca::Config::from_json(policy.as_bytes())?,
+        )?;
+        Ok(ApiConfig {
+            address: "127.0.0.1".into(),
+            port: 0,
+            signer: Ok(signer),
+            ocsp_signer: Err("no -responder given".into()),
+            db: None,
+            disabled: Vec::new(),
+            tls: None,
+            mutual_tls_cn: None,
+            allow_unauthenticated: false,
+            limits: ApiConfig::default_limits(),
+        })
+    }
+
+    #[test]
+    fn endpoints_follow_the_policy() -> Result<(), Box<dyn std::error::Error>> {
+        let mixed = config(POLICY)?;
+        assert_eq!(unavailable(Endpoint::Sign, &mixed), None);
+        assert_eq!(unavailable(Endpoint::AuthSign, &mixed), None);
+        assert!(unavailable(Endpoint::Revoke, &mixed).is_some_and(|r| r.contains("-db-config")));
+        assert_eq!(
+            unavailable(Endpoint::OcspSign, &mixed).as_deref(),
+            Some("no -responder given")
+        );
+        let open = config(r#"{"signing": {"default": {"expiry": "1h", "usages": ["signing"]}}}"#)?;
+        assert!(unavailable(Endpoint::AuthSign, &open).is_some_and(|r| r.contains("5200")));
+        let keys = match &mixed.signer {
+            Ok(signer) => decode_auth_keys(signer.policy())?,
+            Err(e) => return Err(e.clone().into()),
+        };
+        assert_eq!(keys.get("k").map(Vec::as_slice), Some(&[0x00, 0x11][..]));
+        Ok(())
+    }
+
+    #[test]
+    fn auth_key_names_must_exist() -> Result<(), Box<dyn std::error::Error>> {
+        let policy = cfssl_ca::Config::from_json(
+            br#"{"signing": {"default": {"expiry": "1h", "usages": ["signing"], "auth_key": "k"}},
+                "auth_keys": {"k": {"type": "standard", "key": "zz"}}}"#,
+        );
+        // A bad key is refused when the configuration loads or when the server starts.
+        if let Ok(policy) = policy {
+            let refused = decode_auth_keys(&policy).err().map(|e| e.to_string());
+            assert!(refused.is_some_and(|t| t.contains("auth_keys.k")));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn only_ca_acting_endpoints_need_authentication() {
+        let acting: Vec<&str> = ENDPOINTS
+            .into_iter()
+            .filter(|e| acts_without_auth(*e))
+            .map(Endpoint::name)
+            .collect();
+        assert_eq!(acting, ["newcert", "ocspsign", "revoke", "sign"]);
+        assert_eq!(Endpoint::from_name("init_ca"), Some(Endpoint::InitCa));
+        assert_eq!(Endpoint::Crl.method(), Method::GET);
+        assert_eq!(Endpoint::Sign.method(), Method::POST);
+    }
+}
