@@ -34,7 +34,7 @@ pub(crate) fn handle(endpoint: Endpoint, state: &State, input: &Input) -> Result
         Endpoint::Revoke => revoke(state, input),
         Endpoint::OcspSign => ocspsign(state, input),
         // cfssl lists its scanner families here; cfssl-rs has none, so the object of
-        // families is empty (docs/cfssl-lifecycle.md §7.6).
+        // families is empty (docs/cfssl-lifecycle.md §7.5, docs/differences.md #34).
         Endpoint::ScanInfo => Ok(Success::new(Value::Object(Vec::new()))),
         Endpoint::Bundle | Endpoint::Scan | Endpoint::CertAdd => Err(Failure::internal(format!(
             "endpoint '{}' is not available",
@@ -71,7 +71,7 @@ fn signer(state: &State) -> Result<&cfssl_ca::LocalSigner, Failure> {
 }
 
 /// Whether a private key may go back to this client: over TLS, or to a loopback client
-/// (docs/differences.md: serve never sends keys in clear text across the network).
+/// (docs/differences.md #31: keys never cross the network in clear text).
 fn may_receive_private_key(input: &Input) -> Result<(), Failure> {
     // A dual-stack listener sees IPv4 clients as IPv4-mapped IPv6 addresses.
     if input.peer.tls || input.peer.address.ip().to_canonical().is_loopback() {
@@ -281,7 +281,8 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
         None | Some(Value::Null) => return Err(Failure::bad_request("missing request section")),
         Some(value) => certificate_request(value)?,
     };
-    // cfssl signs here without looking at the profile's auth_key (cfssl#788): we refuse.
+    // cfssl signs here without looking at the profile's auth_key (cfssl#788): we refuse
+    // (docs/differences.md #30).
     if profile_or_default(signer.policy(), &profile)
         .auth_key
         .is_some()

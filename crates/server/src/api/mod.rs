@@ -141,7 +141,7 @@ pub struct ApiConfig {
     /// `-mutual-tls-cn`: an unanchored regex the client certificate's CN must match.
     pub mutual_tls_cn: Option<String>,
     /// `-allow-unauthenticated`: serve endpoints that act with the CA without
-    /// authentication on a non-loopback address anyway (docs/differences.md).
+    /// authentication on a non-loopback address anyway (docs/differences.md #29).
     pub allow_unauthenticated: bool,
     /// What a client may cost.
     pub limits: Limits,
@@ -238,7 +238,7 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
             "bundling is not available in this build of cfssl-rs (use the bundle command)".into(),
         ),
         Endpoint::Scan => {
-            Some("scanning is not implemented by cfssl-rs (docs/differences.md: serve scan)".into())
+            Some("scanning is not implemented by cfssl-rs (docs/differences.md #34)".into())
         }
         Endpoint::CertAdd => Some(
             "certadd is not implemented by cfssl-rs: certificates enter the certdb when they \
@@ -347,7 +347,7 @@ impl ApiServer {
                      authentication: these endpoints would act with the CA for anyone who can \
                      connect: {}. Either require client certificates (-mutual-tls-ca with \
                      -tls-cert and -tls-key), or turn them off with -disable {}, or accept the \
-                     risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md)",
+                     risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md #29)",
                     join_host_port(&config.address, local_addr.port()),
                     exposed.join(", "),
                     exposed.join(",")
