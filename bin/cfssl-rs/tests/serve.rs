@@ -53,13 +53,15 @@ impl Serve {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                {
+                    let mut log = sink.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
                 if let Some(rest) = line.split("Now listening ").nth(1) {
                     let port = rest.rsplit(':').next().unwrap_or("").trim().parse::<u16>();
                     let _ = tx.send(port.ok());
                 }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
             }
             let _ = tx.send(None);
         });

@@ -137,8 +137,9 @@ fn flag_syntax_note() -> String {
     wrap(&format!(
         "Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which cfssl-rs refuses (no remote signer or TLS server \
-         yet).",
+         cfssl does, except {}, which cfssl-rs refuses (no remote signer yet), and the \
+         TLS settings of serve (-tls-cert, -tls-key, -mutual-tls-ca, -mutual-tls-cn), \
+         refused by every other command.",
         refused.join(", ")
     ))
 }
@@ -426,7 +427,7 @@ pub static OCSPSERVE: Help = Help {
 
 /// `serve`.
 pub static SERVE: Help = Help {
-    summary: "serve cfssl's signing API (sign, authsign, newcert, info, revoke, crl, ocspsign, …) over HTTP or HTTPS",
+    summary: "serve cfssl's signing API (/api/v1/cfssl/) over HTTP or HTTPS",
     synopsis: &[
         "-ca ca.pem -ca-key ca-key.pem [-config config.json] [-db-config db.json] [-address 127.0.0.1] [-port 8888]",
         "… [-tls-cert server.pem -tls-key server-key.pem [-min-tls-version 1.2|1.3] [-mutual-tls-ca clients-ca.pem [-mutual-tls-cn REGEX]]]",

@@ -73,7 +73,8 @@ fn signer(state: &State) -> Result<&cfssl_ca::LocalSigner, Failure> {
 /// Whether a private key may go back to this client: over TLS, or to a loopback client
 /// (docs/differences.md: serve never sends keys in clear text across the network).
 fn may_receive_private_key(input: &Input) -> Result<(), Failure> {
-    if input.peer.tls || input.peer.address.ip().is_loopback() {
+    // A dual-stack listener sees IPv4 clients as IPv4-mapped IPv6 addresses.
+    if input.peer.tls || input.peer.address.ip().to_canonical().is_loopback() {
         return Ok(());
     }
     Err(Failure::forbidden(
