@@ -239,6 +239,10 @@ define_flags! {
     flag expiry "expiry": Dur = "168h0m0s", "time from now after which the CRL will expire (default: one week)";
     flag loglevel "loglevel": Int = "1", "Log level (0 = DEBUG, 5 = FATAL)";
     flag disable "disable": Str = "", "endpoints to disable";
+    // multirootca's own flag set (cmd/multirootca, docs/cfssl-lifecycle.md §10).
+    flag a "a": Str = ":8888", "multirootca: listening address (host:port; an empty host listens on every interface)";
+    flag roots "roots": Str = "", "multirootca: configuration file specifying root keys";
+    flag l "l": Str = "", "multirootca: specify a default label";
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
@@ -296,6 +300,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("revoke", &["db-config", "serial", "aki", "reason"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("multirootca", &["a", "roots", "l", "tls-cert", "tls-key", "password-file"]),
     ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];

@@ -78,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
     command("key", &usage::KEY),
     command("lint", &usage::LINT),
     command("man", &usage::MAN),
+    command("multirootca", &usage::MULTIROOTCA),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),
     command("ocspserve", &usage::OCSPSERVE),

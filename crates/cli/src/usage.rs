@@ -444,6 +444,22 @@ pub static SERVE: Help = Help {
     extension: false,
 };
 
+/// `multirootca`.
+pub static MULTIROOTCA: Help = Help {
+    summary: "serve several CAs by label (authsign and info; every request authenticated)",
+    synopsis: &[
+        "-roots roots.conf [-l DEFAULT_LABEL] [-a :8888] [-tls-cert server.pem -tls-key server-key.pem]",
+    ],
+    arguments: &[],
+    notes: "cfssl's separate multirootca program as a command. roots.conf has one [label] \
+            section per CA: private (file://KEY or a pkcs11: URI), certificate, config (its \
+            signing policy; every profile needs an auth_key), and optional nets (allowed \
+            client CIDRs) and dbconfig (certificates recorded with the label). Endpoints: POST \
+            /api/v1/cfssl/authsign, POST /api/v1/cfssl/info, GET /metrics. Stops on SIGINT or \
+            SIGTERM after the requests in flight.",
+    extension: false,
+};
+
 /// `db`.
 pub static DB: Help = Help {
     summary: "create or inspect a certificate database",

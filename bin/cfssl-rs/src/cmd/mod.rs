@@ -32,6 +32,7 @@ pub mod k8s_sign;
 pub mod key;
 pub mod lint;
 pub mod man;
+pub mod multirootca;
 pub mod ocspdump;
 pub mod ocsprefresh;
 pub mod ocspserve;
@@ -73,6 +74,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "key" => key::run,
         "lint" => lint::run,
         "man" => man::run,
+        "multirootca" => multirootca::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
         "ocspserve" => ocspserve::run,

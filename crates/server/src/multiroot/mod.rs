@@ -19,6 +19,10 @@
 //! `NotBefore`/`NotAfter`, `ReturnPrecert`, `metadata`) are refused by name instead of
 //! being applied (cfssl) or dropped.
 
+mod server;
+
+pub use server::{MultirootConfig, MultirootServer, run_multiroot_server_blocking};
+
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
