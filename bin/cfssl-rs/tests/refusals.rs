@@ -12,7 +12,6 @@ const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("bundle", "openssl verify"),
     ("info", "certinfo -cert"),
     ("scan", "openssl s_client"),
-    ("multirootca", "network half"),
 ];
 
 #[test]
