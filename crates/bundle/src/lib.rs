@@ -43,6 +43,7 @@
 mod cert;
 mod error;
 mod json;
+mod metadata;
 mod ubiquity;
 mod verify;
 
@@ -53,6 +54,7 @@ use time::OffsetDateTime;
 
 pub use cert::BundleCertificate;
 pub use error::BundleError;
+pub use metadata::{certificates_from_pem_lenient, platforms_from_json};
 pub use ubiquity::Platform;
 
 use verify::{Verifier, VerifyFailure, is_self_signed, partial_verify};
