@@ -64,6 +64,7 @@
 
 mod db_source;
 mod error;
+pub mod multiroot;
 mod ocsp;
 mod routing;
 mod signals;
