@@ -213,6 +213,16 @@ pub fn read_chain(input: &[u8], password: &str) -> Result<ChainInput, BundleErro
                 )?),
                 None => None,
             };
+            // The key's certificate is the leaf, wherever its bag sits in the file.
+            let mut certificates = certificates;
+            if let Some(key) = &key
+                && let Some(position) = certificates
+                    .iter()
+                    .position(|c| c.parsed.public_key == key.public_key())
+            {
+                let leaf = certificates.remove(position);
+                certificates.insert(0, leaf);
+            }
             return Ok(ChainInput { certificates, key });
         }
         Err(cfssl_pkcs12::Pkcs12Error::Malformed(_)) => {}
