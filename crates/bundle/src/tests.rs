@@ -214,6 +214,9 @@ const POLICY: &[u8] = br#"{"signing": {
     "profiles": {
         "int": {"expiry": "43800h", "usages": ["cert sign", "crl sign"],
                 "ca_constraint": {"is_ca": true, "max_path_len": 1}},
+        "constrained-int": {"expiry": "43800h", "usages": ["cert sign", "crl sign"],
+                "ca_constraint": {"is_ca": true, "max_path_len": 1},
+                "name_constraints": {"critical": true, "permitted": {"dns_domains": ["example.test"]}}},
         "short-int": {"expiry": "24h", "usages": ["cert sign", "crl sign"],
                 "ca_constraint": {"is_ca": true, "max_path_len": 1}},
         "server": {"expiry": "2160h", "usages": ["digital signature", "server auth"],
@@ -509,5 +512,38 @@ fn pkcs12_input_brings_its_key() -> TestResult {
     );
     let wrong = bundler.bundle_pem_or_der(&pfx, None, "1", Flavor::Optimal, t0(), &mut |_| {});
     assert_eq!(wrong.err().and_then(|e| e.code()), Some(1002));
+    Ok(())
+}
+
+#[test]
+fn name_constraints_of_an_intermediate_bind_the_leaf() -> TestResult {
+    // The same intermediate key and name, once constrained to example.test, once not; the
+    // leaf for www.other.test was issued under the unconstrained one.
+    let root = root("Root", KeySpec::EcdsaP256, "87600h")?;
+    let int_key = PrivateKey::generate(KeySpec::EcdsaP256)?;
+    let constrained = issue(&root, "Int", &int_key, "constrained-int")?;
+    let open = intermediate(&root, "Int", &int_key, "int")?;
+    let leaf = issue(
+        &open,
+        "www.other.test",
+        &PrivateKey::generate(KeySpec::EcdsaP256)?,
+        "client",
+    )?;
+
+    let bundler = Bundler::new(certs(&[&root.cert])?, certs(&[&constrained])?);
+    let err = bundle_at(&bundler, &[&leaf], Flavor::Optimal, t0())
+        .err()
+        .ok_or("must fail")?;
+    assert_eq!(err.code(), Some(1220));
+    assert!(
+        err.to_string().starts_with(
+            "x509: certificate signed by unknown authority (possibly because of \"x509: a root or \
+             intermediate certificate is not authorized to sign for this name: "
+        ),
+        "{err}"
+    );
+    let bundler = Bundler::new(certs(&[&root.cert])?, certs(&[&constrained, &open.cert])?);
+    let (bundle, _) = bundle_at(&bundler, &[&leaf], Flavor::Optimal, t0())?;
+    assert_eq!(bundle.chain[1].der(), open.cert.der.as_slice());
     Ok(())
 }
