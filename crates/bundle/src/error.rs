@@ -21,6 +21,13 @@ pub enum BundleError {
         /// What went wrong (wrong password, unsupported scheme, …).
         reason: String,
     },
+    /// PKCS#7 (`.p7b`) input, which cfssl reads and cfssl-rs does not (1003;
+    /// docs/differences.md #30).
+    #[error(
+        "Failed to parse certificate: PKCS #7 (.p7b) input is not read by cfssl-rs; convert it \
+         with `openssl pkcs7 -print_certs -in FILE`"
+    )]
+    Pkcs7,
     /// `-ca-bundle` does not parse (4003).
     #[error("Failed to parse root certificate")]
     RootParse,
@@ -64,7 +71,7 @@ impl BundleError {
     pub fn code(&self) -> Option<u32> {
         match self {
             BundleError::CertificateDecode | BundleError::Pkcs12 { .. } => Some(1002),
-            BundleError::CertificateParse => Some(1003),
+            BundleError::CertificateParse | BundleError::Pkcs7 => Some(1003),
             BundleError::RootParse => Some(4003),
             BundleError::IntermediateParse => Some(3003),
             BundleError::Key(e) => e.code(),

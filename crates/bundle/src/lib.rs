@@ -168,6 +168,9 @@ pub fn certificates_from_pem(input: &[u8]) -> Result<Vec<BundleCertificate>, Bun
     if blocks.is_empty() {
         return Err(BundleError::CertificateDecode);
     }
+    if blocks.iter().any(|b| b.tag() == "PKCS7") {
+        return Err(BundleError::Pkcs7);
+    }
     let tail_is_pem = text.ends_with(b"-----");
     let certs = blocks
         .iter()
@@ -188,7 +191,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// concatenated DER certificates. When neither reads, the PEM error is returned, as cfssl
 /// does; a PKCS#12 file with a wrong password says so (cfssl: 1002).
 ///
-/// PKCS#7 (`.p7b`) input, which cfssl also reads, is refused with 1003.
+/// PKCS#7 (`.p7b`) input, which cfssl also reads, is refused with 1003, saying so.
 pub fn read_chain(input: &[u8], password: &str) -> Result<ChainInput, BundleError> {
     let pem_error = match certificates_from_pem(input) {
         Ok(certificates) => {
@@ -237,8 +240,23 @@ pub fn read_chain(input: &[u8], password: &str) -> Result<ChainInput, BundleErro
             certificates,
             key: None,
         }),
+        _ if is_pkcs7_signed_data(der) => Err(BundleError::Pkcs7),
         _ => Err(pem_error),
     }
+}
+
+/// A DER ContentInfo of type signedData (RFC 5652 §3, §5.1: `id-signedData`
+/// 1.2.840.113549.1.7.2) — a `.p7b` certificate bag.
+fn is_pkcs7_signed_data(der: &[u8]) -> bool {
+    const SIGNED_DATA_OID: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+    ];
+    // The OID is the first element of the outer SEQUENCE: right after a header of at most
+    // six bytes.
+    der.first() == Some(&0x30)
+        && der
+            .get(..6 + SIGNED_DATA_OID.len())
+            .is_some_and(|head| contains(head, SIGNED_DATA_OID))
 }
 
 /// Concatenated DER certificates (Go's `x509.ParseCertificates`).

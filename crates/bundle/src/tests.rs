@@ -547,3 +547,113 @@ fn name_constraints_of_an_intermediate_bind_the_leaf() -> TestResult {
     assert_eq!(bundle.chain[1].der(), open.cert.der.as_slice());
     Ok(())
 }
+
+#[test]
+fn metadata_ranks_and_names_untrusted_platforms() -> TestResult {
+    let trusted = root("Root", KeySpec::EcdsaP256, "87600h")?;
+    let other = root("Other Root", KeySpec::EcdsaP256, "87600h")?;
+    let leaf = issue(
+        &trusted,
+        "www.example.test",
+        &PrivateKey::generate(KeySpec::EcdsaP256)?,
+        "client",
+    )?;
+    let metadata = br#"[
+        {"name": "Trusting", "weight": 10, "hash_algo": "SHA2", "key_algo": "ECDSA256", "keystore": "trusting.pem"},
+        {"name": "Other", "weight": 5, "hash_algo": "SHA1", "key_algo": "RSA", "keystore": "other.pem"},
+        {"Name": "Everyone", "Weight": 1, "hash_algo": "SHA2", "key_algo": "RSA"}
+    ]"#;
+    let mut read = |name: &str| -> Result<Vec<u8>, String> {
+        match name {
+            "trusting.pem" => Ok(trusted.cert.to_pem().into_bytes()),
+            "other.pem" => Ok(other.cert.to_pem().into_bytes()),
+            _ => Err(format!("open {name}: no such file or directory")),
+        }
+    };
+    let platforms = platforms_from_json(metadata, &mut read)?;
+    assert_eq!(platforms.len(), 3);
+    let bundler = Bundler::new(certs(&[&trusted.cert])?, Vec::new()).with_platforms(platforms);
+    let (bundle, notes) = bundle_at(&bundler, &[&leaf], Flavor::Ubiquitous, t0())?;
+    assert!(
+        !notes.iter().any(|n| matches!(n, Note::Warning(_))),
+        "{notes:?}"
+    );
+    assert_eq!(
+        bundle.status.untrusted_root_stores,
+        Some(vec!["Other".to_owned()])
+    );
+    assert_eq!(
+        bundle
+            .status
+            .messages
+            .as_ref()
+            .and_then(|m| m.last())
+            .map(String::as_str),
+        Some("The bundle may not be trusted by the following platform(s): Other.")
+    );
+
+    // An algorithm cfssl does not know makes the whole metadata unusable; so does a
+    // missing key store.
+    let bad = br#"[{"name": "X", "hash_algo": "MD5", "key_algo": "RSA"}]"#;
+    let err = platforms_from_json(bad, &mut read)
+        .err()
+        .ok_or("must fail")?;
+    assert!(err.to_string().contains(r#"hash_algo "MD5""#), "{err}");
+    let missing =
+        br#"[{"name": "X", "hash_algo": "SHA2", "key_algo": "RSA", "keystore": "nope.pem"}]"#;
+    let err = platforms_from_json(missing, &mut read)
+        .err()
+        .ok_or("must fail")?;
+    assert_eq!(
+        err.to_string(),
+        "platform metadata failed to load: open nope.pem: no such file or directory"
+    );
+    Ok(())
+}
+
+#[test]
+fn ed25519_leaf_fields() -> TestResult {
+    let root = root("Root", KeySpec::EcdsaP256, "87600h")?;
+    let key = PrivateKey::generate(KeySpec::Ed25519)?;
+    let leaf = issue(&root, "www.example.test", &key, "client")?;
+    let bundler = Bundler::new(certs(&[&root.cert])?, Vec::new());
+    let bundle = bundler.bundle(
+        certs(&[&leaf])?,
+        Some(key),
+        Flavor::Optimal,
+        t0(),
+        &mut |_| {},
+    )?;
+    let json = bundle.to_json();
+    for field in [
+        r#""key_size":32,"key_type":"Ed25519""#,
+        r#""signature":"ECDSAWithSHA256""#,
+        r#""key":"-----BEGIN PRIVATE KEY-----"#,
+        r#""hostnames":["www.example.test"]"#,
+    ] {
+        assert!(json.contains(field), "{field} in {json}");
+    }
+    Ok(())
+}
+
+#[test]
+fn pkcs7_input_is_refused_by_name() -> TestResult {
+    let bundler = Bundler::from_pem(Some(&fixture("ca.pem")), Some(&fixture("int.pem")))?;
+    // openssl crl2pkcs7 -nocrl -certfile leafb.pem -outform DER, reduced to its head: the
+    // ContentInfo's SEQUENCE header and the signedData OID.
+    let der_head = [
+        0x30, 0x82, 0x03, 0x43, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+        0xa0, 0x00,
+    ];
+    let pem = b"-----BEGIN PKCS7-----\nMAA=\n-----END PKCS7-----\n";
+    for input in [&der_head[..], pem] {
+        let (err, _) = run(&bundler, input, None, Flavor::Optimal);
+        let err = err.err().ok_or("must fail")?;
+        assert_eq!(err.code(), Some(1003));
+        assert!(
+            err.to_string().contains("openssl pkcs7 -print_certs"),
+            "{err}"
+        );
+    }
+    Ok(())
+}
