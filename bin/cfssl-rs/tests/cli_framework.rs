@@ -295,11 +295,11 @@ fn help_for_unknown_and_unimplemented_commands() {
         .stderr(predicates::str::contains(
             "Command gencrt is not defined.\nDid you mean gencert?",
         ));
-    cfssl(&["help", "bundle"])
+    cfssl(&["help", "scan"])
         .code(1)
         .stdout("")
         .stderr(predicates::str::starts_with(
-            "cfssl-rs does not implement `bundle`: ",
+            "cfssl-rs does not implement `scan`: ",
         ));
 }
 

@@ -9,7 +9,6 @@ use common::Dir;
 /// Every cfssl 1.6.5 command cfssl-rs does not implement (docs/cfssl-compat.md §1.1, §1.8), plus
 /// cfssl's separate server program, with a word its message must contain.
 const UNIMPLEMENTED: &[(&str, &str)] = &[
-    ("bundle", "openssl verify"),
     ("info", "certinfo -cert"),
     ("scan", "openssl s_client"),
 ];

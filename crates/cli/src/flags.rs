@@ -206,7 +206,7 @@ define_flags! {
     flag renewca "renewca": Bool = "false", "re-generate a CA certificate from existing CA certificate/key";
     flag int_dir "int-dir": Str = "", "specify intermediates directory";
     flag flavor "flavor": Str = "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force.";
-    flag metadata "metadata": Str = "", "Metadata file for root certificate presence. The content of the file is a json dictionary (k,v): each key k is SHA-1 digest of a root certificate while value v is a list of key store filenames.";
+    flag metadata "metadata": Str = "", "platform metadata for -flavor ubiquitous: a JSON list of {\"name\", \"weight\", \"hash_algo\" (SHA1, SHA2), \"key_algo\" (RSA, ECDSA256, ECDSA384, ECDSA521), \"keystore\" (PEM file of the platform's roots, relative to this file)}";
     flag domain "domain": Str = "", "remote server domain name";
     flag ip "ip": Str = "", "remote server ip";
     flag remote "remote": Str = "", "remote CFSSL server";
@@ -279,6 +279,7 @@ define_flags! {
 /// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
+    ("bundle", &["cert", "key", "ca-bundle", "int-bundle", "flavor", "password", "metadata"]),
     ("ceremony", &["yes", "transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
     ("gencert", &["initca", "renewca", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript"]),
@@ -322,6 +323,9 @@ pub static COMMON_FLAGS: &[&str] = &["loglevel"];
 pub static PATH_FLAGS: &[&str] = &[
     "cert",
     "csr",
+    "ca-bundle",
+    "int-bundle",
+    "metadata",
     "ca",
     "ca-key",
     "key",

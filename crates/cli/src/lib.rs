@@ -61,6 +61,7 @@ const fn command(name: &'static str, help: &'static Help) -> Command {
 /// `completion` and `man` are ours: help, completions and the man page, all generated
 /// from the flag table.
 pub static COMMANDS: &[Command] = &[
+    command("bundle", &usage::BUNDLE),
     command("ceremony", &usage::CEREMONY),
     command("certinfo", &usage::CERTINFO),
     command("completion", &usage::COMPLETION),

@@ -44,12 +44,6 @@ const fn entry(
 /// The refused commands, by name.
 pub static UNIMPLEMENTED: &[Unimplemented] = &[
     entry(
-        "bundle",
-        "building a chain from root and intermediate stores (and fetching from -domain) is not built yet",
-        "concatenate the certificates yourself (`cat leaf.pem intermediate.pem > bundle.pem`) and \
-         check the chain with `openssl verify -CAfile root.pem -untrusted intermediate.pem leaf.pem`",
-    ),
-    entry(
         "info",
         "it asks a (remote) signer for its CA certificate and profile, and remote signing is not built yet",
         "print the CA certificate with `cfssl-rs certinfo -cert ca.pem` and read the profile in the -config file",

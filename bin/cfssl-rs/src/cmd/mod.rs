@@ -14,6 +14,7 @@ use cfssl_cli::args::Positionals;
 use cfssl_cli::flags::Flags;
 pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
+pub mod bundle;
 pub mod ceremony;
 pub mod ceremony_step;
 pub mod certinfo;
@@ -57,6 +58,7 @@ pub type Run = fn(&mut Context<'_>) -> Result<(), CliError>;
 /// The entry point of the command called `name` (every name of [`cfssl_cli::COMMANDS`]).
 pub fn runner(name: &str) -> Option<Run> {
     Some(match name {
+        "bundle" => bundle::run,
         "ceremony" => ceremony::run,
         "certinfo" => certinfo::run,
         "completion" => completion::run,
