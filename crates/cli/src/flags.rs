@@ -302,7 +302,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
     ("multirootca", &["a", "roots", "l", "tls-cert", "tls-key", "password-file"]),
-    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "ca-bundle", "int-bundle", "metadata", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];
 

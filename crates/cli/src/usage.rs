@@ -455,7 +455,7 @@ pub static SERVE: Help = Help {
     synopsis: &[
         "-ca ca.pem -ca-key ca-key.pem [-config config.json] [-db-config db.json] [-address 127.0.0.1] [-port 8888]",
         "… [-tls-cert server.pem -tls-key server-key.pem [-min-tls-version 1.2|1.3] [-mutual-tls-ca clients-ca.pem [-mutual-tls-cn REGEX]]]",
-        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-disable sign,newcert] [-allow-unauthenticated]",
+        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-ca-bundle roots.pem -int-bundle ints.pem] [-disable sign,newcert] [-allow-unauthenticated]",
     ],
     arguments: &[],
     notes: "Endpoints live under /api/v1/cfssl/. On an address other than loopback the server \

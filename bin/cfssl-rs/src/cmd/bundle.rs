@@ -105,7 +105,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
 }
 
 /// `-ca-bundle` (empty: the system's roots, as Go's) and `-int-bundle`.
-fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
+pub fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
     let roots = if ca_bundle.is_empty() {
         None
     } else {
@@ -150,7 +150,7 @@ fn system_roots() -> Option<Vec<cfssl_ca::bundle::BundleCertificate>> {
 }
 
 /// `-metadata`: the platform list, key stores relative to the metadata file.
-fn load_metadata(path: &str) -> Result<Vec<cfssl_ca::bundle::Platform>, CliError> {
+pub fn load_metadata(path: &str) -> Result<Vec<cfssl_ca::bundle::Platform>, CliError> {
     let json = read_file(path)
         .map_err(|e| CliError::plain(format!("platform metadata failed to load: {e}")))?;
     let dir = Path::new(path).parent().unwrap_or(Path::new(""));

@@ -36,12 +36,17 @@ pub(crate) fn handle(endpoint: Endpoint, state: &State, input: &Input) -> Result
         // cfssl lists its scanner families here; cfssl-rs has none, so the object of
         // families is empty (docs/cfssl-lifecycle.md §7.5, docs/differences.md #34).
         Endpoint::ScanInfo => Ok(Success::new(Value::Object(Vec::new()))),
-        Endpoint::Bundle | Endpoint::Scan | Endpoint::CertAdd => Err(Failure::internal(format!(
+        Endpoint::Bundle => super::bundle::bundle(state, input),
+        Endpoint::Scan | Endpoint::CertAdd => Err(Failure::internal(format!(
             "endpoint '{}' is not available",
             endpoint.name()
         ))),
     }
 }
+
+/// cfssl's message when `bundle: true` meets a server without a bundler.
+const NO_BUNDLER: &str =
+    "This request requires a bundler, but one is not initialized for the API server.";
 
 /// A JSON object from `(name, value)` pairs, in order.
 fn object(members: Vec<(&str, Value)>) -> Value {
@@ -172,15 +177,21 @@ fn sign_and_record(state: &State, request: &ApiSignRequest) -> Result<Success, F
     let issued = cfssl_ca::sign(signer, &sign_request, now(), &mut notes)?;
     pass_notes(state, notes);
     record(state, &issued, &request.label)?;
-    let mut success = Success::new(object(vec![("certificate", string(issued.pem.clone()))]));
+    let mut result = vec![("certificate", string(issued.pem.clone()))];
+    let mut messages = Vec::new();
     if request.bundle {
-        success.messages.push((
-            5300,
-            "This request requires a bundler, but one is not initialized for the API server."
-                .into(),
-        ));
+        match &state.bundler {
+            Some(bundler) => result.push((
+                "bundle",
+                super::bundle::bundle_issued(state, bundler, &issued.pem)?,
+            )),
+            None => messages.push((5300, NO_BUNDLER.to_owned())),
+        }
     }
-    Ok(success)
+    Ok(Success {
+        result: object(result),
+        messages,
+    })
 }
 
 /// Records a new certificate in the certdb, if there is one; a failed insert fails the
@@ -203,7 +214,7 @@ fn record(state: &State, issued: &Issued, label: &str) -> Result<(), Failure> {
 }
 
 /// Hands the workflow's notes to the server log (warnings as warnings).
-fn pass_notes(state: &State, notes: Vec<cfssl_ca::Note>) {
+pub(crate) fn pass_notes(state: &State, notes: Vec<cfssl_ca::Note>) {
     for note in notes {
         let (level, message) = match note {
             cfssl_ca::Note::Warning(m) => (NoteLevel::Warning, m),
@@ -324,11 +335,15 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
             .push((5300, cfssl_ca::NO_HOSTS_WARNING.to_owned()));
     }
     if bundle {
-        success.messages.push((
-            5300,
-            "This request requires a bundler, but one is not initialized for the API server."
-                .into(),
-        ));
+        match &state.bundler {
+            Some(bundler) => {
+                let chain = super::bundle::bundle_issued(state, bundler, &made.certificate.pem)?;
+                if let Value::Object(members) = &mut success.result {
+                    members.push(("bundle".to_owned(), chain));
+                }
+            }
+            None => success.messages.push((5300, NO_BUNDLER.to_owned())),
+        }
     }
     Ok(success)
 }

@@ -17,6 +17,7 @@
 //! queue.
 
 mod auth;
+mod bundle;
 mod handlers;
 mod reply;
 pub mod tls;
@@ -132,6 +133,8 @@ pub struct ApiConfig {
     pub signer: Result<LocalSigner, String>,
     /// The OCSP signer of `-ca`/`-responder`/`-responder-key`, or why there is none.
     pub ocsp_signer: Result<OcspSigner, String>,
+    /// The bundler of `-ca-bundle`/`-int-bundle`/`-metadata`, or why there is none.
+    pub bundler: Result<cfssl_ca::bundle::Bundler, String>,
     /// The certdb of `-db-config`.
     pub db: Option<Db>,
     /// `-disable`: endpoint names, without the prefix.
@@ -173,6 +176,7 @@ impl std::fmt::Debug for ApiConfig {
 pub(crate) struct State {
     pub(crate) signer: Option<LocalSigner>,
     pub(crate) ocsp_signer: Option<OcspSigner>,
+    pub(crate) bundler: Option<cfssl_ca::bundle::Bundler>,
     pub(crate) db: Option<Mutex<Db>>,
     /// `auth_keys`, decoded: name → HMAC key.
     pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
@@ -234,9 +238,7 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
             .is_none()
             .then(|| "cert db not configured (missing -db-config)".to_owned()),
         Endpoint::OcspSign => config.ocsp_signer.as_ref().err().cloned(),
-        Endpoint::Bundle => Some(
-            "bundling is not available in this build of cfssl-rs (use the bundle command)".into(),
-        ),
+        Endpoint::Bundle => config.bundler.as_ref().err().cloned(),
         Endpoint::Scan => {
             Some("scanning is not implemented by cfssl-rs (docs/differences.md #34)".into())
         }
@@ -366,6 +368,7 @@ impl ApiServer {
         let ApiConfig {
             signer,
             ocsp_signer,
+            bundler,
             db,
             limits,
             ..
@@ -377,6 +380,7 @@ impl ApiServer {
             state: Arc::new(State {
                 signer: signer.ok(),
                 ocsp_signer: ocsp_signer.ok(),
+                bundler: bundler.ok(),
                 db: db.map(Mutex::new),
                 auth_keys,
                 enabled,
@@ -581,6 +585,7 @@ mod tests {
             port: 0,
             signer: Ok(signer),
             ocsp_signer: Err("no -responder given".into()),
+            bundler: Err("no bundler in this test".into()),
             db: None,
             disabled: Vec::new(),
             tls: None,
