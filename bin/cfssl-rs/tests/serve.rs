@@ -53,13 +53,15 @@ impl Serve {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                {
+                    let mut log = sink.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
                 if let Some(rest) = line.split("Now listening ").nth(1) {
                     let port = rest.rsplit(':').next().unwrap_or("").trim().parse::<u16>();
                     let _ = tx.send(port.ok());
                 }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
             }
             let _ = tx.send(None);
         });
@@ -300,7 +302,7 @@ fn every_endpoint_answers_like_cfssl() {
             "{enabled}: {log}"
         );
     }
-    assert!(log.contains("[WARNING] endpoint 'bundle' is disabled: "));
+    assert!(log.contains("[WARNING] endpoint 'scan' is disabled: "));
     assert!(log.contains("[INFO] Handler set up complete."));
 
     // health, and the wrong method.
@@ -372,6 +374,37 @@ fn every_endpoint_answers_like_cfssl() {
         ),
         "good|leaf.example.com"
     );
+    // `hostname` wins over `hosts`; `subject` replaces the CSR's subject.
+    d.write(
+        "sign-subject.json",
+        format!(
+            r#"{{"certificate_request":{},"hostname":"h1.example.com,10.1.1.1","hosts":["ignored.example.com"],"subject":{{"CN":"Override","names":[{{"O":"Over Org"}}]}}}}"#,
+            quoted(&csr)
+        ),
+    );
+    let a = post_file(&d, &s.url("sign"), "sign-subject.json");
+    a.is_ok();
+    d.write("subject.pem", a.result_str("certificate"));
+    let r = d.openssl(&[
+        "x509",
+        "-in",
+        "subject.pem",
+        "-noout",
+        "-subject",
+        "-ext",
+        "subjectAltName",
+    ]);
+    assert!(
+        r.stdout.contains("O = Over Org, CN = Override"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("DNS:h1.example.com, IP Address:10.1.1.1"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("ignored"), "{}", r.stdout);
     assert!(
         s.wait_for_log("\"POST /api/v1/cfssl/sign\" 200")
             .contains("\"POST /api/v1/cfssl/sign\" 200")
@@ -1111,6 +1144,11 @@ fn bad_tls_settings_are_refused() {
     r.fails_with("-disable nosuch: no such endpoint");
     let r = d.cfssl(&["serve", "-int-dir", "x", "-port", "0"]);
     r.fails_with("-int-dir");
+    let r = d.cfssl(&["serve", "-remote", "localhost:8888", "-port", "0"]);
+    r.fails_with("-remote");
+    // The TLS flags mean nothing to a command that runs no server.
+    let r = d.cfssl(&["gencert", "-initca", "-tls-cert", "tls.pem", "x.json"]);
+    r.fails_with("-tls-cert: cfssl-rs reads it only in `serve`");
 }
 
 #[test]
@@ -1237,4 +1275,135 @@ fn sigterm_lets_a_request_in_flight_finish() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `bundle`: the lifecycle fixtures' root, intermediate and leaf (testdata/bundle); the
+/// chain checked with `openssl verify`, the hostname check, the refusals; and `sign` with
+/// `bundle: true`.
+#[test]
+fn bundle_endpoint_and_sign_with_bundle() {
+    let d = Dir::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/bundle");
+    for name in ["ca.pem", "int.pem", "leafb.pem"] {
+        d.write(name, std::fs::read(fixtures.join(name)).unwrap());
+    }
+    d.root_ca("signer", ECDSA);
+    let s = Serve::start(
+        &d,
+        &[
+            "-ca-bundle",
+            "ca.pem",
+            "-int-bundle",
+            "int.pem",
+            "-ca",
+            "signer.pem",
+            "-ca-key",
+            "signer-key.pem",
+        ],
+    );
+    assert!(
+        s.log()
+            .contains("[INFO] endpoint '/api/v1/cfssl/bundle' is enabled")
+    );
+    let leaf = d.read("leafb.pem");
+    let a = post(
+        &d,
+        &s.url("bundle"),
+        &format!(
+            r#"{{"certificate":{},"flavor":"optimal","domain":"bundled.example.com"}}"#,
+            quoted(&leaf)
+        ),
+    );
+    a.is_ok();
+    let result = &a.json()["result"];
+    assert_eq!(
+        result["hostnames"],
+        serde_json::json!(["bundled.example.com", "www.bundled.example.com"])
+    );
+    d.write("chain.pem", result["bundle"].as_str().unwrap());
+    let r = d.openssl(&[
+        "verify",
+        "-CAfile",
+        "ca.pem",
+        "-untrusted",
+        "chain.pem",
+        "leafb.pem",
+    ]);
+    assert_eq!(r.stdout.trim(), "leafb.pem: OK", "{}", r.stderr);
+    post(
+        &d,
+        &s.url("bundle"),
+        &format!(
+            r#"{{"certificate":{},"domain":"other.example.com"}}"#,
+            quoted(&leaf)
+        ),
+    )
+    .is_error(
+        400,
+        1200,
+        "x509: certificate is valid for bundled.example.com, www.bundled.example.com, not other.example.com",
+    );
+    post(&d, &s.url("bundle"), "{}").is_error(400, 400, "no valid parameter sets found");
+    let a = post(&d, &s.url("bundle"), r#"{"domain":"example.com"}"#);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(
+        a.body.contains("send the certificate instead"),
+        "{}",
+        a.body
+    );
+
+    // sign with bundle: the certificate and its bundle (signed by a root the bundler does
+    // not trust, so the bundle error is the answer).
+    d.write(
+        "leaf-csr.json",
+        r#"{"CN":"leaf.example.com","hosts":["leaf.example.com"]}"#,
+    );
+    let r = d.cfssl(&["genkey", "leaf-csr.json"]);
+    r.ok();
+    d.save(&r, "csr", "leaf.csr");
+    let a = post(
+        &d,
+        &s.url("sign"),
+        &format!(
+            r#"{{"certificate_request":{},"bundle":true}}"#,
+            quoted(&d.read("leaf.csr"))
+        ),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert_eq!(a.json()["errors"][0]["code"], 1220, "{}", a.body);
+    drop(s);
+
+    // Trusting the signing root, the bundle comes with the certificate.
+    let s = Serve::start(
+        &d,
+        &[
+            "-ca-bundle",
+            "signer.pem",
+            "-ca",
+            "signer.pem",
+            "-ca-key",
+            "signer-key.pem",
+        ],
+    );
+    let a = post(
+        &d,
+        &s.url("sign"),
+        &format!(
+            r#"{{"certificate_request":{},"bundle":true}}"#,
+            quoted(&d.read("leaf.csr"))
+        ),
+    );
+    a.is_ok();
+    let result = a.json()["result"].clone();
+    let keys: Vec<&str> = result
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["certificate", "bundle"]);
+    assert_eq!(
+        result["bundle"]["root"].as_str().unwrap(),
+        d.read("signer.pem").trim_end()
+    );
 }

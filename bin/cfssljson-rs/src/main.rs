@@ -23,8 +23,8 @@ use std::process::ExitCode;
 
 use cfssl_output::zeroize::Zeroizing;
 use cfssl_output::{
-    CfssljsonError, go_os_error, parse_input, plan_files, render_stdout, select_payload,
-    wipe_value, write_files_atomically,
+    CfssljsonError, go_os_error, is_bundle_output, parse_input, plan_files, render_stdout,
+    select_payload, wipe_value, write_files_atomically,
 };
 
 use flags::{Options, Parsed};
@@ -107,6 +107,12 @@ fn run(options: &Options) -> Result<(), String> {
 fn emit(doc: &cfssl_output::Value, options: &Options, basename: &str) -> Result<(), String> {
     let payload = select_payload(doc, options.bare).map_err(|e| describe(&e))?;
     let files = plan_files(payload, basename).map_err(|e| describe(&e))?;
+    if is_bundle_output(payload) {
+        eprint_text(&format!(
+            "[WARNING] writing {basename}-bundle.pem from cfssl bundle's output (the chain, a \
+             newline, the root), which cfssl's cfssljson does not write (docs/differences.md #38)\n"
+        ));
+    }
     if options.stdout {
         write_stdout(&render_stdout(&files))
     } else {

@@ -50,6 +50,10 @@ pub enum CaError {
     /// A lookup in the database found no row, or several (cfssl's plain texts).
     #[error("{0}")]
     Lookup(&'static str),
+    /// `bundle`: a chain that does not verify, a key that is not the leaf's, unreadable
+    /// stores (docs/cfssl-lifecycle.md §11).
+    #[error(transparent)]
+    Bundle(#[from] cfssl_bundle::BundleError),
     /// A stored value the workflow cannot use (a serial that is not a number, a PEM that
     /// does not parse).
     #[error("{0}")]
@@ -91,6 +95,7 @@ impl CaError {
             CaError::CrlKeyMismatch => None,
             CaError::Db(e) => e.code(),
             CaError::Ocsp(e) => e.code(),
+            CaError::Bundle(e) => e.code(),
             CaError::Lookup(_) | CaError::Stored(_) => None,
         }
     }

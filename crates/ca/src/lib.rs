@@ -74,6 +74,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bundle;
 mod crl;
 mod error;
 mod info;

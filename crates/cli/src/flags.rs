@@ -206,7 +206,7 @@ define_flags! {
     flag renewca "renewca": Bool = "false", "re-generate a CA certificate from existing CA certificate/key";
     flag int_dir "int-dir": Str = "", "specify intermediates directory";
     flag flavor "flavor": Str = "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force.";
-    flag metadata "metadata": Str = "", "Metadata file for root certificate presence. The content of the file is a json dictionary (k,v): each key k is SHA-1 digest of a root certificate while value v is a list of key store filenames.";
+    flag metadata "metadata": Str = "", "platform metadata for -flavor ubiquitous: a JSON list of {\"name\", \"weight\", \"hash_algo\" (SHA1, SHA2), \"key_algo\" (RSA, ECDSA256, ECDSA384, ECDSA521), \"keystore\" (PEM file of the platform's roots, relative to this file)}";
     flag domain "domain": Str = "", "remote server domain name";
     flag ip "ip": Str = "", "remote server ip";
     flag remote "remote": Str = "", "remote CFSSL server";
@@ -239,6 +239,10 @@ define_flags! {
     flag expiry "expiry": Dur = "168h0m0s", "time from now after which the CRL will expire (default: one week)";
     flag loglevel "loglevel": Int = "1", "Log level (0 = DEBUG, 5 = FATAL)";
     flag disable "disable": Str = "", "endpoints to disable";
+    // multirootca's own flag set (cmd/multirootca, docs/cfssl-lifecycle.md §10).
+    flag a "a": Str = ":8888", "multirootca: listening address (host:port; an empty host listens on every interface)";
+    flag roots "roots": Str = "", "multirootca: configuration file specifying root keys";
+    flag l "l": Str = "", "multirootca: specify a default label";
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
@@ -275,6 +279,7 @@ define_flags! {
 /// refused), so they are not offered. A command missing here reads only [`COMMON_FLAGS`].
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
+    ("bundle", &["cert", "key", "ca-bundle", "int-bundle", "flavor", "password", "metadata"]),
     ("ceremony", &["yes", "transcript"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
     ("gencert", &["initca", "renewca", "remote", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
@@ -297,7 +302,8 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("revoke", &["db-config", "remote", "serial", "aki", "reason", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
-    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
+    ("multirootca", &["a", "roots", "l", "tls-cert", "tls-key", "password-file"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "ca-bundle", "int-bundle", "metadata", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "remote", "config", "profile", "label", "hostname", "csr", "batch", "db-config", "password-file", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
 ];
 
@@ -318,6 +324,9 @@ pub static COMMON_FLAGS: &[&str] = &["loglevel"];
 pub static PATH_FLAGS: &[&str] = &[
     "cert",
     "csr",
+    "ca-bundle",
+    "int-bundle",
+    "metadata",
     "ca",
     "ca-key",
     "key",

@@ -61,6 +61,7 @@ const fn command(name: &'static str, help: &'static Help) -> Command {
 /// `completion` and `man` are ours: help, completions and the man page, all generated
 /// from the flag table.
 pub static COMMANDS: &[Command] = &[
+    command("bundle", &usage::BUNDLE),
     command("ceremony", &usage::CEREMONY),
     command("certinfo", &usage::CERTINFO),
     command("completion", &usage::COMPLETION),
@@ -79,6 +80,7 @@ pub static COMMANDS: &[Command] = &[
     command("key", &usage::KEY),
     command("lint", &usage::LINT),
     command("man", &usage::MAN),
+    command("multirootca", &usage::MULTIROOTCA),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),
     command("ocspserve", &usage::OCSPSERVE),

@@ -2,8 +2,7 @@
 //!
 //! cfssl 1.6.5 registers 19 commands (docs/cfssl-compat.md §1.1). The ones cfssl-rs lacks answer
 //! `cfssl-rs does not implement `NAME`: REASON; ALTERNATIVE` (exit 1) rather than cfssl's
-//! `Command NAME is not defined.`, which would read like a typo. `multirootca` is a separate
-//! cfssl program, listed because a cfssl user may look for it here.
+//! `Command NAME is not defined.`, which would read like a typo.
 
 use std::fmt;
 
@@ -30,8 +29,6 @@ impl fmt::Display for Unimplemented {
     }
 }
 
-const NETWORK: &str = "the network half of cfssl-rs is not built yet";
-
 const fn entry(
     name: &'static str,
     reason: &'static str,
@@ -45,24 +42,11 @@ const fn entry(
 }
 
 /// The refused commands, by name.
-pub static UNIMPLEMENTED: &[Unimplemented] = &[
-    entry(
-        "bundle",
-        "building a chain from root and intermediate stores (and fetching from -domain) is not built yet",
-        "concatenate the certificates yourself (`cat leaf.pem intermediate.pem > bundle.pem`) and \
-         check the chain with `openssl verify -CAfile root.pem -untrusted intermediate.pem leaf.pem`",
-    ),
-    entry(
-        "multirootca",
-        NETWORK,
-        "sign offline with `cfssl-rs sign -ca ROOT.pem -ca-key ROOT-key.pem` for the root you need",
-    ),
-    entry(
-        "scan",
-        "it probes remote TLS servers, which an offline tool does not do",
-        "use `openssl s_client -connect host:443 </dev/null` (or a TLS scanner such as testssl.sh)",
-    ),
-];
+pub static UNIMPLEMENTED: &[Unimplemented] = &[entry(
+    "scan",
+    "it probes remote TLS servers, which an offline tool does not do",
+    "use `openssl s_client -connect host:443 </dev/null` (or a TLS scanner such as testssl.sh)",
+)];
 
 /// The refused command called `name`.
 pub fn find(name: &str) -> Option<&'static Unimplemented> {

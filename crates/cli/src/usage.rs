@@ -137,8 +137,9 @@ fn flag_syntax_note() -> String {
     wrap(&format!(
         "Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which cfssl-rs refuses (no remote signer or TLS server \
-         yet).",
+         cfssl does, except {}, which cfssl-rs refuses (no remote signer yet), and the \
+         TLS settings of serve (-tls-cert, -tls-key, -mutual-tls-ca, -mutual-tls-cn), \
+         refused by every other command.",
         refused.join(", ")
     ))
 }
@@ -335,6 +336,30 @@ pub static CERTINFO: Help = Help {
     extension: false,
 };
 
+/// `bundle` (docs/cfssl-lifecycle.md §11).
+pub static BUNDLE: Help = Help {
+    summary: "create a certificate bundle: the certificate's chain to a trusted root",
+    synopsis: &[
+        "-cert file [-key keyfile] [-ca-bundle file] [-int-bundle file] [-metadata file] \
+         [-flavor optimal|ubiquitous|force] [-password password]",
+    ],
+    arguments: &[],
+    notes: "-cert holds the certificate, maybe with part of its chain (leaf or root first): PEM, DER,\n\
+            or PKCS#12 opened with -password (default 0; `-cert -` reads PEM or DER from stdin). Every\n\
+            path from it to a root of -ca-bundle (default: the system's roots), through the\n\
+            intermediates of -int-bundle and of the input, is found and one is chosen: optimal is the\n\
+            shortest, newest and strongest; ubiquitous (the default) the one most platforms of\n\
+            -metadata trust (without -metadata, as optimal); force keeps the input chain, checking\n\
+            only that each certificate signed the one before it. The JSON holds the chain without the\n\
+            root (bundle), the root, the key if -key was given, and warnings (status); `cfssljson-rs\n\
+            -bare NAME` writes NAME-bundle.pem and NAME-key.pem from it.\n\
+            \n\
+            Nothing is fetched: -domain/-ip (a TLS dial) and -int-dir (where cfssl keeps intermediates\n\
+            it downloads) are refused, and when an issuer is missing the error names the Authority\n\
+            Information Access URL cfssl would have downloaded it from.",
+    extension: false,
+};
+
 /// `print-defaults`.
 pub static PRINT_DEFAULTS: Help = Help {
     summary: "print default configurations that can be used as a template",
@@ -453,11 +478,11 @@ pub static OCSPSERVE: Help = Help {
 
 /// `serve`.
 pub static SERVE: Help = Help {
-    summary: "serve cfssl's signing API (sign, authsign, newcert, info, revoke, crl, ocspsign, …) over HTTP or HTTPS",
+    summary: "serve cfssl's signing API (/api/v1/cfssl/) over HTTP or HTTPS",
     synopsis: &[
         "-ca ca.pem -ca-key ca-key.pem [-config config.json] [-db-config db.json] [-address 127.0.0.1] [-port 8888]",
         "… [-tls-cert server.pem -tls-key server-key.pem [-min-tls-version 1.2|1.3] [-mutual-tls-ca clients-ca.pem [-mutual-tls-cn REGEX]]]",
-        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-disable sign,newcert] [-allow-unauthenticated]",
+        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-ca-bundle roots.pem -int-bundle ints.pem] [-disable sign,newcert] [-allow-unauthenticated]",
     ],
     arguments: &[],
     notes: "Endpoints live under /api/v1/cfssl/. On an address other than loopback the server \
@@ -467,6 +492,22 @@ pub static SERVE: Help = Help {
             turned off (-disable), or -allow-unauthenticated is given. Private keys (newkey, \
             newcert, init_ca) are only sent over TLS or to loopback clients. Stops on SIGINT \
             or SIGTERM after the requests in flight.",
+    extension: false,
+};
+
+/// `multirootca`.
+pub static MULTIROOTCA: Help = Help {
+    summary: "serve several CAs by label (authsign and info; every request authenticated)",
+    synopsis: &[
+        "-roots roots.conf [-l DEFAULT_LABEL] [-a :8888] [-tls-cert server.pem -tls-key server-key.pem]",
+    ],
+    arguments: &[],
+    notes: "cfssl's separate multirootca program as a command. roots.conf has one [label] \
+            section per CA: private (file://KEY or a pkcs11: URI), certificate, config (its \
+            signing policy; every profile needs an auth_key), and optional nets (allowed \
+            client CIDRs) and dbconfig (certificates recorded with the label). Endpoints: POST \
+            /api/v1/cfssl/authsign, POST /api/v1/cfssl/info, GET /metrics. Stops on SIGINT or \
+            SIGTERM after the requests in flight.",
     extension: false,
 };
 
@@ -820,9 +861,7 @@ mod tests {
         assert_eq!(listed, sorted);
         assert_eq!(listed.len(), COMMANDS.len());
         assert!(
-            text.contains(
-                "Not implemented (running one says why, and what to use instead): bundle,"
-            )
+            text.contains("Not implemented (running one says why, and what to use instead): info,")
         );
         assert!(text.lines().all(|l| l.len() <= 100), "{text}");
         assert!(!text.contains("Top-level flags"));

@@ -55,8 +55,8 @@ mod error;
 pub use cert::CertOutput;
 pub use cfssl_json::{SyntaxError, Value};
 pub use cfssljson::{
-    CfssljsonError, OutputFile, Written, go_os_error, parse_input, plan_files, render_stdout,
-    select_payload, wipe_value, write_files_atomically,
+    CfssljsonError, OutputFile, Written, go_os_error, is_bundle_output, parse_input, plan_files,
+    render_stdout, select_payload, wipe_value, write_files_atomically,
 };
 pub use error::{CfsslError, category, reason};
 pub use zeroize;

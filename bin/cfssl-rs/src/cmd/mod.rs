@@ -14,6 +14,7 @@ use cfssl_cli::args::Positionals;
 use cfssl_cli::flags::Flags;
 pub use cfssl_cli::{CliError, InputError, cfssl_json, go_errno_text, read_file};
 
+pub mod bundle;
 pub mod ceremony;
 pub mod ceremony_step;
 pub mod certinfo;
@@ -33,6 +34,7 @@ pub mod k8s_sign;
 pub mod key;
 pub mod lint;
 pub mod man;
+pub mod multirootca;
 pub mod ocspdump;
 pub mod ocsprefresh;
 pub mod ocspserve;
@@ -58,6 +60,7 @@ pub type Run = fn(&mut Context<'_>) -> Result<(), CliError>;
 /// The entry point of the command called `name` (every name of [`cfssl_cli::COMMANDS`]).
 pub fn runner(name: &str) -> Option<Run> {
     Some(match name {
+        "bundle" => bundle::run,
         "ceremony" => ceremony::run,
         "certinfo" => certinfo::run,
         "completion" => completion::run,
@@ -76,6 +79,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "key" => key::run,
         "lint" => lint::run,
         "man" => man::run,
+        "multirootca" => multirootca::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
         "ocspserve" => ocspserve::run,

@@ -13,26 +13,22 @@ use super::{CliError, Context};
 /// cfssl flags `serve` lists that cfssl-rs cannot honour yet: refused, never ignored.
 fn refuse_unsupported(ctx: &Context<'_>) -> Result<(), CliError> {
     let flags = &ctx.flags;
-    let refused: [(&str, &str, &str); 4] = [
+    const PROXY: &str = "serve signs only with its own CA (-ca and -ca-key); serving in front \
+                         of another cfssl server is not supported";
+    let refused: [(&str, &str, &str); 5] = [
+        ("remote", &flags.remote, PROXY),
+        ("tls-remote-ca", &flags.tls_remote_ca, PROXY),
         (
-            "ca-bundle",
-            &flags.ca_bundle,
-            "the bundle endpoint is not available in this build",
+            "mutual-tls-client-cert",
+            &flags.mutual_tls_client_cert,
+            PROXY,
         ),
-        (
-            "int-bundle",
-            &flags.int_bundle,
-            "the bundle endpoint is not available in this build",
-        ),
+        ("mutual-tls-client-key", &flags.mutual_tls_client_key, PROXY),
         (
             "int-dir",
             &flags.int_dir,
-            "the bundle endpoint is not available in this build",
-        ),
-        (
-            "metadata",
-            &flags.metadata,
-            "the bundle endpoint is not available in this build",
+            "it is where cfssl stores intermediates it downloads from AIA URLs, and cfssl-rs \
+             downloads nothing: pass intermediates with -int-bundle (docs/differences.md #36)",
         ),
     ];
     for (name, value, why) in refused {
@@ -102,6 +98,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if let Err(e) = &ocsp_signer {
         crate::warning!("couldn't initialize ocsp signer: {e}");
     }
+    // cfssl loads -metadata first and stops on an error; a bundler that cannot be built
+    // only turns the bundle endpoint off.
+    let platforms = if flags.metadata.is_empty() {
+        Vec::new()
+    } else {
+        super::bundle::load_metadata(&flags.metadata)?
+    };
+    let bundler = super::bundle::stores(&flags.ca_bundle, &flags.int_bundle)
+        .map(|bundler| bundler.with_platforms(platforms))
+        .map_err(|e| e.to_string());
+    if bundler.is_ok() {
+        crate::info!("bundler API ready");
+    }
     let db = open_db(ctx)?;
     let disabled = flags
         .disable
@@ -115,6 +124,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         port,
         signer,
         ocsp_signer,
+        bundler,
         db,
         disabled,
         tls,

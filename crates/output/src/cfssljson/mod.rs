@@ -17,5 +17,5 @@ mod write;
 
 pub use error::{CfssljsonError, go_os_error};
 pub use input::{parse_input, select_payload, wipe_value};
-pub use plan::{OutputFile, plan_files, render_stdout};
+pub use plan::{OutputFile, is_bundle_output, plan_files, render_stdout};
 pub use write::{Written, write_files_atomically};

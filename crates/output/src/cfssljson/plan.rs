@@ -75,6 +75,8 @@ impl OutputFile {
 /// | `csr`, else `certificate_request` (if non-empty) | `BASENAME.csr` | 0644 |
 /// | `result.bundle.bundle` + `"\n"` + `result.bundle.root` | `BASENAME-bundle.pem` | 0644 |
 /// | `result.bundle.root` | `BASENAME-root.pem` | 0644 |
+/// | top-level `bundle` + `"\n"` + `root` of `cfssl bundle`'s output (ours, #38) | `BASENAME-bundle.pem` | 0644 |
+/// | its `root`, if not empty (ours, #38) | `BASENAME-root.pem` | 0644 |
 /// | `ocspResponse`, base64-decoded (binary) | `BASENAME-response.der` | 0644 |
 ///
 /// Other keys are ignored; `null` or an object without these keys gives no files. Where cfssl
@@ -171,6 +173,24 @@ pub fn plan_files(input: &Value, basename: &str) -> Result<Vec<OutputFile>, Cfss
             false,
         ));
     }
+    if let Some((chain, root)) = flat_bundle(fields) {
+        // docs/differences.md #38: `cfssl-rs bundle`'s own output (and the API's /bundle
+        // result) gets the files the nested shape gets; cfssl's cfssljson writes none.
+        files.push(OutputFile::text(
+            format!("{basename}-bundle.pem"),
+            &format!("{chain}\n{root}"),
+            0o644,
+            false,
+        ));
+        if !root.is_empty() {
+            files.push(OutputFile::text(
+                format!("{basename}-root.pem"),
+                root,
+                0o644,
+                false,
+            ));
+        }
+    }
     if let Some(response) = first_string(fields, &["ocspResponse"])? {
         let der = decode_go_base64(response.as_bytes())
             .map_err(|offset| CfssljsonError::OcspResponse { offset })?;
@@ -183,6 +203,34 @@ pub fn plan_files(input: &Value, basename: &str) -> Result<Vec<OutputFile>, Cfss
         });
     }
     Ok(files)
+}
+
+/// The chain and root of a bundle as `cfssl bundle` prints it (and the API's `/bundle`
+/// returns it): `bundle`, `crt` and `root` strings and a `status` object at the top level
+/// (docs/cfssl-lifecycle.md §11). Not the nested `result.bundle` shape.
+fn flat_bundle(fields: &[(String, Value)]) -> Option<(&str, &str)> {
+    let (
+        Some(Value::String(chain)),
+        Some(Value::String(root)),
+        Some(Value::String(_)),
+        Some(Value::Object(_)),
+    ) = (
+        lookup(fields, "bundle"),
+        lookup(fields, "root"),
+        lookup(fields, "crt"),
+        lookup(fields, "status"),
+    )
+    else {
+        return None;
+    };
+    Some((chain, root))
+}
+
+/// True when `input` (a payload, as [`plan_files`] takes it) is `cfssl bundle`'s output,
+/// from which cfssljson-rs writes `NAME-bundle.pem` (and `NAME-root.pem`) where cfssl's
+/// cfssljson writes nothing (docs/differences.md #38): the caller warns about it.
+pub fn is_bundle_output(input: &Value) -> bool {
+    matches!(input, Value::Object(fields) if flat_bundle(fields).is_some())
 }
 
 /// What `-stdout` prints (docs/cfssl-compat.md §2 step 5): each file's contents, binary ones as standard
@@ -334,6 +382,38 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn cfssl_bundle_output_gets_bundle_and_root_files() {
+        // docs/differences.md #38: the flat shape `cfssl-rs bundle` prints.
+        let flat = r#"{"bundle":"L\nI","crt":"L","key":"K","root":"R","status":{"code":2}}"#;
+        assert_eq!(
+            summary(&plan(flat).unwrap()),
+            vec![
+                ("b-key.pem".into(), "K".into(), 0o600, true, false),
+                ("b-bundle.pem".into(), "L\nI\nR".into(), 0o644, false, false),
+                ("b-root.pem".into(), "R".into(), 0o644, false, false),
+            ]
+        );
+        assert!(is_bundle_output(&parse_input(flat.as_bytes()).unwrap()));
+        // force: no root, so no root file; the bundle keeps cfssl's "\n" join.
+        let forced = r#"{"bundle":"L","crt":"L","key":"","root":"","status":{}}"#;
+        assert_eq!(
+            summary(&plan(forced).unwrap()),
+            vec![("b-bundle.pem".into(), "L\n".into(), 0o644, false, false)]
+        );
+        // Not the bundle shape without `crt` and `status`: nothing new is written.
+        for other in [
+            r#"{"bundle":"L","root":"R"}"#,
+            r#"{"bundle":"L","root":"R","crt":"L","status":"x"}"#,
+            r#"{"result":{"bundle":{"bundle":"B","root":"T"}}}"#,
+        ] {
+            assert!(
+                !is_bundle_output(&parse_input(other.as_bytes()).unwrap()),
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -34,14 +34,19 @@ pub(crate) fn handle(endpoint: Endpoint, state: &State, input: &Input) -> Result
         Endpoint::Revoke => revoke(state, input),
         Endpoint::OcspSign => ocspsign(state, input),
         // cfssl lists its scanner families here; cfssl-rs has none, so the object of
-        // families is empty (docs/cfssl-lifecycle.md §7.6).
+        // families is empty (docs/cfssl-lifecycle.md §7.5, docs/differences.md #34).
         Endpoint::ScanInfo => Ok(Success::new(Value::Object(Vec::new()))),
-        Endpoint::Bundle | Endpoint::Scan | Endpoint::CertAdd => Err(Failure::internal(format!(
+        Endpoint::Bundle => super::bundle::bundle(state, input),
+        Endpoint::Scan | Endpoint::CertAdd => Err(Failure::internal(format!(
             "endpoint '{}' is not available",
             endpoint.name()
         ))),
     }
 }
+
+/// cfssl's message when `bundle: true` meets a server without a bundler.
+const NO_BUNDLER: &str =
+    "This request requires a bundler, but one is not initialized for the API server.";
 
 /// A JSON object from `(name, value)` pairs, in order.
 fn object(members: Vec<(&str, Value)>) -> Value {
@@ -71,9 +76,10 @@ fn signer(state: &State) -> Result<&cfssl_ca::LocalSigner, Failure> {
 }
 
 /// Whether a private key may go back to this client: over TLS, or to a loopback client
-/// (docs/differences.md: serve never sends keys in clear text across the network).
+/// (docs/differences.md #31: keys never cross the network in clear text).
 fn may_receive_private_key(input: &Input) -> Result<(), Failure> {
-    if input.peer.tls || input.peer.address.ip().is_loopback() {
+    // A dual-stack listener sees IPv4 clients as IPv4-mapped IPv6 addresses.
+    if input.peer.tls || input.peer.address.ip().to_canonical().is_loopback() {
         return Ok(());
     }
     Err(Failure::forbidden(
@@ -171,15 +177,21 @@ fn sign_and_record(state: &State, request: &ApiSignRequest) -> Result<Success, F
     let issued = cfssl_ca::sign(signer, &sign_request, now(), &mut notes)?;
     pass_notes(state, notes);
     record(state, &issued, &request.label)?;
-    let mut success = Success::new(object(vec![("certificate", string(issued.pem.clone()))]));
+    let mut result = vec![("certificate", string(issued.pem.clone()))];
+    let mut messages = Vec::new();
     if request.bundle {
-        success.messages.push((
-            5300,
-            "This request requires a bundler, but one is not initialized for the API server."
-                .into(),
-        ));
+        match &state.bundler {
+            Some(bundler) => result.push((
+                "bundle",
+                super::bundle::bundle_issued(state, bundler, &issued.pem)?,
+            )),
+            None => messages.push((5300, NO_BUNDLER.to_owned())),
+        }
     }
-    Ok(success)
+    Ok(Success {
+        result: object(result),
+        messages,
+    })
 }
 
 /// Records a new certificate in the certdb, if there is one; a failed insert fails the
@@ -202,7 +214,7 @@ fn record(state: &State, issued: &Issued, label: &str) -> Result<(), Failure> {
 }
 
 /// Hands the workflow's notes to the server log (warnings as warnings).
-fn pass_notes(state: &State, notes: Vec<cfssl_ca::Note>) {
+pub(crate) fn pass_notes(state: &State, notes: Vec<cfssl_ca::Note>) {
     for note in notes {
         let (level, message) = match note {
             cfssl_ca::Note::Warning(m) => (NoteLevel::Warning, m),
@@ -280,7 +292,8 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
         None | Some(Value::Null) => return Err(Failure::bad_request("missing request section")),
         Some(value) => certificate_request(value)?,
     };
-    // cfssl signs here without looking at the profile's auth_key (cfssl#788): we refuse.
+    // cfssl signs here without looking at the profile's auth_key (cfssl#788): we refuse
+    // (docs/differences.md #30).
     if profile_or_default(signer.policy(), &profile)
         .auth_key
         .is_some()
@@ -322,11 +335,15 @@ fn newcert(state: &State, input: &Input) -> Result<Success, Failure> {
             .push((5300, cfssl_ca::NO_HOSTS_WARNING.to_owned()));
     }
     if bundle {
-        success.messages.push((
-            5300,
-            "This request requires a bundler, but one is not initialized for the API server."
-                .into(),
-        ));
+        match &state.bundler {
+            Some(bundler) => {
+                let chain = super::bundle::bundle_issued(state, bundler, &made.certificate.pem)?;
+                if let Value::Object(members) = &mut success.result {
+                    members.push(("bundle".to_owned(), chain));
+                }
+            }
+            None => success.messages.push((5300, NO_BUNDLER.to_owned())),
+        }
     }
     Ok(success)
 }

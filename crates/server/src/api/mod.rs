@@ -17,6 +17,7 @@
 //! queue.
 
 mod auth;
+mod bundle;
 mod handlers;
 mod reply;
 pub mod tls;
@@ -132,6 +133,8 @@ pub struct ApiConfig {
     pub signer: Result<LocalSigner, String>,
     /// The OCSP signer of `-ca`/`-responder`/`-responder-key`, or why there is none.
     pub ocsp_signer: Result<OcspSigner, String>,
+    /// The bundler of `-ca-bundle`/`-int-bundle`/`-metadata`, or why there is none.
+    pub bundler: Result<cfssl_ca::bundle::Bundler, String>,
     /// The certdb of `-db-config`.
     pub db: Option<Db>,
     /// `-disable`: endpoint names, without the prefix.
@@ -141,7 +144,7 @@ pub struct ApiConfig {
     /// `-mutual-tls-cn`: an unanchored regex the client certificate's CN must match.
     pub mutual_tls_cn: Option<String>,
     /// `-allow-unauthenticated`: serve endpoints that act with the CA without
-    /// authentication on a non-loopback address anyway (docs/differences.md).
+    /// authentication on a non-loopback address anyway (docs/differences.md #29).
     pub allow_unauthenticated: bool,
     /// What a client may cost.
     pub limits: Limits,
@@ -173,6 +176,7 @@ impl std::fmt::Debug for ApiConfig {
 pub(crate) struct State {
     pub(crate) signer: Option<LocalSigner>,
     pub(crate) ocsp_signer: Option<OcspSigner>,
+    pub(crate) bundler: Option<cfssl_ca::bundle::Bundler>,
     pub(crate) db: Option<Mutex<Db>>,
     /// `auth_keys`, decoded: name → HMAC key.
     pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
@@ -234,11 +238,9 @@ fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
             .is_none()
             .then(|| "cert db not configured (missing -db-config)".to_owned()),
         Endpoint::OcspSign => config.ocsp_signer.as_ref().err().cloned(),
-        Endpoint::Bundle => Some(
-            "bundling is not available in this build of cfssl-rs (use the bundle command)".into(),
-        ),
+        Endpoint::Bundle => config.bundler.as_ref().err().cloned(),
         Endpoint::Scan => {
-            Some("scanning is not implemented by cfssl-rs (docs/differences.md: serve scan)".into())
+            Some("scanning is not implemented by cfssl-rs (docs/differences.md #34)".into())
         }
         Endpoint::CertAdd => Some(
             "certadd is not implemented by cfssl-rs: certificates enter the certdb when they \
@@ -347,7 +349,7 @@ impl ApiServer {
                      authentication: these endpoints would act with the CA for anyone who can \
                      connect: {}. Either require client certificates (-mutual-tls-ca with \
                      -tls-cert and -tls-key), or turn them off with -disable {}, or accept the \
-                     risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md)",
+                     risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md #29)",
                     join_host_port(&config.address, local_addr.port()),
                     exposed.join(", "),
                     exposed.join(",")
@@ -366,6 +368,7 @@ impl ApiServer {
         let ApiConfig {
             signer,
             ocsp_signer,
+            bundler,
             db,
             limits,
             ..
@@ -377,6 +380,7 @@ impl ApiServer {
             state: Arc::new(State {
                 signer: signer.ok(),
                 ocsp_signer: ocsp_signer.ok(),
+                bundler: bundler.ok(),
                 db: db.map(Mutex::new),
                 auth_keys,
                 enabled,
@@ -552,4 +556,89 @@ async fn answer(
 
 fn request_query(target: &str) -> Option<String> {
     target.split_once('?').map(|(_, q)| q.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"{"signing": {
+        "default": {"expiry": "1h", "usages": ["signing"]},
+        "profiles": {"authed": {"expiry": "1h", "usages": ["signing"], "auth_key": "k"}}},
+        "auth_keys": {"k": {"type": "standard", "key": "0011"}}}"#;
+
+    fn config(policy: &str) -> Result<ApiConfig, Box<dyn std::error::Error>> {
+        let request = cfssl_ca::CertificateRequest::from_json(br#"{"CN": "Test Root"}"#)?;
+        let root = cfssl_ca::init_ca(
+            &cfssl_ca::InitCa { request },
+            time::OffsetDateTime::now_utc(),
+            &mut Vec::new(),
+        )?;
+        let ca = cfssl_ca::ParsedCertificate::from_pem(root.certificate.pem.as_bytes())?;
+        let signer = LocalSigner::new(
+            ca,
+            root.key,
+            cfssl_ca::Config::from_json(policy.as_bytes())?,
+        )?;
+        Ok(ApiConfig {
+            address: "127.0.0.1".into(),
+            port: 0,
+            signer: Ok(signer),
+            ocsp_signer: Err("no -responder given".into()),
+            bundler: Err("no bundler in this test".into()),
+            db: None,
+            disabled: Vec::new(),
+            tls: None,
+            mutual_tls_cn: None,
+            allow_unauthenticated: false,
+            limits: ApiConfig::default_limits(),
+        })
+    }
+
+    #[test]
+    fn endpoints_follow_the_policy() -> Result<(), Box<dyn std::error::Error>> {
+        let mixed = config(POLICY)?;
+        assert_eq!(unavailable(Endpoint::Sign, &mixed), None);
+        assert_eq!(unavailable(Endpoint::AuthSign, &mixed), None);
+        assert!(unavailable(Endpoint::Revoke, &mixed).is_some_and(|r| r.contains("-db-config")));
+        assert_eq!(
+            unavailable(Endpoint::OcspSign, &mixed).as_deref(),
+            Some("no -responder given")
+        );
+        let open = config(r#"{"signing": {"default": {"expiry": "1h", "usages": ["signing"]}}}"#)?;
+        assert!(unavailable(Endpoint::AuthSign, &open).is_some_and(|r| r.contains("5200")));
+        let keys = match &mixed.signer {
+            Ok(signer) => decode_auth_keys(signer.policy())?,
+            Err(e) => return Err(e.clone().into()),
+        };
+        assert_eq!(keys.get("k").map(Vec::as_slice), Some(&[0x00, 0x11][..]));
+        Ok(())
+    }
+
+    #[test]
+    fn auth_key_names_must_exist() -> Result<(), Box<dyn std::error::Error>> {
+        let policy = cfssl_ca::Config::from_json(
+            br#"{"signing": {"default": {"expiry": "1h", "usages": ["signing"], "auth_key": "k"}},
+                "auth_keys": {"k": {"type": "standard", "key": "zz"}}}"#,
+        );
+        // A bad key is refused when the configuration loads or when the server starts.
+        if let Ok(policy) = policy {
+            let refused = decode_auth_keys(&policy).err().map(|e| e.to_string());
+            assert!(refused.is_some_and(|t| t.contains("auth_keys.k")));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn only_ca_acting_endpoints_need_authentication() {
+        let acting: Vec<&str> = ENDPOINTS
+            .into_iter()
+            .filter(|e| acts_without_auth(*e))
+            .map(Endpoint::name)
+            .collect();
+        assert_eq!(acting, ["newcert", "ocspsign", "revoke", "sign"]);
+        assert_eq!(Endpoint::from_name("init_ca"), Some(Endpoint::InitCa));
+        assert_eq!(Endpoint::Crl.method(), Method::GET);
+        assert_eq!(Endpoint::Sign.method(), Method::POST);
+    }
 }

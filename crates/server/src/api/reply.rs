@@ -72,7 +72,7 @@ impl Failure {
         }
     }
 
-    /// A refusal of ours that cfssl does not make (docs/differences.md): 403, code 403.
+    /// A refusal of ours that cfssl does not make (docs/differences.md #31): 403, code 403.
     pub(crate) fn forbidden(message: impl Into<String>) -> Self {
         Failure {
             status: 403,

@@ -3,7 +3,7 @@
 //!
 //! rustls with the ring provider, installed here explicitly rather than taken from a
 //! process-wide default. rustls has no TLS 1.0 or 1.1, so those minimums are refused with
-//! the reason (docs/differences.md, "serve: TLS 1.2 at least") where cfssl would accept them.
+//! the reason (docs/differences.md #32) where cfssl would accept them.
 
 use std::sync::Arc;
 
