@@ -861,7 +861,7 @@ mod tests {
         assert_eq!(listed, sorted);
         assert_eq!(listed.len(), COMMANDS.len());
         assert!(
-            text.contains("Not implemented (running one says why, and what to use instead): info,")
+            text.contains("Not implemented (running one says why, and what to use instead): scan.")
         );
         assert!(text.lines().all(|l| l.len() <= 100), "{text}");
         assert!(!text.contains("Top-level flags"));
