@@ -811,3 +811,88 @@ fn https_and_mutual_tls(kind: Kind) {
     r.fails_with("-mutual-tls-client-cert and -mutual-tls-client-key go together");
     assert!(Path::new(&d.path("over-tls.pem")).exists());
 }
+
+/// `-label` picks the root on a multi-root server; `multirootca` signs only through
+/// `authsign`, so the client authenticates with `auth_remote`.
+#[test]
+fn label_picks_the_root_on_multirootca() {
+    if !have("openssl") || !have("python3") {
+        return;
+    }
+    let d = Dir::new();
+    d.root_ca("alpha", r#"{"algo":"ecdsa","size":256}"#);
+    d.root_ca("beta", r#"{"algo":"ecdsa","size":256}"#);
+    d.write(
+        "config.json",
+        format!(
+            r#"{{"signing":{{
+  "default":{{"expiry":"8760h","usages":["signing","key encipherment","server auth"],"auth_key":"k"}},
+  "profiles":{{"server":{{"expiry":"720h","usages":["digital signature","server auth"],"auth_key":"k"}}}}}},
+ "auth_keys":{{"k":{{"type":"standard","key":"{AUTH_KEY}"}}}}}}"#
+        ),
+    );
+    d.write(
+        "roots.conf",
+        "[alpha]\nprivate = file://alpha-key.pem\ncertificate = alpha.pem\nconfig = config.json\n\n\
+         [beta]\nprivate = file://beta-key.pem\ncertificate = beta.pem\nconfig = config.json\n",
+    );
+    d.write(
+        "leaf.json",
+        r#"{"CN":"leaf.example.com","hosts":["leaf.example.com"],"key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let r = d.cfssl(&["genkey", "leaf.json"]);
+    r.ok();
+    d.save(&r, "csr", "leaf.csr");
+    let server = common::server::Server::start(
+        d.tmp.path(),
+        &[
+            "multirootca",
+            "-roots",
+            "roots.conf",
+            "-a",
+            "127.0.0.1:0",
+            "-l",
+            "alpha",
+        ],
+    );
+    let url = server.base();
+    d.write(
+        "client.json",
+        format!(
+            r#"{{"signing":{{"default":{{"auth_remote":{{"remote":"ca","auth_key":"k"}}}}}},
+                "auth_keys":{{"k":{{"type":"standard","key":"{AUTH_KEY}"}}}},
+                "remotes":{{"ca":"{url}"}}}}"#
+        ),
+    );
+    for (label, issuer) in [
+        ("beta", "CN=beta Root,O=Test,C=US"),
+        ("", "CN=alpha Root,O=Test,C=US"),
+    ] {
+        let r = d.cfssl(&[
+            "sign",
+            "-config",
+            "client.json",
+            "-profile",
+            "server",
+            "-label",
+            label,
+            "leaf.csr",
+        ]);
+        r.ok();
+        d.save(&r, "cert", "leaf.pem");
+        let described = describe(&d, "leaf.pem");
+        assert_eq!(described["issuer"], issuer, "label {label:?}");
+        assert_eq!(described["validity_hours"], 720.0);
+    }
+    let r = d.cfssl(&[
+        "info", "-remote", &url, "-label", "beta", "-profile", "server",
+    ]);
+    r.ok();
+    assert_eq!(r.json()["certificate"], d.read("beta.pem").trim());
+    // No token: multirootca has no `sign` endpoint, and the client reports its 404.
+    let r = d.cfssl(&["sign", "-remote", &url, "leaf.csr"]);
+    r.fails_with(&format!(
+        "[ERROR] http error with {url}/api/v1/cfssl/sign\n"
+    ));
+    r.fails_with(r#"{"code":7400,"message":"404 page not found\n"}"#);
+}
