@@ -1,7 +1,7 @@
 //! `cfssl-rs bundle` black-box (docs/cfssl-lifecycle.md §11): a PKI made by openssl (root →
 //! intermediate → leaves), bundled by cfssl-rs and by Debian's cfssl 1.2 on the same inputs
 //! and compared field by field, the chain checked by `openssl verify -x509_strict`, and the
-//! `cfssljson-rs -bare` round trip (docs/differences.md #31).
+//! `cfssljson-rs -bare` round trip (docs/differences.md #38).
 //!
 //! cfssl 1.2 differs from 1.6.5 in one field here: it has no `leaf_expires`. Its
 //! `hostnames` order is random (Go map), so they are compared as sets.
@@ -326,11 +326,11 @@ fn errors_match_cfssl_12() {
         assert!(ours.stdout.is_empty());
     }
     // The certificate itself is a root: cfssl 1.6.5 crashes (empty chain), 1.2 prints an
-    // empty bundle; cfssl-rs keeps the certificate as the bundle (docs/differences.md #30).
+    // empty bundle; cfssl-rs keeps the certificate as the bundle (docs/differences.md #37).
     let r = d.cfssl(&["bundle", "-ca-bundle", "int.pem", "-cert", "int.pem"]);
     assert_eq!(r.field("bundle"), r.field("crt"));
     assert_eq!(r.field("root"), r.field("crt"));
-    // cfssl would download the intermediate; we name the URL (docs/differences.md #29).
+    // cfssl would download the intermediate; we name the URL (docs/differences.md #36).
     let ours = d.cfssl(&["bundle", "-ca-bundle", "root.pem", "-cert", "www.pem"]);
     ours.fails_with(r#"{"code":1220,"message":"x509: certificate signed by unknown authority (cfssl would fetch the issuer from http://ca.example.test/int.crt"#);
     ours.fails_with("[WARNING] cfssl would fetch the issuer from http://ca.example.test/int.crt");

@@ -110,7 +110,7 @@ fn emit(doc: &cfssl_output::Value, options: &Options, basename: &str) -> Result<
     if is_bundle_output(payload) {
         eprint_text(&format!(
             "[WARNING] writing {basename}-bundle.pem from cfssl bundle's output (the chain, a \
-             newline, the root), which cfssl's cfssljson does not write (docs/differences.md #31)\n"
+             newline, the root), which cfssl's cfssljson does not write (docs/differences.md #38)\n"
         ));
     }
     if options.stdout {

@@ -22,7 +22,7 @@ pub enum BundleError {
         reason: String,
     },
     /// PKCS#7 (`.p7b`) input, which cfssl reads and cfssl-rs does not (1003;
-    /// docs/differences.md #30).
+    /// docs/differences.md #37).
     #[error(
         "Failed to parse certificate: PKCS #7 (.p7b) input is not read by cfssl-rs; convert it \
          with `openssl pkcs7 -print_certs -in FILE`"
@@ -53,11 +53,11 @@ pub enum BundleError {
         /// cfssl's code.
         code: u32,
         /// Go's error text (and, for an unknown authority whose chain names an issuer URL,
-        /// the URL cfssl would have fetched: docs/differences.md #29).
+        /// the URL cfssl would have fetched: docs/differences.md #36).
         message: String,
     },
     /// The ubiquity metadata (`-metadata`) could not be read (cfssl ignores a bad file;
-    /// docs/differences.md #29).
+    /// docs/differences.md #36).
     #[error("platform metadata failed to load: {reason}")]
     Metadata {
         /// What went wrong.

@@ -9,8 +9,8 @@
 //!
 //! * nothing is fetched: where cfssl would download a missing intermediate from the
 //!   leaf's Authority Information Access URL, the error names that URL and says to pass
-//!   the certificate as an intermediate (docs/differences.md #29);
-//! * inputs cfssl ignores or crashes on are refused (docs/differences.md #30);
+//!   the certificate as an intermediate (docs/differences.md #36);
+//! * inputs cfssl ignores or crashes on are refused (docs/differences.md #37);
 //! * `hostnames` and the SHA-1 messages come in a stable order (cfssl's follow Go's map
 //!   iteration).
 //!
@@ -75,7 +75,7 @@ impl FromStr for Flavor {
     type Err = String;
 
     /// `optimal`, `ubiquitous`, `force`. cfssl treats any other word as `ubiquitous`
-    /// (without its warning); we refuse it (docs/differences.md #30).
+    /// (without its warning); we refuse it (docs/differences.md #37).
     fn from_str(s: &str) -> Result<Flavor, String> {
         match s {
             "optimal" => Ok(Flavor::Optimal),
@@ -466,7 +466,7 @@ impl Bundler {
             let keeps_root =
                 !leaf.ocsp_servers.is_empty() && !leaf.parsed.is_ca() && full_chain.len() <= 2;
             // cfssl would leave an empty chain (and crash) when the leaf itself is in the
-            // root pool; we keep the leaf (docs/differences.md #30).
+            // root pool; we keep the leaf (docs/differences.md #37).
             if !keeps_root && full_chain.len() > 1 {
                 full_chain.pop();
             }
@@ -640,7 +640,7 @@ fn unknown_authority_offline(
             "cfssl would fetch the issuer from {url} (the certificate's Authority Information Access); \
              cfssl-rs does not fetch: download it and pass it with -int-bundle"
         );
-        log(Note::Warning(format!("{advice} (docs/differences.md #29)")));
+        log(Note::Warning(format!("{advice} (docs/differences.md #36)")));
         message = format!("{message} ({advice})");
     }
     BundleError::Verify {

@@ -2,7 +2,7 @@
 //! platforms, each `{"name", "weight", "hash_algo", "key_algo", "keystore"}`, the key
 //! store being a PEM file of the roots the platform trusts (path relative to the
 //! metadata file). cfssl ignores a metadata file it cannot load; we refuse it
-//! (docs/differences.md #30).
+//! (docs/differences.md #37).
 
 use cfssl_json::{Object, Value};
 

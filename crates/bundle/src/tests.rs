@@ -432,7 +432,7 @@ fn a_missing_intermediate_names_the_aia_url() -> TestResult {
          cfssl-rs does not fetch: download it and pass it with -int-bundle)"
     );
     assert!(
-        matches!(notes.last(), Some(Note::Warning(w)) if w.contains("docs/differences.md #29"))
+        matches!(notes.last(), Some(Note::Warning(w)) if w.contains("docs/differences.md #36"))
     );
     Ok(())
 }

@@ -202,3 +202,164 @@ impl Listed {
         })
     }
 }
+
+/// The certificate database shared by the threads of a server, with **group commit**: rows
+/// that arrive while another commit is under way are written together in the next
+/// transaction, so a durable commit (several `fsync`s with SQLite's default settings, a
+/// round trip to PostgreSQL) is paid once per group instead of once per certificate, and a
+/// busy server is not held to one certificate per commit time.
+///
+/// Each caller of [`SharedLedger::record`] still returns only once *its* row is committed
+/// (or failed), so the rule "no certificate handed out without its row" holds per request.
+/// When a group's transaction fails, its rows are retried one by one, so one bad row (a
+/// duplicate serial) fails only its own request.
+///
+/// There is no writer thread: the caller that finds the database free commits everything
+/// pending (its own row and the rows queued behind the previous commit); the others wait
+/// on the database lock and find their row already done when they get it.
+#[derive(Debug)]
+pub struct SharedLedger {
+    db: std::sync::Mutex<Db>,
+    pending: std::sync::Mutex<Vec<PendingRow>>,
+}
+
+#[derive(Debug)]
+struct PendingRow {
+    record: CertificateRecord,
+    outcome: std::sync::Arc<std::sync::Mutex<Option<Result<(), String>>>>,
+}
+
+impl SharedLedger {
+    /// Shares `db`.
+    pub fn new(db: Db) -> SharedLedger {
+        SharedLedger {
+            db: std::sync::Mutex::new(db),
+            pending: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Records `issued` under `label`; returns once the row is committed. Call it before
+    /// handing the certificate out.
+    ///
+    /// # Errors
+    /// [`CaError::Db`] as [`record`] gives it; [`CaError::Stored`] with the database's text
+    /// when the row failed in a group commit led by another request.
+    pub fn record(&self, issued: &Issued, label: &str) -> Result<(), CaError> {
+        let row = certificate_record(issued, label)?;
+        let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
+        lock(&self.pending).push(PendingRow {
+            record: row,
+            outcome: outcome.clone(),
+        });
+        let mut db = lock(&self.db);
+        if let Some(done) = lock(&outcome).take() {
+            // A commit that ran while we waited for the lock took our row.
+            return done.map_err(CaError::Stored);
+        }
+        // We lead this commit: our row and every row queued behind the previous one.
+        let group = std::mem::take(&mut *lock(&self.pending));
+        let records: Vec<CertificateRecord> = group.iter().map(|p| p.record.clone()).collect();
+        let results: Vec<Result<(), cfssl_db::DbError>> = match db.insert_certificates(&records) {
+            Ok(()) => group.iter().map(|_| Ok(())).collect(),
+            Err(e) if group.len() == 1 => vec![Err(e)],
+            // One bad row must not fail the others: each on its own.
+            Err(_) => records
+                .iter()
+                .map(|record| db.insert_certificates(std::slice::from_ref(record)))
+                .collect(),
+        };
+        let mut mine = None;
+        for (pending, result) in group.iter().zip(results) {
+            if std::sync::Arc::ptr_eq(&pending.outcome, &outcome) {
+                mine = Some(result);
+            } else {
+                *lock(&pending.outcome) = Some(result.map_err(|e| e.to_string()));
+            }
+        }
+        match mine {
+            Some(result) => result.map_err(CaError::from),
+            // Unreachable: the row was queued before the lock was taken, so it is either
+            // done (above) or in this group.
+            None => Err(CaError::Lookup("the certificate's row was not committed")),
+        }
+    }
+
+    /// Runs `f` with the database to itself (revocation, CRLs, lookups).
+    pub fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> T) -> T {
+        f(&mut lock(&self.db))
+    }
+}
+
+/// A lock whose holder panicked is still used: every write here is one transaction, so
+/// the database is never left half-written by a panic between statements.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod shared_ledger_tests {
+    use super::*;
+    use crate::{CertificateRequest, Config, CsrInput, InitCa, LocalSigner, SignRequest};
+
+    #[test]
+    fn concurrent_records_all_commit_and_duplicates_fail_alone()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("certs.db");
+        let config = cfssl_db::DbConfig {
+            driver: "sqlite3".into(),
+            data_source: path.to_string_lossy().into_owned(),
+        };
+        let mut db = Db::open(&config)?;
+        db.init()?;
+        let ledger = std::sync::Arc::new(SharedLedger::new(db));
+
+        let now = OffsetDateTime::now_utc();
+        let request = CertificateRequest::from_json(br#"{"CN": "Group Root"}"#)?;
+        let root = crate::init_ca(&InitCa { request }, now, &mut Vec::new())?;
+        let ca = ParsedCertificate::from_pem(root.certificate.pem.as_bytes())?;
+        let signer = std::sync::Arc::new(LocalSigner::new(ca, root.key, Config::default_policy())?);
+        let leaf = CertificateRequest::from_json(br#"{"CN": "leaf", "hosts": ["leaf.example"]}"#)?;
+        let csr = crate::genkey(&leaf, &mut Vec::new())?.csr.pem;
+
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (ledger, signer, csr) = (ledger.clone(), signer.clone(), csr.clone());
+                std::thread::spawn(move || -> Result<Vec<Issued>, String> {
+                    let mut issued = Vec::new();
+                    for _ in 0..25 {
+                        let request = SignRequest {
+                            csr: CsrInput::Pem(csr.clone().into_bytes()),
+                            ..SignRequest::default()
+                        };
+                        let cert = signer.sign(&request, now).map_err(|e| e.to_string())?;
+                        ledger.record(&cert, "").map_err(|e| e.to_string())?;
+                        issued.push(cert);
+                    }
+                    Ok(issued)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for thread in threads {
+            all.extend(thread.join().map_err(|_| "thread panicked")??);
+        }
+        assert_eq!(all.len(), 200);
+        let stored = ledger.with_db(|db| db.list_certificates(&ListFilter::default()))?;
+        assert_eq!(stored.len(), 200);
+
+        // A duplicate (same serial and AKI) fails, alone; the next row still commits.
+        let again = ledger.record(&all[0], "");
+        assert!(again.is_err());
+        let request = SignRequest {
+            csr: CsrInput::Pem(csr.into_bytes()),
+            ..SignRequest::default()
+        };
+        ledger.record(&signer.sign(&request, now)?, "")?;
+        let stored = ledger.with_db(|db| db.list_certificates(&ListFilter::default()))?;
+        assert_eq!(stored.len(), 201);
+        Ok(())
+    }
+}

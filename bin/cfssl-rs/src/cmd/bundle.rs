@@ -6,7 +6,7 @@
 //! The order of cfssl's `bundlerMain` is kept: metadata, then the stores (not read at all
 //! for `-flavor force`), then the chain and key. What cfssl does over the network is
 //! refused with what to do instead: `-domain`/`-ip` (a TLS dial) and `-int-dir` (where
-//! cfssl keeps intermediates it downloads from AIA URLs) — docs/differences.md #29.
+//! cfssl keeps intermediates it downloads from AIA URLs) — docs/differences.md #36.
 
 use std::path::Path;
 
@@ -39,19 +39,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         return Err(CliError::plain(
             "bundle -domain/-ip dials the server over TLS; cfssl-rs works offline. Fetch the \
              served chain (e.g. `openssl s_client -connect host:443 -showcerts </dev/null > \
-             chain.pem`) and use -cert chain.pem (docs/differences.md #29)",
+             chain.pem`) and use -cert chain.pem (docs/differences.md #36)",
         ));
     }
     if !flags.int_dir.is_empty() {
         return Err(CliError::plain(
             "bundle -int-dir is where cfssl stores intermediates it downloads from AIA URLs; \
              cfssl-rs does not download (offline): pass intermediates with -int-bundle \
-             (docs/differences.md #29)",
+             (docs/differences.md #36)",
         ));
     }
     let flavor: Flavor = flags.flavor.parse().map_err(|e: String| {
         CliError::plain(format!(
-            "{e} (cfssl bundles with any other word as ubiquitous; docs/differences.md #30)"
+            "{e} (cfssl bundles with any other word as ubiquitous; docs/differences.md #37)"
         ))
     })?;
 
@@ -110,7 +110,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
 /// `-ca-bundle` (empty: the system's roots, as Go's) and `-int-bundle`. Without either a
 /// `-ca-bundle` or a system store Go verifies against an empty pool (so 1220); we say why
 /// in a warning.
-fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
+pub fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
     let roots = if ca_bundle.is_empty() {
         None
     } else {
@@ -180,7 +180,7 @@ fn system_roots() -> Option<Vec<cfssl_ca::bundle::BundleCertificate>> {
 }
 
 /// `-metadata`: the platform list, key stores relative to the metadata file.
-fn load_metadata(path: &str) -> Result<Vec<cfssl_ca::bundle::Platform>, CliError> {
+pub fn load_metadata(path: &str) -> Result<Vec<cfssl_ca::bundle::Platform>, CliError> {
     let json = read_file(path)
         .map_err(|e| CliError::plain(format!("platform metadata failed to load: {e}")))?;
     let dir = Path::new(path).parent().unwrap_or(Path::new(""));

@@ -75,8 +75,8 @@ impl OutputFile {
 /// | `csr`, else `certificate_request` (if non-empty) | `BASENAME.csr` | 0644 |
 /// | `result.bundle.bundle` + `"\n"` + `result.bundle.root` | `BASENAME-bundle.pem` | 0644 |
 /// | `result.bundle.root` | `BASENAME-root.pem` | 0644 |
-/// | top-level `bundle` + `"\n"` + `root` of `cfssl bundle`'s output (ours, #31) | `BASENAME-bundle.pem` | 0644 |
-/// | its `root`, if not empty (ours, #31) | `BASENAME-root.pem` | 0644 |
+/// | top-level `bundle` + `"\n"` + `root` of `cfssl bundle`'s output (ours, #38) | `BASENAME-bundle.pem` | 0644 |
+/// | its `root`, if not empty (ours, #38) | `BASENAME-root.pem` | 0644 |
 /// | `ocspResponse`, base64-decoded (binary) | `BASENAME-response.der` | 0644 |
 ///
 /// Other keys are ignored; `null` or an object without these keys gives no files. Where cfssl
@@ -174,7 +174,7 @@ pub fn plan_files(input: &Value, basename: &str) -> Result<Vec<OutputFile>, Cfss
         ));
     }
     if let Some((chain, root)) = flat_bundle(fields) {
-        // docs/differences.md #31: `cfssl-rs bundle`'s own output (and the API's /bundle
+        // docs/differences.md #38: `cfssl-rs bundle`'s own output (and the API's /bundle
         // result) gets the files the nested shape gets; cfssl's cfssljson writes none.
         files.push(OutputFile::text(
             format!("{basename}-bundle.pem"),
@@ -228,7 +228,7 @@ fn flat_bundle(fields: &[(String, Value)]) -> Option<(&str, &str)> {
 
 /// True when `input` (a payload, as [`plan_files`] takes it) is `cfssl bundle`'s output,
 /// from which cfssljson-rs writes `NAME-bundle.pem` (and `NAME-root.pem`) where cfssl's
-/// cfssljson writes nothing (docs/differences.md #31): the caller warns about it.
+/// cfssljson writes nothing (docs/differences.md #38): the caller warns about it.
 pub fn is_bundle_output(input: &Value) -> bool {
     matches!(input, Value::Object(fields) if flat_bundle(fields).is_some())
 }
@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn cfssl_bundle_output_gets_bundle_and_root_files() {
-        // docs/differences.md #31: the flat shape `cfssl-rs bundle` prints.
+        // docs/differences.md #38: the flat shape `cfssl-rs bundle` prints.
         let flat = r#"{"bundle":"L\nI","crt":"L","key":"K","root":"R","status":{"code":2}}"#;
         assert_eq!(
             summary(&plan(flat).unwrap()),

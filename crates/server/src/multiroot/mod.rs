@@ -19,6 +19,10 @@
 //! `NotBefore`/`NotAfter`, `ReturnPrecert`, `metadata`) are refused by name instead of
 //! being applied (cfssl) or dropped.
 
+mod server;
+
+pub use server::{MultirootConfig, MultirootServer, run_multiroot_server_blocking};
+
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -27,6 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use cfssl_api::auth::{AuthenticatedRequest, verify};
 use cfssl_api::info::{InfoRequest, InfoResponse};
 use cfssl_api::sign::GO_ZERO_TIME;
+use cfssl_ca::ledger::SharedLedger;
 use cfssl_ca::{CsrInput, Db, Issued, LocalSigner, SignRequest};
 use cfssl_config::multiroot::IpNet;
 use cfssl_json::{Object, Value};
@@ -40,8 +45,9 @@ pub struct MultiRoot {
     pub auth_keys: BTreeMap<String, Vec<u8>>,
     /// Client networks allowed to use this root (empty: everyone).
     pub nets: Vec<IpNet>,
-    /// The root's certificate database (`dbconfig`): rows carry the root's label.
-    pub db: Option<Mutex<Db>>,
+    /// The root's certificate database (`dbconfig`): rows carry the root's label, and
+    /// concurrent requests share commits ([`SharedLedger`]).
+    pub db: Option<SharedLedger>,
 }
 
 impl std::fmt::Debug for MultiRoot {
@@ -76,7 +82,7 @@ impl MultiRoot {
             signer,
             auth_keys,
             nets,
-            db: db.map(Mutex::new),
+            db: db.map(SharedLedger::new),
         })
     }
 }
@@ -319,9 +325,8 @@ impl MultiRoots {
                 Metrics::count(&self.metrics.errored, "sign", &label);
                 Refusal::new(400, "bad request", format!("signature failed: {e}"))
             })?;
-        if let Some(db) = &root.db {
-            let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
-            cfssl_ca::ledger::record(&mut db, &[&issued], &label).map_err(|e| {
+        if let Some(ledger) = &root.db {
+            ledger.record(&issued, &label).map_err(|e| {
                 Metrics::count(&self.metrics.errored, "sign", &label);
                 Refusal::new(
                     500,
