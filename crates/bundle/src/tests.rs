@@ -668,3 +668,41 @@ fn pkcs7_input_is_refused_by_name() -> TestResult {
     }
     Ok(())
 }
+
+/// The fuzz target's body (fuzz/fuzz_targets/bundle_input.rs) over truncated, bit-flipped
+/// and shortened variants of the fixtures: errors, never a panic.
+#[test]
+fn mangled_inputs_never_panic() {
+    let leaf = fixture("leafb.pem");
+    let chain = [fixture("ca.pem"), fixture("int.pem"), fixture("leafb.pem")].concat();
+    let der = pem_der(&leaf);
+    for seed in [leaf, chain, der] {
+        let step = seed.len() / 61 + 1;
+        for i in (0..seed.len()).step_by(step) {
+            let mut flipped = seed.clone();
+            flipped[i] ^= 0x04;
+            let mut shortened = seed.clone();
+            shortened.remove(i);
+            for input in [&seed[..i], &flipped[..], &shortened[..]] {
+                let Ok(parsed) = read_chain(input, "0") else {
+                    continue;
+                };
+                let Some(first) = parsed.certificates.first() else {
+                    continue;
+                };
+                let bundler = Bundler::new(vec![first.clone()], parsed.certificates.clone());
+                for flavor in [Flavor::Optimal, Flavor::Ubiquitous, Flavor::Force] {
+                    if let Ok(bundle) = bundler.bundle(
+                        parsed.certificates.clone(),
+                        None,
+                        flavor,
+                        transcript_time(),
+                        &mut |_| {},
+                    ) {
+                        assert!(bundle.to_json().starts_with('{'));
+                    }
+                }
+            }
+        }
+    }
+}
