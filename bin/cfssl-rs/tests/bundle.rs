@@ -485,3 +485,130 @@ fn cfssljson_writes_the_bundle_files() {
     );
     assert_eq!(other.read("www-key.pem"), d.read("wwwb-key.pem"));
 }
+
+#[test]
+fn path_length_is_enforced_like_go_and_openssl() {
+    let d = openssl_pki();
+    let ok = |r: Run| assert_eq!(r.code, 0, "openssl: {}", r.stderr);
+    // A root that allows no intermediate, an intermediate under it anyway, a leaf below.
+    ok(d.openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "tight-key.pem",
+        "-out",
+        "tight.pem",
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=Tight Root",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]));
+    ok(d.openssl(&[
+        "req",
+        "-new",
+        "-nodes",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-keyout",
+        "sub-key.pem",
+        "-out",
+        "sub.csr",
+        "-subj",
+        "/CN=Sub CA",
+    ]));
+    ok(d.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "sub.csr",
+        "-CA",
+        "tight.pem",
+        "-CAkey",
+        "tight-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "365",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "int",
+        "-out",
+        "sub.pem",
+    ]));
+    ok(d.openssl(&[
+        "req",
+        "-new",
+        "-nodes",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-keyout",
+        "deep-key.pem",
+        "-out",
+        "deep.csr",
+        "-subj",
+        "/CN=deep.example.test",
+    ]));
+    ok(d.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "deep.csr",
+        "-CA",
+        "sub.pem",
+        "-CAkey",
+        "sub-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "client",
+        "-out",
+        "deep.pem",
+    ]));
+
+    let verify = d.openssl(&[
+        "verify",
+        "-CAfile",
+        "tight.pem",
+        "-untrusted",
+        "sub.pem",
+        "deep.pem",
+    ]);
+    assert_ne!(verify.code, 0, "openssl accepted: {}", verify.stdout);
+    assert!(
+        verify.stderr.contains("path length constraint exceeded"),
+        "{}",
+        verify.stderr
+    );
+
+    let args = [
+        "bundle",
+        "-ca-bundle",
+        "tight.pem",
+        "-int-bundle",
+        "sub.pem",
+        "-cert",
+        "deep.pem",
+    ];
+    let ours = d.cfssl(&args);
+    let expected =
+        r#"{"code":1213,"message":"x509: too many intermediates for path length constraint"}"#;
+    ours.fails_with(expected);
+    let theirs = cfssl12(&d, &args);
+    assert!(theirs.stderr.contains(expected), "{}", theirs.stderr);
+}

@@ -161,7 +161,7 @@ pub fn certificates_from_pem(input: &[u8]) -> Result<Vec<BundleCertificate>, Bun
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    if !text.starts_with(b"-----BEGIN") && !contains(text, b"-----BEGIN") {
+    if !contains(text, b"-----BEGIN") {
         return Err(BundleError::CertificateDecode);
     }
     let blocks = pem::parse_many(text).map_err(|_| BundleError::CertificateDecode)?;
@@ -378,7 +378,6 @@ impl Bundler {
                 return Err(BundleError::SelfSigned);
             }
             let chains = self.verified_chains(&certs, now, log)?;
-            let chains: Vec<Vec<&BundleCertificate>> = chains;
             if flavor == Flavor::Ubiquitous && self.platforms.is_empty() {
                 log(Note::Warning(
                     "No metadata, Ubiquitous falls back to Optimal.".to_owned(),

@@ -135,9 +135,16 @@ impl Verifier<'_> {
                 hint.get_or_insert((e, candidate));
                 continue;
             }
-            if let Err(e) = self.is_valid(candidate, role, &current) {
-                hint.get_or_insert((e.message().to_owned(), candidate));
-                continue;
+            // Go assigns the candidate's validity to the search's error (not only to the
+            // hint), so an expired or unfit issuer is reported as itself (1211, 1213, …)
+            // unless a later candidate clears it.
+            match self.is_valid(candidate, role, &current) {
+                Err(e) => {
+                    hint.get_or_insert((e.message().to_owned(), candidate));
+                    failure = Some(e);
+                    continue;
+                }
+                Ok(()) => failure = None,
             }
             let mut longer = current.clone();
             longer.push(candidate);

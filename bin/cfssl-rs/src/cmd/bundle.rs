@@ -29,6 +29,9 @@ const SYSTEM_ROOT_FILES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
+/// The directories Go reads every file of, after the file (`root_linux.go`).
+const SYSTEM_ROOT_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
 /// Runs the command.
 pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let flags = ctx.flags.clone();
@@ -104,7 +107,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     ctx.print(&bundle.to_json())
 }
 
-/// `-ca-bundle` (empty: the system's roots, as Go's) and `-int-bundle`.
+/// `-ca-bundle` (empty: the system's roots, as Go's) and `-int-bundle`. Without either a
+/// `-ca-bundle` or a system store Go verifies against an empty pool (so 1220); we say why
+/// in a warning.
 pub fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
     let roots = if ca_bundle.is_empty() {
         None
@@ -121,12 +126,13 @@ pub fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
     if roots.is_some() {
         return Ok(bundler);
     }
-    let system = system_roots().ok_or_else(|| {
-        CliError::plain(
-            "no -ca-bundle given and no system root store found (SSL_CERT_FILE, \
-             /etc/ssl/certs/ca-certificates.crt, …): pass the trusted roots with -ca-bundle",
-        )
-    })?;
+    let system = system_roots().unwrap_or_else(|| {
+        crate::warning!(
+            "no -ca-bundle and no system root store (SSL_CERT_FILE, SSL_CERT_DIR, \
+             /etc/ssl/certs/ca-certificates.crt, …): nothing is trusted; pass the roots with -ca-bundle"
+        );
+        Vec::new()
+    });
     let intermediates = match intermediates {
         Some(pem) => cfssl_ca::bundle::certificates_from_pem(&pem)
             .map_err(|_| CliError::cfssl(3003, "Failed to parse intermediate certificate"))?,
@@ -135,18 +141,42 @@ pub fn stores(ca_bundle: &str, int_bundle: &str) -> Result<Bundler, CliError> {
     Ok(Bundler::new(system, intermediates))
 }
 
-/// The system's roots, read as Go reads them on Linux (the first file that exists;
-/// unreadable blocks skipped).
+/// The system's roots, read as Go reads them on Linux (`crypto/x509` `root_unix.go`): the
+/// file `SSL_CERT_FILE` names, else the first of [`SYSTEM_ROOT_FILES`] that can be read;
+/// then every file of the directories `SSL_CERT_DIR` lists (colon-separated), else of
+/// [`SYSTEM_ROOT_DIRS`], skipping links to files of the same directory (the hash links).
+/// Blocks that are not certificates we can read are skipped. `None` when nothing was found.
 fn system_roots() -> Option<Vec<cfssl_ca::bundle::BundleCertificate>> {
-    let from_env = std::env::var("SSL_CERT_FILE")
-        .ok()
-        .filter(|f| !f.is_empty());
-    from_env
-        .iter()
-        .map(String::as_str)
-        .chain(SYSTEM_ROOT_FILES.iter().copied())
-        .find_map(|file| std::fs::read(file).ok())
-        .map(|pem| certificates_from_pem_lenient(&pem))
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut roots = Vec::new();
+    let files: Vec<String> = match env("SSL_CERT_FILE") {
+        Some(file) => vec![file],
+        None => SYSTEM_ROOT_FILES.iter().map(|f| (*f).to_owned()).collect(),
+    };
+    if let Some(pem) = files.iter().find_map(|file| std::fs::read(file).ok()) {
+        roots.extend(certificates_from_pem_lenient(&pem));
+    }
+    let dirs: Vec<String> = match env("SSL_CERT_DIR") {
+        Some(list) => list.split(':').map(str::to_owned).collect(),
+        None => SYSTEM_ROOT_DIRS.iter().map(|d| (*d).to_owned()).collect(),
+    };
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let same_dir_link = std::fs::read_link(&path)
+                .is_ok_and(|target| !target.to_string_lossy().contains('/'));
+            if same_dir_link || !path.is_file() {
+                continue;
+            }
+            if let Ok(pem) = std::fs::read(&path) {
+                roots.extend(certificates_from_pem_lenient(&pem));
+            }
+        }
+    }
+    (!roots.is_empty()).then_some(roots)
 }
 
 /// `-metadata`: the platform list, key stores relative to the metadata file.
