@@ -12,7 +12,8 @@
 //!
 //! * Keys are still parsed, generated, encoded and zeroized by this crate. A key is handed to
 //!   AWS-LC once, as PKCS#8 DER, the first time it signs; the AWS-LC key object is kept with
-//!   the key (shared by its clones) and never re-parsed per signature.
+//!   the key (shared by its clones) and never re-parsed per signature. The PKCS#8 buffer is
+//!   zeroized; AWS-LC clears its own copy when the key is freed (its `OPENSSL_free` zeroes).
 //! * Outputs have the same format: PKCS#1 v1.5 RSA signatures (deterministic, byte-identical),
 //!   ECDSA DER `SEQUENCE{r, s}` (random nonces instead of hedged RFC 6979 ones: both are
 //!   unpredictable, neither build's ECDSA output is reproducible), Ed25519 (deterministic,
