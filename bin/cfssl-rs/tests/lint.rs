@@ -362,3 +362,39 @@ fn list_matches_the_readme_table() {
     r.ok();
     assert_eq!(r.json().as_array().unwrap().len(), listed.len());
 }
+
+/// `gencert -initca` never signs under a profile, so a profile that asks for linting is
+/// refused instead of being silently ignored; without lint settings -config stays harmless.
+#[test]
+fn initca_refuses_a_lint_level_it_cannot_apply() {
+    let d = Dir::new();
+    d.write(
+        "ca.json",
+        r#"{"CN":"Lint Root","key":{"algo":"ecdsa","size":256}}"#,
+    );
+    d.write(
+        "cfg.json",
+        r#"{"signing":{"default":{"expiry":"8760h","lint_error_level":"warn"},"profiles":{"plain":{"expiry":"1h","usages":["signing"]}}}}"#,
+    );
+    let r = d.cfssl(&["gencert", "-initca", "-config", "cfg.json", "ca.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "-initca: the default profile of -config sets lint_error_level, but a root \
+             made by -initca is not signed under a profile"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("ceremony"), "{}", r.stderr);
+    let r = d.cfssl(&["genkey", "-initca", "-config", "cfg.json", "ca.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("sets lint_error_level"), "{}", r.stderr);
+    // A profile without lint settings: the root is made as cfssl makes it.
+    let r = d.cfssl(&[
+        "gencert", "-initca", "-config", "cfg.json", "-profile", "plain", "ca.json",
+    ]);
+    r.ok();
+    assert!(r.stdout.contains("BEGIN CERTIFICATE"), "{}", r.stdout);
+}

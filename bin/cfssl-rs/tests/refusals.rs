@@ -11,7 +11,6 @@ use common::Dir;
 const UNIMPLEMENTED: &[(&str, &str)] = &[
     ("bundle", "openssl verify"),
     ("info", "certinfo -cert"),
-    ("serve", "network half"),
     ("scan", "openssl s_client"),
     ("multirootca", "network half"),
 ];

@@ -1486,3 +1486,86 @@ fn the_readme_shows_the_tested_ceremony() {
         );
     }
 }
+
+/// `serve -ca-key pkcs11:…`: the API server signs with the key in the token, built as
+/// `sign` builds its signer; checked with curl and `openssl verify`.
+#[test]
+fn serve_signs_with_a_key_in_a_token() {
+    let Some(hsm) = Hsm::new() else {
+        return;
+    };
+    hsm.init_token("Root CA");
+    let env = [("CFSSL_PKCS11_MODULE", MODULE), ("CFSSL_PKCS11_PIN", PIN)];
+    let root = "pkcs11:token=Root%20CA;object=root-key";
+    let d = &hsm.dir;
+    d.write(
+        "root-csr.json",
+        r#"{"CN":"Served Root CA","key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let r = hsm.cfssl_env(
+        &["gencert", "-initca", "-key-uri", root, "root-csr.json"],
+        &env,
+    );
+    r.ok();
+    d.write("root.pem", r.json()["cert"].as_str().unwrap());
+    d.write(
+        "leaf-csr.json",
+        r#"{"CN":"served.example.com","hosts":["served.example.com"]}"#,
+    );
+    let r = hsm.cfssl(&["genkey", "leaf-csr.json"]);
+    r.ok();
+    let csr = r.json()["csr"].as_str().unwrap().to_owned();
+
+    /// The server, killed when the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Server(
+        Command::new(CFSSL)
+            .args(["serve", "-port", "0", "-ca", "root.pem", "-ca-key", root])
+            .current_dir(d.tmp.path())
+            .env("SOFTHSM2_CONF", &hsm.conf)
+            .envs(env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = server.0.stderr.take().unwrap();
+    let mut port = None;
+    let mut log = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)) {
+        let line = line.unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(rest) = line.split("Now listening on ").nth(1) {
+            port = rest.rsplit(':').next().map(|p| p.trim().to_owned());
+            break;
+        }
+    }
+    let port = port.unwrap_or_else(|| panic!("serve did not start: {log}"));
+    let body = serde_json::json!({ "certificate_request": csr }).to_string();
+    let r = hsm.tool(
+        "curl",
+        &[
+            "-s",
+            "--data-binary",
+            &body,
+            &format!("http://127.0.0.1:{port}/api/v1/cfssl/sign"),
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", r.stdout, r.stderr));
+    assert_eq!(answer["success"], true, "{}", r.stdout);
+    d.write(
+        "leaf.pem",
+        answer["result"]["certificate"].as_str().unwrap(),
+    );
+    let r = hsm.tool("openssl", &["verify", "-CAfile", "root.pem", "leaf.pem"]);
+    assert_eq!(r.stdout.trim(), "leaf.pem: OK", "{}", r.stderr);
+}

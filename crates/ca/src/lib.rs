@@ -1,7 +1,7 @@
 //! # cfssl-ca: cfssl's workflows as library calls
 //!
 //! One function per thing cfssl does with a CA: [`init_ca`], [`rekey`], [`renew`],
-//! [`genkey`], [`gencert`], [`sign`], [`sign_batch`], [`selfsign`], [`gencrl`]. Each takes a
+//! [`genkey`], [`gencert`], [`sign`], [`sign_batch`], [`selfsign`], [`gencrl`], [`info`]. Each takes a
 //! typed input (decoded keys, parsed certificates, a loaded policy) and returns a typed
 //! result or a [`CaError`].
 //!
@@ -76,6 +76,7 @@
 
 mod crl;
 mod error;
+mod info;
 mod issue;
 mod keygen;
 pub mod ledger;
@@ -86,6 +87,7 @@ mod selfsign;
 
 pub use crl::{DEFAULT_LIFETIME as DEFAULT_CRL_LIFETIME, GenCrl, gencrl};
 pub use error::{CaError, RequestError};
+pub use info::{CaInfo, info};
 pub use issue::{GenCert, NO_HOSTS_WARNING, SignBatch, gencert, sign, sign_batch, sign_new_csr};
 pub use keygen::{KeyAndCsr, csr_for_key, genkey, new_key_and_csr, new_key_and_csr_with};
 pub use note::{Discard, Log, Note};

@@ -239,6 +239,10 @@ define_flags! {
     flag expiry "expiry": Dur = "168h0m0s", "time from now after which the CRL will expire (default: one week)";
     flag loglevel "loglevel": Int = "1", "Log level (0 = DEBUG, 5 = FATAL)";
     flag disable "disable": Str = "", "endpoints to disable";
+    // multirootca's own flag set (cmd/multirootca, docs/cfssl-lifecycle.md §10).
+    flag a "a": Str = ":8888", "multirootca: listening address (host:port; an empty host listens on every interface)";
+    flag roots "roots": Str = "", "multirootca: configuration file specifying root keys";
+    flag l "l": Str = "", "multirootca: specify a default label";
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
@@ -264,6 +268,7 @@ define_flags! {
     ext ca_chain "ca-chain": Str = "", "the certificates above -ca, its issuer first (PEM): their name constraints bind what is signed too; each must have issued the one before it";
     ext transcript "transcript": Str = "", "append this signing step to the ceremony transcript FILE (created if absent): inputs, outputs and to-be-signed hashes in a hash chain; checked before signing, written before anything is printed (ceremony run: default ceremony.log next to the ceremony file; ceremony verify and print take the transcript as their argument instead)";
     ext allow_empty_password "allow-empty-password": Bool = "false", "pkcs12: accept an empty password (then anyone with the file has the key)";
+    ext allow_unauthenticated "allow-unauthenticated": Bool = "false", "serve: listen on a non-loopback address without -mutual-tls-ca although endpoints that act with the CA (sign without auth_key, newcert, revoke, ocspsign) are enabled, as cfssl does";
     ext yes "yes": Bool = "false", "ceremony run: sign without the typed confirmation (review `ceremony plan FILE` first); needed when there is no terminal";
 }
 
@@ -295,6 +300,8 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("revoke", &["db-config", "serial", "aki", "reason"]),
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
+    ("multirootca", &["a", "roots", "l", "tls-cert", "tls-key", "password-file"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "config", "profile", "hostname", "csr", "batch", "db-config", "label", "password-file", "transcript"]),
 ];
 
@@ -386,8 +393,6 @@ impl fmt::Display for Unsupported {
 
 const REMOTE: &str = "signs only with a local CA (-ca and -ca-key); signing through a remote \
                       cfssl server is not built yet";
-const SERVE: &str = "has no `serve` (the network half is not built yet); sign offline with \
-                     gencert or sign";
 
 /// The flags of the shared set that cfssl-rs refuses (issue 12; see [`Unsupported`]). The
 /// other cfssl flags are read by some cfssl-rs command, or only by cfssl commands that
@@ -401,10 +406,6 @@ pub static UNSUPPORTED: &[Unsupported] = &[
     Unsupported { name: "tls-remote-ca", value: |f| &f.tls_remote_ca, reason: REMOTE },
     Unsupported { name: "mutual-tls-client-cert", value: |f| &f.mutual_tls_client_cert, reason: REMOTE },
     Unsupported { name: "mutual-tls-client-key", value: |f| &f.mutual_tls_client_key, reason: REMOTE },
-    Unsupported { name: "mutual-tls-ca", value: |f| &f.mutual_tls_ca, reason: SERVE },
-    Unsupported { name: "mutual-tls-cn", value: |f| &f.mutual_tls_cn, reason: SERVE },
-    Unsupported { name: "tls-cert", value: |f| &f.tls_cert, reason: SERVE },
-    Unsupported { name: "tls-key", value: |f| &f.tls_key, reason: SERVE },
 ];
 
 /// The registered flag called `name`, if any.

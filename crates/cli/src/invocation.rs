@@ -71,6 +71,26 @@ pub fn parse(args: &[String]) -> Invocation {
     if let Some(refused) = parsed.flags.first_unsupported() {
         return fail(format!("{refused}\n"), 1);
     }
+    // The API server's TLS flags: only `serve` has a server to configure.
+    let server_flags = [
+        ("tls-cert", parsed.flags.tls_cert.is_empty()),
+        ("tls-key", parsed.flags.tls_key.is_empty()),
+        ("mutual-tls-ca", parsed.flags.mutual_tls_ca.is_empty()),
+        ("mutual-tls-cn", parsed.flags.mutual_tls_cn.is_empty()),
+        ("allow-unauthenticated", !parsed.flags.allow_unauthenticated),
+    ];
+    for (flag, absent) in server_flags {
+        if !absent && !flags::reads(command.name, flag) {
+            return fail(
+                format!(
+                    "-{flag}: cfssl-rs reads it only in `serve` (the API server's TLS and \
+                     access settings); `{}` runs no server, so it would change nothing\n",
+                    command.name
+                ),
+                1,
+            );
+        }
+    }
     if !parsed.flags.db_config.is_empty() && !flags::reads(command.name, "db-config") {
         return fail(
             format!(
@@ -145,9 +165,9 @@ mod tests {
             "{text}"
         );
         assert_eq!(status, 1);
-        let (text, status) = outcome(&["serve"]);
+        let (text, status) = outcome(&["scan"]);
         assert!(
-            text.starts_with("cfssl-rs does not implement `serve`: "),
+            text.starts_with("cfssl-rs does not implement `scan`: "),
             "{text}"
         );
         assert_eq!(status, 1);

@@ -78,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
     command("key", &usage::KEY),
     command("lint", &usage::LINT),
     command("man", &usage::MAN),
+    command("multirootca", &usage::MULTIROOTCA),
     command("ocspdump", &usage::OCSPDUMP),
     command("ocsprefresh", &usage::OCSPREFRESH),
     command("ocspserve", &usage::OCSPSERVE),
@@ -86,6 +87,7 @@ pub static COMMANDS: &[Command] = &[
     command("print-defaults", &usage::PRINT_DEFAULTS),
     command("revoke", &usage::REVOKE),
     command("selfsign", &usage::SELFSIGN),
+    command("serve", &usage::SERVE),
     command("sign", &usage::SIGN),
     command("version", &usage::VERSION),
 ];

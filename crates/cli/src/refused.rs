@@ -2,8 +2,7 @@
 //!
 //! cfssl 1.6.5 registers 19 commands (docs/cfssl-compat.md §1.1). The ones cfssl-rs lacks answer
 //! `cfssl-rs does not implement `NAME`: REASON; ALTERNATIVE` (exit 1) rather than cfssl's
-//! `Command NAME is not defined.`, which would read like a typo. `multirootca` is a separate
-//! cfssl program, listed because a cfssl user may look for it here.
+//! `Command NAME is not defined.`, which would read like a typo.
 
 use std::fmt;
 
@@ -30,8 +29,6 @@ impl fmt::Display for Unimplemented {
     }
 }
 
-const NETWORK: &str = "the network half of cfssl-rs is not built yet";
-
 const fn entry(
     name: &'static str,
     reason: &'static str,
@@ -56,16 +53,6 @@ pub static UNIMPLEMENTED: &[Unimplemented] = &[
         "info",
         "it asks a (remote) signer for its CA certificate and profile, and remote signing is not built yet",
         "print the CA certificate with `cfssl-rs certinfo -cert ca.pem` and read the profile in the -config file",
-    ),
-    entry(
-        "serve",
-        NETWORK,
-        "sign offline with `cfssl-rs gencert` or `cfssl-rs sign -ca ca.pem -ca-key ca-key.pem`",
-    ),
-    entry(
-        "multirootca",
-        NETWORK,
-        "sign offline with `cfssl-rs sign -ca ROOT.pem -ca-key ROOT-key.pem` for the root you need",
     ),
     entry(
         "scan",

@@ -137,8 +137,9 @@ fn flag_syntax_note() -> String {
     wrap(&format!(
         "Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which cfssl-rs refuses (no remote signer or TLS server \
-         yet).",
+         cfssl does, except {}, which cfssl-rs refuses (no remote signer yet), and the \
+         TLS settings of serve (-tls-cert, -tls-key, -mutual-tls-ca, -mutual-tls-cn), \
+         refused by every other command.",
         refused.join(", ")
     ))
 }
@@ -421,6 +422,41 @@ pub static OCSPSERVE: Help = Help {
     arguments: &[],
     notes: "RFC 6960 over HTTP GET (base64 request in the path) and POST. Stops on \
             SIGINT or SIGTERM.",
+    extension: false,
+};
+
+/// `serve`.
+pub static SERVE: Help = Help {
+    summary: "serve cfssl's signing API (/api/v1/cfssl/) over HTTP or HTTPS",
+    synopsis: &[
+        "-ca ca.pem -ca-key ca-key.pem [-config config.json] [-db-config db.json] [-address 127.0.0.1] [-port 8888]",
+        "… [-tls-cert server.pem -tls-key server-key.pem [-min-tls-version 1.2|1.3] [-mutual-tls-ca clients-ca.pem [-mutual-tls-cn REGEX]]]",
+        "… [-responder ocsp.pem -responder-key ocsp-key.pem] [-disable sign,newcert] [-allow-unauthenticated]",
+    ],
+    arguments: &[],
+    notes: "Endpoints live under /api/v1/cfssl/. On an address other than loopback the server \
+            refuses to start while endpoints that act with the CA without authentication \
+            (sign for a profile without auth_key, newcert, revoke, ocspsign) are enabled, \
+            unless clients must present certificates (-mutual-tls-ca), those endpoints are \
+            turned off (-disable), or -allow-unauthenticated is given. Private keys (newkey, \
+            newcert, init_ca) are only sent over TLS or to loopback clients. Stops on SIGINT \
+            or SIGTERM after the requests in flight.",
+    extension: false,
+};
+
+/// `multirootca`.
+pub static MULTIROOTCA: Help = Help {
+    summary: "serve several CAs by label (authsign and info; every request authenticated)",
+    synopsis: &[
+        "-roots roots.conf [-l DEFAULT_LABEL] [-a :8888] [-tls-cert server.pem -tls-key server-key.pem]",
+    ],
+    arguments: &[],
+    notes: "cfssl's separate multirootca program as a command. roots.conf has one [label] \
+            section per CA: private (file://KEY or a pkcs11: URI), certificate, config (its \
+            signing policy; every profile needs an auth_key), and optional nets (allowed \
+            client CIDRs) and dbconfig (certificates recorded with the label). Endpoints: POST \
+            /api/v1/cfssl/authsign, POST /api/v1/cfssl/info, GET /metrics. Stops on SIGINT or \
+            SIGTERM after the requests in flight.",
     extension: false,
 };
 

@@ -77,6 +77,7 @@ mod duration;
 mod error;
 mod gotime;
 mod load;
+pub mod multiroot;
 mod name_constraints;
 mod profile;
 mod url;

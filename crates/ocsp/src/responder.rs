@@ -165,6 +165,8 @@ pub struct Note {
 pub enum NoteLevel {
     /// `[INFO]`
     Info,
+    /// `[WARNING]` (the API server's start-up and refusals; the responder never warns)
+    Warning,
     /// `[ERROR]`
     Error,
 }

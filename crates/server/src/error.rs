@@ -35,6 +35,12 @@ pub enum ServerError {
         #[source]
         source: io::Error,
     },
+    /// The TLS settings cannot be used (a file, a key, a version).
+    #[error("{0}")]
+    Tls(String),
+    /// The API server's settings refuse to start (an unsafe exposure, a bad regex).
+    #[error("{0}")]
+    Refused(String),
     /// SIGINT/SIGTERM handlers could not be installed.
     #[error("cannot watch for SIGINT/SIGTERM: {source}")]
     Signal {

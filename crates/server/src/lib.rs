@@ -1,6 +1,9 @@
 //! # cfssl-server: cfssl-rs's HTTP transport
 //!
-//! The only crate of cfssl-rs that touches sockets (docs/architecture.md). Today it serves
+//! The only crate of cfssl-rs that touches sockets (docs/architecture.md). It serves
+//! `serve`, cfssl's signing API ([`api`]: every endpoint calls the `cfssl_ca` workflow the
+//! command line uses, over HTTP or rustls TLS with optional client certificates,
+//! docs/cfssl-lifecycle.md §7–§8), multirootca's signing core ([`multiroot`]), and
 //! `ocspserve`: the transport-free responder of `cfssl_ocsp` ([`cfssl_ocsp::respond`])
 //! behind an HTTP/1.1 listener, reading responses from a `-responses` file
 //! ([`cfssl_ocsp::FileSource`]) or the certdb ([`DbSource`]), as
@@ -15,7 +18,8 @@
 //! `Content-Length` are its job, not hand-written here), and tokio gives it sockets,
 //! timers, signals and a blocking pool for database calls. hyper-util supplies the glue
 //! (tokio I/O, graceful shutdown). All of it is pure Rust and links no TLS library, so
-//! the static build is unchanged. TLS is not needed yet (cfssl's ocspserve has none).
+//! the static build is unchanged. TLS (for `serve` only; cfssl's ocspserve has none) is
+//! rustls with the ring provider, installed explicitly ([`api::tls`]).
 //!
 //! ## Shape
 //!
@@ -62,8 +66,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 mod db_source;
 mod error;
+pub mod multiroot;
 mod ocsp;
 mod routing;
 mod signals;

@@ -158,8 +158,8 @@ impl OcspServer {
         let responder = self.responder;
         let limits = responder.limits;
         let log = responder.log.clone();
-        let handler = move |request: Request<Incoming>| answer(request, responder.clone());
-        serve(self.listener, handler, limits, log, shutdown).await;
+        let handler = move |request: Request<Incoming>, _peer| answer(request, responder.clone());
+        serve(self.listener, None, handler, limits, log, shutdown).await;
         Ok(())
     }
 }
@@ -276,7 +276,7 @@ async fn answer(request: Request<Incoming>, responder: Arc<Responder>) -> Respon
 /// The body, or the status that refuses it: 413 past [`Limits::max_body_bytes`] (known
 /// from `Content-Length` before reading, or found while reading a chunked body), 408 when
 /// it does not arrive within [`Limits::body_read_timeout`], 400 when the client breaks off.
-async fn read_body(body: Incoming, limits: &Limits) -> Result<Vec<u8>, StatusCode> {
+pub(crate) async fn read_body(body: Incoming, limits: &Limits) -> Result<Vec<u8>, StatusCode> {
     let max = limits.max_body_bytes;
     if body
         .size_hint()

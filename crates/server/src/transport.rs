@@ -247,17 +247,31 @@ impl AsyncWrite for ActivityIo {
     }
 }
 
+/// Who sent a request: the socket's peer, and what TLS learned about it.
+#[derive(Clone, Debug)]
+pub(crate) struct Peer {
+    /// The client's address (`ip:port`), as Go's `Request.RemoteAddr`.
+    pub(crate) address: SocketAddr,
+    /// Whether the connection is TLS.
+    pub(crate) tls: bool,
+    /// The subject CN of the first certificate the client presented (mutual TLS).
+    pub(crate) client_cn: Option<String>,
+}
+
 /// Serves HTTP/1.1 on `listener` with `handler` until `shutdown` completes, then stops
 /// accepting, lets requests in flight finish for up to `limits.shutdown_grace`, and drops
-/// whatever is left.
+/// whatever is left. With `tls`, each connection does its handshake first, within
+/// `limits.header_read_timeout`, on its own task (a slow handshake never holds the accept
+/// loop).
 pub(crate) async fn serve<H, F>(
     listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     handler: H,
     limits: Limits,
     log: LogSink,
     shutdown: impl Future<Output = ()>,
 ) where
-    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    H: Fn(Request<Incoming>, Peer) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<Full<Bytes>>> + Send + 'static,
 {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -275,13 +289,13 @@ pub(crate) async fn serve<H, F>(
                 Err(_) => break,
             },
         };
-        let stream = tokio::select! {
+        let (stream, address) = tokio::select! {
             biased;
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
+                Ok(accepted) => {
                     accept_backoff = Duration::ZERO;
-                    stream
+                    accepted
                 }
                 Err(e) => {
                     // Go's server retries too (out of file descriptors, a connection
@@ -302,39 +316,59 @@ pub(crate) async fn serve<H, F>(
         };
         let _ = stream.set_nodelay(true);
         let activity = Activity::new();
-        let io = TokioIo::new(ActivityIo {
+        let io = ActivityIo {
             inner: stream,
             activity: activity.clone(),
-        });
+        };
         let handler = handler.clone();
-        let service = service_fn(move |request| {
-            let answer = handler(request);
-            async move {
-                let mut response = answer.await;
-                add_date_and_length(&mut response);
-                Ok::<_, Infallible>(response)
-            }
-        });
-        let connection = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read_timeout)
-            // Go writes canonical header names (`Cache-Control`, `Etag`); hyper's
-            // title case gives the same for every header we send.
-            .title_case_headers(true)
-            .serve_connection(io, service);
-        let connection = graceful.watch(connection);
-        let idle = limits.idle_timeout;
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
+        let log = log.clone();
         connections.spawn(async move {
             let _permit = permit;
-            tokio::pin!(connection);
-            loop {
-                tokio::select! {
-                    _ = &mut connection => break,
-                    () = tokio::time::sleep_until(activity.last() + idle) => {
-                        if activity.last() + idle <= Instant::now() {
-                            break;
+            let mut peer = Peer {
+                address,
+                tls: tls.is_some(),
+                client_cn: None,
+            };
+            match tls {
+                None => {
+                    serve_connection(TokioIo::new(io), peer, handler, limits, watcher, activity)
+                        .await
+                }
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(limits.header_read_timeout, acceptor.accept(io)).await;
+                    let stream = match handshake {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(e)) => {
+                            // Go's server logs failed handshakes the same way.
+                            log(Note {
+                                level: NoteLevel::Info,
+                                message: format!("http: TLS handshake error from {address}: {e}"),
+                            });
+                            return;
                         }
-                    }
+                        Err(_) => return,
+                    };
+                    peer.client_cn = stream
+                        .get_ref()
+                        .1
+                        .peer_certificates()
+                        .and_then(|chain| chain.first())
+                        .and_then(|der| {
+                            cfssl_signer::ParsedCertificate::from_der(der.as_ref()).ok()
+                        })
+                        .map(|cert| cert.subject.common_name.clone());
+                    serve_connection(
+                        TokioIo::new(stream),
+                        peer,
+                        handler,
+                        limits,
+                        watcher,
+                        activity,
+                    )
+                    .await
                 }
             }
         });
@@ -342,6 +376,50 @@ pub(crate) async fn serve<H, F>(
     drop(listener);
     let _ = tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await;
     connections.shutdown().await;
+}
+
+/// One HTTP/1.1 connection over `io` until it closes, goes idle for
+/// [`Limits::idle_timeout`], or the server shuts down.
+async fn serve_connection<I, H, F>(
+    io: TokioIo<I>,
+    peer: Peer,
+    handler: H,
+    limits: Limits,
+    watcher: hyper_util::server::graceful::Watcher,
+    activity: Activity,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Fn(Request<Incoming>, Peer) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Full<Bytes>>> + Send + 'static,
+{
+    let service = service_fn(move |request| {
+        let answer = handler(request, peer.clone());
+        async move {
+            let mut response = answer.await;
+            add_date_and_length(&mut response);
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        // Go writes canonical header names (`Cache-Control`, `Etag`); hyper's
+        // title case gives the same for every header we send.
+        .title_case_headers(true)
+        .serve_connection(io, service);
+    let connection = watcher.watch(connection);
+    let idle = limits.idle_timeout;
+    tokio::pin!(connection);
+    loop {
+        tokio::select! {
+            _ = &mut connection => break,
+            () = tokio::time::sleep_until(activity.last() + idle) => {
+                if activity.last() + idle <= Instant::now() {
+                    break;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -146,6 +146,11 @@ impl LocalSigner {
         &self.ca
     }
 
+    /// The CA's key: for what else the CA signs with it (the API server's `crl`).
+    pub fn key(&self) -> &dyn SigningKey {
+        self.key.as_ref()
+    }
+
     /// The policy.
     pub fn policy(&self) -> &Config {
         &self.policy

@@ -52,6 +52,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
                  a root with an existing key, drop -ca and keep -ca-key.",
             ));
         }
+        refuse_unlinted_root(ctx)?;
         let ca_key = ctx.flags.ca_key.clone();
         if !ctx.flags.key_uri.is_empty() {
             if !ca_key.is_empty() {
@@ -141,6 +142,31 @@ pub fn refuse_key_uri_conflicts(ctx: &Context<'_>) -> Result<(), CliError> {
         ));
     }
     Ok(())
+}
+
+/// `gencert -initca -config C` where the chosen profile asks for linting: cfssl's initca
+/// never reads signing profiles (its root policy is fixed), so the lint setting would be
+/// silently ignored and the root issued unlinted. Refused, naming the linted way to make a
+/// root (docs/cfssl-compat.md §5.17).
+pub fn refuse_unlinted_root(ctx: &Context<'_>) -> Result<(), CliError> {
+    let Some(config) = &ctx.config else {
+        return Ok(());
+    };
+    let profile = config.profile(&ctx.flags.profile)?;
+    if profile.lint_error_level == 0 {
+        return Ok(());
+    }
+    let name = if ctx.flags.profile.is_empty() {
+        "the default profile".to_owned()
+    } else {
+        format!("profile {:?}", ctx.flags.profile)
+    };
+    Err(CliError::plain(format!(
+        "-initca: {name} of -config sets lint_error_level, but a root made by -initca \
+         is not signed under a profile (cfssl ignores -config here), so it would not be \
+         linted. Make a linted root with a ceremony `root` step (`cfssl-rs ceremony plan` / \
+         `ceremony run`, see docs/ceremony.md), or drop -config"
+    )))
 }
 
 /// `gencert -initca -key-uri` / `genkey -initca -key-uri`: [`init_ca`] with the key made in a

@@ -12,6 +12,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let request = read_request(ctx, &name)?;
     gencert::refuse_key_uri_conflicts(ctx)?;
     if ctx.flags.initca {
+        gencert::refuse_unlinted_root(ctx)?;
         if !ctx.flags.key_uri.is_empty() {
             return gencert::init_ca_in_token(ctx, request);
         }

@@ -32,6 +32,7 @@ pub mod k8s_sign;
 pub mod key;
 pub mod lint;
 pub mod man;
+pub mod multirootca;
 pub mod ocspdump;
 pub mod ocsprefresh;
 pub mod ocspserve;
@@ -41,6 +42,7 @@ pub mod pkcs12;
 pub mod print_defaults;
 pub mod revoke;
 pub mod selfsign;
+pub mod serve;
 pub mod sign;
 pub mod sign_batch;
 pub mod support;
@@ -72,6 +74,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "key" => key::run,
         "lint" => lint::run,
         "man" => man::run,
+        "multirootca" => multirootca::run,
         "ocspdump" => ocspdump::run,
         "ocsprefresh" => ocsprefresh::run,
         "ocspserve" => ocspserve::run,
@@ -80,6 +83,7 @@ pub fn runner(name: &str) -> Option<Run> {
         "print-defaults" => print_defaults::run,
         "revoke" => revoke::run,
         "selfsign" => selfsign::run,
+        "serve" => serve::run,
         "sign" => sign::run,
         "version" => version::run,
         _ => return None,

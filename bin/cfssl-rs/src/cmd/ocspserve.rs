@@ -53,6 +53,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
         config,
         |note| match note.level {
             NoteLevel::Info => crate::info!("{}", note.message),
+            NoteLevel::Warning => crate::warning!("{}", note.message),
             NoteLevel::Error => crate::error!("{}", note.message),
         },
         // cfssl_server logs `Registering OCSP responder handler` and `Now listening on …`.

@@ -7,6 +7,8 @@
     reason = "test helpers report failures by panicking"
 )]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,0 +1,555 @@
+//! `cfssl serve`: cfssl's signing API under `/api/v1/cfssl/` (docs/cfssl-lifecycle.md §7–§8).
+//!
+//! The pieces, one concern each:
+//! * this module: what the server is given ([`ApiConfig`]), which endpoints are enabled and
+//!   why (cfssl's start-up log lines), the refusal to expose the CA unauthenticated, and the
+//!   request path: routing, the method check, the body limit, the mutual-TLS CN check, the
+//!   access-log line;
+//! * `handlers`: one function per endpoint, each calling the `cfssl_ca` workflows the
+//!   command line uses (nothing is signed here);
+//! * `auth`: `authsign`'s HMAC token check (cfssl-api's token);
+//! * `reply`: statuses, error codes and the envelope;
+//! * `tls`: rustls.
+//!
+//! Every handler runs on tokio's blocking pool: signing is CPU work and the certdb calls
+//! block. The certdb is one connection behind a mutex, held only for the statement(s) of
+//! one request (never while signing), so requests sign in parallel and only their inserts
+//! queue.
+
+mod auth;
+mod handlers;
+mod reply;
+pub mod tls;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cfssl_ca::{Db, LocalSigner};
+use cfssl_ocsp::OcspSigner;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::net::TcpListener;
+
+use crate::error::ServerError;
+use crate::routing::{go_bad_request, go_not_found, path_unescape, refused};
+use crate::transport::{Limits, Peer, bind, join_host_port, serve};
+use crate::{LogSink, Note, NoteLevel};
+use reply::{Failure, Success};
+pub use tls::{MinTlsVersion, TlsSettings};
+
+/// cfssl's API prefix.
+const PREFIX: &str = "/api/v1/cfssl/";
+
+/// The endpoints we serve, in the order we log them (cfssl's order is a Go map's: random).
+const ENDPOINTS: [Endpoint; 16] = [
+    Endpoint::AuthSign,
+    Endpoint::Bundle,
+    Endpoint::CertAdd,
+    Endpoint::CertInfo,
+    Endpoint::Crl,
+    Endpoint::GenCrl,
+    Endpoint::Health,
+    Endpoint::Info,
+    Endpoint::InitCa,
+    Endpoint::NewCert,
+    Endpoint::NewKey,
+    Endpoint::OcspSign,
+    Endpoint::Revoke,
+    Endpoint::Scan,
+    Endpoint::ScanInfo,
+    Endpoint::Sign,
+];
+
+/// One endpoint of cfssl's API.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Ord, PartialOrd)]
+pub(crate) enum Endpoint {
+    AuthSign,
+    Bundle,
+    CertAdd,
+    CertInfo,
+    Crl,
+    GenCrl,
+    Health,
+    Info,
+    InitCa,
+    NewCert,
+    NewKey,
+    OcspSign,
+    Revoke,
+    Scan,
+    ScanInfo,
+    Sign,
+}
+
+impl Endpoint {
+    /// Its name, as `-disable` and the URL spell it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Endpoint::AuthSign => "authsign",
+            Endpoint::Bundle => "bundle",
+            Endpoint::CertAdd => "certadd",
+            Endpoint::CertInfo => "certinfo",
+            Endpoint::Crl => "crl",
+            Endpoint::GenCrl => "gencrl",
+            Endpoint::Health => "health",
+            Endpoint::Info => "info",
+            Endpoint::InitCa => "init_ca",
+            Endpoint::NewCert => "newcert",
+            Endpoint::NewKey => "newkey",
+            Endpoint::OcspSign => "ocspsign",
+            Endpoint::Revoke => "revoke",
+            Endpoint::Scan => "scan",
+            Endpoint::ScanInfo => "scaninfo",
+            Endpoint::Sign => "sign",
+        }
+    }
+
+    /// The one method cfssl's handler accepts.
+    fn method(self) -> Method {
+        match self {
+            Endpoint::Crl | Endpoint::Health | Endpoint::Scan | Endpoint::ScanInfo => Method::GET,
+            _ => Method::POST,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Endpoint> {
+        ENDPOINTS.into_iter().find(|e| e.name() == name)
+    }
+}
+
+/// What `cfssl serve` is given.
+pub struct ApiConfig {
+    /// `-address` (cfssl's default `127.0.0.1`).
+    pub address: String,
+    /// `-port` (cfssl's default 8888; 0 picks a free one).
+    pub port: u16,
+    /// The local signer of `-ca`/`-ca-key`/`-config`, or why there is none (cfssl's
+    /// `couldn't initialize signer` warning; the endpoints that need it are disabled).
+    pub signer: Result<LocalSigner, String>,
+    /// The OCSP signer of `-ca`/`-responder`/`-responder-key`, or why there is none.
+    pub ocsp_signer: Result<OcspSigner, String>,
+    /// The certdb of `-db-config`.
+    pub db: Option<Db>,
+    /// `-disable`: endpoint names, without the prefix.
+    pub disabled: Vec<String>,
+    /// `-tls-cert`/`-tls-key` and friends; `None` serves plain HTTP.
+    pub tls: Option<TlsSettings>,
+    /// `-mutual-tls-cn`: an unanchored regex the client certificate's CN must match.
+    pub mutual_tls_cn: Option<String>,
+    /// `-allow-unauthenticated`: serve endpoints that act with the CA without
+    /// authentication on a non-loopback address anyway (docs/differences.md).
+    pub allow_unauthenticated: bool,
+    /// What a client may cost.
+    pub limits: Limits,
+}
+
+impl ApiConfig {
+    /// cfssl's defaults with our API limits: 1 MiB bodies (a CSR or a certificate is a few
+    /// KiB), a minute for slow bodies, the rest as [`Limits::default`].
+    pub fn default_limits() -> Limits {
+        Limits {
+            max_body_bytes: 1024 * 1024,
+            body_read_timeout: Duration::from_secs(60),
+            ..Limits::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiConfig")
+            .field("address", &self.address)
+            .field("port", &self.port)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What every request needs.
+pub(crate) struct State {
+    pub(crate) signer: Option<LocalSigner>,
+    pub(crate) ocsp_signer: Option<OcspSigner>,
+    pub(crate) db: Option<Mutex<Db>>,
+    /// `auth_keys`, decoded: name → HMAC key.
+    pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
+    enabled: Vec<Endpoint>,
+    cn_regex: Option<regex::Regex>,
+    limits: Limits,
+    pub(crate) log: LogSink,
+}
+
+/// A bound, not yet serving, API server.
+pub struct ApiServer {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<State>,
+}
+
+impl std::fmt::Debug for ApiServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiServer")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an endpoint cannot be served with this configuration, or `None` when it can.
+fn unavailable(endpoint: Endpoint, config: &ApiConfig) -> Option<String> {
+    let no_signer = || config.signer.as_ref().err().cloned();
+    match endpoint {
+        Endpoint::Sign => match &config.signer {
+            Err(e) => Some(e.clone()),
+            Ok(signer) => {
+                let signing = &signer.policy().signing;
+                let any_open = signing.default.auth_key.is_none()
+                    || signing.profiles.values().any(|p| p.auth_key.is_none());
+                (!any_open)
+                    .then(|| r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned())
+            }
+        },
+        Endpoint::AuthSign => match &config.signer {
+            Err(e) => Some(e.clone()),
+            Ok(signer) => {
+                let signing = &signer.policy().signing;
+                let any_keyed = signing.default.auth_key.is_some()
+                    || signing.profiles.values().any(|p| p.auth_key.is_some());
+                (!any_keyed)
+                    .then(|| r#"{"code":5200,"message":"Invalid or unknown policy"}"#.to_owned())
+            }
+        },
+        Endpoint::Info | Endpoint::NewCert | Endpoint::GenCrl => no_signer(),
+        Endpoint::Crl => no_signer().or_else(|| {
+            config
+                .db
+                .is_none()
+                .then(|| "cert db not configured (missing -db-config)".to_owned())
+        }),
+        Endpoint::Revoke => config
+            .db
+            .is_none()
+            .then(|| "cert db not configured (missing -db-config)".to_owned()),
+        Endpoint::OcspSign => config.ocsp_signer.as_ref().err().cloned(),
+        Endpoint::Bundle => Some(
+            "bundling is not available in this build of cfssl-rs (use the bundle command)".into(),
+        ),
+        Endpoint::Scan => {
+            Some("scanning is not implemented by cfssl-rs (docs/differences.md: serve scan)".into())
+        }
+        Endpoint::CertAdd => Some(
+            "certadd is not implemented by cfssl-rs: certificates enter the certdb when they \
+             are issued"
+                .into(),
+        ),
+        Endpoint::Health
+        | Endpoint::NewKey
+        | Endpoint::InitCa
+        | Endpoint::CertInfo
+        | Endpoint::ScanInfo => None,
+    }
+}
+
+/// Endpoints that act with the CA's key or records for anyone who can reach them: `sign`
+/// (for a profile without `auth_key`), `newcert`, `revoke`, `ocspsign`.
+fn acts_without_auth(endpoint: Endpoint) -> bool {
+    matches!(
+        endpoint,
+        Endpoint::Sign | Endpoint::NewCert | Endpoint::Revoke | Endpoint::OcspSign
+    )
+}
+
+impl ApiServer {
+    /// Decides and logs which endpoints are enabled (cfssl's lines), checks the TLS and
+    /// safety settings, opens the socket and logs `Now listening on …` with the bound port.
+    ///
+    /// # Errors
+    /// An unknown `-disable` name, a bad `-mutual-tls-cn` regex, unusable TLS files, an
+    /// `auth_keys` entry that cannot be decoded, a socket that cannot be bound, or the
+    /// refusal to serve the CA without authentication on a non-loopback address.
+    pub async fn bind(config: ApiConfig, log: LogSink) -> Result<ApiServer, ServerError> {
+        for name in &config.disabled {
+            if Endpoint::from_name(name).is_none() {
+                return Err(ServerError::Refused(format!(
+                    "-disable {name}: no such endpoint (known: {})",
+                    ENDPOINTS.map(Endpoint::name).join(", ")
+                )));
+            }
+        }
+        let cn_regex = match &config.mutual_tls_cn {
+            None => None,
+            Some(_)
+                if config
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.client_ca_file.as_ref())
+                    .is_none() =>
+            {
+                return Err(ServerError::Refused(
+                    "-mutual-tls-cn needs -mutual-tls-ca (and -tls-cert, -tls-key): without client \
+                     certificates there is no CN to check"
+                        .into(),
+                ));
+            }
+            Some(text) => Some(
+                regex::Regex::new(text)
+                    .map_err(|e| ServerError::Refused(format!("malformed CN regex: {e}")))?,
+            ),
+        };
+        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+        let auth_keys = match &config.signer {
+            Ok(signer) => decode_auth_keys(signer.policy())?,
+            Err(_) => BTreeMap::new(),
+        };
+
+        let mut enabled = Vec::new();
+        for endpoint in ENDPOINTS {
+            let name = endpoint.name();
+            if config.disabled.iter().any(|d| d == name) {
+                info(&log, &format!("endpoint '{name}' is explicitly disabled"));
+                continue;
+            }
+            match unavailable(endpoint, &config) {
+                Some(reason) => log(Note {
+                    level: NoteLevel::Warning,
+                    message: format!("endpoint '{name}' is disabled: {reason}"),
+                }),
+                None => {
+                    info(&log, &format!("endpoint '{PREFIX}{name}' is enabled"));
+                    enabled.push(endpoint);
+                }
+            }
+        }
+        info(&log, "Handler set up complete.");
+
+        let listener = bind(&config.address, config.port).await?;
+        let local_addr = listener.local_addr().map_err(|source| ServerError::Bind {
+            address: join_host_port(&config.address, config.port),
+            source,
+        })?;
+        let mutual = config
+            .tls
+            .as_ref()
+            .is_some_and(|t| t.client_ca_file.is_some());
+        if !local_addr.ip().is_loopback() && !mutual && !config.allow_unauthenticated {
+            let exposed: Vec<&str> = enabled
+                .iter()
+                .copied()
+                .filter(|e| acts_without_auth(*e))
+                .map(Endpoint::name)
+                .collect();
+            if !exposed.is_empty() {
+                return Err(ServerError::Refused(format!(
+                    "refusing to serve on {} (not a loopback address) without client \
+                     authentication: these endpoints would act with the CA for anyone who can \
+                     connect: {}. Either require client certificates (-mutual-tls-ca with \
+                     -tls-cert and -tls-key), or turn them off with -disable {}, or accept the \
+                     risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md)",
+                    join_host_port(&config.address, local_addr.port()),
+                    exposed.join(", "),
+                    exposed.join(",")
+                )));
+            }
+        }
+        let scheme = if tls.is_some() { "https://" } else { "" };
+        let with = if mutual { "with mutual TLS " } else { "" };
+        info(
+            &log,
+            &format!(
+                "Now listening {with}on {scheme}{}",
+                join_host_port(&config.address, local_addr.port())
+            ),
+        );
+        let ApiConfig {
+            signer,
+            ocsp_signer,
+            db,
+            limits,
+            ..
+        } = config;
+        Ok(ApiServer {
+            listener,
+            local_addr,
+            tls,
+            state: Arc::new(State {
+                signer: signer.ok(),
+                ocsp_signer: ocsp_signer.ok(),
+                db: db.map(Mutex::new),
+                auth_keys,
+                enabled,
+                cn_regex,
+                limits,
+                log,
+            }),
+        })
+    }
+
+    /// The address the socket is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (for up to
+    /// [`Limits::shutdown_grace`]).
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), ServerError> {
+        let state = self.state;
+        let limits = state.limits;
+        let log = state.log.clone();
+        let handler =
+            move |request: Request<Incoming>, peer: Peer| answer(request, peer, state.clone());
+        serve(self.listener, self.tls, handler, limits, log, shutdown).await;
+        Ok(())
+    }
+}
+
+/// `serve` for a synchronous `main`: builds a runtime, binds, serves until SIGINT/SIGTERM,
+/// then drains requests in flight.
+///
+/// # Errors
+/// As [`ApiServer::bind`], or the runtime/signal set-up.
+pub fn run_api_server_blocking(
+    config: ApiConfig,
+    log: impl Fn(Note) + Send + Sync + 'static,
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("cfssl-serve")
+        .build()
+        .map_err(|source| ServerError::Runtime { source })?;
+    runtime.block_on(async move {
+        let stop = crate::signals::termination()?;
+        let server = ApiServer::bind(config, Arc::new(log)).await?;
+        server.run(stop).await
+    })
+}
+
+/// `auth_keys` decoded once at start-up: a key that cannot be decoded is an error now
+/// rather than a refused request later.
+fn decode_auth_keys(policy: &cfssl_ca::Config) -> Result<BTreeMap<String, Vec<u8>>, ServerError> {
+    let mut keys = BTreeMap::new();
+    for (name, key) in &policy.auth_keys {
+        if key.key_type != "standard" {
+            return Err(ServerError::Refused(format!(
+                "auth_keys.{name}: unknown authentication type {:?} (only \"standard\")",
+                key.key_type
+            )));
+        }
+        let bytes = key.resolve().map_err(|e| {
+            ServerError::Refused(format!(
+                "auth_keys.{name}: failed to create new standard auth provider: {e}"
+            ))
+        })?;
+        keys.insert(name.clone(), bytes);
+    }
+    let signing = &policy.signing;
+    for profile in std::iter::once(&signing.default).chain(signing.profiles.values()) {
+        for name in [&profile.auth_key, &profile.prev_auth_key]
+            .into_iter()
+            .flatten()
+        {
+            if !keys.contains_key(name) {
+                return Err(ServerError::Refused(format!(
+                    "auth_key {name:?}: failed to find auth_key in auth_keys section"
+                )));
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn info(log: &LogSink, message: &str) {
+    log(Note {
+        level: NoteLevel::Info,
+        message: message.to_owned(),
+    });
+}
+
+/// What a handler gets from the request.
+pub(crate) struct Input {
+    pub(crate) body: Vec<u8>,
+    pub(crate) query: Option<String>,
+    pub(crate) peer: Peer,
+}
+
+/// One request: route, checks, the handler on the blocking pool, the access-log line.
+async fn answer(
+    request: Request<Incoming>,
+    peer: Peer,
+    state: Arc<State>,
+) -> Response<Full<Bytes>> {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| request.uri().path().to_owned());
+    let method = request.method().clone();
+    let access = |code: i64| {
+        info(
+            &state.log,
+            &format!("{} - \"{} {}\" {}", peer.address, method, target, code),
+        );
+    };
+    let Some(path) = path_unescape(request.uri().path()) else {
+        return go_bad_request();
+    };
+    if let Some(regex) = &state.cn_regex {
+        let cn = peer.client_cn.clone().unwrap_or_default();
+        if !regex.is_match(&cn) {
+            (state.log)(Note {
+                level: NoteLevel::Warning,
+                message: format!("Rejected client cert CN {cn:?} does not match regex {regex}"),
+            });
+            return reply::go_http_error(StatusCode::FORBIDDEN, "Invalid CN\n".into());
+        }
+    }
+    let endpoint = path
+        .strip_prefix(PREFIX)
+        .and_then(Endpoint::from_name)
+        .filter(|e| state.enabled.contains(e));
+    let Some(endpoint) = endpoint else {
+        return go_not_found();
+    };
+    if method != endpoint.method() {
+        let failure = Failure::method(method.as_str());
+        access(failure.log_code());
+        return reply::respond(&Err(failure));
+    }
+    let body = if method == Method::POST {
+        match crate::ocsp::read_body(request.into_body(), &state.limits).await {
+            Ok(body) => body,
+            Err(status) => {
+                access(i64::from(status.as_u16()));
+                return refused(status);
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let query = request_query(&target);
+    let input = Input {
+        body,
+        query,
+        peer: peer.clone(),
+    };
+    let worker = state.clone();
+    let outcome: Result<Success, Failure> = match tokio::task::spawn_blocking(move || {
+        handlers::handle(endpoint, &worker, &input)
+    })
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(e) => Err(Failure::internal(format!("request handler failed: {e}"))),
+    };
+    access(match &outcome {
+        Ok(_) => 200,
+        Err(failure) => failure.log_code(),
+    });
+    reply::respond(&outcome)
+}
+
+fn request_query(target: &str) -> Option<String> {
+    target.split_once('?').map(|(_, q)| q.to_owned())
+}
