@@ -17,6 +17,7 @@
 //! queue.
 
 mod auth;
+mod group_commit;
 mod handlers;
 mod reply;
 pub mod tls;
@@ -174,6 +175,9 @@ pub(crate) struct State {
     pub(crate) signer: Option<LocalSigner>,
     pub(crate) ocsp_signer: Option<OcspSigner>,
     pub(crate) db: Option<Mutex<Db>>,
+    /// New certificates' rows waiting for the database: one transaction for many requests
+    /// (group_commit.rs).
+    pub(crate) commits: group_commit::CommitQueue,
     /// `auth_keys`, decoded: name → HMAC key.
     pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
     enabled: Vec<Endpoint>,
@@ -378,6 +382,7 @@ impl ApiServer {
                 signer: signer.ok(),
                 ocsp_signer: ocsp_signer.ok(),
                 db: db.map(Mutex::new),
+                commits: group_commit::CommitQueue::default(),
                 auth_keys,
                 enabled,
                 cn_regex,
