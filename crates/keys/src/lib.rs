@@ -47,6 +47,7 @@ mod encrypted;
 mod error;
 mod pem;
 mod private;
+pub mod provider;
 mod public;
 mod rng;
 mod signing;

@@ -18,6 +18,7 @@ use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
 use crate::alg::{ID_EC_PUBLIC_KEY, ID_ED25519, RSA_ENCRYPTION, SignatureScheme};
+use crate::provider::ProviderKey;
 use crate::public::{Curve, Inner as PublicInner};
 use crate::{KeyAlgorithm, KeyError, KeySpec, PublicKey, encrypted, pem, rng};
 
@@ -80,7 +81,7 @@ impl<C: CurveArithmetic> Clone for EcKey<C> {
 /// it; every intermediate DER or PEM buffer here is [`Zeroizing`]). `Debug` shows only the
 /// key type, e.g. `PrivateKey(ecdsa-256)`.
 #[derive(Clone)]
-pub struct PrivateKey(Inner);
+pub struct PrivateKey(Inner, ProviderKey);
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,6 +129,10 @@ macro_rules! ec_generate {
 }
 
 impl PrivateKey {
+    fn wrap(inner: Inner) -> PrivateKey {
+        PrivateKey(inner, ProviderKey::default())
+    }
+
     /// Generates a new key (docs/cfssl-compat.md §6): RSA with e = 65537 and two primes, or an ECDSA or
     /// Ed25519 key from the operating system's random number generator.
     ///
@@ -163,7 +168,7 @@ impl PrivateKey {
                 Inner::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
             }
         };
-        Ok(PrivateKey(inner))
+        Ok(PrivateKey::wrap(inner))
     }
 
     /// The key's type and size as a [`KeySpec`].
@@ -245,7 +250,7 @@ impl PrivateKey {
         if block.label == ENCRYPTED_LABEL {
             let plain = encrypted::decrypt(&block.der, password)?;
             return match parse_pkcs8(&plain) {
-                Attempt::Key(inner) => Ok(PrivateKey(*inner)),
+                Attempt::Key(inner) => Ok(PrivateKey::wrap(*inner)),
                 Attempt::Unsupported => Err(KeyError::UnsupportedKeyType),
                 // A wrong password passes the CBC padding check about once in 256 tries and
                 // then yields garbage.
@@ -382,6 +387,19 @@ impl PrivateKey {
     }
 
     fn sign_unchecked(&self, alg: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        match self.1.sign(self, alg, message) {
+            Some(signed) => signed,
+            None => self.sign_rust_crypto(alg, message),
+        }
+    }
+
+    /// The default build's signature, whatever the provider (the `aws-lc` build falls back
+    /// to it, and its tests compare with it).
+    pub(crate) fn sign_rust_crypto(
+        &self,
+        alg: SignatureScheme,
+        message: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
         match (&self.0, alg) {
             (Inner::Rsa(key), SignatureScheme::Rsa(hash)) => {
                 // Go ≥ 1.24 refuses such keys for signing too; their signatures would not
@@ -415,7 +433,7 @@ impl PrivateKey {
         let mut unsupported = false;
         for parse in [parse_pkcs8, parse_pkcs1, parse_sec1, parse_ed25519_lenient] {
             match parse(der) {
-                Attempt::Key(inner) => return Ok(PrivateKey(*inner)),
+                Attempt::Key(inner) => return Ok(PrivateKey::wrap(*inner)),
                 Attempt::Unsupported => unsupported = true,
                 Attempt::Invalid => {}
             }

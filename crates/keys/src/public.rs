@@ -321,6 +321,22 @@ impl PublicKey {
         signature: &[u8],
     ) -> Result<(), KeyError> {
         let alg = SignatureScheme::from_oid(&alg.oid).ok_or(KeyError::AlgorithmUnimplemented)?;
+        // Keys Go refuses are refused below whatever the provider would say.
+        let refused_size = matches!(&self.inner, Inner::Rsa(key)
+            if (key.n().bit_width_vartime() as usize) < RSA_MIN_VERIFY_BITS);
+        if !refused_size && crate::provider::verified(self, alg, message, signature) {
+            return Ok(());
+        }
+        self.verify_rust_crypto(alg, message, signature)
+    }
+
+    /// The default build's check, and its error texts, whatever the provider.
+    pub(crate) fn verify_rust_crypto(
+        &self,
+        alg: SignatureScheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), KeyError> {
         match (alg, &self.inner) {
             (SignatureScheme::Rsa(hash), Inner::Rsa(key)) => {
                 let bits = key.n().bit_width_vartime() as usize;

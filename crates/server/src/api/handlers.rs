@@ -195,13 +195,15 @@ fn sign_and_record(state: &State, request: &ApiSignRequest) -> Result<Success, F
 }
 
 /// Records a new certificate in the certdb, if there is one; a failed insert fails the
-/// request, so nothing unrecorded is handed out (docs/cfssl-lifecycle.md §2).
+/// request, so nothing unrecorded is handed out (docs/cfssl-lifecycle.md §2). Concurrent
+/// requests share a transaction (group_commit.rs); each still waits for its row's commit.
 fn record(state: &State, issued: &Issued, label: &str) -> Result<(), Failure> {
     let Some(db) = &state.db else {
         return Ok(());
     };
-    let mut db = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    cfssl_ca::ledger::record(&mut db, &[issued], label).map_err(|e| {
+    let written = cfssl_ca::ledger::certificate_record(issued, label)
+        .and_then(|row| state.commits.insert(db, row).map_err(CaError::from));
+    written.map_err(|e| {
         (state.log)(Note {
             level: NoteLevel::Error,
             message: format!(

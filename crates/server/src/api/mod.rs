@@ -18,6 +18,7 @@
 
 mod auth;
 mod bundle;
+mod group_commit;
 mod handlers;
 mod reply;
 pub mod tls;
@@ -178,6 +179,9 @@ pub(crate) struct State {
     pub(crate) ocsp_signer: Option<OcspSigner>,
     pub(crate) bundler: Option<cfssl_ca::bundle::Bundler>,
     pub(crate) db: Option<Mutex<Db>>,
+    /// New certificates' rows waiting for the database: one transaction for many requests
+    /// (group_commit.rs).
+    pub(crate) commits: group_commit::CommitQueue,
     /// `auth_keys`, decoded: name → HMAC key.
     pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
     enabled: Vec<Endpoint>,
@@ -382,6 +386,7 @@ impl ApiServer {
                 ocsp_signer: ocsp_signer.ok(),
                 bundler: bundler.ok(),
                 db: db.map(Mutex::new),
+                commits: group_commit::CommitQueue::default(),
                 auth_keys,
                 enabled,
                 cn_regex,
