@@ -69,6 +69,7 @@
 pub mod api;
 mod db_source;
 mod error;
+mod group_commit;
 pub mod multiroot;
 mod ocsp;
 mod routing;

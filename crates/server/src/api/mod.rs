@@ -18,7 +18,6 @@
 
 mod auth;
 mod bundle;
-mod group_commit;
 mod handlers;
 mod reply;
 pub mod tls;
@@ -181,7 +180,7 @@ pub(crate) struct State {
     pub(crate) db: Option<Mutex<Db>>,
     /// New certificates' rows waiting for the database: one transaction for many requests
     /// (group_commit.rs).
-    pub(crate) commits: group_commit::CommitQueue,
+    pub(crate) commits: crate::group_commit::CommitQueue,
     /// `auth_keys`, decoded: name → HMAC key.
     pub(crate) auth_keys: BTreeMap<String, Vec<u8>>,
     enabled: Vec<Endpoint>,
@@ -386,7 +385,7 @@ impl ApiServer {
                 ocsp_signer: ocsp_signer.ok(),
                 bundler: bundler.ok(),
                 db: db.map(Mutex::new),
-                commits: group_commit::CommitQueue::default(),
+                commits: crate::group_commit::CommitQueue::default(),
                 auth_keys,
                 enabled,
                 cn_regex,

@@ -31,7 +31,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use cfssl_api::auth::{AuthenticatedRequest, verify};
 use cfssl_api::info::{InfoRequest, InfoResponse};
 use cfssl_api::sign::GO_ZERO_TIME;
-use cfssl_ca::ledger::SharedLedger;
 use cfssl_ca::{CsrInput, Db, Issued, LocalSigner, SignRequest};
 use cfssl_config::multiroot::IpNet;
 use cfssl_json::{Object, Value};
@@ -45,9 +44,10 @@ pub struct MultiRoot {
     pub auth_keys: BTreeMap<String, Vec<u8>>,
     /// Client networks allowed to use this root (empty: everyone).
     pub nets: Vec<IpNet>,
-    /// The root's certificate database (`dbconfig`): rows carry the root's label, and
-    /// concurrent requests share commits ([`SharedLedger`]).
-    pub db: Option<SharedLedger>,
+    /// The root's certificate database (`dbconfig`): rows carry the root's label.
+    pub db: Option<Mutex<Db>>,
+    /// Concurrent requests' rows share one transaction (group commit, as in `serve`).
+    commits: crate::group_commit::CommitQueue,
 }
 
 impl std::fmt::Debug for MultiRoot {
@@ -82,7 +82,8 @@ impl MultiRoot {
             signer,
             auth_keys,
             nets,
-            db: db.map(SharedLedger::new),
+            db: db.map(Mutex::new),
+            commits: crate::group_commit::CommitQueue::default(),
         })
     }
 }
@@ -325,8 +326,13 @@ impl MultiRoots {
                 Metrics::count(&self.metrics.errored, "sign", &label);
                 Refusal::new(400, "bad request", format!("signature failed: {e}"))
             })?;
-        if let Some(ledger) = &root.db {
-            ledger.record(&issued, &label).map_err(|e| {
+        if let Some(db) = &root.db {
+            let written = cfssl_ca::ledger::certificate_record(&issued, &label).and_then(|row| {
+                root.commits
+                    .insert(db, row)
+                    .map_err(cfssl_ca::CaError::from)
+            });
+            written.map_err(|e| {
                 Metrics::count(&self.metrics.errored, "sign", &label);
                 Refusal::new(
                     500,
