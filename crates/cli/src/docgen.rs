@@ -25,8 +25,10 @@ pub fn command() -> clap::Command {
          (or cfssljson) to write the files.\n\n\
          Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which {PROGRAM} refuses (no remote signer or TLS server \
-         yet). Flags and commands cfssl does not have are marked \
+         cfssl does, except {}, which cfssl never reads either, and the servers' TLS \
+         settings and the remote client's flags on a command that has no use for them: \
+         {PROGRAM} refuses those, naming the flag. Flags and commands cfssl does not have \
+         are marked \
          (cfssl-rs extension).\n\n\
          The cfssl commands {} are not implemented: running one says why, and what to use \
          instead.\n\n\

@@ -137,9 +137,11 @@ fn flag_syntax_note() -> String {
     wrap(&format!(
         "Flags take one dash or two (-ca or --ca), a value after a space or '=', and may come \
          after the arguments. Every command accepts cfssl's other flags and ignores them, as \
-         cfssl does, except {}, which cfssl-rs refuses (no remote signer yet), and the \
-         TLS settings of serve (-tls-cert, -tls-key, -mutual-tls-ca, -mutual-tls-cn), \
-         refused by every other command.",
+         cfssl does, except {}, which cfssl never reads either, the TLS and access settings \
+         of the servers (-tls-cert, -tls-key, -mutual-tls-ca, -mutual-tls-cn, \
+         -allow-unauthenticated) and the remote client's flags (-remote, -tls-remote-ca, \
+         -mutual-tls-client-cert, -mutual-tls-client-key) on a command that has no use for \
+         them: cfssl-rs refuses those, naming the flag.",
         refused.join(", ")
     ))
 }

@@ -767,8 +767,9 @@ fn check_supported(raw: &RawProfile, p: &SigningProfile, name: &str) -> Result<(
     if !raw.remote_server.is_empty() {
         return Err(unsupported(
             "RemoteServer",
-            "cfssl sends signing with this profile to that remote server; cfssl-rs signs only \
-             locally (remote signing is not built yet)",
+            "cfssl sends signing with this profile to that server although nothing in the \
+             profile says it is remote; name the server in \"remotes\" and the profile's \
+             \"remote\" instead, which cfssl and cfssl-rs both read",
         ));
     }
     let untyped = raw

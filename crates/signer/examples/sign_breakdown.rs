@@ -5,8 +5,8 @@
 //! runs, the steps of [`LocalSigner::sign`] that can be measured from outside: parsing the
 //! leaf CSR, checking its signature, one CA signature with its self-check, and the whole
 //! `sign` (CSR → PEM certificate). What is left of the whole after the three is policy,
-//! TBSCertificate building, linting and PEM encoding. Not a test: numbers for
-//! /work/notes-style write-ups and docs, printed as a table.
+//! TBSCertificate building, linting and PEM encoding. Not a test: a table of numbers for the
+//! README's "Serving speed".
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
