@@ -629,6 +629,14 @@ fn revoke_remote_marks_our_serves_database() {
     revoke_remote_marks_the_servers_database(Kind::Ours);
 }
 
+/// Whether the `cfssl` on PATH records the issuer's key id in its rows: cfssl 1.6.5 does,
+/// Debian's 1.2 (the one scripts/test installs) leaves it empty. These tests also pass with a
+/// cfssl 1.6.5 built from its tagged source first on PATH (README "Remote signing").
+fn cfssl_records_the_aki() -> bool {
+    let out = run("cfssl", Path::new("."), &["version"], b"");
+    !out.stdout.starts_with("Version: 1.2")
+}
+
 fn revoke_remote_marks_the_servers_database(kind: Kind) {
     if (kind == Kind::Cfssl12 && !have("cfssl")) || !have("sqlite3") || !have("openssl") {
         return;
@@ -674,7 +682,7 @@ fn revoke_remote_marks_the_servers_database(kind: Kind) {
         .unwrap();
     let aki = openssl_aki.replace(':', "").to_lowercase();
     assert_eq!(aki.len(), 40, "{}", aki_ext.stdout);
-    if kind == Kind::Cfssl12 {
+    if kind == Kind::Cfssl12 && !cfssl_records_the_aki() {
         assert_eq!(recorded_aki, "");
         sql(&format!(
             "update certificates set authority_key_identifier = '{aki}'"
