@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Dir, Run, require_tool, run};
@@ -27,82 +26,34 @@ const CONFIG: &str = r#"{
 
 const ECDSA: &str = r#"{"algo":"ecdsa","size":256}"#;
 
-/// A running `cfssl-rs serve`, killed when dropped; its stderr is collected as it comes.
-struct Serve {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
-}
+/// A running `cfssl-rs serve` on a free port (the shared guard of tests/common/server.rs:
+/// killed by PID when dropped, its stderr collected as it comes).
+struct Serve(common::server::Server);
 
 impl Serve {
     /// Starts `serve ARGS -port 0` in `d` and waits for `Now listening`.
     fn start(d: &Dir, args: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cfssl-rs"))
-            .arg("serve")
-            .args(args)
-            .args(["-port", "0"])
-            .current_dir(d.tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                {
-                    let mut log = sink.lock().unwrap();
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-                if let Some(rest) = line.split("Now listening ").nth(1) {
-                    let port = rest.rsplit(':').next().unwrap_or("").trim().parse::<u16>();
-                    let _ = tx.send(port.ok());
-                }
-            }
-            let _ = tx.send(None);
-        });
-        let port = rx.recv_timeout(Duration::from_secs(60)).ok().flatten();
-        let mut server = Serve {
-            child,
-            port: 0,
-            log,
-        };
-        match port {
-            Some(port) => server.port = port,
-            None => panic!("serve did not start: {}", server.log()),
-        }
-        server
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        let mut full = vec!["serve"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["-port", "0"]);
+        Serve(common::server::Server::start(d.tmp.path(), &full))
     }
 
     fn url(&self, endpoint: &str) -> String {
-        format!("http://127.0.0.1:{}/api/v1/cfssl/{endpoint}", self.port)
-    }
-
-    /// Waits until the log holds `needle` (log lines are written after the answer).
-    fn wait_for_log(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let log = self.log();
-            if log.contains(needle) || start.elapsed() > Duration::from_secs(10) {
-                return log;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        format!("{}/api/v1/cfssl/{endpoint}", self.0.base())
     }
 }
 
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Serve {
+    type Target = common::server::Server;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Serve {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
 }
 
@@ -1243,7 +1194,7 @@ fn sigterm_lets_a_request_in_flight_finish() {
     .unwrap();
     stream.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let pid = s.child.id().to_string();
+    let pid = s.pid().to_string();
     let r = run("kill", d.tmp.path(), &["-TERM", &pid], b"");
     assert_eq!(r.code, 0, "{}", r.stderr);
     std::thread::sleep(Duration::from_millis(300));
@@ -1265,7 +1216,7 @@ fn sigterm_lets_a_request_in_flight_finish() {
     let mut s = s;
     let start = Instant::now();
     loop {
-        if let Ok(Some(status)) = s.child.try_wait() {
+        if let Some(status) = s.exited() {
             assert!(status.success(), "exit status {status}");
             break;
         }

@@ -181,13 +181,7 @@ pub fn run_ocsp_server_blocking(
     log: impl Fn(Note) + Send + Sync + 'static,
     on_bound: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("cfssl-server")
-        .build()
-        .map_err(|source| ServerError::Runtime { source })?;
-    runtime.block_on(async move {
-        let stop = crate::signals::termination()?;
+    crate::signals::run_until_terminated("cfssl-ocspserve", |stop| async move {
         let server = OcspServer::bind(config, Arc::new(log)).await?;
         on_bound(server.local_addr());
         server.run(stop).await

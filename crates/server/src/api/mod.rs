@@ -422,13 +422,7 @@ pub fn run_api_server_blocking(
     config: ApiConfig,
     log: impl Fn(Note) + Send + Sync + 'static,
 ) -> Result<(), ServerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("cfssl-serve")
-        .build()
-        .map_err(|source| ServerError::Runtime { source })?;
-    runtime.block_on(async move {
-        let stop = crate::signals::termination()?;
+    crate::signals::run_until_terminated("cfssl-serve", |stop| async move {
         let server = ApiServer::bind(config, Arc::new(log)).await?;
         server.run(stop).await
     })

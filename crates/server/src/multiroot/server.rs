@@ -151,13 +151,7 @@ pub fn run_multiroot_server_blocking(
     config: MultirootConfig,
     log: impl Fn(Note) + Send + Sync + 'static,
 ) -> Result<(), ServerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("cfssl-multirootca")
-        .build()
-        .map_err(|source| ServerError::Runtime { source })?;
-    runtime.block_on(async move {
-        let stop = crate::signals::termination()?;
+    crate::signals::run_until_terminated("cfssl-multirootca", |stop| async move {
         let server = MultirootServer::bind(config, Arc::new(log)).await?;
         server.run(stop).await
     })
