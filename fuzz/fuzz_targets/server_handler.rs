@@ -43,7 +43,8 @@ struct Fixture {
     server: MultiRoots,
     /// A second connection to `beta`'s certdb, to count its rows.
     rows: Mutex<Db>,
-    /// `tempfile`-less temporary directory, kept for the process's lifetime.
+    /// The certdb's directory (in `/dev/shm` when there is one), kept for the process's
+    /// lifetime and removed by a later run.
     _dir: std::path::PathBuf,
 }
 
@@ -83,7 +84,20 @@ fn fixture() -> &'static Fixture {
         } else {
             std::env::temp_dir()
         };
-        let dir = base.join(format!("cfssl-fuzz-server-handler-{}", std::process::id()));
+        // libFuzzer ends the process without running destructors: each run leaves its
+        // directory behind, so the directories of runs that have ended go first.
+        const PREFIX: &str = "cfssl-fuzz-server-handler-";
+        let procfs = std::path::Path::new("/proc/self").exists();
+        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix(PREFIX)
+                && procfs
+                && !std::path::Path::new("/proc").join(pid).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = base.join(format!("{PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temporary directory");
         let config = DbConfig::from_json(
