@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod answer;
 mod error;
 mod tls;
 mod transport;
@@ -182,7 +183,7 @@ impl Remote {
         let body = request.to_json().into_bytes();
         match auth_key {
             None => self.each_server("sign", &body, log, |envelope| {
-                certificate_of(&envelope.result)
+                answer::certificate(&envelope.result)
             }),
             Some(key) => {
                 let wrapped = AuthenticatedRequest {
@@ -191,7 +192,7 @@ impl Remote {
                 };
                 let body = wrapped.to_json().into_bytes();
                 self.each_server("authsign", &body, log, |envelope| {
-                    authsign_certificate_of(&envelope.result)
+                    answer::authsign_certificate(&envelope.result)
                 })
             }
         }
@@ -209,10 +210,7 @@ impl Remote {
     ) -> Result<InfoResponse, RemoteError> {
         let body = request.to_json().into_bytes();
         self.each_server("info", &body, log, |envelope| {
-            let mut info = InfoResponse::from_result(&envelope.result)
-                .map_err(|_| RemoteError::BadResult("response is formatted improperly"))?;
-            info.usages = Some(info.usages.unwrap_or_default());
-            Ok(info)
+            answer::info(&envelope.result)
         })
     }
 
@@ -227,9 +225,8 @@ impl Remote {
         log: &mut dyn FnMut(Note),
     ) -> Result<(), RemoteError> {
         let body = request.to_json().into_bytes();
-        self.each_server("revoke", &body, log, |envelope| match envelope.result {
-            Value::Object(_) => Ok(()),
-            _ => Err(RemoteError::BadResult("response is formatted improperly")),
+        self.each_server("revoke", &body, log, |envelope| {
+            answer::revoked(&envelope.result)
         })
     }
 
@@ -274,7 +271,7 @@ impl Remote {
             authority: &server.host,
             path: &path,
         };
-        let answer = self
+        let reply = self
             .runtime
             .block_on(transport::post(
                 &target,
@@ -286,29 +283,7 @@ impl Remote {
                 url: url.clone(),
                 reason: failure.0,
             })?;
-        if answer.status != 200 {
-            log(Note::Error(format!("http error with {url}")));
-            return Err(RemoteError::HttpStatus {
-                url,
-                status: answer.status,
-                body: String::from_utf8_lossy(&answer.body).into_owned(),
-            });
-        }
-        let envelope = Envelope::parse(&answer.body).map_err(|e| {
-            log(Note::Debug(format!(
-                "Unable to parse response body:{}",
-                String::from_utf8_lossy(&answer.body)
-            )));
-            RemoteError::Json(e)
-        })?;
-        if !envelope.success || envelope.result == Value::Null {
-            let message = envelope.errors.first().map_or_else(
-                || "API client error: Server request failed".to_string(),
-                |e| e.message.clone(),
-            );
-            return Err(RemoteError::ServerFailed { message });
-        }
-        Ok(envelope)
+        answer::envelope(&url, reply.status, &reply.body, log)
     }
 }
 
@@ -340,39 +315,6 @@ fn parse_address(address: &str, log: &mut dyn FnMut(Note)) -> Result<RemoteUrl, 
             None => Err(bad(reason, log)),
         },
     }
-}
-
-/// `sign`'s result: `{"certificate": PEM}`; cfssl's client wants a non-empty string.
-fn certificate_of(result: &Value) -> Result<String, RemoteError> {
-    let Value::Object(members) = result else {
-        return Err(RemoteError::BadResult("response is formatted improperly"));
-    };
-    match member(members, "certificate") {
-        Some(Value::String(pem)) if !pem.is_empty() => Ok(pem.clone()),
-        _ => Err(RemoteError::BadResult(
-            "response doesn't contain certificate.",
-        )),
-    }
-}
-
-/// `authsign`'s result: cfssl's client checks only that `certificate` is a string.
-fn authsign_certificate_of(result: &Value) -> Result<String, RemoteError> {
-    let Value::Object(members) = result else {
-        return Err(RemoteError::AuthResult);
-    };
-    match member(members, "certificate") {
-        Some(Value::String(pem)) => Ok(pem.clone()),
-        _ => Err(RemoteError::AuthResult),
-    }
-}
-
-/// A member of a decoded Go `map[string]interface{}`: exact name, last duplicate wins.
-fn member<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
-    members
-        .iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
 }
 
 #[cfg(test)]
@@ -422,23 +364,27 @@ mod tests {
             )
         };
         let pem = Value::String("-----BEGIN CERTIFICATE-----".into());
-        assert!(certificate_of(&object(vec![("certificate", pem.clone())])).is_ok());
-        let empty = certificate_of(&object(vec![("certificate", Value::String(String::new()))]));
+        assert!(answer::certificate(&object(vec![("certificate", pem.clone())])).is_ok());
+        let empty =
+            answer::certificate(&object(vec![("certificate", Value::String(String::new()))]));
         assert_eq!(
             empty.map_err(|e| (e.code(), e.to_string())),
             Err((Some(7400), "response doesn't contain certificate.".into()))
         );
         assert_eq!(
-            certificate_of(&Value::Bool(true)).map_err(|e| e.to_string()),
+            answer::certificate(&Value::Bool(true)).map_err(|e| e.to_string()),
             Err("response is formatted improperly".into())
         );
         // authsign accepts an empty string, and wants a string.
         assert!(
-            authsign_certificate_of(&object(vec![("certificate", Value::String(String::new()))]))
-                .is_ok()
+            answer::authsign_certificate(&object(vec![(
+                "certificate",
+                Value::String(String::new())
+            )]))
+            .is_ok()
         );
         assert_eq!(
-            authsign_certificate_of(&object(vec![])).map_err(|e| (e.code(), e.to_string())),
+            answer::authsign_certificate(&object(vec![])).map_err(|e| (e.code(), e.to_string())),
             Err((Some(7200), "API client JSON config error".into()))
         );
     }
