@@ -97,6 +97,16 @@ pub enum KeyError {
     /// An Ed25519 signature did not verify.
     #[error("x509: Ed25519 verification failure")]
     Ed25519Verification,
+    /// The FIPS build (cargo feature `fips`) was asked for something its FIPS module
+    /// (AWS-LC-FIPS) does not do — a SHA-1 signature, an RSA key under 2048 bits, an RSA key
+    /// size the module does not generate… The text names it. Nothing outside the module may
+    /// do it instead, so it is refused; the default and `aws-lc` builds never return this.
+    #[error("{0} is not offered by the FIPS build of cfssl-rs")]
+    NotInFipsBuild(String),
+    /// The FIPS build's module did not report FIPS mode (`aws_lc_rs::try_fips_mode`), so
+    /// every key operation is refused rather than run outside FIPS mode.
+    #[error("the FIPS build of cfssl-rs cannot run: AWS-LC-FIPS is not in FIPS mode ({0})")]
+    FipsModeUnavailable(&'static str),
     /// A key held outside this process (a PKCS#11 token) failed: `message` names the token,
     /// the object and the operation; `code` is cfssl's code for it.
     #[error("{message}")]
@@ -133,6 +143,8 @@ impl KeyError {
             KeyError::KeyMismatch => Some(2300),
             KeyError::External { code, .. } => Some(*code),
             KeyError::UnsupportedAlgorithm
+            | KeyError::NotInFipsBuild(_)
+            | KeyError::FipsModeUnavailable(_)
             | KeyError::Encoding
             | KeyError::SigningFailed
             | KeyError::PublicKey(_)

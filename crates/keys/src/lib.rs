@@ -57,5 +57,6 @@ pub use alg::{SignatureHash, SignatureScheme};
 pub use error::KeyError;
 pub use private::PrivateKey;
 pub use public::{Curve, KeyAlgorithm, PublicKey};
+pub use rng::fill_random;
 pub use signing::SigningKey;
 pub use spec::KeySpec;

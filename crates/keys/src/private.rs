@@ -152,6 +152,9 @@ impl PrivateKey {
         spec: KeySpec,
         progress: &mut dyn FnMut(Duration),
     ) -> Result<PrivateKey, KeyError> {
+        if let Some(generated) = crate::provider::generate(spec) {
+            return generated;
+        }
         if !rng::probe() {
             return Err(KeyError::GenerationFailed);
         }
@@ -169,6 +172,22 @@ impl PrivateKey {
             }
         };
         Ok(PrivateKey::wrap(inner))
+    }
+
+    /// A key the provider generated, from the PKCS#8 `PrivateKeyInfo` it exported (the
+    /// caller zeroizes that buffer).
+    #[cfg(feature = "fips")]
+    pub(crate) fn from_generated_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
+        match parse_pkcs8(der) {
+            Attempt::Key(inner) => Ok(PrivateKey::wrap(*inner)),
+            Attempt::Unsupported | Attempt::Invalid => Err(KeyError::GenerationFailed),
+        }
+    }
+
+    /// The provider's state for this key.
+    #[cfg(feature = "fips")]
+    pub(crate) fn provider_key(&self) -> &ProviderKey {
+        &self.1
     }
 
     /// The key's type and size as a [`KeySpec`].

@@ -327,7 +327,7 @@ impl PublicKey {
         if !refused_size && crate::provider::verified(self, alg, message, signature) {
             return Ok(());
         }
-        self.verify_rust_crypto(alg, message, signature)
+        crate::provider::not_verified(self, alg, message, signature)
     }
 
     /// The default build's check, and its error texts, whatever the provider.

@@ -20,6 +20,24 @@ pub(crate) fn fill(dst: &mut [u8]) -> bool {
     getrandom::fill(dst).is_ok()
 }
 
+/// Fills `dst` with random bytes that must be unpredictable but are not key material:
+/// certificate serial numbers. The one place that chooses the generator: the operating
+/// system's (`getrandom`) in the default and `aws-lc` builds, the FIPS module's DRBG
+/// (`aws_lc_rs::rand`, seeded and health-tested inside the module) in the `fips` build.
+///
+/// The error is the generator's own message.
+pub fn fill_random(dst: &mut [u8]) -> Result<(), String> {
+    #[cfg(feature = "fips")]
+    {
+        crate::provider::fips_ready().map_err(|e| e.to_string())?;
+        aws_lc_rs::rand::fill(dst).map_err(|_| "the FIPS module's DRBG failed".to_owned())
+    }
+    #[cfg(not(feature = "fips"))]
+    {
+        getrandom::fill(dst).map_err(|e| e.to_string())
+    }
+}
+
 /// An infallible view of the OS generator for the RSA prime search, which cannot be told
 /// to stop half-way. Every call to it may report progress.
 pub(crate) struct SysRng<'a> {

@@ -194,10 +194,11 @@ fn sign_with_a_chosen_digest() {
     );
 
     // Every ECDSA digest on every curve, including ones longer or shorter than the curve.
-    for file in [
-        "openssl-p256-pkcs8.pem",
-        "openssl-p384-pkcs8.pem",
-        "openssl-p521-pkcs8.pem",
+    // The FIPS build signs only with the curve's own hash (the module's ECDSA key pairs).
+    for (file, own) in [
+        ("openssl-p256-pkcs8.pem", "1.2.840.10045.4.3.2"),
+        ("openssl-p384-pkcs8.pem", "1.2.840.10045.4.3.3"),
+        ("openssl-p521-pkcs8.pem", "1.2.840.10045.4.3.4"),
     ] {
         let key = PrivateKey::from_pem(&data(file)).unwrap();
         for oid in [
@@ -210,6 +211,14 @@ fn sign_with_a_chosen_digest() {
                 oid: oid.parse().unwrap(),
                 parameters: None,
             };
+            if cfg!(feature = "fips") && oid != own {
+                let err = key.sign_with(&alg, b"data").unwrap_err();
+                assert!(
+                    matches!(err, KeyError::NotInFipsBuild(_)),
+                    "{file} {oid}: {err}"
+                );
+                continue;
+            }
             let sig = key.sign_with(&alg, b"data").unwrap();
             key.public_key()
                 .verify(&alg.owned_to_ref(), b"data", &sig)
@@ -264,7 +273,12 @@ fn sign_as_issuer_checks_the_signature_with_the_issuer_key() {
     let small = PrivateKey::from_pem(&data("openssl-rsa512-pkcs8.pem")).unwrap();
     assert_eq!(
         small.sign(b"tbs").unwrap_err(),
-        KeyError::InsecureRsaKey { bits: 512 }
+        if cfg!(feature = "fips") {
+            // The FIPS build: the module signs with no RSA key under 2048 bits.
+            KeyError::NotInFipsBuild("SHA1-RSA signing with key type rsa-512".to_owned())
+        } else {
+            KeyError::InsecureRsaKey { bits: 512 }
+        }
     );
     // An issuer key of another type cannot verify this key's signature either.
     let ec = PrivateKey::from_pem(&data("openssl-p256-pkcs8.pem")).unwrap();

@@ -62,7 +62,8 @@ pub fn sign(
         .filter(|t| t.year() <= 9999 && *t > not_before)
         .ok_or_else(|| SignError::InvalidValidity(format!("invalid expiry {expiry}")))?;
     let mut serial = [0u8; 8];
-    getrandom::fill(&mut serial).map_err(|e| SignError::Internal(format!("random: {e}")))?;
+    cfssl_keys::fill_random(&mut serial)
+        .map_err(|e| SignError::Internal(format!("random: {e}")))?;
     serial[0] &= 0x7f;
     let mut subject = csr.subject.clone();
     subject.names.clear();

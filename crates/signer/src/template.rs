@@ -337,12 +337,14 @@ impl Template {
     }
 }
 
-/// cfssl's serial: 20 bytes from the OS CSPRNG with the top bit cleared, so the INTEGER is
-/// positive and at most 20 octets (RFC 5280 §4.1.2.2; docs/cfssl-compat.md §5.1 step 10).
+/// cfssl's serial: 20 random bytes with the top bit cleared, so the INTEGER is positive and
+/// at most 20 octets (RFC 5280 §4.1.2.2; docs/cfssl-compat.md §5.1 step 10). The bytes come
+/// from [`cfssl_keys::fill_random`]: the OS CSPRNG, or the FIPS module's in the `fips` build.
 pub fn random_serial() -> Result<Vec<u8>, SignError> {
     loop {
         let mut bytes = [0u8; 20];
-        getrandom::fill(&mut bytes).map_err(|e| SignError::Internal(format!("random: {e}")))?;
+        cfssl_keys::fill_random(&mut bytes)
+            .map_err(|e| SignError::Internal(format!("random: {e}")))?;
         bytes[0] &= 0x7f;
         if bytes.iter().any(|&b| b != 0) {
             return Ok(bytes.to_vec());

@@ -1,7 +1,7 @@
 //! The default provider: RustCrypto does everything, so every hook declines.
 
 use crate::alg::SignatureScheme;
-use crate::{KeyError, PrivateKey, PublicKey};
+use crate::{KeyError, KeySpec, PrivateKey, PublicKey};
 
 pub(super) const NAME: &str = "rustcrypto";
 
@@ -27,4 +27,17 @@ pub(super) fn verified(
     _signature: &[u8],
 ) -> bool {
     false
+}
+
+pub(super) fn generate(_spec: KeySpec) -> Option<Result<PrivateKey, KeyError>> {
+    None
+}
+
+pub(super) fn not_verified(
+    key: &PublicKey,
+    alg: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), KeyError> {
+    key.verify_rust_crypto(alg, message, signature)
 }
