@@ -40,13 +40,17 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                // Into the log before the port is announced, so that a test that has the
+                // port also finds the `Now listening` line in the log.
+                {
+                    let mut log = sink.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
                 if let Some(rest) = line.split("Now listening ").nth(1) {
                     let port = rest.rsplit(':').next().unwrap_or("").trim().parse::<u16>();
                     let _ = tx.send(port.ok());
                 }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
             }
             let _ = tx.send(None);
         });
