@@ -309,20 +309,6 @@ pub(super) fn verified(
         .is_ok()
 }
 
-/// The error for a signature the module did not accept.
-///
-/// `aws-lc`: RustCrypto checks it again, so that the result and its Go-style error text are
-/// the default build's.
-#[cfg(not(feature = "fips"))]
-pub(super) fn not_verified(
-    key: &PublicKey,
-    alg: SignatureScheme,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), KeyError> {
-    key.verify_rust_crypto(alg, message, signature)
-}
-
 /// The error for a signature the module did not accept; `fips`: never `Ok`.
 ///
 /// When the module has an algorithm for the key and scheme and refused the signature,

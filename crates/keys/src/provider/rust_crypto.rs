@@ -32,12 +32,3 @@ pub(super) fn verified(
 pub(super) fn generate(_spec: KeySpec) -> Option<Result<PrivateKey, KeyError>> {
     None
 }
-
-pub(super) fn not_verified(
-    key: &PublicKey,
-    alg: SignatureScheme,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), KeyError> {
-    key.verify_rust_crypto(alg, message, signature)
-}
