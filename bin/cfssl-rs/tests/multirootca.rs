@@ -201,6 +201,19 @@ fn signs_by_label_with_tokens() {
         "{}",
         metrics.body
     );
+
+    // The certdb's journal is kept while serving (Db::set_keep_journal) and removed when the
+    // server stops, with the file back in DELETE mode.
+    let journal = d.tmp.path().join("certs.db-journal");
+    assert!(journal.exists(), "the journal stays while serving");
+    let mut server = server;
+    let status = server.terminate();
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        !journal.exists(),
+        "multirootca left certs.db-journal behind"
+    );
+    assert_eq!(sqlite(&d, "pragma journal_mode").trim(), "delete");
 }
 
 /// Each refusal: the status, the envelope with code 1, nothing recorded, and the server

@@ -1228,6 +1228,53 @@ fn sigterm_lets_a_request_in_flight_finish() {
     }
 }
 
+/// With a SQLite certdb in the default rollback-journal mode, the server keeps the journal
+/// between commits (`PERSIST`, one fsync fewer per commit) and puts the file back in `DELETE`
+/// mode when it stops: while it runs, `certs.db-journal` stays with a zeroed header, which
+/// the sqlite3 CLI reads and writes past; after SIGTERM it is gone, the file reports
+/// `delete`, and every row is there.
+#[test]
+fn the_sqlite_journal_is_kept_while_serving_and_removed_at_exit() {
+    let d = Dir::new();
+    setup(&d);
+    let journal = d.tmp.path().join("certs.db-journal");
+    let mut s = Serve::start(
+        &d,
+        &[
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "ca-key.pem",
+            "-config",
+            "config.json",
+            "-db-config",
+            "db.json",
+        ],
+    );
+    let csr = d.read("leaf.csr");
+    d.write(
+        "sign.json",
+        format!(r#"{{"certificate_request":{}}}"#, quoted(&csr)),
+    );
+    for _ in 0..3 {
+        post_file(&d, &s.url("sign"), "sign.json").is_ok();
+    }
+    let header = std::fs::read(&journal).expect("the journal stays while serving");
+    assert!(
+        header.len() >= 28 && header[..28].iter().all(|&b| b == 0),
+        "a kept journal's header is zero between commits"
+    );
+    assert_eq!(row_count(&d), 3);
+    // Another writer (the sqlite3 CLI, DELETE mode) is not held up by it.
+    sqlite(&d, "update certificates set reason = 0 where 0");
+    post_file(&d, &s.url("sign"), "sign.json").is_ok();
+    let status = s.terminate();
+    assert!(status.success(), "exit status {status}");
+    assert!(!journal.exists(), "serve left certs.db-journal behind");
+    assert_eq!(sqlite(&d, "pragma journal_mode"), "delete");
+    assert_eq!(row_count(&d), 4);
+}
+
 /// `bundle`: the lifecycle fixtures' root, intermediate and leaf (testdata/bundle); the
 /// chain checked with `openssl verify`, the hostname check, the refusals; and `sign` with
 /// `bundle: true`.

@@ -47,6 +47,7 @@ pub struct Db {
     driver: Driver,
     source: Source,
     busy_timeout: std::time::Duration,
+    keep_journal: bool,
     conn: Option<Box<dyn Backend + Send>>,
 }
 
@@ -83,6 +84,7 @@ impl Db {
             driver,
             source,
             busy_timeout: crate::sqlite::BUSY_TIMEOUT,
+            keep_journal: false,
             conn: None,
         })
     }
@@ -93,6 +95,18 @@ impl Db {
     /// connection made after the call; the other drivers wait as their servers do.
     pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) {
         self.busy_timeout = timeout;
+    }
+
+    /// For a process that commits many times, such as a server: a sqlite3 database in the
+    /// default rollback-journal mode (`DELETE`), whose data source names no journal mode,
+    /// keeps its journal file between commits (`PERSIST`) while the connection is open, and
+    /// gets `DELETE` back when it closes, which removes the file. Durability is the same —
+    /// a commit is final once the journal's zeroed header is synced rather than once its
+    /// removal is — but a commit costs four fsyncs instead of five, none of them on the
+    /// directory ([`crate::sqlite`] explains the count). Takes effect on the connection made
+    /// after the call; other journal modes and the other drivers are left as they are.
+    pub fn set_keep_journal(&mut self, keep: bool) {
+        self.keep_journal = keep;
     }
 
     /// The driver.
@@ -109,7 +123,9 @@ impl Db {
     fn backend(&mut self) -> Result<&mut (dyn Backend + Send), DbError> {
         if self.conn.is_none() {
             let conn: Box<dyn Backend + Send> = match &self.source {
-                Source::Sqlite(dsn) => Box::new(Sqlite::open(dsn, self.busy_timeout)?),
+                Source::Sqlite(dsn) => {
+                    Box::new(Sqlite::open(dsn, self.busy_timeout, self.keep_journal)?)
+                }
                 Source::Postgres(data_source) => Box::new(Postgres::connect(data_source)?),
                 Source::Mysql(dsn) => Box::new(MysqlConn::connect(dsn)?),
             };

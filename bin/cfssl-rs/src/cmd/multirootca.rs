@@ -76,6 +76,8 @@ fn load_root(ctx: &Context<'_>, label: &str, spec: &RootSpec) -> Result<MultiRoo
             if let Some(timeout) = db_busy_timeout()? {
                 db.set_busy_timeout(timeout);
             }
+            // A server: the sqlite journal stays between commits (Db::set_keep_journal).
+            db.set_keep_journal(true);
             Some(db)
         }
     };

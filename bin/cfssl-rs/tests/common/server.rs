@@ -101,6 +101,27 @@ impl Server {
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
+
+    /// Sends SIGTERM and waits (up to 20 s) for the server to finish and exit; its status.
+    #[allow(dead_code)] // not every test binary stops its server this way
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("runs kill");
+        assert!(status.success(), "kill -TERM failed");
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.exited() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "the server did not exit within 20 s of SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Server {
