@@ -498,3 +498,314 @@ fn sign_batch_records_every_certificate_it_writes() {
         v.stdout
     );
 }
+
+/// `ceremony verify -json`: stdout parsed as JSON, stderr and exit status as the plain
+/// report's.
+fn verify_json(d: &Dir, args: &[&str]) -> (Run, serde_json::Value) {
+    let all = [&["ceremony", "verify", "-json"], args].concat();
+    let r = d.cfssl(&all);
+    let json = r.json();
+    let plain = d.cfssl(&[&["ceremony", "verify"], args].concat());
+    assert_eq!(r.code, plain.code, "{}", r.stderr);
+    assert_eq!(r.stderr, plain.stderr);
+    assert!(!r.stderr.contains("panicked at"), "{}", r.stderr);
+    // python3's parser agrees, when there is one.
+    if let Ok(out) = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys; print(json.dumps(json.load(sys.stdin), separators=(',',':')))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(r.stdout.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        assert!(out.status.success(), "python3 json.load: {}", r.stdout);
+        assert_eq!(
+            json.to_string(),
+            String::from_utf8(out.stdout).unwrap().trim()
+        );
+    }
+    (r, json)
+}
+
+/// The head hash the plain report prints.
+fn plain_head(d: &Dir, transcript: &str) -> String {
+    let plain = d.cfssl(&["ceremony", "verify", transcript]);
+    let (_, head) = plain
+        .stdout
+        .split_once("head of the chain (SHA-256 of line 3): ")
+        .unwrap();
+    head.lines().next().unwrap().to_owned()
+}
+
+#[test]
+fn verify_json_reports_a_good_transcript() {
+    let d = ceremony();
+    let (r, json) = verify_json(
+        &d,
+        &["t.log", "ca.pem", "ca-key.pem", "leaf.pem", "crl.b64"],
+    );
+    r.ok();
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["transcript", "ok", "lines", "head", "problems", "files"]
+    );
+    assert_eq!(json["transcript"], "t.log");
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["lines"], 3);
+    let head = plain_head(&d, "t.log");
+    assert_eq!(json["head"], head.as_str());
+    d.write("last.txt", d.read("t.log").lines().last().unwrap());
+    assert_eq!(head, openssl_sha256(&d, "last.txt"));
+    assert_eq!(json["problems"], serde_json::json!([]));
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    assert_eq!(
+        files[0],
+        serde_json::json!({
+            "path": "ca.pem", "status": "matches", "ok": true, "line": 3, "role": "input",
+            "recorded": "ca.pem", "by": "path", "made_by": {"line": 1, "path": "-:cert"},
+            "recorded_sha256": null, "sha256": null, "error": null,
+            "message": "ok, line 3's input; made by line 1 as -:cert"
+        })
+    );
+    assert_eq!(
+        files[2],
+        serde_json::json!({
+            "path": "leaf.pem", "status": "matches", "ok": true, "line": 2, "role": "output",
+            "recorded": "-:cert", "by": "sha256", "made_by": null,
+            "recorded_sha256": null, "sha256": null, "error": null,
+            "message": "ok, line 2's output -:cert (same sha256)"
+        })
+    );
+    let order: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("ca.pem", "matches"),
+            ("ca-key.pem", "matches"),
+            ("leaf.pem", "matches"),
+            ("crl.b64", "matches")
+        ]
+    );
+    // Nothing lost: each file's line of the plain report is `file PATH: MESSAGE`.
+    let plain = d.cfssl(&[
+        "ceremony",
+        "verify",
+        "t.log",
+        "ca.pem",
+        "ca-key.pem",
+        "leaf.pem",
+        "crl.b64",
+    ]);
+    for f in files {
+        let line = format!(
+            "file {}: {}\n",
+            f["path"].as_str().unwrap(),
+            f["message"].as_str().unwrap()
+        );
+        assert!(plain.stdout.contains(&line), "{line:?} in {}", plain.stdout);
+    }
+    // Deterministic: the same bytes twice; `-json` anywhere among the arguments.
+    let again = d.cfssl(&[
+        "ceremony",
+        "verify",
+        "t.log",
+        "ca.pem",
+        "ca-key.pem",
+        "leaf.pem",
+        "crl.b64",
+        "-json",
+    ]);
+    assert_eq!(again.stdout, r.stdout);
+    assert!(r.stdout.ends_with("}\n"));
+}
+
+#[test]
+fn verify_json_reports_a_tampered_line_at_its_line() {
+    let d = ceremony();
+    let original = d.read("t.log");
+    d.write(
+        "t.log",
+        original.replacen("\"note\":null", "\"note\":\"added\"", 1),
+    );
+    let (r, json) = verify_json(&d, &["t.log"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "t.log does not verify: 1 problem(s) in the chain, 0 file(s) not as recorded"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["lines"], 3);
+    assert_eq!(json["head"], plain_head(&d, "t.log").as_str());
+    assert_eq!(
+        json["problems"],
+        serde_json::json!([{
+            "line": 2,
+            "message": "prev is not the SHA-256 of line 1: line 1 was changed after line 2 was written"
+        }])
+    );
+    assert_eq!(json["files"], serde_json::json!([]));
+
+    // A torn last line: no head past it, the problem on line 3.
+    d.write("t.log", &original[..original.len() - 30]);
+    let (r, json) = verify_json(&d, &["t.log"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["lines"], 2);
+    assert_eq!(json["problems"][0]["line"], 3);
+    assert!(
+        json["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("incomplete: "),
+        "{json}"
+    );
+    // No complete line at all: head is null.
+    d.write("t.log", "{\"seq\":1");
+    let (r, json) = verify_json(&d, &["t.log"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(json["lines"], 0);
+    assert_eq!(json["head"], serde_json::Value::Null);
+    // A transcript that cannot be read: the error only, no JSON.
+    d.cfssl(&["ceremony", "verify", "-json", "nothing.log"])
+        .fails_with("transcript nothing.log: cannot read");
+}
+
+#[test]
+fn verify_json_reports_files_not_as_recorded() {
+    let d = ceremony();
+    let recorded = openssl_sha256(&d, "ca.pem");
+    d.write(
+        "other-csr.json",
+        r#"{"CN":"Other","key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let other = d.cfssl(&["gencert", "-initca", "other-csr.json"]);
+    other.ok();
+    d.save(&other, "cert", "ca.pem");
+    d.save(&other, "cert", "stranger.pem");
+    let swapped = openssl_sha256(&d, "ca.pem");
+    let (r, json) = verify_json(
+        &d,
+        &["t.log", "ca.pem", "leaf.pem", "stranger.pem", "gone.pem"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "t.log does not verify: 0 problem(s) in the chain, 3 file(s) not as recorded"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["problems"], serde_json::json!([]));
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(
+        files[0],
+        serde_json::json!({
+            "path": "ca.pem", "status": "differs", "ok": false, "line": 3, "role": "input",
+            "recorded": null, "by": null, "made_by": null,
+            "recorded_sha256": recorded, "sha256": swapped, "error": null,
+            "message": format!(
+                "sha256 differs from line 3's input (recorded {recorded}, on disk {swapped}): \
+                 the file was replaced or changed"
+            )
+        })
+    );
+    assert_eq!(files[1]["status"], "matches");
+    assert_eq!(files[1]["ok"], true);
+    assert_eq!(
+        files[2],
+        serde_json::json!({
+            "path": "stranger.pem", "status": "not_recorded", "ok": false, "line": null,
+            "role": null, "recorded": null, "by": null, "made_by": null,
+            "recorded_sha256": null, "sha256": swapped, "error": null,
+            "message": format!(
+                "not in the transcript (no line records its path, its sha256 {swapped} or its \
+                 fingerprint)"
+            )
+        })
+    );
+    assert_eq!(files[3]["path"], "gone.pem");
+    assert_eq!(files[3]["status"], "unreadable");
+    assert_eq!(files[3]["ok"], false);
+    assert_eq!(files[3]["line"], serde_json::Value::Null);
+    let error = files[3]["error"].as_str().unwrap();
+    assert!(error.starts_with("cannot read: "), "{error}");
+    assert_eq!(files[3]["message"], error);
+}
+
+#[test]
+fn verify_json_reports_absent_outputs_without_failing() {
+    let d = Dir::new();
+    d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    std::fs::create_dir(d.path("batch")).unwrap();
+    d.write(
+        "a.json",
+        r#"{"CN":"a","hosts":["a.example.test"],"key":{"algo":"ecdsa","size":256}}"#,
+    );
+    let k = d.cfssl(&["genkey", "a.json"]);
+    k.ok();
+    d.save(&k, "csr", "batch/a.csr");
+    d.cfssl(&[
+        "sign",
+        "-ca",
+        "ca.pem",
+        "-ca-key",
+        "ca-key.pem",
+        "-batch",
+        "batch",
+        "-transcript",
+        "t.log",
+    ])
+    .ok();
+    std::fs::remove_file(d.path("batch/a.pem")).unwrap();
+    let (r, json) = verify_json(&d, &["t.log"]);
+    r.ok();
+    assert_eq!(json["ok"], true);
+    assert_eq!(
+        json["files"],
+        serde_json::json!([{
+            "path": "batch/a.pem", "status": "absent", "ok": true, "line": 1, "role": null,
+            "recorded": null, "by": null, "made_by": null, "recorded_sha256": null,
+            "sha256": null, "error": null,
+            "message": "line 1's output is not here (not checked)"
+        }])
+    );
+}
+
+#[test]
+fn json_is_only_for_ceremony_verify() {
+    let d = ceremony();
+    d.cfssl(&["ceremony", "print", "-json", "t.log"])
+        .fails_with("ceremony print has no JSON output: drop -json");
+    d.write("step.yaml", "type: key\n");
+    d.cfssl(&["ceremony", "plan", "-json", "step.yaml"])
+        .fails_with("ceremony plan has no JSON output: drop -json");
+    d.cfssl(&["ceremony", "run", "-json", "-yes", "step.yaml"])
+        .fails_with("ceremony run has no JSON output: drop -json");
+    // As before: the one shared flag set (cfssl's) lets every command take every flag, and
+    // one that does not read -json prints what it prints without it.
+    let plain = d.cfssl(&["certinfo", "-cert", "ca.pem"]);
+    let with = d.cfssl(&["certinfo", "-json", "-cert", "ca.pem"]);
+    with.ok();
+    assert_eq!(with.stdout, plain.stdout);
+}

@@ -246,7 +246,7 @@ define_flags! {
     // cfssl-rs extensions.
     ext encrypt_key "encrypt-key": Bool = "false", "write the new private key encrypted (PKCS#8, scrypt + AES-256-CBC) with the password of -password-file, CFSSL_KEY_PASSWORD or a prompt";
     ext password_file "password-file": Str = "", "file whose first line is the password of an encrypted key (else CFSSL_CA_PK_PASSWORD for a CA key, CFSSL_KEY_PASSWORD, or a prompt); pkcs12: the password of the PKCS#12 file (else CFSSL_PKCS12_PASSWORD, or a prompt asked twice)";
-    ext json "json": Bool = "false", "print JSON instead of YAML; lint: print the findings (or -list) as a JSON array";
+    ext json "json": Bool = "false", "print JSON instead of YAML; lint: print the findings (or -list) as a JSON array; ceremony verify: print the report as one JSON object";
     ext allow_privileged "allow-privileged": Bool = "false", "allow requesting privileged Kubernetes identities (such as group system:masters)";
     ext name "name": Str = "", "name of the Kubernetes object; pkcs12: the friendly name of the key and certificate (Java's alias)";
     ext signer "signer": Str = "", "Kubernetes signerName of the CertificateSigningRequest";
@@ -280,7 +280,7 @@ define_flags! {
 #[rustfmt::skip]
 pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("bundle", &["cert", "key", "ca-bundle", "int-bundle", "flavor", "password", "metadata"]),
-    ("ceremony", &["yes", "transcript"]),
+    ("ceremony", &["yes", "transcript", "json"]),
     ("certinfo", &["cert", "csr", "db-config", "serial", "aki"]),
     ("gencert", &["initca", "renewca", "remote", "ca", "ca-key", "ca-chain", "config", "profile", "hostname", "cn", "crl", "db-config", "label", "encrypt-key", "password-file", "key-uri", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
     ("crl", &["db-config", "ca", "ca-key", "expiry", "password-file", "transcript"]),

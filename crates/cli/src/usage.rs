@@ -537,7 +537,7 @@ pub static CEREMONY: Help = Help {
     synopsis: &[
         "plan STEP",
         "run [-yes] [-transcript TRANSCRIPT] STEP",
-        "verify TRANSCRIPT [FILE...]",
+        "verify [-json] TRANSCRIPT [FILE...]",
         "print TRANSCRIPT",
     ],
     arguments: &[
@@ -574,8 +574,13 @@ pub static CEREMONY: Help = Help {
             A transcript is a hash chain: each line holds the SHA-256 of the line before it.\n\
             verify reports, by line number, every line edited, removed, inserted or moved, a torn\n\
             last line and any FILE that is not the one recorded (with no FILE: every recorded output\n\
-            file still present); it exits 1 on any problem. print lays out every step with its\n\
-            fingerprints in groups of four hex digits, then the head hash and lines for signatures.\n\
+            file still present); it exits 1 on any problem. verify -json prints the same report as\n\
+            one JSON object, with the same exit status: transcript, ok, lines, head (null without a\n\
+            complete line), problems (line, message) and files (path, status: matches, differs,\n\
+            not_recorded, unreadable or absent; ok, line, role, recorded, by, made_by,\n\
+            recorded_sha256, sha256, error, message: null where the status has none).\n\
+            print lays out every step with its fingerprints in groups of four hex digits, then the\n\
+            head hash and lines for signatures.\n\
             The chain proves nothing on its own: whoever can write the file can rewrite it whole.\n\
             Copy the head hash by hand at the ceremony and compare it with the one verify prints.",
     extension: true,

@@ -106,8 +106,10 @@ impl FileStatus {
     }
 }
 
-impl fmt::Display for FileCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FileCheck {
+    /// What the check found, without the `file PATH: ` that [`Display`](fmt::Display)
+    /// puts before it: `ok, line 3's input`, `sha256 differs from line 1's output (…)`.
+    pub fn message(&self) -> String {
         let path = &self.path;
         match &self.status {
             FileStatus::Matches {
@@ -117,41 +119,53 @@ impl fmt::Display for FileCheck {
                 by,
                 made_by,
             } => {
-                if recorded == path {
-                    write!(f, "file {path}: ok, line {line}'s {role}")?;
+                let mut text = if recorded == path {
+                    format!("ok, line {line}'s {role}")
                 } else {
-                    write!(
-                        f,
-                        "file {path}: ok, line {line}'s {role} {recorded} (same {by})"
-                    )?;
+                    format!("ok, line {line}'s {role} {recorded} (same {by})")
+                };
+                if let Some((made, as_path)) = made_by {
+                    text.push_str(&format!("; made by line {made} as {as_path}"));
                 }
-                match made_by {
-                    Some((made, as_path)) => write!(f, "; made by line {made} as {as_path}"),
-                    None => Ok(()),
-                }
+                text
             }
             FileStatus::Differs {
                 line,
                 role,
                 recorded_sha256,
                 actual_sha256,
-            } => write!(
-                f,
-                "file {path}: sha256 differs from line {line}'s {role} (recorded {recorded_sha256}, \
+            } => format!(
+                "sha256 differs from line {line}'s {role} (recorded {recorded_sha256}, \
                  on disk {actual_sha256}): the file was replaced or changed"
             ),
-            FileStatus::NotRecorded { sha256 } => write!(
-                f,
-                "file {path}: not in the transcript (no line records its path, its sha256 \
-                 {sha256} or its fingerprint)"
+            FileStatus::NotRecorded { sha256 } => format!(
+                "not in the transcript (no line records its path, its sha256 {sha256} or its \
+                 fingerprint)"
             ),
-            FileStatus::Unreadable { error } => write!(f, "file {path}: {error}"),
+            FileStatus::Unreadable { error } => error.clone(),
             FileStatus::Absent { line } => {
-                write!(
-                    f,
-                    "file {path}: line {line}'s output is not here (not checked)"
-                )
+                format!("line {line}'s output is not here (not checked)")
             }
+        }
+    }
+}
+
+impl fmt::Display for FileCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "file {}: {}", self.path, self.message())
+    }
+}
+
+impl FileStatus {
+    /// The outcome's name in [`VerifyReport::to_json`]: `matches`, `differs`,
+    /// `not_recorded`, `unreadable` or `absent`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FileStatus::Matches { .. } => "matches",
+            FileStatus::Differs { .. } => "differs",
+            FileStatus::NotRecorded { .. } => "not_recorded",
+            FileStatus::Unreadable { .. } => "unreadable",
+            FileStatus::Absent { .. } => "absent",
         }
     }
 }
@@ -175,6 +189,93 @@ impl VerifyReport {
     /// No problem in the chain and every file checked is recorded.
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty() && !self.files.iter().any(|f| f.status.is_problem())
+    }
+
+    /// The report as one JSON object (`ceremony verify -json`), members in this order:
+    ///
+    /// * `transcript`: the path as given; `ok`: [`is_ok`](Self::is_ok); `lines`: complete
+    ///   lines; `head`: SHA-256 of the last complete line, or `null` when there is none;
+    /// * `problems`: one object per [`Problem`], in line order: `line`, `message`;
+    /// * `files`: one object per [`FileCheck`], in the report's order, every member always
+    ///   present (`null` where the status has no such value): `path`, `status`
+    ///   ([`FileStatus::name`]), `ok` (false when the status fails the verification),
+    ///   `line` (the line recording it), `role` (`input`/`output`), `recorded` (the path it
+    ///   was recorded under), `by` (`path`/`sha256`/`fingerprint`), `made_by` (`{"line",
+    ///   "path"}` of the output that made the same bytes, when another record),
+    ///   `recorded_sha256`, `sha256` (of the file now, when it differs or is not
+    ///   recorded), `error` (why it could not be read), `message`.
+    ///
+    /// Each `message` is the human text of the plain report without its prefix (the text
+    /// prints `TRANSCRIPT: line N: MESSAGE` and `file PATH: MESSAGE`).
+    pub fn to_json(&self, transcript: &str) -> serde_json::Value {
+        let problems: Vec<serde_json::Value> = self
+            .problems
+            .iter()
+            .map(|p| serde_json::json!({"line": p.line, "message": p.message}))
+            .collect();
+        let files: Vec<serde_json::Value> = self.files.iter().map(FileCheck::to_json).collect();
+        serde_json::json!({
+            "transcript": transcript,
+            "ok": self.is_ok(),
+            "lines": self.lines,
+            "head": self.head,
+            "problems": problems,
+            "files": files,
+        })
+    }
+}
+
+impl FileCheck {
+    /// One member of `files` in [`VerifyReport::to_json`].
+    fn to_json(&self) -> serde_json::Value {
+        let mut line = None;
+        let mut role = None;
+        let mut recorded = None;
+        let mut by = None;
+        let mut made_by = None;
+        let mut recorded_sha256 = None;
+        let mut sha256 = None;
+        let mut error = None;
+        match &self.status {
+            FileStatus::Matches {
+                line: l,
+                role: r,
+                recorded: p,
+                by: b,
+                made_by: m,
+            } => {
+                (line, role, recorded, by) = (Some(*l), Some(*r), Some(p.as_str()), Some(*b));
+                made_by = m
+                    .as_ref()
+                    .map(|(made, path)| serde_json::json!({"line": made, "path": path}));
+            }
+            FileStatus::Differs {
+                line: l,
+                role: r,
+                recorded_sha256: was,
+                actual_sha256: now,
+            } => {
+                (line, role) = (Some(*l), Some(*r));
+                (recorded_sha256, sha256) = (Some(was.as_str()), Some(now.as_str()));
+            }
+            FileStatus::NotRecorded { sha256: now } => sha256 = Some(now.as_str()),
+            FileStatus::Unreadable { error: e } => error = Some(e.as_str()),
+            FileStatus::Absent { line: l } => line = Some(*l),
+        }
+        serde_json::json!({
+            "path": self.path,
+            "status": self.status.name(),
+            "ok": !self.status.is_problem(),
+            "line": line,
+            "role": role,
+            "recorded": recorded,
+            "by": by,
+            "made_by": made_by,
+            "recorded_sha256": recorded_sha256,
+            "sha256": sha256,
+            "error": error,
+            "message": self.message(),
+        })
     }
 }
 
@@ -446,6 +547,159 @@ mod tests {
         let report = verify(&log, &[written])?;
         assert!(!report.is_ok());
         Ok(())
+    }
+
+    #[test]
+    fn the_json_report_has_every_field_of_every_outcome() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        let log = dir.path().join("t.log");
+        let ca = include_bytes!("../../../testdata/cfssl-1.6.5/ca.pem");
+        let other = include_bytes!("../../../testdata/cfssl-1.6.5/admin.pem");
+        let written = dir.path().join("written.pem");
+        std::fs::write(&written, b"made by the step")?;
+        let step = Step {
+            command: vec!["cfssl-rs".into()],
+            outputs: vec![
+                Artefact::of_bytes("-:cert", ca),
+                Artefact::of_file(&written)?,
+            ],
+            ..Step::default()
+        };
+        let entry = append(&log, &step, time::OffsetDateTime::UNIX_EPOCH)?;
+        let ca_pem = dir.path().join("ca.pem");
+        std::fs::write(&ca_pem, ca)?;
+        let stranger = dir.path().join("stranger.pem");
+        std::fs::write(&stranger, other)?;
+        std::fs::write(&written, b"changed")?;
+        let missing = dir.path().join("missing.pem");
+
+        let report = verify(
+            &log,
+            &[ca_pem.clone(), written.clone(), stranger.clone(), missing],
+        )?;
+        let json = report.to_json("t.log");
+        let (ca_pem, written, stranger) = (
+            ca_pem.display().to_string(),
+            written.display().to_string(),
+            stranger.display().to_string(),
+        );
+        let error = json["files"][3]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(error.starts_with("cannot read: "), "{error}");
+        let expected = serde_json::json!({
+            "transcript": "t.log",
+            "ok": false,
+            "lines": 1,
+            "head": entry.hash,
+            "problems": [],
+            "files": [
+                {"path": ca_pem, "status": "matches", "ok": true, "line": 1, "role": "output",
+                 "recorded": "-:cert", "by": "sha256", "made_by": null, "recorded_sha256": null,
+                 "sha256": null, "error": null,
+                 "message": "ok, line 1's output -:cert (same sha256)"},
+                {"path": written, "status": "differs", "ok": false, "line": 1, "role": "output",
+                 "recorded": null, "by": null, "made_by": null,
+                 "recorded_sha256": crate::sha256_hex(b"made by the step"),
+                 "sha256": crate::sha256_hex(b"changed"), "error": null,
+                 "message": report.files[1].message()},
+                {"path": stranger, "status": "not_recorded", "ok": false, "line": null,
+                 "role": null, "recorded": null, "by": null, "made_by": null,
+                 "recorded_sha256": null, "sha256": crate::sha256_hex(other), "error": null,
+                 "message": report.files[2].message()},
+                {"path": json["files"][3]["path"], "status": "unreadable", "ok": false,
+                 "line": null, "role": null, "recorded": null, "by": null, "made_by": null,
+                 "recorded_sha256": null, "sha256": null, "error": error, "message": error},
+            ],
+        });
+        assert_eq!(json, expected);
+        // Member order is part of the format.
+        let keys: Vec<&str> = json["files"][0]
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            [
+                "path",
+                "status",
+                "ok",
+                "line",
+                "role",
+                "recorded",
+                "by",
+                "made_by",
+                "recorded_sha256",
+                "sha256",
+                "error",
+                "message"
+            ]
+        );
+        // Each message is the plain report's line without its `file PATH: `.
+        for (file, value) in report
+            .files
+            .iter()
+            .zip(json["files"].as_array().into_iter().flatten())
+        {
+            assert_eq!(
+                format!(
+                    "file {}: {}",
+                    value["path"].as_str().unwrap_or_default(),
+                    value["message"].as_str().unwrap_or_default()
+                ),
+                file.to_string()
+            );
+        }
+
+        // Without files: a recorded output no longer there is absent, and ok.
+        std::fs::remove_file(&written)?;
+        let json = verify(&log, &[])?.to_json("t.log");
+        assert_eq!(json["ok"], true);
+        assert_eq!(json["files"][0]["status"], "absent");
+        assert_eq!(json["files"][0]["line"], 1);
+        assert_eq!(json["files"][0]["ok"], true);
+
+        // A chain problem: the line and the text; no complete line: head null.
+        let text = std::fs::read_to_string(&log)?;
+        let torn = text.get(..text.len() - 5).unwrap_or_default();
+        let json = crate::check_bytes(torn.as_bytes()).to_json("torn.log");
+        assert_eq!(json["ok"], false);
+        assert_eq!(json["lines"], 0);
+        assert_eq!(json["head"], serde_json::Value::Null);
+        assert_eq!(json["problems"][0]["line"], 1);
+        let message = json["problems"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("incomplete: "), "{message}");
+        assert_eq!(json["files"], serde_json::json!([]));
+        Ok(())
+    }
+
+    #[test]
+    fn made_by_is_an_object_in_the_json_report() {
+        let check = FileCheck {
+            path: "ca.pem".into(),
+            status: FileStatus::Matches {
+                line: 3,
+                role: "input",
+                recorded: "ca.pem".into(),
+                by: "path",
+                made_by: Some((1, "-:cert".into())),
+            },
+        };
+        let json = check.to_json();
+        assert_eq!(
+            json["made_by"],
+            serde_json::json!({"line": 1, "path": "-:cert"})
+        );
+        assert_eq!(
+            json["message"],
+            "ok, line 3's input; made by line 1 as -:cert"
+        );
+        assert_eq!(
+            check.to_string(),
+            "file ca.pem: ok, line 3's input; made by line 1 as -:cert"
+        );
     }
 
     #[test]

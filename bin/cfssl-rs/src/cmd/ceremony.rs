@@ -12,6 +12,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
             "ceremony: give an action: plan, run, verify or print".into(),
         ));
     };
+    // Only verify has a JSON form; elsewhere the flag would be quietly ignored.
+    if ctx.flags.json && ["plan", "run", "print"].contains(&action.as_str()) {
+        return Err(CliError::Usage(format!(
+            "ceremony {action} has no JSON output: drop -json (only `ceremony verify -json \
+             TRANSCRIPT` prints JSON)"
+        )));
+    }
     match action.as_str() {
         "plan" => super::ceremony_step::plan(ctx),
         "run" => super::ceremony_step::run(ctx),

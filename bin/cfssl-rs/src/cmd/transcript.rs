@@ -366,8 +366,10 @@ fn signed_hashes(outputs: &[Artefact], stdout: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// `ceremony verify TRANSCRIPT [FILE…]`: checks the chain and the files; prints a line per
-/// problem and per file, then the head hash; exit 1 on any problem.
+/// `ceremony verify [-json] TRANSCRIPT [FILE…]`: checks the chain and the files; prints a
+/// line per problem and per file, then the head hash, or with `-json` the same report as
+/// one JSON object ([`cfssl_transcript::VerifyReport::to_json`]); exit 1 on any problem,
+/// with the same error line either way.
 pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
     let transcript = transcript_argument(ctx, "verify")?;
     let mut files = Vec::new();
@@ -376,6 +378,31 @@ pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
     }
     let report = cfssl_transcript::verify(Path::new(&transcript), &files)
         .map_err(|e| CliError::Plain(e.to_string()))?;
+    let text = if ctx.flags.json {
+        let mut json =
+            serde_json::to_string_pretty(&report.to_json(&transcript)).unwrap_or_default();
+        json.push('\n');
+        json
+    } else {
+        plain_report(&transcript, &report)
+    };
+    ctx.print(&text)?;
+    if report.is_ok() {
+        return Ok(());
+    }
+    let failed_files = report
+        .files
+        .iter()
+        .filter(|f| f.status.is_problem())
+        .count();
+    Err(CliError::Plain(format!(
+        "{transcript} does not verify: {} problem(s) in the chain, {failed_files} file(s) not as recorded",
+        report.problems.len()
+    )))
+}
+
+/// The plain report of `ceremony verify`: a line per problem and per file, then the head.
+fn plain_report(transcript: &str, report: &cfssl_transcript::VerifyReport) -> String {
     let mut text = String::new();
     for problem in &report.problems {
         text.push_str(&format!("{transcript}: {problem}\n"));
@@ -383,11 +410,6 @@ pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
     for file in &report.files {
         text.push_str(&format!("{file}\n"));
     }
-    let failed_files = report
-        .files
-        .iter()
-        .filter(|f| f.status.is_problem())
-        .count();
     match &report.head {
         Some(head) => text.push_str(&format!(
             "{transcript}: {} line{}; head of the chain (SHA-256 of line {}): {head}\n\
@@ -399,14 +421,7 @@ pub fn verify(ctx: &mut Context<'_>) -> Result<(), CliError> {
         )),
         None => text.push_str(&format!("{transcript}: no complete line\n")),
     }
-    ctx.print(&text)?;
-    if report.is_ok() {
-        return Ok(());
-    }
-    Err(CliError::Plain(format!(
-        "{transcript} does not verify: {} problem(s) in the chain, {failed_files} file(s) not as recorded",
-        report.problems.len()
-    )))
+    text
 }
 
 /// `ceremony print TRANSCRIPT`: the witnesses' page.
