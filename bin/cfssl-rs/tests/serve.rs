@@ -1229,7 +1229,7 @@ fn sigterm_lets_a_request_in_flight_finish() {
 }
 
 /// With a SQLite certdb in the default rollback-journal mode, the server keeps the journal
-/// between commits (`PERSIST`, one fsync fewer per commit) and puts the file back in `DELETE`
+/// between commits (`PERSIST`: no file created and removed per commit) and puts the file back in `DELETE`
 /// mode when it stops: while it runs, `certs.db-journal` stays with a zeroed header, which
 /// the sqlite3 CLI reads and writes past; after SIGTERM it is gone, the file reports
 /// `delete`, and every row is there.

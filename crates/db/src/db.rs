@@ -102,9 +102,9 @@ impl Db {
     /// keeps its journal file between commits (`PERSIST`) while the connection is open, and
     /// gets `DELETE` back when it closes, which removes the file. Durability is the same —
     /// a commit is final once the journal's zeroed header is synced rather than once its
-    /// removal is — but a commit costs four fsyncs instead of five, none of them on the
-    /// directory ([`crate::sqlite`] explains the count). Takes effect on the connection made
-    /// after the call; other journal modes and the other drivers are left as they are.
+    /// removal is — but no file is created and removed at every commit ([`crate::sqlite`]
+    /// has the cost of each). Takes effect on the connection made after the call; other
+    /// journal modes and the other drivers are left as they are.
     pub fn set_keep_journal(&mut self, keep: bool) {
         self.keep_journal = keep;
     }

@@ -27,16 +27,18 @@
 //! speed; then the connection also manages the WAL's checkpoints itself (see [`Sqlite::open`]).
 //!
 //! What a durable commit costs in the rollback-journal modes (counted with strace on the
-//! server, docs/cfssl-lifecycle.md §1.6): in `DELETE` mode, five fsyncs — the new journal
-//! twice (its pages, then its header's page count), the directory once because the journal
-//! file is new, the database file, and the directory after the journal is removed (EXTRA).
-//! A server commits thousands of times, so it may ask ([`crate::Db::set_keep_journal`]) for
-//! `PERSIST`: the journal file stays and the commit zeroes and syncs its header instead of
-//! removing it, which is four fsyncs, none of them on the directory (on the 2-core VM, about
-//! 0.7 ms against 0.9 ms per idle commit, and 5 % more signing requests per second under
-//! load). A zeroed header is not a hot journal, so every other process (cfssl, the sqlite3
-//! CLI) reads and writes the file as before; closing the connection sets `DELETE` again,
-//! which removes the journal, so the directory is left as it was found.
+//! server): in `DELETE` mode, a journal file is created, synced twice (its pages, then its
+//! header's page count), the directory synced because SQLite opened the journal with
+//! `O_CREAT`, the database file synced, and the journal removed and the directory synced
+//! again (EXTRA): five fsyncs, two file-system metadata changes. A server commits thousands
+//! of times, so it may ask ([`crate::Db::set_keep_journal`]) for `PERSIST`: the journal file
+//! stays and the commit zeroes and syncs its header instead of removing it. That is still
+//! five fsyncs (the directory's, at each reopening of the journal, now has nothing to
+//! write), but no file is created or removed per commit, which on the 2-core VM served
+//! about 5–10 % more durable signing requests per second (bench/RESULTS-server.md). A zeroed
+//! header is not a hot journal, so every other process (cfssl, the sqlite3 CLI) reads and
+//! writes the file as before; closing the connection sets `DELETE` again, which removes the
+//! journal, so the directory is left as it was found.
 
 use std::time::Duration;
 

@@ -111,8 +111,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
     if bundler.is_ok() {
         crate::info!("bundler API ready");
     }
-    // A server commits many times: the sqlite journal stays between commits (one fsync
-    // fewer each, none on the directory; cfssl_db::Db::set_keep_journal).
+    // A server commits many times: the sqlite journal stays between commits instead of
+    // being created and removed at each (cfssl_db::Db::set_keep_journal).
     let db = open_db(ctx)?.map(|mut db| {
         db.set_keep_journal(true);
         db
