@@ -672,6 +672,21 @@ mod tests {
             newkey.clone(),
         );
         assert_eq!(remote.status(), 403);
+        // A host that cannot be encoded is the client's error (400, cfssl's 1300), not a
+        // 500 (fuzz/regressions/serve_handler/newcert-non-ascii-host.bin).
+        let non_ascii = r#"{"request":{"CN":"x","hosts":["\u00fc@example.com"],"key":{"algo":"ecdsa","size":256}}}"#;
+        let refused = service.answer(
+            "POST",
+            "/api/v1/cfssl/newcert",
+            &local,
+            non_ascii.as_bytes().to_vec(),
+        );
+        assert_eq!(refused.status(), 400);
+        let text = String::from_utf8_lossy(refused.body());
+        assert!(
+            text.contains(r#""code":1300"#) && text.contains("must be ASCII"),
+            "{text}"
+        );
         for client in [local, peer([10, 1, 2, 3], true)] {
             let made = service.answer("POST", "/api/v1/cfssl/newkey", &client, newkey.clone());
             assert_eq!(made.status(), 200);
