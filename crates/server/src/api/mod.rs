@@ -600,6 +600,9 @@ mod tests {
         })
     }
 
+    /// A CSR whose SAN extension has a length one byte past its end (a fuzzer's mutation).
+    const MALFORMED_SAN_CSR: &str = "-----BEGIN CERTIFICATE REQUEST-----\nMIIBMjCB2gIBADBDMQswCQYDVQQGEwJVUzEYMBYGA1UEChMPY2Zzc2wtbGlmZWN5\nY2xlMRowGAYDVQQDExFsZWFmMy5leGFtcGxlLmNvbTBZMBMGByqGSM49AgEGCCqG\nSM49AwEHA0IABO+B2XG7Am7HUEfCsudWKP+HYml7mPpOn5FBl59f0tq9hL7ZwKxo\nqr2RudYFWLRf1Jm0HR2FXC55Cd24yOEFeQOgNTAzBgkqhkiG9w0BCQ4xJjAkMCIG\nA1UdEQQbMFmCEWxlYWYzLmV4YW1wbGUuY29thwQKAAADMAoGCCqGSM49BAMCA0cA\nMEQCIEZDforRn/O7Mvtp4bsdkt3AiEt6JCjMzAGpHtvS3revoket71ULdfpN1SaN\n2EzY55tqnIAGcsaqgphQ9qEy7KP9MA==\n-----END CERTIFICATE REQUEST-----\n";
+
     #[test]
     fn endpoints_follow_the_policy() -> Result<(), Box<dyn std::error::Error>> {
         let mixed = config(POLICY)?;
@@ -687,6 +690,21 @@ mod tests {
             text.contains(r#""code":1300"#) && text.contains("must be ASCII"),
             "{text}"
         );
+        // A CSR whose SAN extension does not decode is cfssl's 9003, not a 500
+        // (fuzz/regressions/serve_handler/sign-malformed-san.bin).
+        let malformed = cfssl_json::Value::Object(vec![(
+            "certificate_request".to_owned(),
+            cfssl_json::Value::String(MALFORMED_SAN_CSR.to_owned()),
+        )]);
+        let refused = service.answer(
+            "POST",
+            "/api/v1/cfssl/sign",
+            &local,
+            malformed.to_json().into_bytes(),
+        );
+        assert_eq!(refused.status(), 400);
+        let text = String::from_utf8_lossy(refused.body());
+        assert!(text.contains(r#""code":9003"#), "{text}");
         for client in [local, peer([10, 1, 2, 3], true)] {
             let made = service.answer("POST", "/api/v1/cfssl/newkey", &client, newkey.clone());
             assert_eq!(made.status(), 200);
