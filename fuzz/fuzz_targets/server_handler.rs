@@ -2,8 +2,8 @@
 //! docs/cfssl-lifecycle.md §10): `authsign` and `info` of an in-memory server with two test
 //! CAs, one recording into a SQLite certdb in a temporary directory. These take the body of
 //! a network request as it arrived; multirootca's HTTP layer only routes and wraps the
-//! outcome in an envelope. (`serve`'s handlers need its private server state and are
-//! reached only through a bound socket, so they are not fuzzed here.)
+//! outcome in an envelope. (`serve`'s request path is fuzzed the same way by
+//! `serve_handler`, through `cfssl_server::api::ApiService`.)
 //!
 //! The first input byte picks what the rest is: an `authsign` body as sent; a sign request
 //! wrapped with a valid token under the roots' key (so the fuzzer reaches the request

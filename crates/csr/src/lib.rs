@@ -120,8 +120,12 @@ impl CsrError {
                 Some(9300)
             }
             CsrError::MissingSubject => Some(5300),
-            // cfssl's CertificateError + BadRequest, as for a mistyped IP.
+            // cfssl's CertificateError + BadRequest, as for a mistyped IP. A non-ASCII host
+            // too: cfssl fails it at signing with a 1000 error, or panics making a CSR
+            // (docs/cfssl-compat.md §5.7); uncoded, `serve` answered a client's host with
+            // 500 (found by fuzz/fuzz_targets/serve_handler.rs).
             CsrError::InvalidIp(_)
+            | CsrError::NonAsciiHost(_)
             | CsrError::InvalidDnsName { .. }
             | CsrError::EmptyHostname { .. }
             | CsrError::SubjectAttribute { .. } => Some(1300),
@@ -131,7 +135,6 @@ impl CsrError {
             CsrError::Json(_)
             | CsrError::InvalidExtension(_)
             | CsrError::CaNotPermitted
-            | CsrError::NonAsciiHost(_)
             | CsrError::Der(_) => None,
         }
     }

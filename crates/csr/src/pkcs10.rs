@@ -260,7 +260,15 @@ impl ParsedCsr {
         let mut basic_constraints = None;
         for e in &extensions {
             if e.extn_id == ID_CE_SUBJECT_ALT_NAME {
-                sans = SubjectAltNames::from_extension_value(e.extn_value.as_bytes())?;
+                // A SAN that does not decode is a parse failure (9003), as Go's
+                // `ParseCertificateRequest` fails it; it was uncoded, so `serve` answered
+                // a client's CSR with 500 (found by fuzz/fuzz_targets/serve_handler.rs).
+                sans = SubjectAltNames::from_extension_value(e.extn_value.as_bytes()).map_err(
+                    |e| match e {
+                        CsrError::Der(e) => parse_err(e),
+                        other => other,
+                    },
+                )?;
             } else if e.extn_id == ID_CE_BASIC_CONSTRAINTS {
                 basic_constraints = Some(parse_basic_constraints(e.extn_value.as_bytes())?);
             }

@@ -60,6 +60,12 @@ pub(crate) fn after_mount<'a>(path: &'a str, base: &str) -> Option<&'a str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
+/// The body of Go's `http.NotFound`.
+pub(crate) const NOT_FOUND_BODY: &str = "404 page not found\n";
+
+/// The body of Go's canned answer to a request target it cannot parse.
+pub(crate) const BAD_REQUEST_BODY: &str = "400 Bad Request";
+
 fn text_plain(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = status;
@@ -73,7 +79,7 @@ fn text_plain(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
 /// Go's `http.NotFound`: 404, `text/plain; charset=utf-8`, `X-Content-Type-Options:
 /// nosniff`, body `404 page not found\n`.
 pub(crate) fn go_not_found() -> Response<Full<Bytes>> {
-    let mut response = text_plain(StatusCode::NOT_FOUND, "404 page not found\n");
+    let mut response = text_plain(StatusCode::NOT_FOUND, NOT_FOUND_BODY);
     response.headers_mut().insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -84,7 +90,7 @@ pub(crate) fn go_not_found() -> Response<Full<Bytes>> {
 /// Go's server's answer to a request target it cannot parse (a bad `%` escape): 400,
 /// `text/plain; charset=utf-8`, `Connection: close`, body `400 Bad Request`.
 pub(crate) fn go_bad_request() -> Response<Full<Bytes>> {
-    let mut response = text_plain(StatusCode::BAD_REQUEST, "400 Bad Request");
+    let mut response = text_plain(StatusCode::BAD_REQUEST, BAD_REQUEST_BODY);
     response
         .headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));

@@ -249,13 +249,13 @@ impl AsyncWrite for ActivityIo {
 
 /// Who sent a request: the socket's peer, and what TLS learned about it.
 #[derive(Clone, Debug)]
-pub(crate) struct Peer {
+pub struct Peer {
     /// The client's address (`ip:port`), as Go's `Request.RemoteAddr`.
-    pub(crate) address: SocketAddr,
+    pub address: SocketAddr,
     /// Whether the connection is TLS.
-    pub(crate) tls: bool,
+    pub tls: bool,
     /// The subject CN of the first certificate the client presented (mutual TLS).
-    pub(crate) client_cn: Option<String>,
+    pub client_cn: Option<String>,
 }
 
 /// Serves HTTP/1.1 on `listener` with `handler` until `shutdown` completes, then stops

@@ -9,6 +9,9 @@
 //!   command line uses (nothing is signed here);
 //! * `auth`: `authsign`'s HMAC token check (cfssl-api's token);
 //! * `reply`: statuses, error codes and the envelope;
+//! * `service`: the request path after the body is read, as a function without a socket
+//!   ([`ApiService`]): the server calls it for every request, and tests and the fuzzer call
+//!   it directly;
 //! * `tls`: rustls.
 //!
 //! Every handler runs on tokio's blocking pool: signing is CPU work and the certdb calls
@@ -20,6 +23,7 @@ mod auth;
 mod bundle;
 mod handlers;
 mod reply;
+mod service;
 pub mod tls;
 
 use std::collections::BTreeMap;
@@ -32,14 +36,17 @@ use cfssl_ca::{Db, LocalSigner};
 use cfssl_ocsp::OcspSigner;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Method, Request, Response};
 use tokio::net::TcpListener;
 
 use crate::error::ServerError;
-use crate::routing::{go_bad_request, go_not_found, path_unescape, refused};
-use crate::transport::{Limits, Peer, bind, join_host_port, serve};
+use crate::routing::refused;
+pub use crate::transport::Peer;
+use crate::transport::{Limits, bind, join_host_port, serve};
 use crate::{LogSink, Note, NoteLevel};
+pub use reply::Answer;
 use reply::{Failure, Success};
+pub use service::ApiService;
 pub use tls::{MinTlsVersion, TlsSettings};
 
 /// cfssl's API prefix.
@@ -194,7 +201,7 @@ pub struct ApiServer {
     listener: TcpListener,
     local_addr: SocketAddr,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    state: Arc<State>,
+    service: ApiService,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -276,71 +283,24 @@ impl ApiServer {
     /// `auth_keys` entry that cannot be decoded, a socket that cannot be bound, or the
     /// refusal to serve the CA without authentication on a non-loopback address.
     pub async fn bind(config: ApiConfig, log: LogSink) -> Result<ApiServer, ServerError> {
-        for name in &config.disabled {
-            if Endpoint::from_name(name).is_none() {
-                return Err(ServerError::Refused(format!(
-                    "-disable {name}: no such endpoint (known: {})",
-                    ENDPOINTS.map(Endpoint::name).join(", ")
-                )));
-            }
-        }
-        let cn_regex = match &config.mutual_tls_cn {
-            None => None,
-            Some(_)
-                if config
-                    .tls
-                    .as_ref()
-                    .and_then(|t| t.client_ca_file.as_ref())
-                    .is_none() =>
-            {
-                return Err(ServerError::Refused(
-                    "-mutual-tls-cn needs -mutual-tls-ca (and -tls-cert, -tls-key): without client \
-                     certificates there is no CN to check"
-                        .into(),
-                ));
-            }
-            Some(text) => Some(
-                regex::Regex::new(text)
-                    .map_err(|e| ServerError::Refused(format!("malformed CN regex: {e}")))?,
-            ),
-        };
-        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
-        let auth_keys = match &config.signer {
-            Ok(signer) => decode_auth_keys(signer.policy())?,
-            Err(_) => BTreeMap::new(),
-        };
-
-        let mut enabled = Vec::new();
-        for endpoint in ENDPOINTS {
-            let name = endpoint.name();
-            if config.disabled.iter().any(|d| d == name) {
-                info(&log, &format!("endpoint '{name}' is explicitly disabled"));
-                continue;
-            }
-            match unavailable(endpoint, &config) {
-                Some(reason) => log(Note {
-                    level: NoteLevel::Warning,
-                    message: format!("endpoint '{name}' is disabled: {reason}"),
-                }),
-                None => {
-                    info(&log, &format!("endpoint '{PREFIX}{name}' is enabled"));
-                    enabled.push(endpoint);
-                }
-            }
-        }
-        info(&log, "Handler set up complete.");
-
-        let listener = bind(&config.address, config.port).await?;
+        let Prepared {
+            service,
+            tls,
+            address,
+            port,
+            mutual,
+            allow_unauthenticated,
+        } = prepare(config, log)?;
+        let log = &service.state.log;
+        let listener = bind(&address, port).await?;
         let local_addr = listener.local_addr().map_err(|source| ServerError::Bind {
-            address: join_host_port(&config.address, config.port),
+            address: join_host_port(&address, port),
             source,
         })?;
-        let mutual = config
-            .tls
-            .as_ref()
-            .is_some_and(|t| t.client_ca_file.is_some());
-        if !local_addr.ip().is_loopback() && !mutual && !config.allow_unauthenticated {
-            let exposed: Vec<&str> = enabled
+        if !local_addr.ip().is_loopback() && !mutual && !allow_unauthenticated {
+            let exposed: Vec<&str> = service
+                .state
+                .enabled
                 .iter()
                 .copied()
                 .filter(|e| acts_without_auth(*e))
@@ -353,7 +313,7 @@ impl ApiServer {
                      connect: {}. Either require client certificates (-mutual-tls-ca with \
                      -tls-cert and -tls-key), or turn them off with -disable {}, or accept the \
                      risk with -allow-unauthenticated (cfssl's behaviour; docs/differences.md #29)",
-                    join_host_port(&config.address, local_addr.port()),
+                    join_host_port(&address, local_addr.port()),
                     exposed.join(", "),
                     exposed.join(",")
                 )));
@@ -362,36 +322,17 @@ impl ApiServer {
         let scheme = if tls.is_some() { "https://" } else { "" };
         let with = if mutual { "with mutual TLS " } else { "" };
         info(
-            &log,
+            log,
             &format!(
                 "Now listening {with}on {scheme}{}",
-                join_host_port(&config.address, local_addr.port())
+                join_host_port(&address, local_addr.port())
             ),
         );
-        let ApiConfig {
-            signer,
-            ocsp_signer,
-            bundler,
-            db,
-            limits,
-            ..
-        } = config;
         Ok(ApiServer {
             listener,
             local_addr,
             tls,
-            state: Arc::new(State {
-                signer: signer.ok(),
-                ocsp_signer: ocsp_signer.ok(),
-                bundler: bundler.ok(),
-                db: db.map(Mutex::new),
-                commits: crate::group_commit::CommitQueue::default(),
-                auth_keys,
-                enabled,
-                cn_regex,
-                limits,
-                log,
-            }),
+            service,
         })
     }
 
@@ -403,11 +344,11 @@ impl ApiServer {
     /// Serves until `shutdown` completes, then lets requests in flight finish (for up to
     /// [`Limits::shutdown_grace`]).
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), ServerError> {
-        let state = self.state;
-        let limits = state.limits;
-        let log = state.log.clone();
+        let service = self.service;
+        let limits = service.state.limits;
+        let log = service.state.log.clone();
         let handler =
-            move |request: Request<Incoming>, peer: Peer| answer(request, peer, state.clone());
+            move |request: Request<Incoming>, peer: Peer| answer(request, peer, service.clone());
         serve(self.listener, self.tls, handler, limits, log, shutdown).await;
         Ok(())
     }
@@ -425,6 +366,113 @@ pub fn run_api_server_blocking(
     crate::signals::run_until_terminated("cfssl-serve", |stop| async move {
         let server = ApiServer::bind(config, Arc::new(log)).await?;
         server.run(stop).await
+    })
+}
+
+/// What [`ApiServer::bind`] has decided before it opens its socket.
+struct Prepared {
+    service: ApiService,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    address: String,
+    port: u16,
+    /// Client certificates are required (`-mutual-tls-ca`).
+    mutual: bool,
+    allow_unauthenticated: bool,
+}
+
+/// The checks of [`ApiServer::bind`] that need no socket, in its order, and the enabled
+/// endpoints with cfssl's log lines: shared by `bind` and [`ApiService::new`].
+fn prepare(config: ApiConfig, log: LogSink) -> Result<Prepared, ServerError> {
+    for name in &config.disabled {
+        if Endpoint::from_name(name).is_none() {
+            return Err(ServerError::Refused(format!(
+                "-disable {name}: no such endpoint (known: {})",
+                ENDPOINTS.map(Endpoint::name).join(", ")
+            )));
+        }
+    }
+    let cn_regex = match &config.mutual_tls_cn {
+        None => None,
+        Some(_)
+            if config
+                .tls
+                .as_ref()
+                .and_then(|t| t.client_ca_file.as_ref())
+                .is_none() =>
+        {
+            return Err(ServerError::Refused(
+                "-mutual-tls-cn needs -mutual-tls-ca (and -tls-cert, -tls-key): without client \
+                     certificates there is no CN to check"
+                    .into(),
+            ));
+        }
+        Some(text) => Some(
+            regex::Regex::new(text)
+                .map_err(|e| ServerError::Refused(format!("malformed CN regex: {e}")))?,
+        ),
+    };
+    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let auth_keys = match &config.signer {
+        Ok(signer) => decode_auth_keys(signer.policy())?,
+        Err(_) => BTreeMap::new(),
+    };
+
+    let mut enabled = Vec::new();
+    for endpoint in ENDPOINTS {
+        let name = endpoint.name();
+        if config.disabled.iter().any(|d| d == name) {
+            info(&log, &format!("endpoint '{name}' is explicitly disabled"));
+            continue;
+        }
+        match unavailable(endpoint, &config) {
+            Some(reason) => log(Note {
+                level: NoteLevel::Warning,
+                message: format!("endpoint '{name}' is disabled: {reason}"),
+            }),
+            None => {
+                info(&log, &format!("endpoint '{PREFIX}{name}' is enabled"));
+                enabled.push(endpoint);
+            }
+        }
+    }
+    info(&log, "Handler set up complete.");
+
+    let mutual = config
+        .tls
+        .as_ref()
+        .is_some_and(|t| t.client_ca_file.is_some());
+    let ApiConfig {
+        address,
+        port,
+        signer,
+        ocsp_signer,
+        bundler,
+        db,
+        limits,
+        allow_unauthenticated,
+        ..
+    } = config;
+    let service = ApiService {
+        state: Arc::new(State {
+            signer: signer.ok(),
+            ocsp_signer: ocsp_signer.ok(),
+            bundler: bundler.ok(),
+            db: db.map(Mutex::new),
+            commits: crate::group_commit::CommitQueue::default(),
+            auth_keys,
+            enabled,
+            cn_regex,
+            limits,
+            log,
+        }),
+    };
+    Ok(Prepared {
+        service,
+        tls,
+        address,
+        port,
+        mutual,
+        allow_unauthenticated,
     })
 }
 
@@ -476,84 +524,43 @@ pub(crate) struct Input {
     pub(crate) peer: Peer,
 }
 
-/// One request: route, checks, the handler on the blocking pool, the access-log line.
+/// One request on the socket: the head through [`ApiService::route`], the body read under
+/// the limits, the handler on the blocking pool (a panic there is a 500, not a dropped
+/// connection), then [`ApiService::finish`].
 async fn answer(
     request: Request<Incoming>,
     peer: Peer,
-    state: Arc<State>,
+    service: ApiService,
 ) -> Response<Full<Bytes>> {
     let target = request
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| request.uri().path().to_owned());
-    let method = request.method().clone();
-    let access = |code: i64| {
-        info(
-            &state.log,
-            &format!("{} - \"{} {}\" {}", peer.address, method, target, code),
-        );
+    let route = match service.route(request.method().as_str(), &target, &peer) {
+        Ok(route) => route,
+        Err(answer) => return answer.into_response(),
     };
-    let Some(path) = path_unescape(request.uri().path()) else {
-        return go_bad_request();
-    };
-    if let Some(regex) = &state.cn_regex {
-        let cn = peer.client_cn.clone().unwrap_or_default();
-        if !regex.is_match(&cn) {
-            (state.log)(Note {
-                level: NoteLevel::Warning,
-                message: format!("Rejected client cert CN {cn:?} does not match regex {regex}"),
-            });
-            return reply::go_http_error(StatusCode::FORBIDDEN, "Invalid CN\n".into());
-        }
-    }
-    let endpoint = path
-        .strip_prefix(PREFIX)
-        .and_then(Endpoint::from_name)
-        .filter(|e| state.enabled.contains(e));
-    let Some(endpoint) = endpoint else {
-        return go_not_found();
-    };
-    if method != endpoint.method() {
-        let failure = Failure::method(method.as_str());
-        access(failure.log_code());
-        return reply::respond(&Err(failure));
-    }
-    let body = if method == Method::POST {
-        match crate::ocsp::read_body(request.into_body(), &state.limits).await {
+    let body = if route.takes_body() {
+        match crate::ocsp::read_body(request.into_body(), &service.state.limits).await {
             Ok(body) => body,
             Err(status) => {
-                access(i64::from(status.as_u16()));
+                service.access(&route, i64::from(status.as_u16()));
                 return refused(status);
             }
         }
     } else {
         Vec::new()
     };
-    let query = request_query(&target);
-    let input = Input {
-        body,
-        query,
-        peer: peer.clone(),
-    };
-    let worker = state.clone();
-    let outcome: Result<Success, Failure> = match tokio::task::spawn_blocking(move || {
-        handlers::handle(endpoint, &worker, &input)
-    })
-    .await
-    {
-        Ok(outcome) => outcome,
-        Err(e) => Err(Failure::internal(format!("request handler failed: {e}"))),
-    };
-    access(match &outcome {
-        Ok(_) => 200,
-        Err(failure) => failure.log_code(),
-    });
-    reply::respond(&outcome)
-}
-
-fn request_query(target: &str) -> Option<String> {
-    target.split_once('?').map(|(_, q)| q.to_owned())
+    let input = route.input(body);
+    let endpoint = route.endpoint;
+    let worker = service.clone();
+    let outcome: Result<Success, Failure> =
+        match tokio::task::spawn_blocking(move || worker.handle(endpoint, &input)).await {
+            Ok(outcome) => outcome,
+            Err(e) => Err(Failure::internal(format!("request handler failed: {e}"))),
+        };
+    service.finish(&route, outcome).into_response()
 }
 
 #[cfg(test)]
@@ -593,6 +600,9 @@ mod tests {
         })
     }
 
+    /// A CSR whose SAN extension has a length one byte past its end (a fuzzer's mutation).
+    const MALFORMED_SAN_CSR: &str = "-----BEGIN CERTIFICATE REQUEST-----\nMIIBMjCB2gIBADBDMQswCQYDVQQGEwJVUzEYMBYGA1UEChMPY2Zzc2wtbGlmZWN5\nY2xlMRowGAYDVQQDExFsZWFmMy5leGFtcGxlLmNvbTBZMBMGByqGSM49AgEGCCqG\nSM49AwEHA0IABO+B2XG7Am7HUEfCsudWKP+HYml7mPpOn5FBl59f0tq9hL7ZwKxo\nqr2RudYFWLRf1Jm0HR2FXC55Cd24yOEFeQOgNTAzBgkqhkiG9w0BCQ4xJjAkMCIG\nA1UdEQQbMFmCEWxlYWYzLmV4YW1wbGUuY29thwQKAAADMAoGCCqGSM49BAMCA0cA\nMEQCIEZDforRn/O7Mvtp4bsdkt3AiEt6JCjMzAGpHtvS3revoket71ULdfpN1SaN\n2EzY55tqnIAGcsaqgphQ9qEy7KP9MA==\n-----END CERTIFICATE REQUEST-----\n";
+
     #[test]
     fn endpoints_follow_the_policy() -> Result<(), Box<dyn std::error::Error>> {
         let mixed = config(POLICY)?;
@@ -623,6 +633,82 @@ mod tests {
         if let Ok(policy) = policy {
             let refused = decode_auth_keys(&policy).err().map(|e| e.to_string());
             assert!(refused.is_some_and(|t| t.contains("auth_keys.k")));
+        }
+        Ok(())
+    }
+
+    /// The socket-free path answers as the server does: routing, method, the private-key
+    /// refusal, the envelope.
+    #[test]
+    fn service_answers_without_a_socket() -> Result<(), Box<dyn std::error::Error>> {
+        let service = ApiService::new(config(POLICY)?, Arc::new(|_| {}))?;
+        let peer = |ip: [u8; 4], tls: bool| Peer {
+            address: SocketAddr::from((ip, 40000)),
+            tls,
+            client_cn: None,
+        };
+        let local = peer([127, 0, 0, 1], false);
+        let health = service.answer("GET", "/api/v1/cfssl/health", &local, Vec::new());
+        assert_eq!(health.status(), 200);
+        assert_eq!(health.content_type(), "application/json");
+        assert_eq!(
+            health.body(),
+            &b"{\"success\":true,\"result\":{\"healthy\":true},\"errors\":[],\"messages\":[]}\n"[..]
+        );
+        let post = service.answer("POST", "/api/v1/cfssl/health", &local, Vec::new());
+        assert_eq!(post.status(), 405);
+        let missing = service.answer("GET", "/api/v1/cfssl/nosuch?x", &local, Vec::new());
+        assert_eq!(
+            (missing.status().as_u16(), missing.body()),
+            (404, &b"404 page not found\n"[..])
+        );
+        let bad = service.answer("GET", "/api/v1/cfssl/%zz", &local, Vec::new());
+        assert_eq!(
+            (bad.status().as_u16(), bad.body()),
+            (400, &b"400 Bad Request"[..])
+        );
+        let newkey = br#"{"CN":"x","key":{"algo":"ecdsa","size":256}}"#.to_vec();
+        let remote = service.answer(
+            "POST",
+            "/api/v1/cfssl/newkey",
+            &peer([10, 1, 2, 3], false),
+            newkey.clone(),
+        );
+        assert_eq!(remote.status(), 403);
+        // A host that cannot be encoded is the client's error (400, cfssl's 1300), not a
+        // 500 (fuzz/regressions/serve_handler/newcert-non-ascii-host.bin).
+        let non_ascii = r#"{"request":{"CN":"x","hosts":["\u00fc@example.com"],"key":{"algo":"ecdsa","size":256}}}"#;
+        let refused = service.answer(
+            "POST",
+            "/api/v1/cfssl/newcert",
+            &local,
+            non_ascii.as_bytes().to_vec(),
+        );
+        assert_eq!(refused.status(), 400);
+        let text = String::from_utf8_lossy(refused.body());
+        assert!(
+            text.contains(r#""code":1300"#) && text.contains("must be ASCII"),
+            "{text}"
+        );
+        // A CSR whose SAN extension does not decode is cfssl's 9003, not a 500
+        // (fuzz/regressions/serve_handler/sign-malformed-san.bin).
+        let malformed = cfssl_json::Value::Object(vec![(
+            "certificate_request".to_owned(),
+            cfssl_json::Value::String(MALFORMED_SAN_CSR.to_owned()),
+        )]);
+        let refused = service.answer(
+            "POST",
+            "/api/v1/cfssl/sign",
+            &local,
+            malformed.to_json().into_bytes(),
+        );
+        assert_eq!(refused.status(), 400);
+        let text = String::from_utf8_lossy(refused.body());
+        assert!(text.contains(r#""code":9003"#), "{text}");
+        for client in [local, peer([10, 1, 2, 3], true)] {
+            let made = service.answer("POST", "/api/v1/cfssl/newkey", &client, newkey.clone());
+            assert_eq!(made.status(), 200);
+            assert!(String::from_utf8_lossy(made.body()).contains("PRIVATE KEY"));
         }
         Ok(())
     }

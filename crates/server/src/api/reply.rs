@@ -14,7 +14,7 @@ use cfssl_ca::CaError;
 use cfssl_json::Value;
 use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderValue};
 use hyper::{Response, StatusCode};
 
 /// A handler's successful result, with cfssl's informational messages.
@@ -110,8 +110,90 @@ impl From<CaError> for Failure {
     }
 }
 
-/// The HTTP answer for an outcome.
-pub(crate) fn respond(outcome: &Result<Success, Failure>) -> Response<Full<Bytes>> {
+/// What `serve` answers a request with, before it becomes a hyper response: the status,
+/// the `Content-Type`, the body, and the two headers Go adds to some of its answers.
+///
+/// It is a plain value (no hyper body) so that [`super::ApiService::answer`] can be called
+/// and checked without a socket or a runtime; [`Answer::into_response`] is the one place
+/// it becomes the HTTP response the socket path sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    /// `X-Content-Type-Options: nosniff` (Go's `http.Error` and `http.NotFound`).
+    nosniff: bool,
+    /// `Connection: close` (Go's canned answer to a request target it cannot parse).
+    close: bool,
+}
+
+/// Go's `http.Error` and `http.NotFound` content type.
+const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+
+impl Answer {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `Content-Type`: `application/json` for a success, Go's
+    /// `text/plain; charset=utf-8` for everything else (cfssl sends its error envelopes
+    /// with `http.Error`).
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
+    }
+
+    /// The body: a cfssl envelope, or Go's canned `404 page not found` / `400 Bad Request`
+    /// text for a request that reaches no handler.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Go's `http.NotFound`: 404, body `404 page not found\n` (routing.rs's answer).
+    pub(crate) fn go_not_found() -> Answer {
+        Answer {
+            status: StatusCode::NOT_FOUND,
+            content_type: TEXT_PLAIN,
+            body: Bytes::from_static(crate::routing::NOT_FOUND_BODY.as_bytes()),
+            nosniff: true,
+            close: false,
+        }
+    }
+
+    /// Go's answer to a request target whose path does not unescape: 400, body
+    /// `400 Bad Request`, `Connection: close` (routing.rs's answer).
+    pub(crate) fn go_bad_request() -> Answer {
+        Answer {
+            status: StatusCode::BAD_REQUEST,
+            content_type: TEXT_PLAIN,
+            body: Bytes::from_static(crate::routing::BAD_REQUEST_BODY.as_bytes()),
+            nosniff: false,
+            close: true,
+        }
+    }
+
+    /// The hyper response: `Content-Type`, then `X-Content-Type-Options`, then `Connection`,
+    /// in the order Go's answers (and routing.rs's) insert them.
+    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        if self.nosniff {
+            headers.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+        }
+        if self.close {
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        response
+    }
+}
+
+/// The answer for an outcome.
+pub(crate) fn respond(outcome: &Result<Success, Failure>) -> Answer {
     match outcome {
         Ok(success) => {
             let mut envelope = Envelope::ok(success.result.clone());
@@ -121,11 +203,13 @@ pub(crate) fn respond(outcome: &Result<Success, Failure>) -> Response<Full<Bytes
                     message: message.clone(),
                 });
             }
-            let mut response = Response::new(Full::new(Bytes::from(envelope.to_body())));
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
+            Answer {
+                status: StatusCode::OK,
+                content_type: "application/json",
+                body: Bytes::from(envelope.to_body()),
+                nosniff: false,
+                close: false,
+            }
         }
         Err(failure) => {
             let body = Envelope::error(failure.code, failure.message.clone()).to_body();
@@ -138,19 +222,14 @@ pub(crate) fn respond(outcome: &Result<Success, Failure>) -> Response<Full<Bytes
 }
 
 /// Go's `http.Error`: the status, `text/plain; charset=utf-8`, `nosniff`, the body as is.
-pub(crate) fn go_http_error(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    response
+pub(crate) fn go_http_error(status: StatusCode, body: String) -> Answer {
+    Answer {
+        status,
+        content_type: TEXT_PLAIN,
+        body: Bytes::from(body),
+        nosniff: true,
+        close: false,
+    }
 }
 
 #[cfg(test)]
@@ -171,5 +250,45 @@ mod tests {
         };
         assert_eq!(coded.log_code(), 9002);
         assert_eq!(Failure::internal("no certificate found").log_code(), 500);
+    }
+
+    /// The canned answers as `Answer`s become the responses routing.rs writes for the other
+    /// servers (same status, same headers in the same order; the bodies are shared constants).
+    #[test]
+    fn canned_answers_match_routing() {
+        let pairs = [
+            (
+                Answer::go_not_found().into_response(),
+                crate::routing::go_not_found(),
+            ),
+            (
+                Answer::go_bad_request().into_response(),
+                crate::routing::go_bad_request(),
+            ),
+        ];
+        for (ours, routing) in pairs {
+            assert_eq!(ours.status(), routing.status());
+            let names = |r: &Response<Full<Bytes>>| {
+                r.headers()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(&ours), names(&routing));
+        }
+        let error = go_http_error(StatusCode::FORBIDDEN, "Invalid CN\n".into());
+        assert_eq!(error.content_type(), "text/plain; charset=utf-8");
+        let response = error.into_response();
+        assert_eq!(
+            response
+                .headers()
+                .get("x-content-type-options")
+                .map(HeaderValue::as_bytes),
+            Some(&b"nosniff"[..])
+        );
+        let ok = respond(&Ok(Success::new(Value::Bool(true))));
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.content_type(), "application/json");
+        assert_eq!(ok.into_response().headers().len(), 1);
     }
 }
