@@ -34,8 +34,9 @@
 //! of times, so it may ask ([`crate::Db::set_keep_journal`]) for `PERSIST`: the journal file
 //! stays and the commit zeroes and syncs its header instead of removing it. That is still
 //! five fsyncs (the directory's, at each reopening of the journal, now has nothing to
-//! write), but no file is created or removed per commit, which on the 2-core VM served
-//! about 5–10 % more durable signing requests per second (bench/RESULTS-server.md). A zeroed
+//! write), but no file is created or removed per commit: in paired runs on the 2-core VM
+//! the server signed 5–10 % more durable requests per second, a gain two full benchmark
+//! runs hours apart did not show above their noise (bench/RESULTS-server.md). A zeroed
 //! header is not a hot journal, so every other process (cfssl, the sqlite3 CLI) reads and
 //! writes the file as before; closing the connection sets `DELETE` again, which removes the
 //! journal, so the directory is left as it was found.
