@@ -2,7 +2,7 @@
 //!
 //! cfssl's data source is a go-sql-driver DSN, `user:password@tcp(host:port)/db?parseTime=true`
 //! (docs/cfssl-lifecycle.md §1.1), which no Rust client reads; [`Dsn::parse`] splits it the
-//! way go-sql-driver does and [`MysqlConn::connect`] turns it into the client's options.
+//! way go-sql-driver does and `MysqlConn::connect` turns it into the client's options.
 //!
 //! Values follow go-sql-driver's encoding: strings as bytes into the `varbinary` columns,
 //! times as `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC (cfssl converts every time to UTC and the

@@ -24,7 +24,7 @@
 //! of a certificate that was already printed with it. EXTRA syncs the directory after the
 //! removal (one more fsync per commit); in WAL mode it is the same as FULL.
 //! `?_journal_mode=WAL&_synchronous=NORMAL` trades the last commits before a power cut for
-//! speed; then the connection also manages the WAL's checkpoints itself (see [`Sqlite::open`]).
+//! speed; then the connection also manages the WAL's checkpoints itself (see `Sqlite::open`).
 //!
 //! What a durable commit costs in the rollback-journal modes (counted with strace on the
 //! server): in `DELETE` mode, a journal file is created, synced twice (its pages, then its
