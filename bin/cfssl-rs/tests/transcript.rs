@@ -449,13 +449,16 @@ fn ceremony_actions_and_arguments() {
     d.cfssl(&["ceremony", "verify", "t.log"]).ok();
 }
 
-#[test]
-fn sign_batch_records_every_certificate_it_writes() {
-    let d = Dir::new();
+/// A root CA `ca`, then `sign -batch batch -transcript t.log` of one ECDSA CSR per name
+/// (`batch/NAME.csr`, host `NAME.example.test`).
+fn sign_batch_with_transcript(d: &Dir, names: &[&str]) {
     d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
     std::fs::create_dir(d.path("batch")).unwrap();
-    for name in ["a", "b"] {
-        d.write(&format!("{name}.json"), format!(r#"{{"CN":"{name}","hosts":["{name}.example.test"],"key":{{"algo":"ecdsa","size":256}}}}"#));
+    for name in names {
+        d.write(
+            &format!("{name}.json"),
+            format!(r#"{{"CN":"{name}","hosts":["{name}.example.test"],"key":{{"algo":"ecdsa","size":256}}}}"#),
+        );
         let k = d.cfssl(&["genkey", &format!("{name}.json")]);
         k.ok();
         d.save(&k, "csr", &format!("batch/{name}.csr"));
@@ -472,6 +475,12 @@ fn sign_batch_records_every_certificate_it_writes() {
         "t.log",
     ])
     .ok();
+}
+
+#[test]
+fn sign_batch_records_every_certificate_it_writes() {
+    let d = Dir::new();
+    sign_batch_with_transcript(&d, &["a", "b"]);
     let line = &lines(&d)[0];
     let outputs: Vec<&str> = line["outputs"]
         .as_array()
@@ -756,27 +765,7 @@ fn verify_json_reports_files_not_as_recorded() {
 #[test]
 fn verify_json_reports_absent_outputs_without_failing() {
     let d = Dir::new();
-    d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
-    std::fs::create_dir(d.path("batch")).unwrap();
-    d.write(
-        "a.json",
-        r#"{"CN":"a","hosts":["a.example.test"],"key":{"algo":"ecdsa","size":256}}"#,
-    );
-    let k = d.cfssl(&["genkey", "a.json"]);
-    k.ok();
-    d.save(&k, "csr", "batch/a.csr");
-    d.cfssl(&[
-        "sign",
-        "-ca",
-        "ca.pem",
-        "-ca-key",
-        "ca-key.pem",
-        "-batch",
-        "batch",
-        "-transcript",
-        "t.log",
-    ])
-    .ok();
+    sign_batch_with_transcript(&d, &["a"]);
     std::fs::remove_file(d.path("batch/a.pem")).unwrap();
     let (r, json) = verify_json(&d, &["t.log"]);
     r.ok();
