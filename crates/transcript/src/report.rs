@@ -480,23 +480,46 @@ mod tests {
     use super::*;
     use crate::{Step, append};
 
-    #[test]
-    fn files_are_matched_by_path_hash_and_fingerprint() -> Result<(), Box<dyn std::error::Error>> {
+    const CA_PEM: &[u8] = include_bytes!("../../../testdata/cfssl-1.6.5/ca.pem");
+    const ADMIN_PEM: &[u8] = include_bytes!("../../../testdata/cfssl-1.6.5/admin.pem");
+
+    /// A transcript `t.log` of one step whose outputs are cfssl 1.6.5's CA certificate (on
+    /// stdout, `-:cert`) and the file `written.pem`.
+    struct OneStep {
+        dir: tempfile::TempDir,
+        log: std::path::PathBuf,
+        written: std::path::PathBuf,
+        entry: crate::Entry,
+    }
+
+    fn one_step() -> Result<OneStep, Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let log = dir.path().join("t.log");
-        let ca = include_bytes!("../../../testdata/cfssl-1.6.5/ca.pem");
-        let other = include_bytes!("../../../testdata/cfssl-1.6.5/admin.pem");
         let written = dir.path().join("written.pem");
         std::fs::write(&written, b"made by the step")?;
         let step = Step {
             command: vec!["cfssl-rs".into()],
             outputs: vec![
-                Artefact::of_bytes("-:cert", ca),
+                Artefact::of_bytes("-:cert", CA_PEM),
                 Artefact::of_file(&written)?,
             ],
             ..Step::default()
         };
-        append(&log, &step, time::OffsetDateTime::UNIX_EPOCH)?;
+        let entry = append(&log, &step, time::OffsetDateTime::UNIX_EPOCH)?;
+        Ok(OneStep {
+            dir,
+            log,
+            written,
+            entry,
+        })
+    }
+
+    #[test]
+    fn files_are_matched_by_path_hash_and_fingerprint() -> Result<(), Box<dyn std::error::Error>> {
+        let OneStep {
+            dir, log, written, ..
+        } = one_step()?;
+        let (ca, other) = (CA_PEM, ADMIN_PEM);
 
         // The same certificate as DER: found by fingerprint.
         let (_, der) = der::pem::decode_vec(ca)?;
@@ -552,21 +575,13 @@ mod tests {
     #[test]
     fn the_json_report_has_every_field_of_every_outcome() -> Result<(), Box<dyn std::error::Error>>
     {
-        let dir = tempfile::tempdir()?;
-        let log = dir.path().join("t.log");
-        let ca = include_bytes!("../../../testdata/cfssl-1.6.5/ca.pem");
-        let other = include_bytes!("../../../testdata/cfssl-1.6.5/admin.pem");
-        let written = dir.path().join("written.pem");
-        std::fs::write(&written, b"made by the step")?;
-        let step = Step {
-            command: vec!["cfssl-rs".into()],
-            outputs: vec![
-                Artefact::of_bytes("-:cert", ca),
-                Artefact::of_file(&written)?,
-            ],
-            ..Step::default()
-        };
-        let entry = append(&log, &step, time::OffsetDateTime::UNIX_EPOCH)?;
+        let OneStep {
+            dir,
+            log,
+            written,
+            entry,
+        } = one_step()?;
+        let (ca, other) = (CA_PEM, ADMIN_PEM);
         let ca_pem = dir.path().join("ca.pem");
         std::fs::write(&ca_pem, ca)?;
         let stranger = dir.path().join("stranger.pem");
