@@ -22,14 +22,24 @@ fuzz_target!(|data: &[u8]| {
     let bundler = Bundler::new(vec![first.clone()], input.certificates.clone());
     let now = time::macros::datetime!(2026-12-07 00:00 UTC);
     for flavor in [Flavor::Optimal, Flavor::Ubiquitous, Flavor::Force] {
-        let Ok(bundle) =
-            bundler.bundle(input.certificates.clone(), input.key.clone(), flavor, now, &mut |_| {})
-        else {
+        let Ok(bundle) = bundler.bundle(
+            input.certificates.clone(),
+            input.key.clone(),
+            flavor,
+            now,
+            &mut |_| {},
+        ) else {
             continue;
         };
-        assert_eq!(bundle.chain.first().map(|c| c.der()), Some(bundle.leaf.der()));
+        assert_eq!(
+            bundle.chain.first().map(|c| c.der()),
+            Some(bundle.leaf.der())
+        );
         assert_eq!(bundle.status.code & !3, 0);
         let json = bundle.to_json();
-        assert!(matches!(cfssl_json::parse(json.as_bytes()), Ok(cfssl_json::Value::Object(_))));
+        assert!(matches!(
+            cfssl_json::parse(json.as_bytes()),
+            Ok(cfssl_json::Value::Object(_))
+        ));
     }
 });

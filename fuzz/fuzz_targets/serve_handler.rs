@@ -38,11 +38,13 @@ use cfssl_api::Envelope;
 use cfssl_api::auth::AuthenticatedRequest;
 use cfssl_api::sign::ApiSignRequest;
 use cfssl_ca::{
-    CertificateRequest, Config, Db, DbConfig, InitCa, ListFilter, LocalSigner, ParsedCertificate,
+    CertificateRequest, Config, Db, InitCa, ListFilter, LocalSigner, ParsedCertificate,
 };
 use cfssl_json::Value;
 use cfssl_server::api::{ApiConfig, ApiService, Peer};
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 
 /// The `auth_keys` key of profile `authed` (`deadbeef`).
 const KEY: [u8; 4] = [0xde, 0xad, 0xbe, 0xef];
@@ -61,38 +63,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let base = if std::path::Path::new("/dev/shm").is_dir() {
-            std::path::PathBuf::from("/dev/shm")
-        } else {
-            std::env::temp_dir()
-        };
-        // libFuzzer ends the process without running destructors: each run leaves its
-        // directory behind, so the directories of runs that have ended go first.
-        const DIR_PREFIX: &str = "cfssl-fuzz-serve-handler-";
-        let procfs = std::path::Path::new("/proc/self").exists();
-        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix(DIR_PREFIX)
-                && procfs
-                && !std::path::Path::new("/proc").join(pid).exists()
-            {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-        let dir = base.join(format!("{DIR_PREFIX}{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temporary directory");
-        let config = DbConfig::from_json(
-            format!(
-                r#"{{"driver":"sqlite3","data_source":"{}"}}"#,
-                dir.join("certs.db").display()
-            )
-            .as_bytes(),
-        )
-        .expect("db config");
-        let mut db = Db::open(&config).expect("db");
-        db.init().expect("db init");
-        let rows = Db::open(&config).expect("second db connection");
+        let (db, rows, dir) = common::scratch_certdb("cfssl-fuzz-serve-handler-");
 
         let request = CertificateRequest::from_json(
             format!(r#"{{"CN": "{CA_CN}", "key": {{"algo": "ecdsa", "size": 256}}}}"#).as_bytes(),
@@ -213,10 +184,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let ask = ASKS[usize::from(selector & 0x0f)];
     let lower = rest.to_ascii_lowercase();
-    if matches!(
-        ask,
-        Ask::NewCert | Ask::NewKey | Ask::InitCa | Ask::Target
-    ) && (contains(&lower, b"rsa") || contains(&lower, b"\\u"))
+    if matches!(ask, Ask::NewCert | Ask::NewKey | Ask::InitCa | Ask::Target)
+        && (contains(&lower, b"rsa") || contains(&lower, b"\\u"))
     {
         return;
     }
@@ -284,7 +253,10 @@ fuzz_target!(|data: &[u8]| {
     if status != 200 {
         assert_eq!(after, before, "a refused request recorded a row: {text}");
     }
-    if !key_may_go && !contains(&body, b"PRIVATE KEY") && !contains(target.as_bytes(), b"PRIVATE KEY") {
+    if !key_may_go
+        && !contains(&body, b"PRIVATE KEY")
+        && !contains(target.as_bytes(), b"PRIVATE KEY")
+    {
         assert!(
             !contains(answer.body(), b"PRIVATE KEY"),
             "a private key to a non-loopback plain-HTTP client: {text}"
@@ -342,7 +314,11 @@ fuzz_target!(|data: &[u8]| {
 
     // Successes.
     assert!(!(swap && ask != Ask::Target), "{method} accepted: {text}");
-    assert_ne!(ask, Ask::AuthSignWrongKey, "signed under a wrong key: {text}");
+    assert_ne!(
+        ask,
+        Ask::AuthSignWrongKey,
+        "signed under a wrong key: {text}"
+    );
     let member = |name: &str| match &envelope.result {
         Value::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
         _ => None,
@@ -355,21 +331,31 @@ fuzz_target!(|data: &[u8]| {
         Ask::Sign | Ask::AuthSignValid | Ask::AuthSignRaw | Ask::NewCert
     );
     if issues {
-        assert_eq!(after, before + 1, "a signed request records one row: {text}");
+        assert_eq!(
+            after,
+            before + 1,
+            "a signed request records one row: {text}"
+        );
         let Some(Value::String(pem)) = member("certificate") else {
             panic!("no certificate: {text}");
         };
         let cert = ParsedCertificate::from_pem(pem.as_bytes()).expect("issued certificate parses");
         assert_eq!(cert.issuer.common_name, CA_CN);
     } else if ask == Ask::Target {
-        assert!(after == before || after == before + 1, "{before} -> {after}");
+        assert!(
+            after == before || after == before + 1,
+            "{before} -> {after}"
+        );
     } else {
         assert_eq!(after, before, "{ask:?} recorded a row");
     }
     if ask == Ask::Sign
         && let Ok(request) = ApiSignRequest::from_json(rest)
     {
-        assert_ne!(request.profile, "authed", "sign signed for an auth_key profile");
+        assert_ne!(
+            request.profile, "authed",
+            "sign signed for an auth_key profile"
+        );
     }
     if ask == Ask::NewKey {
         assert!(member("private_key").is_some(), "{text}");

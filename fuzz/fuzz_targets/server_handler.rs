@@ -27,12 +27,14 @@ use std::sync::{Mutex, OnceLock};
 use cfssl_api::Envelope;
 use cfssl_api::auth::AuthenticatedRequest;
 use cfssl_ca::{
-    CertificateRequest, Config, Db, DbConfig, InitCa, ListFilter, LocalSigner, ParsedCertificate,
+    CertificateRequest, Config, Db, InitCa, ListFilter, LocalSigner, ParsedCertificate,
 };
 use cfssl_config::multiroot::IpNet;
 use cfssl_json::Value;
 use cfssl_server::multiroot::{MultiRoot, MultiRoots};
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 use time::OffsetDateTime;
 
 /// The `auth_keys` key of both roots (`deadbeef`).
@@ -79,38 +81,7 @@ fn root(cn: &str, nets: Vec<IpNet>, db: Option<Db>) -> MultiRoot {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let base = if std::path::Path::new("/dev/shm").is_dir() {
-            std::path::PathBuf::from("/dev/shm")
-        } else {
-            std::env::temp_dir()
-        };
-        // libFuzzer ends the process without running destructors: each run leaves its
-        // directory behind, so the directories of runs that have ended go first.
-        const PREFIX: &str = "cfssl-fuzz-server-handler-";
-        let procfs = std::path::Path::new("/proc/self").exists();
-        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix(PREFIX)
-                && procfs
-                && !std::path::Path::new("/proc").join(pid).exists()
-            {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-        let dir = base.join(format!("{PREFIX}{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temporary directory");
-        let config = DbConfig::from_json(
-            format!(
-                r#"{{"driver":"sqlite3","data_source":"{}"}}"#,
-                dir.join("certs.db").display()
-            )
-            .as_bytes(),
-        )
-        .expect("db config");
-        let mut db = Db::open(&config).expect("db");
-        db.init().expect("db init");
-        let rows = Db::open(&config).expect("second db connection");
+        let (db, rows, dir) = common::scratch_certdb("cfssl-fuzz-server-handler-");
         let mut roots = BTreeMap::new();
         roots.insert(
             "alpha".to_owned(),
