@@ -131,6 +131,18 @@ pub fn parse(args: &[String]) -> Invocation {
             1,
         );
     }
+    // `-json` is ours (cfssl has no such flag), so refusing it breaks no cfssl script; a
+    // command without a JSON form would print its usual output and ignore it.
+    if parsed.flags.json && !flags::reads(command.name, "json") {
+        return fail(
+            format!(
+                "-json: `{}` has no JSON output (db, lint, k8s-csr, k8s-kubeconfig, k8s-review \
+                 and ceremony verify have); drop -json\n",
+                command.name
+            ),
+            1,
+        );
+    }
     if !parsed.flags.transcript.is_empty() && !flags::reads(command.name, "transcript") {
         return fail(
             format!(
@@ -156,6 +168,27 @@ mod tests {
             Invocation::Run { command, .. } => (format!("run {}", command.name), 0),
             Invocation::Help(text) => (text, 0),
             Invocation::Fail { text, status } => (text, status),
+        }
+    }
+
+    /// `-json` runs only where a command has a JSON form; elsewhere it is refused, not ignored.
+    #[test]
+    fn json_only_where_read() {
+        let (text, status) = outcome(&["certinfo", "-json", "-cert", "c.pem"]);
+        assert!(
+            text.starts_with("-json: `certinfo` has no JSON output"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
+        for command in [
+            "db",
+            "lint",
+            "k8s-csr",
+            "k8s-kubeconfig",
+            "k8s-review",
+            "ceremony",
+        ] {
+            assert_eq!(outcome(&[command, "-json"]), (format!("run {command}"), 0));
         }
     }
 
