@@ -221,6 +221,18 @@ fn bad_sets_are_named() {
     ));
     d.cfssl(&["key", "combine"])
         .fails_with("key combine needs the share files as arguments");
+    // The split flags mean nothing to combine: refused, nothing written.
+    for extra in [&["-m", "3"][..], &["-n", "5"], &["-key", key_a.as_str()]] {
+        let mut args = vec!["key", "combine", "-out", "restored.pem"];
+        args.extend_from_slice(extra);
+        args.extend([a[0].as_str(), &a[1], &a[2]]);
+        d.cfssl(&args).fails_with(&format!(
+            "-{} is for `key split`: drop -{}",
+            &extra[0][1..],
+            &extra[0][1..]
+        ));
+        assert!(!d.path("restored.pem").exists());
+    }
 }
 
 #[test]

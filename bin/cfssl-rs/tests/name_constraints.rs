@@ -437,3 +437,76 @@ fn a_chain_that_did_not_issue_the_ca_is_refused() {
     let r = d.cfssl(&["gencert", "-initca", "-ca-chain", "root.pem", "leaf.json"]);
     r.fails_with("-ca-chain lists the certificates above the signing CA");
 }
+
+/// `serve -ca-chain`: the API server's signer applies the constraints of the certificates
+/// above its CA too, so an online sub-CA under a constrained intermediate cannot be asked
+/// for a name outside them over HTTP either: the refusal is cfssl's 400 with no result.
+#[test]
+fn serve_applies_the_chain_constraints() {
+    let d = fixture();
+    d.write("config.json", SUB_PROFILES);
+    let r = sign_ca(&d, "sub", "int", "plainca", &[]);
+    r.ok();
+    d.save(&r, "cert", "sub.pem");
+    let g = d.cfssl(&["genkey", "leaf.json"]);
+    g.ok();
+    let csr = g.field("csr");
+    let request = |host: &str| {
+        serde_json::json!({"certificate_request": csr, "hosts": [host], "profile": "server"})
+            .to_string()
+    };
+    let server = common::server::Server::start(
+        d.tmp.path(),
+        &[
+            "serve",
+            "-address",
+            "127.0.0.1",
+            "-port",
+            "0",
+            "-ca",
+            "sub.pem",
+            "-ca-key",
+            "sub-key.pem",
+            "-ca-chain",
+            "int.pem",
+            "-config",
+            "config.json",
+        ],
+    );
+    let url = format!("http://127.0.0.1:{}/api/v1/cfssl/sign", server.port);
+
+    let refused = common::server::curl("POST", &url, Some(request("www.other.test").as_bytes()));
+    let body = refused.json();
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(
+        (&body["success"], &body["result"]),
+        (&false.into(), &serde_json::Value::Null)
+    );
+    assert_eq!(body["errors"][0]["code"], 5300, "{}", refused.body);
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(r#"the DNS name "www.other.test" is not permitted"#)),
+        "{}",
+        refused.body
+    );
+
+    let issued = common::server::curl("POST", &url, Some(request("www.example.test").as_bytes()));
+    let body = issued.json();
+    assert_eq!(body["success"], true, "{}", issued.body);
+    d.write(
+        "inside.pem",
+        body["result"]["certificate"].as_str().unwrap_or_default(),
+    );
+    d.write("chain.pem", d.read("sub.pem") + &d.read("int.pem"));
+    let v = d.openssl(&[
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "chain.pem",
+        "inside.pem",
+    ]);
+    assert_eq!(v.stdout.trim(), "inside.pem: OK", "{}", v.stderr);
+}

@@ -210,6 +210,63 @@ fn remote_flags_are_refused_where_nothing_is_remote() {
     assert_eq!(d.files(), before, "a refused command wrote a file");
 }
 
+/// Our own flags where the command does not read them: no cfssl command line has them, and
+/// the command would run as if they were not there (an unencrypted key written despite
+/// `-encrypt-key`, a PKCS#12 option on a signature). Refused before anything runs, naming
+/// the commands that read the flag; nothing printed or written.
+#[test]
+fn extension_flags_are_refused_where_not_read() {
+    let d = Dir::new();
+    let (ca, key) = d.root_ca("ca", r#"{"algo":"ecdsa","size":256}"#);
+    d.write("leaf.json", r#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    let genkey = d.cfssl(&["genkey", "leaf.json"]);
+    genkey.ok();
+    d.save(&genkey, "csr", "leaf.csr");
+    let before = d.files();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["gencsr", "-encrypt-key", "-key", &key, "leaf.json"],
+            "-encrypt-key: `gencsr` does not read it (it is a cfssl-rs flag of gencert, genkey, selfsign); drop -encrypt-key",
+        ),
+        (
+            &["sign", "-ca", &ca, "-ca-key", &key, "-legacy", "leaf.csr"],
+            "-legacy: `sign` does not read it (it is a cfssl-rs flag of pkcs12); drop -legacy",
+        ),
+        (
+            &["certinfo", "-cert", &ca, "-out", "ca.txt"],
+            "-out: `certinfo` does not read it (it is a cfssl-rs flag of key, pkcs12); drop -out",
+        ),
+        (
+            &["crl", "-ca", &ca, "-ca-key", &key, "-yes"],
+            "-yes: `crl` does not read it (it is a cfssl-rs flag of ceremony); drop -yes",
+        ),
+        (
+            &["multirootca", "-ca-chain", &ca, "-roots", "roots.conf"],
+            "-ca-chain: `multirootca` does not read it (it is a cfssl-rs flag of gencert, k8s-sign, serve, sign); drop -ca-chain",
+        ),
+        (
+            &["genkey", "-key-password-file", "pw.txt", "leaf.json"],
+            "-key-password-file: `genkey` does not read it (it is a cfssl-rs flag of pkcs12); drop -key-password-file",
+        ),
+    ];
+    for (args, message) in cases {
+        d.cfssl(args).fails_with(message);
+    }
+    assert_eq!(d.files(), before, "a refused command wrote a file");
+    // Where it is read, the same flag works.
+    let signed = d.cfssl(&[
+        "sign",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-ca-chain",
+        &ca,
+        "leaf.csr",
+    ]);
+    assert!(signed.ok().field("cert").contains("BEGIN CERTIFICATE"));
+}
+
 /// cfssl treats an empty string flag as unset: so does the refusal.
 #[test]
 fn an_empty_unsupported_flag_counts_as_not_given() {

@@ -151,6 +151,14 @@ macro_rules! define_flags {
                 Self { $( $field: Default::default(), )* given: Given::default() }
             }
 
+            /// Whether the command line set the flag called `name` (even to its default).
+            pub fn was_given(&self, name: &str) -> bool {
+                match name {
+                    $( $name => self.given.$field, )*
+                    _ => false,
+                }
+            }
+
             /// Records that the flag called `name` was given.
             fn mark_given(&mut self, name: &str) {
                 match name {
@@ -303,7 +311,7 @@ pub static COMMAND_FLAGS: &[(&str, &[&str])] = &[
     ("k8s-sign", &["ca", "ca-key", "ca-chain", "config", "profile", "allow-privileged", "db-config", "label", "password-file", "transcript"]),
     ("selfsign", &["config", "profile", "cn", "encrypt-key", "password-file", "transcript"]),
     ("multirootca", &["a", "roots", "l", "tls-cert", "tls-key", "password-file"]),
-    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "ca-bundle", "int-bundle", "metadata", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "password-file"]),
+    ("serve", &["address", "port", "min-tls-version", "ca", "ca-key", "config", "responder", "responder-key", "interval", "ca-bundle", "int-bundle", "metadata", "tls-cert", "tls-key", "mutual-tls-ca", "mutual-tls-cn", "db-config", "disable", "allow-unauthenticated", "ca-chain", "password-file"]),
     ("sign", &["ca", "ca-key", "ca-chain", "remote", "config", "profile", "label", "hostname", "csr", "batch", "db-config", "password-file", "transcript", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"]),
 ];
 
@@ -314,6 +322,16 @@ pub fn reads(command: &str, flag: &str) -> bool {
     COMMAND_FLAGS
         .iter()
         .any(|(name, flags)| *name == command && flags.contains(&flag))
+}
+
+/// The commands that read the flag `flag`, in [`COMMAND_FLAGS`] order: what a refusal of
+/// an extension flag names as the places it belongs.
+pub fn readers(flag: &str) -> Vec<&'static str> {
+    COMMAND_FLAGS
+        .iter()
+        .filter(|(_, flags)| flags.contains(&flag))
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// The flags every command reads (cfssl lists `-loglevel` in every command's usage).
@@ -700,6 +718,8 @@ mod tests {
         let parsed = parse(&args).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(parsed.flags.given.status && parsed.flags.given.loglevel);
         assert!(!parsed.flags.given.reason && !Flags::default().given.status);
+        assert!(parsed.flags.was_given("status") && parsed.flags.was_given("loglevel"));
+        assert!(!parsed.flags.was_given("reason") && !parsed.flags.was_given("no-such-flag"));
         assert_eq!(parsed.flags.status, Flags::default().status);
     }
 

@@ -9,7 +9,12 @@
 //!    `-h` is the command's help (stdout, exit 0); a flag error prints Go's message and
 //!    the usage on stderr, exit 2;
 //! 4. a flag cfssl-rs cannot honour ([`crate::flags::UNSUPPORTED`]) given non-empty is an
-//!    error naming it, exit 1.
+//!    error naming it, exit 1;
+//! 5. a flag that the command would not act on, where ignoring it would surprise (the
+//!    server, remote and database flags, `-label`) or where it is ours (every cfssl-rs
+//!    extension flag the command's [`crate::flags::COMMAND_FLAGS`] entry does not list), is
+//!    an error naming it and the commands that read it, exit 1. cfssl's other flags stay
+//!    accepted everywhere, as in cfssl's one shared flag set.
 
 use crate::flags::{self, FlagError, Parsed};
 use crate::{COMMANDS, Command, refused, usage};
@@ -152,6 +157,25 @@ pub fn parse(args: &[String]) -> Invocation {
             1,
         );
     }
+    // Every other flag of ours: cfssl has none of them, so no cfssl command line passes one,
+    // and a command that does not read it would run as if it were not there. The checks
+    // above give the flags with a story of their own a more specific message.
+    if let Some(flag) = flags::FLAGS.iter().find(|spec| {
+        spec.extension
+            && parsed.flags.was_given(spec.name)
+            && !flags::reads(command.name, spec.name)
+    }) {
+        return fail(
+            format!(
+                "-{name}: `{command}` does not read it (it is a cfssl-rs flag of {readers}); \
+                 drop -{name}\n",
+                name = flag.name,
+                command = command.name,
+                readers = flags::readers(flag.name).join(", "),
+            ),
+            1,
+        );
+    }
     Invocation::Run {
         command,
         parsed: Box::new(parsed),
@@ -190,6 +214,50 @@ mod tests {
         ] {
             assert_eq!(outcome(&[command, "-json"]), (format!("run {command}"), 0));
         }
+    }
+
+    /// Each of our flags runs exactly where a command reads it, and is refused, naming the
+    /// commands that read it, everywhere else.
+    #[test]
+    fn extension_flags_only_where_read() {
+        for flag in flags::FLAGS.iter().filter(|f| f.extension) {
+            let mut args = vec![format!("-{}", flag.name)];
+            match flag.kind {
+                flags::FlagKind::Bool => {}
+                flags::FlagKind::Int => args.push("2".into()),
+                flags::FlagKind::Str | flags::FlagKind::Duration => args.push("x".into()),
+            }
+            for command in COMMANDS {
+                let mut line = vec![command.name];
+                line.extend(args.iter().map(String::as_str));
+                let (text, status) = outcome(&line);
+                if flags::reads(command.name, flag.name) {
+                    assert_eq!(
+                        (text.as_str(), status),
+                        (&*format!("run {}", command.name), 0)
+                    );
+                } else {
+                    assert_eq!(status, 1, "{line:?}: {text}");
+                    assert!(
+                        text.starts_with(&format!("-{}: ", flag.name)),
+                        "{line:?}: {text}"
+                    );
+                }
+            }
+        }
+        let (text, _) = outcome(&["gencsr", "-encrypt-key", "-key", "k.pem", "csr.json"]);
+        assert_eq!(
+            text,
+            "-encrypt-key: `gencsr` does not read it (it is a cfssl-rs flag of gencert, genkey, \
+             selfsign); drop -encrypt-key\n"
+        );
+        // Given at all counts, even set to its default: the command line asked for it.
+        let (text, status) = outcome(&["sign", "-legacy=false", "a.csr"]);
+        assert!(
+            text.starts_with("-legacy: `sign` does not read it"),
+            "{text}"
+        );
+        assert_eq!(status, 1);
     }
 
     #[test]

@@ -96,6 +96,16 @@ fn split(ctx: &mut Context<'_>) -> Result<(), CliError> {
 
 /// `key combine [-out FILE] SHARE...`.
 fn combine(ctx: &mut Context<'_>) -> Result<(), CliError> {
+    // The shares say M and which key they restore: a split flag here would change nothing.
+    let given = &ctx.flags.given;
+    for (flag, was_given) in [("m", given.m), ("n", given.n), ("key", given.key)] {
+        if was_given {
+            return Err(CliError::Usage(format!(
+                "key combine reads the shares given as arguments (they carry M and the key's \
+                 fingerprint); -{flag} is for `key split`: drop -{flag}"
+            )));
+        }
+    }
     let mut names = Vec::new();
     while let Some(name) = ctx.args.pop_optional() {
         names.push(name);
