@@ -8,7 +8,7 @@
     reason = "tests report failures by panicking"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! (crates/testsupport-servers) on a free loopback port and stopped by PID.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

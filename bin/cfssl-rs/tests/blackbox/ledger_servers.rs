@@ -11,7 +11,7 @@
 //! client, a driver's test fails under CI=true and prints a skip line otherwise.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

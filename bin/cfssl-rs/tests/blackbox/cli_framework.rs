@@ -6,7 +6,7 @@
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-mod common;
+use crate::common;
 
 /// What the binary prints for `args` on stdout (help texts are taken from the binary: their
 /// wording is not a contract, their behaviour is).
@@ -386,7 +386,7 @@ fn flags_anywhere_and_positionals() {
     ] {
         cfssl(args)
             .code(0)
-            .stdout(include_str!("../src/print-defaults-csr.json"))
+            .stdout(include_str!("../../src/print-defaults-csr.json"))
             .stderr("");
     }
     // `-` alone is a positional (an unknown TYPE: the list).
@@ -400,7 +400,7 @@ fn flags_anywhere_and_positionals() {
     // A bool flag does not take the next argument.
     cfssl(&["print-defaults", "-initca", "csr"])
         .code(0)
-        .stdout(include_str!("../src/print-defaults-csr.json"));
+        .stdout(include_str!("../../src/print-defaults-csr.json"));
     // A string flag does, even if it looks like a flag.
     cfssl(&["print-defaults", "-ca", "-h", "list"])
         .code(0)
@@ -425,12 +425,12 @@ fn print_defaults_byte_exact() {
         .code(0)
         .stdout(csr)
         .stderr("");
-    assert_eq!(include_str!("../src/print-defaults-csr.json"), csr);
+    assert_eq!(include_str!("../../src/print-defaults-csr.json"), csr);
     cfssl(&["print-defaults", "config"])
         .code(0)
-        .stdout(include_str!("../src/print-defaults-config.json"))
+        .stdout(include_str!("../../src/print-defaults-config.json"))
         .stderr("");
-    assert!(include_str!("../src/print-defaults-config.json").ends_with("}\n}\n\n"));
+    assert!(include_str!("../../src/print-defaults-config.json").ends_with("}\n}\n\n"));
 }
 
 #[test]

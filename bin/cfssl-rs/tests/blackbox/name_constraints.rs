@@ -3,7 +3,7 @@
 //! verify`, leaves outside it refused by cfssl-rs naming the name, and the same outside
 //! leaves, built by openssl itself, rejected by `openssl verify`.
 
-mod common;
+use crate::common;
 use common::{Dir, Run};
 
 const CONFIG: &str = r#"{"signing":{"default":{"expiry":"24h","usages":["signing","server auth"]},"profiles":{

@@ -1,6 +1,6 @@
 //! `sign -batch DIR` (our extension): every DIR/*.csr signed in one run, all or none.
 
-mod common;
+use crate::common;
 use std::collections::BTreeSet;
 
 use common::Dir;

@@ -4,7 +4,7 @@
 //! Debian's cfssl 1.2 as a client.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -26,7 +26,7 @@ const CONFIG: &str = r#"{
 
 const ECDSA: &str = r#"{"algo":"ecdsa","size":256}"#;
 
-/// A running `cfssl-rs serve` on a free port (the shared guard of tests/common/server.rs:
+/// A running `cfssl-rs serve` on a free port (the shared guard of common/server.rs:
 /// killed by PID when dropped, its stderr collected as it comes).
 struct Serve(common::server::Server);
 

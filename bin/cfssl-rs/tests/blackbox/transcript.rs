@@ -4,7 +4,7 @@
 //! openssl's; tampering with the file or swapping a file is reported with its line.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 
 use common::{Dir, Run};

@@ -3,7 +3,7 @@
 //! value (or, where the result only loses an unsafe bit, issued with a `[WARNING]`).
 //! tests/interop/run checks the same inputs with pkilint itself.
 
-mod common;
+use crate::common;
 use common::{Dir, Run};
 
 /// A CA, a leaf request and its CSR, and a config with a leaf profile that lists CA powers.

@@ -1,6 +1,6 @@
 //! The seed workflows through the real binary, each artefact checked by openssl.
 
-mod common;
+use crate::common;
 use common::Dir;
 
 fn x509_text(d: &Dir, file: &str) -> String {

@@ -3,7 +3,7 @@
 //! settings it does not implement. A real typo keeps cfssl's "Command X is not defined."
 //! and gets a suggestion.
 
-mod common;
+use crate::common;
 use common::Dir;
 
 /// Every cfssl 1.6.5 command cfssl-rs does not implement (docs/cfssl-compat.md §1.1, §1.8), plus

@@ -6,7 +6,7 @@
 //! cfssl 1.2 differs from 1.6.5 in one field here: it has no `leaf_expires`. Its
 //! `hostnames` order is random (Go map), so they are compared as sets.
 
-mod common;
+use crate::common;
 use common::{Dir, Run, require_tool, run};
 
 /// openssl extension sections for the PKI.

@@ -1,6 +1,6 @@
 //! Bad inputs: each gets a clear message, exit 1, nothing on stdout and no panic.
 
-mod common;
+use crate::common;
 use common::Dir;
 
 #[test]

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-mod common;
+use crate::common;
 use std::os::unix::fs::PermissionsExt as _;
 
 use common::{Dir, Run};

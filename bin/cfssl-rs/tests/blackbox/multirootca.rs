@@ -4,7 +4,7 @@
 //! client; certificates checked with openssl, the certdb rows with sqlite3.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use common::server::{Server, curl};
 use common::{Dir, require_tool, run};

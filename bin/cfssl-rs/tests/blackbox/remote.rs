@@ -10,7 +10,7 @@
     reason = "tests report failures by panicking"
 )]
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};

@@ -4,7 +4,7 @@
 //! (testdata/cfssl-1.6.5-certdb).
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use common::{Dir, Run, require_tool};
 

@@ -2,7 +2,7 @@
 //! a clear message that names the input, a non-zero exit, never a panic, nothing on stdout,
 //! and no file in the working directory created or changed.
 
-mod common;
+use crate::common;
 use std::collections::BTreeMap;
 
 use common::{Dir, Run};

@@ -2,7 +2,7 @@
 //! every key-reading flag takes openssl's encrypted keys, and passwords come from a file, the
 //! environment or a terminal, never from argv.
 
-mod common;
+use crate::common;
 use common::{Dir, Run};
 
 const PASSWORD: &str = "correct horse battery staple";

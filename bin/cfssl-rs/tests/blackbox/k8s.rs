@@ -12,7 +12,7 @@
     reason = "tests report failures by panicking"
 )]
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
