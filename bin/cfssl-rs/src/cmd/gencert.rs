@@ -30,6 +30,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<(), CliError> {
              -renewca make a self-signed root, which has none",
         ));
     }
+    // Both reuse the CA's key and print no key, so there would be nothing to encrypt.
+    let reuses_key = ctx.flags.renewca || (ctx.flags.initca && !ctx.flags.ca_key.is_empty());
+    if reuses_key && ctx.flags.encrypt_key {
+        return Err(CliError::plain(
+            "-encrypt-key: gencert -renewca and gencert -initca -ca-key reuse the existing CA \
+             key and print no private key, so there is nothing to encrypt; drop -encrypt-key",
+        ));
+    }
     if ctx.flags.initca || ctx.flags.renewca {
         // A self-signed root is made here and recorded nowhere; cfssl ignores these for it.
         let remote_flags = [

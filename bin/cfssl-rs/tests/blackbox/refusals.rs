@@ -252,6 +252,28 @@ fn extension_flags_are_refused_where_not_read() {
     for (args, message) in cases {
         d.cfssl(args).fails_with(message);
     }
+    // Read by gencert, but meaningless where gencert prints no new key.
+    let reused = "reuse the existing CA key and print no private key, so there is nothing to \
+                  encrypt; drop -encrypt-key";
+    d.cfssl(&[
+        "gencert",
+        "-renewca",
+        "-ca",
+        &ca,
+        "-ca-key",
+        &key,
+        "-encrypt-key",
+    ])
+    .fails_with(reused);
+    d.cfssl(&[
+        "gencert",
+        "-initca",
+        "-ca-key",
+        &key,
+        "-encrypt-key",
+        "leaf.json",
+    ])
+    .fails_with(reused);
     assert_eq!(d.files(), before, "a refused command wrote a file");
     // Where it is read, the same flag works.
     let signed = d.cfssl(&[
