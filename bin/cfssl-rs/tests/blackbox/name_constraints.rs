@@ -64,14 +64,20 @@ fn gencert_leaf(d: &Dir, hosts: &str) -> Run {
     ])
 }
 
+/// `openssl verify -x509_strict` of `leaf` up to root.pem through int.pem.
 fn verify(d: &Dir, leaf: &str) -> Run {
+    verify_through(d, "int.pem", leaf)
+}
+
+/// `openssl verify -x509_strict` of `leaf` up to root.pem through the CAs in `untrusted`.
+fn verify_through(d: &Dir, untrusted: &str, leaf: &str) -> Run {
     d.openssl(&[
         "verify",
         "-x509_strict",
         "-CAfile",
         "root.pem",
         "-untrusted",
-        "int.pem",
+        untrusted,
         leaf,
     ])
 }
@@ -275,6 +281,17 @@ const SUB_PROFILES: &str = r#"{"signing":{"default":{"expiry":"24h","usages":["s
 
 /// A subordinate CA whose own constraints ask for more than its issuer's is refused, naming
 /// the subtree; a narrower one is issued, and openssl verifies a leaf under it.
+/// `sub`: a CA without constraints of its own under the constrained `int` (profile
+/// `plainca`), with `chain.pem` = sub + int for openssl. Returns the signing run.
+fn plain_sub_ca(d: &Dir) -> Run {
+    d.write("config.json", SUB_PROFILES);
+    let r = sign_ca(d, "sub", "int", "plainca", &[]);
+    r.ok();
+    d.save(&r, "cert", "sub.pem");
+    d.write("chain.pem", d.read("sub.pem") + &d.read("int.pem"));
+    r
+}
+
 #[test]
 fn subordinate_ca_may_not_widen_the_constraints() {
     let d = fixture();
@@ -320,15 +337,7 @@ fn subordinate_ca_may_not_widen_the_constraints() {
     ]);
     leaf.ok();
     d.save(&leaf, "cert", "leaf.pem");
-    let v = d.openssl(&[
-        "verify",
-        "-x509_strict",
-        "-CAfile",
-        "root.pem",
-        "-untrusted",
-        "chain.pem",
-        "leaf.pem",
-    ]);
+    let v = verify_through(&d, "chain.pem", "leaf.pem");
     assert_eq!(v.stdout.trim(), "leaf.pem: OK", "{}", v.stderr);
 }
 
@@ -338,17 +347,13 @@ fn subordinate_ca_may_not_widen_the_constraints() {
 #[test]
 fn constraints_apply_along_the_whole_chain() {
     let d = fixture();
-    d.write("config.json", SUB_PROFILES);
-    let r = sign_ca(&d, "sub", "int", "plainca", &[]);
-    r.ok();
+    let r = plain_sub_ca(&d);
     assert!(
         r.stderr
             .contains("without name_constraints under a name-constrained CA"),
         "{}",
         r.stderr
     );
-    d.save(&r, "cert", "sub.pem");
-    d.write("chain.pem", d.read("sub.pem") + &d.read("int.pem"));
     let gencert = |hosts: &str, chain: bool| {
         let mut args = vec!["gencert", "-ca", "sub.pem", "-ca-key", "sub-key.pem"];
         if chain {
@@ -379,30 +384,14 @@ fn constraints_apply_along_the_whole_chain() {
     let r = gencert("www.other.test", false);
     r.ok();
     d.save(&r, "cert", "outside.pem");
-    let v = d.openssl(&[
-        "verify",
-        "-x509_strict",
-        "-CAfile",
-        "root.pem",
-        "-untrusted",
-        "chain.pem",
-        "outside.pem",
-    ]);
+    let v = verify_through(&d, "chain.pem", "outside.pem");
     assert_ne!(v.code, 0);
     assert!(format!("{}{}", v.stdout, v.stderr).contains("permitted subtree violation"));
 
     let r = gencert("www.example.test", true);
     r.ok();
     d.save(&r, "cert", "inside.pem");
-    let v = d.openssl(&[
-        "verify",
-        "-x509_strict",
-        "-CAfile",
-        "root.pem",
-        "-untrusted",
-        "chain.pem",
-        "inside.pem",
-    ]);
+    let v = verify_through(&d, "chain.pem", "inside.pem");
     assert_eq!(v.stdout.trim(), "inside.pem: OK", "{}", v.stderr);
 }
 
@@ -444,10 +433,7 @@ fn a_chain_that_did_not_issue_the_ca_is_refused() {
 #[test]
 fn serve_applies_the_chain_constraints() {
     let d = fixture();
-    d.write("config.json", SUB_PROFILES);
-    let r = sign_ca(&d, "sub", "int", "plainca", &[]);
-    r.ok();
-    d.save(&r, "cert", "sub.pem");
+    plain_sub_ca(&d);
     let g = d.cfssl(&["genkey", "leaf.json"]);
     g.ok();
     let csr = g.field("csr");
@@ -498,15 +484,6 @@ fn serve_applies_the_chain_constraints() {
         "inside.pem",
         body["result"]["certificate"].as_str().unwrap_or_default(),
     );
-    d.write("chain.pem", d.read("sub.pem") + &d.read("int.pem"));
-    let v = d.openssl(&[
-        "verify",
-        "-x509_strict",
-        "-CAfile",
-        "root.pem",
-        "-untrusted",
-        "chain.pem",
-        "inside.pem",
-    ]);
+    let v = verify_through(&d, "chain.pem", "inside.pem");
     assert_eq!(v.stdout.trim(), "inside.pem: OK", "{}", v.stderr);
 }
